@@ -1,0 +1,3 @@
+from loadscout.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""Shows a run's progress in the terminal: a live line on a TTY, a line every few seconds otherwise."""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from loadscout.flows.model import FlowSet
+from loadscout.metrics.live import LiveStats
+from loadscout.metrics.summary import RunSummary
+from loadscout.orchestrator.status import RunStatus
+from loadscout.reports.console import discovery_text
+
+PLAIN_EVERY_S = 5.0
+
+
+def progress_line(s: LiveStats) -> Text:
+    return Text(
+        f"[{s.elapsed_s:5.1f}s/{s.duration_s:.0f}s] users {s.active_users}  requests {s.requests:,}  "
+        f"errors {s.errors:,}  {s.rps:,.1f} req/s  p50 {s.p50_ms:.1f} ms  p95 {s.p95_ms:.1f} ms"
+    )
+
+
+class ConsoleObserver:
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._live: Live | None = None
+        self._last_plain = 0.0
+
+    async def on_status(self, status: RunStatus, reason: str) -> None:
+        if status is RunStatus.LOADING and self._console.is_terminal:
+            self._live = Live(Text("starting load…"), console=self._console, transient=False,
+                              refresh_per_second=4)
+            self._live.start()
+        if status.is_final and self._live is not None:
+            self._live.stop()
+            self._live = None
+        suffix = f": {reason}" if reason else ""
+        self._console.print(f"[bold]{status}[/]{suffix}")
+
+    async def on_flows(self, flowset: FlowSet) -> None:
+        if flowset.discovery is not None:
+            self._console.print(discovery_text(flowset.discovery))
+        self._console.print(f"{len(flowset.flows)} flows to replay: "
+                            + ", ".join(f.name for f in flowset.flows[:8])
+                            + (" …" if len(flowset.flows) > 8 else ""))
+
+    def on_discovery_progress(self, message: str) -> None:
+        now = time.monotonic()
+        if self._console.is_terminal or now - self._last_plain >= PLAIN_EVERY_S:
+            self._last_plain = now
+            self._console.print(f"  {message}", style="dim", highlight=False)
+
+    def on_load_progress(self, stats: LiveStats) -> None:
+        line = progress_line(stats)
+        if self._live is not None:
+            self._live.update(line)
+            return
+        now = time.monotonic()
+        if now - self._last_plain >= PLAIN_EVERY_S:
+            self._last_plain = now
+            self._console.print(line, highlight=False)
+
+    async def on_result(self, summary: RunSummary) -> None:
+        pass

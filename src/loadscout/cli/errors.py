@@ -1,0 +1,54 @@
+"""Turn every failure into one clear line and the documented exit code — never a traceback."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from loadscout.errors import BadInput, LoadscoutError, RunFailed
+
+EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def describe_validation(err: ValidationError) -> str:
+    problems = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in e["loc"])
+        problems.append(f"{where}: {e['msg']}" if where else str(e["msg"]))
+    return "; ".join(problems)
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Map loadscout's exceptions to messages and exit codes for one command."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except BadInput as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except ValidationError as e:
+            fail(describe_validation(e), EXIT_BAD_INPUT)
+        except RunFailed as e:
+            fail(str(e), EXIT_RUN_FAILED)
+        except LoadscoutError as e:
+            fail(str(e), EXIT_RUN_FAILED)
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_RUN_FAILED)
+
+    return wrapper

@@ -1,0 +1,91 @@
+"""The async bodies of ``discover`` and ``run``: wire discovery, the pipeline, the store and the
+console together for one run in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from loadscout.cli.console_observer import ConsoleObserver
+from loadscout.discovery.crawler import discover
+from loadscout.discovery.probe import probe_target
+from loadscout.flows.io import save_flowset
+from loadscout.metrics.summary import RunSummary
+from loadscout.orchestrator.observer import Observers
+from loadscout.orchestrator.options import RunOptions
+from loadscout.orchestrator.pipeline import execute_run
+from loadscout.orchestrator.recording import StoreObserver
+from loadscout.reports.console import discovery_text, summary_renderable
+from loadscout.reports.json_report import write_json
+from loadscout.settings import Settings
+from loadscout.store.database import make_engine, make_session_factory, upgrade
+from loadscout.store.runs import RunRepository
+
+
+async def discover_to_file(
+    options: RunOptions, out: Path, *, settings: Settings, console: Console
+) -> None:
+    spec = options.spec("discover", chromium_path=settings.chromium_path)
+    assert spec.discovery is not None
+    flowset = await discover(
+        spec.discovery, on_progress=lambda m: console.print(f"  {m}", style="dim", highlight=False)
+    )
+    save_flowset(flowset, out)
+    if flowset.discovery is not None:
+        console.print(discovery_text(flowset.discovery))
+    console.print(f"wrote {len(flowset.flows)} flows to {out}")
+
+
+@contextlib.asynccontextmanager
+async def _repository(settings: Settings) -> AsyncIterator[RunRepository]:
+    await upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        yield RunRepository(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: asyncio.Event, console: Console) -> Iterator[None]:
+    """The first Ctrl-C stops the run gracefully, keeping partial results."""
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        console.print("[yellow]stopping: finishing in-flight requests (Ctrl-C again to abort)[/]")
+        cancel.set()
+        loop.remove_signal_handler(signal.SIGINT)
+
+    loop.add_signal_handler(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+async def run_once(
+    options: RunOptions, *, settings: Settings, console: Console, json_out: Path | None
+) -> RunSummary:
+    await probe_target(options.target_url)
+    async with _repository(settings) as repo:
+        record = await repo.create(
+            target_url=options.target_url, users=options.users, duration_s=options.duration_s,
+            options=options.model_dump(mode="json", exclude={"flowset"}),
+        )
+        console.print(f"run {record.id} against {options.target_url} "
+                      f"({options.users} users, {options.duration_s:g}s)")
+        spec = options.spec(str(record.id), chromium_path=settings.chromium_path)
+        observers = Observers([StoreObserver(repo, record.id), ConsoleObserver(console)])
+        cancel = asyncio.Event()
+        with _ctrl_c_cancels(cancel, console):
+            summary = await execute_run(spec, observers, cancel=cancel)
+    console.print(summary_renderable(summary))
+    if json_out is not None:
+        write_json(summary, json_out)
+        console.print(f"result JSON written to {json_out}")
+    return summary

@@ -1,0 +1,79 @@
+"""Chromium launch and guarded browser contexts (the network half of the safety policy)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, BrowserContext, Dialog, Playwright, Request, Route
+
+from loadscout.discovery.safety import SafetyPolicy
+from loadscout.discovery.scope import Scope
+from loadscout.settings import default_chromium
+
+OnBlocked = Callable[[str, str, str], None]  # (url, method, reason)
+
+
+def launch_args(start_url: str, *, restrict_dns: bool = True) -> list[str]:
+    """Chromium flags; with ``restrict_dns`` only the target host (and loopback) resolves."""
+    args = ["--disable-gpu"]
+    if restrict_dns:
+        host = urlsplit(start_url).hostname or "127.0.0.1"
+        excludes = dict.fromkeys([host, "127.0.0.1", "localhost"])
+        rules = ", ".join(["MAP * ~NOTFOUND", *(f"EXCLUDE {h}" for h in excludes)])
+        args.append(f"--host-resolver-rules={rules}")
+    return args
+
+
+async def launch_browser(
+    pw: Playwright, *, start_url: str, chromium_path: str | None, widened_scope: bool
+) -> Browser:
+    path = chromium_path or default_chromium()
+    return await pw.chromium.launch(
+        executable_path=path,
+        headless=True,
+        args=launch_args(start_url, restrict_dns=not widened_scope),
+    )
+
+
+class NetworkGuard:
+    """Aborts requests the policy forbids: out of scope, logout/destructive, unallowed writes.
+
+    ``allowed_writes`` holds (METHOD, url-without-query) pairs the crawler is submitting on purpose.
+    """
+
+    def __init__(self, *, scope: Scope, policy: SafetyPolicy, on_blocked: OnBlocked) -> None:
+        self.scope = scope
+        self.policy = policy
+        self.on_blocked = on_blocked
+        self.allowed_writes: set[tuple[str, str]] = set()
+
+    def verdict(self, request: Request) -> str | None:
+        url, method = request.url, request.method.upper()
+        if url.startswith(("data:", "blob:", "about:")):
+            return None
+        if not self.scope.contains(url):
+            return "blocked at network layer: outside the target's scope"
+        allowed = (method, url.split("?")[0].split("#")[0]) in self.allowed_writes
+        return self.policy.request_verdict(method=method, url=url, write_allowed=allowed)
+
+    async def handle(self, route: Route, request: Request) -> None:
+        reason = self.verdict(request)
+        if reason is None:
+            await route.continue_()
+            return
+        if self.scope.contains(request.url):
+            self.on_blocked(request.url, request.method.upper(), reason)
+        await route.abort("blockedbyclient")
+
+
+async def _dismiss(dialog: Dialog) -> None:
+    await dialog.dismiss()
+
+
+async def guarded_context(browser: Browser, guard: NetworkGuard) -> BrowserContext:
+    """A fresh context (own cookie jar) with the guard on every request and dialogs dismissed."""
+    context = await browser.new_context(accept_downloads=False, service_workers="block")
+    await context.route("**/*", guard.handle)
+    context.on("dialog", _dismiss)
+    return context

@@ -1,0 +1,95 @@
+"""Correlation: values that must be re-read at replay are extracted, never recorded as constants.
+
+A hidden input that looks like a token (CSRF, nonce, authenticity…) becomes a css Extractor on
+the step that fetched the form's page and a ``${var}`` in the submission. Cookies are never
+recorded: at replay they come from each virtual user's own jar.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from loadscout.discovery.page_model import FieldSpec, FormSpec
+from loadscout.flows.model import Extractor
+
+_TOKEN_NAME = re.compile(
+    r"csrf|xsrf|token|authenticity|nonce|_wpnonce|viewstate|eventvalidation|form_build_id", re.I
+)
+_RANDOM_CHARS = re.compile(r"^[A-Za-z0-9+/=_\-.:]+$")
+
+
+def looks_random(value: str) -> bool:
+    """Long, character-rich strings (hex, base64, signed tokens) rather than words or ids."""
+    if len(value) < 16 or not _RANDOM_CHARS.match(value):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    counts = Counter(value)
+    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return has_digit and has_alpha and entropy >= 3.0
+
+
+def is_token_field(spec: FieldSpec) -> bool:
+    """Hidden input whose value is per-session or per-render and so must be extracted."""
+    if spec.type != "hidden":
+        return False
+    return bool(_TOKEN_NAME.search(spec.name)) or looks_random(spec.value)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return slug or "root"
+
+
+def variable_name(field_name: str, form: FormSpec) -> str:
+    """E.g. ``csrf_token_login`` for field csrf_token of a form posting to /login."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", form.action).split("?")[0]
+    name = f"{_slug(field_name)}_{_slug(path)}"
+    return name if re.match(r"^[A-Za-z_]", name) else f"v_{name}"
+
+
+def _css_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def form_selector(form: FormSpec, field_name: str) -> str:
+    """CSS for the field inside its form, keyed by the raw ``action`` attribute when present."""
+    field = f"input[name={_css_string(field_name)}]"
+    if form.action_attr:
+        return f"form[action={_css_string(form.action_attr)}] {field}"
+    return f"form {field}"
+
+
+def token_extractors(form: FormSpec) -> dict[str, Extractor]:
+    """Field name -> extractor for every token field of ``form``."""
+    return {
+        spec.name: Extractor(
+            name=variable_name(spec.name, form),
+            source="css",
+            expression=form_selector(form, spec.name),
+            attribute="value",
+        )
+        for spec in form.fields
+        if is_token_field(spec)
+    }
+
+
+def template_form(
+    posted: Iterable[tuple[str, str]],
+    *,
+    extractors: dict[str, Extractor],
+    templates: dict[str, str],
+) -> dict[str, str]:
+    """The submission's form body with tokens as ``${var}`` and run-unique values templated."""
+    body: dict[str, str] = {}
+    for name, value in posted:
+        if name in extractors:
+            body[name] = "${" + extractors[name].name + "}"
+        elif name in templates:
+            body[name] = templates[name]
+        else:
+            body[name] = value
+    return body

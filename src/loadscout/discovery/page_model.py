@@ -1,0 +1,124 @@
+"""What a loaded page offers: links and forms, read from the live DOM in one JS call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Page
+
+_READ_PAGE_JS = """
+() => {
+  const text = (e) => (e.innerText || e.value || e.getAttribute('aria-label') || '')
+    .trim().slice(0, 80);
+  const links = [...document.querySelectorAll('a[href]')].map(a => ({
+    href: a.href, raw: a.getAttribute('href') || '', text: text(a),
+    download: a.hasAttribute('download'),
+  }));
+  const forms = [...document.forms].map((f, index) => ({
+    index, action_attr: f.getAttribute('action'), action: f.action,
+    method: (f.getAttribute('method') || 'get').toLowerCase(),
+    submits: [...f.querySelectorAll('button, input[type=submit], input[type=image]')]
+      .filter(b => (b.type || '').toLowerCase() === 'submit' || b.type === 'image').map(text),
+    fields: [...f.elements].filter(e => e.name && !['submit', 'button', 'reset', 'image']
+      .includes((e.type || '').toLowerCase())).map(e => ({
+      name: e.name, tag: e.tagName.toLowerCase(), type: (e.type || e.tagName).toLowerCase(),
+      value: e.value || '', required: !!e.required, checked: !!e.checked,
+      min: e.getAttribute('min'), max: e.getAttribute('max'), step: e.getAttribute('step'),
+      minlength: e.minLength > 0 ? e.minLength : null,
+      maxlength: e.maxLength > 0 ? e.maxLength : null,
+      pattern: e.getAttribute('pattern'), placeholder: e.getAttribute('placeholder'),
+      autocomplete: e.getAttribute('autocomplete'),
+      options: e.tagName === 'SELECT' ? [...e.options].map(o => ({
+        value: o.value, text: o.text.trim(), selected: o.selected})) : [],
+    })),
+  }));
+  return {url: location.href, title: document.title, links, forms};
+}
+"""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Option:
+    value: str
+    text: str = ""
+    selected: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FieldSpec:
+    name: str
+    type: str = "text"
+    tag: str = "input"
+    value: str = ""
+    required: bool = False
+    checked: bool = False
+    min: str | None = None
+    max: str | None = None
+    step: str | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    pattern: str | None = None
+    placeholder: str | None = None
+    autocomplete: str | None = None
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FormSpec:
+    """``action_attr`` is the raw attribute (for CSS selectors); ``action`` the resolved URL."""
+
+    index: int
+    action: str
+    method: str = "get"
+    action_attr: str | None = None
+    submits: tuple[str, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+
+    @property
+    def signature(self) -> str:
+        """Identity across pages: method, action and field names (Black Widow's fuzzy_eq)."""
+        names = ",".join(sorted({f.name for f in self.fields}))
+        return f"{self.method.upper()} {self.action.split('#')[0]} [{names}]"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Link:
+    href: str
+    raw: str = ""
+    text: str = ""
+    download: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PageModel:
+    url: str
+    title: str = ""
+    links: tuple[Link, ...] = ()
+    forms: tuple[FormSpec, ...] = field(default=())
+
+
+def _field(raw: dict[str, Any]) -> FieldSpec:
+    options = tuple(Option(**o) for o in raw.pop("options", []))
+    return FieldSpec(options=options, **raw)
+
+
+def parse_page_model(raw: dict[str, Any]) -> PageModel:
+    """Build the typed model from the JS result (pure; tested without a browser)."""
+    forms = tuple(
+        FormSpec(
+            index=f["index"],
+            action=f["action"] or raw["url"],
+            method=f["method"] if f["method"] in ("get", "post") else "get",
+            action_attr=f["action_attr"],
+            submits=tuple(s for s in f["submits"] if s),
+            fields=tuple(_field(dict(x)) for x in f["fields"]),
+        )
+        for f in raw.get("forms", [])
+    )
+    links = tuple(Link(**link) for link in raw.get("links", []))
+    return PageModel(url=raw["url"], title=raw.get("title", ""), links=links, forms=forms)
+
+
+async def read_page(page: Page) -> PageModel:
+    return parse_page_model(await page.evaluate(_READ_PAGE_JS))

@@ -1,0 +1,108 @@
+"""URL patterns (``/products/17`` -> ``/products/{num}``), per-pattern budgets and trap guards.
+
+Patterns keep the crawl broad: a shop with 500 product pages costs a few visits per template,
+and endless chains (``?month=`` calendars, ``/a/a/a/`` paths) stop after a bounded number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SEGMENT_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I), "{uuid}"),
+    (re.compile(r"^\d{4}-\d{2}(-\d{2})?$"), "{date}"),
+    (re.compile(r"^\d{8}$"), "{date}"),
+    (re.compile(r"^\d+$"), "{num}"),
+    (re.compile(r"^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$", re.I), "{hex}"),
+]
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|_ga)$")
+MAX_URL_LENGTH = 1500
+MAX_QUERY_KEYS = 12
+MAX_SEGMENT_REPEATS = 2
+
+
+def generalise(value: str) -> str:
+    """The placeholder for one path segment or query value, or the value itself if ordinary."""
+    for regex, placeholder in _SEGMENT_RULES:
+        if regex.match(value):
+            return placeholder
+    return value
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    return sorted(
+        (k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
+
+
+def canonical_url(url: str) -> str:
+    """The URL as a dedup key: no fragment, no tracking parameters, sorted query."""
+    parts = urlsplit(url)
+    query = urlencode(_query_pairs(parts.query))
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def path_pattern(url: str) -> str:
+    segments = urlsplit(url).path.split("/")
+    return "/".join(generalise(s) if s else s for s in segments) or "/"
+
+
+def url_pattern(url: str) -> str:
+    """Path with typed placeholders plus sorted query keys with generalised values."""
+    pairs = _query_pairs(urlsplit(url).query)
+    keys = sorted({k for k, _ in pairs})
+    query = "&".join(f"{k}={{}}" for k in keys)
+    return path_pattern(url) + (f"?{query}" if query else "")
+
+
+def trap_reason(url: str) -> str | None:
+    """Why a URL looks like a crawler trap, or None."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL longer than {MAX_URL_LENGTH} characters"
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    repeats = Counter(segments).most_common(1)
+    if repeats and repeats[0][1] > MAX_SEGMENT_REPEATS:
+        return f"path segment {repeats[0][0]!r} repeated {repeats[0][1]} times"
+    if len({k for k, _ in parse_qsl(parts.query)}) > MAX_QUERY_KEYS:
+        return f"more than {MAX_QUERY_KEYS} query parameters"
+    return None
+
+
+class PatternBudget:
+    """Admits each concrete URL once, at most ``per_pattern`` per pattern and ``per_path`` per
+    path template (whatever the query keys), and never a trap."""
+
+    def __init__(self, *, per_pattern: int = 3, per_path: int = 6) -> None:
+        self.per_pattern = per_pattern
+        self.per_path = per_path
+        self._seen: set[str] = set()
+        self._patterns: Counter[str] = Counter()
+        self._paths: Counter[str] = Counter()
+
+    def seen(self, url: str) -> bool:
+        return canonical_url(url) in self._seen
+
+    def admit(self, url: str) -> str | None:
+        """Record the URL and return None if it may be visited, else the reason it may not."""
+        key = canonical_url(url)
+        if key in self._seen:
+            return "already visited"
+        trap = trap_reason(url)
+        if trap:
+            return f"trap guard: {trap}"
+        pattern, path = url_pattern(url), path_pattern(url)
+        if self._patterns[pattern] >= self.per_pattern:
+            return f"budget for {pattern} used up"
+        if self._paths[path] >= self.per_path:
+            return f"budget for {path} used up"
+        self._seen.add(key)
+        self._patterns[pattern] += 1
+        self._paths[path] += 1
+        return None
+
+    @property
+    def patterns(self) -> list[str]:
+        return list(self._patterns)

@@ -1,0 +1,61 @@
+"""Check the target before launching a browser: a typo fails in milliseconds, in one clear line."""
+
+from __future__ import annotations
+
+import errno
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from loadscout.errors import TargetError
+
+
+def validate_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise TargetError(f"target URL {url!r} must start with http:// or https://")
+    if not parts.hostname:
+        raise TargetError(
+            f"target URL {url!r} has no host name (expected e.g. http://127.0.0.1:8000/)"
+        )
+    try:
+        _ = parts.port
+    except ValueError:
+        raise TargetError(f"target URL {url!r} has an invalid port") from None
+
+
+def _cause(err: BaseException) -> str:
+    if isinstance(err, aiohttp.ClientConnectorDNSError):
+        return "host name not found (DNS lookup failed)"
+    if isinstance(err, aiohttp.ClientConnectorError):
+        os_err = err.os_error
+        if isinstance(os_err, ConnectionRefusedError) or os_err.errno == errno.ECONNREFUSED:
+            return "connection refused (is the server running on that port?)"
+        return (os_err.strerror or str(os_err)).lower()
+    return str(err) or err.__class__.__name__
+
+
+async def probe_target(url: str, *, timeout_s: float = 10) -> None:
+    """Raise TargetError unless ``url`` answers below 400 with an HTML page."""
+    validate_url(url)
+    timeout = aiohttp.ClientTimeout(total=timeout_s)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url, allow_redirects=True) as response,
+        ):
+            status, content_type = response.status, response.content_type
+    except TimeoutError:
+        raise TargetError(f"cannot reach {url}: no answer within {timeout_s:g} s") from None
+    except (aiohttp.ClientError, OSError, ValueError) as err:
+        raise TargetError(f"cannot reach {url}: {_cause(err)}") from None
+    if status >= 400:
+        raise TargetError(f"target {url} answered HTTP {status}; give the URL of a page that loads")
+    if content_type not in ("text/html", "application/xhtml+xml"):
+        raise TargetError(
+            f"target {url} is not an HTML page (content-type {content_type or 'missing'}); "
+            "give the URL of the app's start page"
+        )
+
+
+__all__ = ["probe_target", "validate_url"]

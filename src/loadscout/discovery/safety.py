@@ -1,0 +1,91 @@
+"""Safety policy: which actions discovery may take. On by default, enforced twice.
+
+Actions are classified from their URL, link/button text and form action; logout and destructive
+actions are never taken, writes (non-GET) only for login/search forms unless ``allow_writes``.
+The same policy is applied again to every request at the network layer (see browser.py).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from urllib.parse import unquote, urlsplit
+
+_LOGOUT = {"logout", "logoff", "signout"}
+_LOGOUT_PHRASES = ("log out", "log off", "sign out")
+_DESTRUCTIVE = {
+    "delete",
+    "remove",
+    "destroy",
+    "unsubscribe",
+    "deactivate",
+    "drop",
+    "purge",
+    "reset",
+}
+_DESTRUCTIVE_PHRASES = ("cancel account", "cancel my account", "close account", "close my account")
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class Risk(StrEnum):
+    SAFE = "safe"
+    WRITE = "write"
+    LOGOUT = "logout"
+    DESTRUCTIVE = "destructive"
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces; splits camelCase, paths and punctuation."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", unquote(text))
+    return " ".join(re.split(r"[^a-z0-9]+", spaced.lower())).strip()
+
+
+def classify(*, url: str = "", text: str = "", method: str = "GET") -> Risk:
+    """The most severe risk any of URL, visible text and method indicate."""
+    parts = urlsplit(url)
+    words = f" {_words(parts.path + ' ' + parts.query)} {_words(text)} "
+    tokens = set(words.split())
+    if tokens & _LOGOUT or any(f" {p} " in words for p in _LOGOUT_PHRASES):
+        return Risk.LOGOUT
+    if tokens & _DESTRUCTIVE or any(f" {p} " in words for p in _DESTRUCTIVE_PHRASES):
+        return Risk.DESTRUCTIVE
+    if method.upper() not in _SAFE_METHODS:
+        return Risk.WRITE
+    return Risk.SAFE
+
+
+def _reason(risk: Risk) -> str:
+    if risk is Risk.LOGOUT:
+        return "logout action (would end the session)"
+    if risk is Risk.DESTRUCTIVE:
+        return "destructive action"
+    return "write (non-GET) not allowed; pass allow_writes to submit it"
+
+
+class SafetyPolicy:
+    """Decides links, forms and raw requests; each verdict is None (go) or the reason to skip."""
+
+    def __init__(self, *, allow_writes: bool = False) -> None:
+        self.allow_writes = allow_writes
+
+    def link_verdict(self, url: str, text: str = "") -> str | None:
+        risk = classify(url=url, text=text)
+        return None if risk is Risk.SAFE else _reason(risk)
+
+    def form_verdict(self, *, action: str, method: str, texts: str, kind: str) -> str | None:
+        """``kind`` is the form's role from form_fill.form_kind (login, search, read, write)."""
+        risk = classify(url=action, text=texts, method=method)
+        if risk in (Risk.LOGOUT, Risk.DESTRUCTIVE):
+            return _reason(risk)
+        if risk is Risk.WRITE and kind not in ("login", "search") and not self.allow_writes:
+            return _reason(risk)
+        return None
+
+    def request_verdict(self, *, method: str, url: str, write_allowed: bool) -> str | None:
+        """Network-layer check: ``write_allowed`` says this non-GET was submitted on purpose."""
+        risk = classify(url=url, method=method)
+        if risk in (Risk.LOGOUT, Risk.DESTRUCTIVE):
+            return "blocked at network layer: " + _reason(risk)
+        if risk is Risk.WRITE and not (write_allowed or self.allow_writes):
+            return "blocked at network layer: " + _reason(risk)
+        return None

@@ -1,0 +1,54 @@
+"""Load and save FlowSets as YAML, with errors that point at the broken field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from loadscout.errors import FlowsFileError
+from loadscout.flows.model import FlowSet
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def parse_flowset(data: Any, *, source: str = "flows") -> FlowSet:
+    if not isinstance(data, dict):
+        raise FlowsFileError(f"{source}: expected a mapping with 'version', 'target_url' and 'flows'")
+    try:
+        return FlowSet.model_validate(data)
+    except ValidationError as err:
+        raise FlowsFileError(f"{source}: invalid flows file: {_describe(err)}") from None
+
+
+def loads_flowset(text: str, *, source: str = "flows") -> FlowSet:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise FlowsFileError(f"{source}: not valid YAML: {err}".splitlines()[0]) from None
+    return parse_flowset(data, source=source)
+
+
+def load_flowset(path: Path) -> FlowSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise FlowsFileError(f"cannot read flows file {path}: {err.__class__.__name__}: "
+                             f"{getattr(err, 'strerror', None) or err}") from None
+    return loads_flowset(text, source=str(path))
+
+
+def dumps_flowset(flowset: FlowSet) -> str:
+    data = flowset.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_flowset(flowset: FlowSet, path: Path) -> None:
+    path.write_text(dumps_flowset(flowset), encoding="utf-8")

@@ -1,0 +1,87 @@
+"""Flows prepared for replay: templates parsed and constant URLs resolved once, up front."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from loadscout.flows.model import Extractor, FlowSet
+from loadscout.load.template import Template, compile_json, json_names, render_json
+
+BUILTINS = frozenset({"vu", "iteration", "unique", "uuid"})
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedRequest:
+    url: str
+    headers: dict[str, str] | None
+    form: dict[str, str] | None
+    json_body: Any
+    body: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStep:
+    """One step ready to render; ``id`` is its index in ``metrics.catalog.step_catalog``."""
+
+    id: int
+    name: str
+    method: str
+    base_url: str
+    url: Template
+    headers: dict[str, Template]
+    form: dict[str, Template] | None
+    json_body: Any
+    body: Template | None
+    extractors: tuple[Extractor, ...]
+    expect_status: int | None
+    think_time_s: float | None
+    builtins: frozenset[str]  # the built-in variables this step references
+
+    def render(self, variables: Mapping[str, str]) -> RenderedRequest:
+        """Substitute variables; raises ``MissingVariable`` for an undefined one."""
+        url = self.url.render(variables)
+        if not self.url.is_constant:
+            url = urljoin(self.base_url, url)
+        headers = {k: t.render(variables) for k, t in self.headers.items()} or None
+        form = None if self.form is None else {k: t.render(variables) for k, t in self.form.items()}
+        json_body = None if self.json_body is None else render_json(self.json_body, variables)
+        body = None if self.body is None else self.body.render(variables).encode()
+        return RenderedRequest(url=url, headers=headers, form=form, json_body=json_body, body=body)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFlow:
+    name: str
+    weight: float
+    steps: tuple[CompiledStep, ...]
+
+
+def compile_flowset(flowset: FlowSet) -> list[CompiledFlow]:
+    """Compile every flow; step ids follow document order, like the metrics catalog."""
+    flows: list[CompiledFlow] = []
+    next_id = 0
+    for flow in flowset.flows:
+        steps = []
+        for step in flow.steps:
+            url = Template(step.url)
+            if url.is_constant:  # resolve once instead of on every request
+                url = Template(urljoin(flowset.target_url, step.url))
+            headers = {k: Template(v) for k, v in step.headers.items()}
+            form = None if step.form is None else {k: Template(v) for k, v in step.form.items()}
+            json_body = None if step.json_body is None else compile_json(step.json_body)
+            body = None if step.body is None else Template(step.body)
+            names = url.names | json_names(json_body)
+            for t in [*headers.values(), *(form or {}).values(), *([body] if body else [])]:
+                names |= t.names
+            steps.append(CompiledStep(
+                id=next_id, name=step.name, method=step.method, base_url=flowset.target_url,
+                url=url, headers=headers, form=form, json_body=json_body, body=body,
+                extractors=tuple(step.extract), expect_status=step.expect_status,
+                think_time_s=step.think_time_s, builtins=names & BUILTINS,
+            ))  # fmt: skip
+            next_id += 1
+        flows.append(CompiledFlow(name=flow.name, weight=flow.weight, steps=tuple(steps)))
+    return flows

@@ -1,0 +1,39 @@
+"""What the runner and its virtual users share: when to stop and how many requests are out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+
+class RunState:
+    """Stop signal plus an in-flight counter, so the runner can wait for requests to finish.
+
+    Users check ``should_stop()`` and call ``begin()`` with no await in between, so once
+    ``stopping`` is set and ``idle`` fires no new request can start.
+    """
+
+    __slots__ = ("_clock", "deadline", "idle", "in_flight", "stopping")
+
+    def __init__(self, *, deadline: float, clock: Callable[[], float]) -> None:
+        self.deadline = deadline
+        self._clock = clock
+        self.stopping = False
+        self.in_flight = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def should_stop(self) -> bool:
+        return self.stopping or self._clock() >= self.deadline
+
+    def remaining_s(self) -> float:
+        return 0.0 if self.stopping else max(0.0, self.deadline - self._clock())
+
+    def begin(self) -> None:
+        self.in_flight += 1
+        self.idle.clear()
+
+    def end(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight == 0:
+            self.idle.set()

@@ -1,0 +1,164 @@
+"""Merges recorder snapshots (from one worker or many) into live stats and the final outcome.
+
+Snapshots are deltas, so merging is addition; HDR histograms add losslessly, which makes the
+result of N workers identical to one worker that recorded everything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from loadscout.metrics.catalog import StepInfo
+from loadscout.metrics.histogram import LatencyHistogram
+from loadscout.metrics.live import LiveStats
+from loadscout.metrics.snapshot import SecondDelta, Snapshot, StepDelta
+from loadscout.metrics.summary import ErrorSummary, LoadOutcome, StepSummary, TimePoint, Totals
+
+
+class _Counts:
+    __slots__ = ("errors", "hist", "requests")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.errors = 0
+        self.hist = LatencyHistogram()
+
+    def add(self, requests: int, errors: int, histogram: bytes) -> None:
+        self.requests += requests
+        self.errors += errors
+        hist = LatencyHistogram.decode(histogram)
+        self.hist.merge(hist)
+
+
+_EMPTY = _Counts()
+
+
+class Aggregator:
+    """Cumulative state of a run, built only from snapshots."""
+
+    def __init__(self, catalog: Sequence[StepInfo]) -> None:
+        self._catalog = list(catalog)
+        self._steps = [_Counts() for _ in self._catalog]
+        self._total = _Counts()
+        self._seconds: dict[int, _Counts] = {}
+        self._kinds: dict[str, tuple[int, str]] = {}  # kind -> (count, first example)
+        self._active: dict[int, dict[int, tuple[int, int]]] = {}  # worker -> t -> (max, last)
+
+    def add(self, snapshot: Snapshot) -> None:
+        for step in snapshot.steps:
+            self._add_step(step)
+        active = self._active.setdefault(snapshot.worker, {})
+        for second in snapshot.seconds:
+            self._add_second(second, active)
+
+    def live(self, *, elapsed_s: float, duration_s: float) -> LiveStats:
+        last = self._seconds.get(int(elapsed_s) - 1)
+        return LiveStats(
+            elapsed_s=round(elapsed_s, 3),
+            duration_s=duration_s,
+            active_users=sum(_latest(by_t)[1] for by_t in self._active.values()),
+            requests=self._total.requests,
+            errors=self._total.errors,
+            rps=float(last.requests) if last else 0.0,
+            p50_ms=self._total.hist.percentile_ms(50),
+            p95_ms=self._total.hist.percentile_ms(95),
+        )
+
+    def outcome(self, *, duration_s: float, load_s: float | None = None) -> LoadOutcome:
+        """The run's result; ``load_s`` (default ``duration_s``) is how long load was generated.
+
+        The timeseries spans ``load_s``; responses that arrived later (requests in flight at
+        the stop) are folded into its last second.
+        """
+        total = self._total
+        return LoadOutcome(
+            duration_s=round(duration_s, 3),
+            totals=Totals(
+                requests=total.requests,
+                errors=total.errors,
+                error_rate=total.errors / total.requests if total.requests else 0.0,
+                rps=round(total.requests / duration_s, 3) if duration_s > 0 else 0.0,
+                latency_ms=total.hist.summary(),
+            ),
+            steps=[_step_summary(i, c) for i, c in zip(self._catalog, self._steps, strict=True)],
+            errors=[
+                ErrorSummary(kind=kind, count=count, example=example)
+                for kind, (count, example) in sorted(self._kinds.items(), key=lambda kv: -kv[1][0])
+            ],
+            timeseries=self._timeseries(duration_s if load_s is None else load_s),
+        )
+
+    def _add_step(self, step: StepDelta) -> None:
+        self._steps[step.step].add(step.requests, step.errors, step.histogram)
+        self._total.add(step.requests, step.errors, step.histogram)
+        for err in step.error_kinds:
+            count, example = self._kinds.get(err.kind, (0, err.example))
+            self._kinds[err.kind] = (count + err.count, example)
+
+    def _add_second(self, second: SecondDelta, active: dict[int, tuple[int, int]]) -> None:
+        counts = self._seconds.get(second.t)
+        if counts is None:
+            counts = self._seconds[second.t] = _Counts()
+        counts.add(second.requests, second.errors, second.histogram)
+        prev = active.get(second.t)
+        peak = max(second.active_max, prev[0]) if prev else second.active_max
+        active[second.t] = (peak, second.active_last)
+
+    def _timeseries(self, load_s: float) -> list[TimePoint]:
+        n = max(1, math.ceil(load_s))
+        seconds = {t: c for t, c in self._seconds.items() if t < n - 1}
+        last = seconds[n - 1] = _Counts()  # a fresh object: folding must not touch our state
+        for t, counts in self._seconds.items():
+            if t >= n - 1:
+                last.requests += counts.requests
+                last.errors += counts.errors
+                last.hist.merge(counts.hist)
+        users = _active_series(self._active, n - 1)
+        points = []
+        for t in range(n):
+            counts = seconds.get(t) or _EMPTY
+            width = min(1.0, load_s - t) if load_s > t else 1.0
+            points.append(
+                TimePoint(
+                    t=t,
+                    rps=round(counts.requests / width, 3),
+                    errors=counts.errors,
+                    active_users=users[t],
+                    p50_ms=counts.hist.percentile_ms(50),
+                    p95_ms=counts.hist.percentile_ms(95),
+                    p99_ms=counts.hist.percentile_ms(99),
+                )
+            )
+        return points
+
+
+def _latest(by_t: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    return by_t[max(by_t)] if by_t else (0, 0)
+
+
+def _active_series(active: dict[int, dict[int, tuple[int, int]]], last_t: int) -> list[int]:
+    """Users per second summed over workers; a worker's silent second carries its last count."""
+    series = [0] * (last_t + 1)
+    for by_t in active.values():
+        carried = 0
+        for t in range(last_t + 1):
+            seen = by_t.get(t)
+            if seen is None:
+                series[t] += carried
+            else:
+                series[t] += seen[0]
+                carried = seen[1]
+    return series
+
+
+def _step_summary(info: StepInfo, counts: _Counts) -> StepSummary:
+    return StepSummary(
+        flow=info.flow,
+        name=info.name,
+        method=info.method,
+        url=info.url,
+        requests=counts.requests,
+        errors=counts.errors,
+        latency_ms=counts.hist.summary(),
+    )

@@ -1,0 +1,20 @@
+"""The once-a-second progress view the CLI prints and the API serves while a run loads."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class LiveStats(BaseModel):
+    """Totals so far; ``rps`` is the last complete second, percentiles cover the run so far."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    elapsed_s: float
+    duration_s: float
+    active_users: int
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p95_ms: float

@@ -1,0 +1,50 @@
+"""What a recorder hands to the aggregator: plain, picklable deltas with encoded histograms.
+
+A snapshot holds only what was recorded since the previous one, so the aggregator merges by
+adding; the same shape will cross process boundaries when workers run one per core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCount:
+    kind: str
+    count: int
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepDelta:
+    """One step's requests since the last snapshot; ``histogram`` holds latencies of responses."""
+
+    step: int
+    requests: int
+    errors: int
+    histogram: bytes
+    error_kinds: tuple[ErrorCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SecondDelta:
+    """One wall-clock second (``t`` seconds after the run start), across all steps.
+
+    ``active_max`` is the most users seen running during the second, ``active_last`` the count
+    at the last observation (what carries forward into seconds with no observation).
+    """
+
+    t: int
+    requests: int
+    errors: int
+    histogram: bytes
+    active_max: int
+    active_last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    worker: int
+    steps: tuple[StepDelta, ...]
+    seconds: tuple[SecondDelta, ...]

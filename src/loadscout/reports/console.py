@@ -1,0 +1,66 @@
+"""Rich tables for the terminal: the end-of-run summary and the discovery summary."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from loadscout.flows.model import DiscoveryReport
+from loadscout.metrics.summary import RunSummary
+
+
+def _ms(v: float) -> str:
+    return f"{v:,.1f}"
+
+
+def steps_table(summary: RunSummary) -> Table:
+    table = Table(title="Per step", title_justify="left", header_style="bold")
+    for col in ("flow", "step"):
+        table.add_column(col, overflow="fold")
+    for col in ("reqs", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
+        table.add_column(col, justify="right")
+    for s in summary.steps:
+        lat = s.latency_ms
+        table.add_row(s.flow, s.name, f"{s.requests:,}", f"{s.errors:,}", _ms(lat.p50),
+                      _ms(lat.p95), _ms(lat.p99), _ms(lat.max))
+    return table
+
+
+def totals_text(summary: RunSummary) -> Text:
+    t = summary.totals
+    lat = t.latency_ms
+    return Text.assemble(
+        ("Run ", "bold"), (f"{summary.run_id} {summary.status}", "bold cyan"),
+        f"  {summary.users} users, {summary.duration_s:.1f}s\n",
+        f"requests {t.requests:,}  errors {t.errors:,} ({t.error_rate:.2%})  {t.rps:,.1f} req/s\n",
+        f"latency ms  p50 {_ms(lat.p50)}  p90 {_ms(lat.p90)}  p95 {_ms(lat.p95)}  "
+        f"p99 {_ms(lat.p99)}  max {_ms(lat.max)}",
+    )
+
+
+def errors_table(summary: RunSummary) -> Table:
+    table = Table(title="Errors", title_justify="left", header_style="bold")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    table.add_column("example", overflow="fold")
+    for e in summary.errors:
+        table.add_row(e.kind, f"{e.count:,}", e.example)
+    return table
+
+
+def summary_renderable(summary: RunSummary) -> Group:
+    parts: list[Table | Text] = [totals_text(summary), steps_table(summary)]
+    if summary.errors:
+        parts.append(errors_table(summary))
+    if summary.reason:
+        parts.append(Text(f"reason: {summary.reason}", style="yellow"))
+    return Group(*parts)
+
+
+def discovery_text(report: DiscoveryReport) -> Text:
+    return Text(
+        f"Discovery: {report.pages} pages, {len(report.patterns)} URL patterns, {report.forms} forms, "
+        f"{report.api_calls} API calls, {report.flows} flows, {len(report.skipped)} actions skipped "
+        f"({report.duration_s:.1f}s)"
+    )

@@ -1,0 +1,1 @@
+"""Alembic revisions, oldest first (Alembic itself skips this file)."""

@@ -1,0 +1,53 @@
+"""What the store hands out: frozen snapshots of rows, detached from any session.
+
+Status is a plain string here; its enum and transition table belong to the orchestrator, a layer
+above the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RunRecord(_Record):
+    """One row of ``test_runs`` for list and detail views; the summary numbers are None until
+    the run has a result."""
+
+    id: int
+    target_url: str
+    status: str
+    users: int
+    duration_s: float
+    options: dict[str, Any]
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
+    reason: str = ""
+    requests: int | None = None
+    errors: int | None = None
+    error_rate: float | None = None
+    rps: float | None = None
+    p95_ms: float | None = None
+
+
+class RunEvent(_Record):
+    """One status change of a run, in the order it happened."""
+
+    run_id: int
+    at: AwareDatetime
+    status: str
+    reason: str = ""
+
+
+class RunNotFound(LookupError):
+    """A write named a run that does not exist (reads return None instead)."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(f"run {run_id} does not exist")
+        self.run_id = run_id

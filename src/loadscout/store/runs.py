@@ -1,0 +1,227 @@
+"""The run repository: everything the orchestrator and the API store about a load test.
+
+Each method is one short transaction. Reads return frozen records (never live ORM objects), so
+callers cannot trigger lazy loads or hold sessions open.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from loadscout.flows.model import FlowSet
+from loadscout.metrics.summary import RunSummary
+from loadscout.store.database import write_session
+from loadscout.store.records import RunEvent, RunNotFound, RunRecord
+from loadscout.store.tables import FlowRow, MetricsSummaryRow, RunEventRow, StepRow, TestRun
+
+QUEUED = "queued"
+FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RunRepository:
+    """Runs, their status history, flows and results, over one async session factory.
+
+    ``clock`` is a seam for tests that need deterministic timestamps.
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._sessions = session_factory
+        self._clock = clock
+
+    async def create(
+        self, *, target_url: str, users: int, duration_s: float, options: dict[str, Any]
+    ) -> RunRecord:
+        """A new run in status "queued", with its first event."""
+        now = self._clock()
+        async with write_session(self._sessions) as session:
+            run = TestRun(
+                target_url=target_url,
+                status=QUEUED,
+                users=users,
+                duration_s=duration_s,
+                options=options,
+                created_at=now,
+                reason="",
+            )
+            session.add(run)
+            await session.flush()
+            session.add(RunEventRow(run_id=run.id, at=now, status=QUEUED, reason=""))
+            return _record(run)
+
+    async def set_status(self, run_id: int, status: str, *, reason: str = "") -> None:
+        """Record a status change; legality is the orchestrator's business, not the store's.
+
+        The first move out of "queued" stamps ``started_at``; a final status stamps
+        ``finished_at``. A non-empty ``reason`` also becomes the run's current reason.
+        """
+        now = self._clock()
+        async with write_session(self._sessions) as session:
+            run = await _locked_run(session, run_id)
+            run.status = status
+            if status != QUEUED and run.started_at is None:
+                run.started_at = now
+            if status in FINAL_STATUSES:
+                run.finished_at = now
+            if reason:
+                run.reason = reason
+            session.add(RunEventRow(run_id=run_id, at=now, status=status, reason=reason))
+
+    async def save_flows(self, run_id: int, flowset: FlowSet) -> None:
+        """Store the run's FlowSet, replacing any saved before (discovery may run again)."""
+        async with write_session(self._sessions) as session:
+            run = await _locked_run(session, run_id)
+            run.flowset = flowset.model_dump(mode="json")
+            await session.execute(delete(FlowRow).where(FlowRow.run_id == run_id))
+            for position, flow in enumerate(flowset.flows):
+                steps = [
+                    StepRow(
+                        position=i,
+                        name=step.name,
+                        method=step.method,
+                        url=step.url,
+                        definition=step.model_dump(mode="json"),
+                    )
+                    for i, step in enumerate(flow.steps)
+                ]
+                session.add(
+                    FlowRow(
+                        run_id=run_id,
+                        name=flow.name,
+                        weight=flow.weight,
+                        position=position,
+                        definition=flow.model_dump(mode="json"),
+                        steps=steps,
+                    )
+                )
+
+    async def get_flows(self, run_id: int) -> FlowSet | None:
+        async with self._sessions() as session:
+            document = await session.scalar(select(TestRun.flowset).where(TestRun.id == run_id))
+        return None if document is None else FlowSet.model_validate(document)
+
+    async def save_result(self, run_id: int, summary: RunSummary) -> None:
+        """Store the final result: the full dump, the list-view numbers and per-step rows."""
+        async with write_session(self._sessions) as session:
+            run = await _locked_run(session, run_id)
+            totals = summary.totals
+            run.result = summary.model_dump(mode="json")
+            run.requests = totals.requests
+            run.errors = totals.errors
+            run.error_rate = totals.error_rate
+            run.rps = totals.rps
+            run.p95_ms = totals.latency_ms.p95
+            await session.execute(
+                delete(MetricsSummaryRow).where(MetricsSummaryRow.run_id == run_id)
+            )
+            session.add_all(_metric_rows(run_id, summary))
+
+    async def get(self, run_id: int) -> RunRecord | None:
+        async with self._sessions() as session:
+            run = await session.get(TestRun, run_id)
+            return None if run is None else _record(run)
+
+    async def list(
+        self, *, limit: int = 50, offset: int = 0, status: str | None = None
+    ) -> tuple[builtins.list[RunRecord], int]:
+        """One page of runs, newest first, and how many runs match in all."""
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset must be >= 0, got limit={limit} offset={offset}")
+        page = select(TestRun).order_by(TestRun.created_at.desc(), TestRun.id.desc())
+        count = select(func.count()).select_from(TestRun)
+        if status is not None:
+            page = page.where(TestRun.status == status)
+            count = count.where(TestRun.status == status)
+        async with self._sessions() as session:
+            total = await session.scalar(count) or 0
+            runs = (await session.scalars(page.limit(limit).offset(offset))).all()
+            return [_record(run) for run in runs], total
+
+    async def get_result(self, run_id: int) -> RunSummary | None:
+        async with self._sessions() as session:
+            document = await session.scalar(select(TestRun.result).where(TestRun.id == run_id))
+        return None if document is None else RunSummary.model_validate(document)
+
+    async def events(self, run_id: int) -> builtins.list[RunEvent]:
+        """The run's status changes, oldest first (empty for an unknown run)."""
+        query = (
+            select(RunEventRow)
+            .where(RunEventRow.run_id == run_id)
+            .order_by(RunEventRow.at, RunEventRow.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+            return [
+                RunEvent(run_id=row.run_id, at=row.at, status=row.status, reason=row.reason)
+                for row in rows
+            ]
+
+    async def delete(self, run_id: int) -> bool:
+        """Delete the run and, through ON DELETE CASCADE, everything stored about it."""
+        async with write_session(self._sessions) as session:
+            result = await session.execute(
+                delete(TestRun).where(TestRun.id == run_id).returning(TestRun.id)
+            )
+            return result.first() is not None
+
+
+async def _locked_run(session: AsyncSession, run_id: int) -> TestRun:
+    run = await session.get(TestRun, run_id, with_for_update=True)
+    if run is None:
+        raise RunNotFound(run_id)
+    return run
+
+
+def _record(run: TestRun) -> RunRecord:
+    return RunRecord(
+        id=run.id,
+        target_url=run.target_url,
+        status=run.status,
+        users=run.users,
+        duration_s=run.duration_s,
+        options=run.options,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        reason=run.reason,
+        requests=run.requests,
+        errors=run.errors,
+        error_rate=run.error_rate,
+        rps=run.rps,
+        p95_ms=run.p95_ms,
+    )
+
+
+def _metric_rows(run_id: int, summary: RunSummary) -> Sequence[MetricsSummaryRow]:
+    return [
+        MetricsSummaryRow(
+            run_id=run_id,
+            flow=step.flow,
+            step=step.name,
+            method=step.method,
+            url=step.url,
+            requests=step.requests,
+            errors=step.errors,
+            p50_ms=step.latency_ms.p50,
+            p90_ms=step.latency_ms.p90,
+            p95_ms=step.latency_ms.p95,
+            p99_ms=step.latency_ms.p99,
+            max_ms=step.latency_ms.max,
+            mean_ms=step.latency_ms.mean,
+        )
+        for step in summary.steps
+    ]

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from loadscout.discovery.correlation import (
+    is_token_field,
+    looks_random,
+    template_form,
+    token_extractors,
+    variable_name,
+)
+from loadscout.discovery.page_model import FieldSpec, FormSpec
+
+BASE = "http://127.0.0.1:8000"
+TOKEN = "f3a9c1e07b2d4e8fa6c5d9b0e1f2a3b4"
+
+
+def _login_form() -> FormSpec:
+    return FormSpec(
+        index=0,
+        action=BASE + "/login",
+        action_attr="/login",
+        method="post",
+        fields=(
+            FieldSpec(name="csrf_token", type="hidden", value=TOKEN),
+            FieldSpec(name="next", type="hidden", value="/account"),
+            FieldSpec(name="username"),
+            FieldSpec(name="password", type="password"),
+        ),
+    )
+
+
+def test_token_fields_by_name_or_random_value() -> None:
+    assert is_token_field(FieldSpec(name="authenticity_token", type="hidden", value="abc"))
+    assert is_token_field(FieldSpec(name="_wpnonce", type="hidden", value="1a2b"))
+    assert is_token_field(FieldSpec(name="state", type="hidden", value="Zx81-kq0PpL2mN7vRt5Y"))
+    assert not is_token_field(FieldSpec(name="next", type="hidden", value="/account"))
+    assert not is_token_field(FieldSpec(name="product_id", type="hidden", value="17"))
+    assert not is_token_field(FieldSpec(name="csrf_token", type="text", value=TOKEN))
+
+
+def test_looks_random() -> None:
+    assert looks_random(TOKEN)
+    assert not looks_random("aaaaaaaaaaaaaaaaaaaaaaa1")
+    assert not looks_random("/account/settings/page")
+    assert not looks_random("short1a")
+
+
+def test_extractor_is_a_css_rule_keyed_by_the_raw_action() -> None:
+    extractors = token_extractors(_login_form())
+    assert list(extractors) == ["csrf_token"]
+    ext = extractors["csrf_token"]
+    assert ext.name == "csrf_token_login"
+    assert ext.source == "css"
+    assert ext.expression == 'form[action="/login"] input[name="csrf_token"]'
+    assert ext.attribute == "value"
+
+
+def test_form_without_action_attribute_and_odd_names() -> None:
+    form = FormSpec(
+        index=0,
+        action=BASE + "/",
+        fields=(FieldSpec(name='we"ird_token', type="hidden", value="x"),),
+    )
+    ext = token_extractors(form)['we"ird_token']
+    assert ext.expression == 'form input[name="we\\"ird_token"]'
+    assert variable_name("_csrf", form) == "csrf_root"
+
+
+def test_submission_never_records_the_token_value() -> None:
+    form = _login_form()
+    posted = [
+        ("csrf_token", TOKEN),
+        ("next", "/account"),
+        ("username", "alice"),
+        ("password", "pw"),
+        ("email", "ls-r1@example.com"),
+    ]
+    body = template_form(
+        posted, extractors=token_extractors(form), templates={"email": "ls-${unique}@example.com"}
+    )
+    assert body == {
+        "csrf_token": "${csrf_token_login}",
+        "next": "/account",
+        "username": "alice",
+        "password": "pw",
+        "email": "ls-${unique}@example.com",
+    }
+    assert TOKEN not in str(body)

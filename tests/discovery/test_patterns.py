@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+from loadscout.discovery.patterns import PatternBudget, canonical_url, trap_reason, url_pattern
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern"),
+    [
+        ("/products/17", "/products/{num}"),
+        ("/products/17/reviews/3", "/products/{num}/reviews/{num}"),
+        ("/orders/6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b", "/orders/{uuid}"),
+        ("/blobs/deadbeef42", "/blobs/{hex}"),
+        ("/archive/2026-11-25", "/archive/{date}"),
+        ("/archive/2026-11", "/archive/{date}"),
+        ("/about", "/about"),
+        ("/", "/"),
+        ("/cafe", "/cafe"),  # all-hex letters but no digit: a word, not an id
+        ("/calendar?month=2026-12", "/calendar?month={}"),
+        ("/search?q=shoes&page=2", "/search?page={}&q={}"),
+        ("/search?page=2&q=hats", "/search?page={}&q={}"),
+        ("/x?utm_source=mail&id=3", "/x?id={}"),
+    ],
+)
+def test_url_pattern(path: str, pattern: str) -> None:
+    assert url_pattern(BASE + path) == pattern
+
+
+def test_canonical_url_drops_fragment_and_tracking_and_sorts_query() -> None:
+    assert canonical_url(BASE + "/a?b=2&a=1&utm_campaign=x#frag") == BASE + "/a?a=1&b=2"
+
+
+def test_budget_caps_concrete_urls_per_pattern() -> None:
+    budget = PatternBudget(per_pattern=3)
+    admitted = [n for n in range(50) if budget.admit(f"{BASE}/products/{n}") is None]
+    assert admitted == [0, 1, 2]
+    assert budget.admit(f"{BASE}/products/99") == "budget for /products/{num} used up"
+    assert budget.admit(f"{BASE}/about") is None
+    assert budget.patterns == ["/products/{num}", "/about"]
+
+
+def test_budget_admits_each_url_once() -> None:
+    budget = PatternBudget()
+    assert budget.admit(f"{BASE}/about#x") is None
+    assert budget.admit(f"{BASE}/about") == "already visited"
+    assert budget.seen(f"{BASE}/about?utm_source=x")
+
+
+def test_endless_calendar_is_bounded() -> None:
+    budget = PatternBudget(per_pattern=3)
+    months = [f"{BASE}/calendar?month={2026 + m // 12}-{m % 12 + 1:02d}" for m in range(120)]
+    assert sum(budget.admit(url) is None for url in months) == 3
+
+
+def test_query_key_variations_share_a_path_budget() -> None:
+    budget = PatternBudget(per_pattern=3, per_path=6)
+    urls = [f"{BASE}/calendar?month=2026-01&k{i}={j}" for i in range(10) for j in range(3)]
+    assert sum(budget.admit(url) is None for url in urls) == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "trap"),
+    [
+        ("/a/b/a/b/a/b", True),
+        ("/a/a/a", True),
+        ("/a/a", False),
+        ("/" + "x" * 2000, True),
+        ("/q?" + "&".join(f"k{i}=1" for i in range(13)), True),
+        ("/products/1/reviews", False),
+    ],
+)
+def test_trap_reason(path: str, trap: bool) -> None:
+    assert (trap_reason(BASE + path) is not None) is trap
