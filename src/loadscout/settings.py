@@ -34,7 +34,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, v: str) -> str:
-        if not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")):
-            raise ValueError("LOADSCOUT_DATABASE_URL must start with sqlite+aiosqlite://, "
-                             "postgresql+asyncpg:// or postgresql+psycopg://")
+        if not v.startswith(
+            ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
+        ):
+            raise ValueError(
+                "LOADSCOUT_DATABASE_URL must start with sqlite+aiosqlite://, "
+                "postgresql+asyncpg:// or postgresql+psycopg://"
+            )
         return v

@@ -10,7 +10,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,9 @@ from tests.utils.processes import free_port
 
 def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"content-type": "application/json"})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"content-type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             raw = resp.read()
@@ -34,12 +34,16 @@ def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[in
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    db = tmp_path_factory.mktemp("serve") / "loadscout.db"
-    env = {**os.environ, "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "loadscout", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    folder = tmp_path_factory.mktemp("serve")
+    env = {**os.environ, "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'l.db'}"}
+    log = folder / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -50,19 +54,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+                raise RuntimeError(f"serve did not start: {log.read_text()}")
             time.sleep(0.1)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        print(log.read_text())  # shown by pytest when a test failed
 
 
 @pytest.mark.browser
 def test_run_moves_through_its_states(server: str, demo_shop: DemoServer) -> None:
-    status, run = _call("POST", f"{server}/api/v1/runs", {
-        "target_url": demo_shop.url, "users": 5, "duration_s": 4, "think_time_min_s": 0.05,
-        "think_time_max_s": 0.2, "max_pages": 12})
+    status, run = _call(
+        "POST",
+        f"{server}/api/v1/runs",
+        {
+            "target_url": demo_shop.url,
+            "users": 5,
+            "duration_s": 4,
+            "think_time_min_s": 0.05,
+            "think_time_max_s": 0.2,
+            "max_pages": 12,
+        },
+    )
     assert status == 201, run
     assert run["status"] == "queued"
     seen = [run["status"]]
@@ -107,8 +121,9 @@ def test_bad_requests_are_4xx_with_a_message(
 
 
 def test_non_html_target_is_rejected(server: str, demo_shop: DemoServer) -> None:
-    status, payload = _call("POST", f"{server}/api/v1/runs",
-                            {"target_url": demo_shop.url_for("/api/deals"), "users": 1})
+    status, payload = _call(
+        "POST", f"{server}/api/v1/runs", {"target_url": demo_shop.url_for("/api/deals"), "users": 1}
+    )
     assert status == 400 and "HTML" in payload["detail"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -28,7 +29,8 @@ HOME = f"""<!doctype html><html><head><title>Home</title></head><body>
  <button type="submit">Sign in</button></form>
 <form action="/account/delete" method="post"><input type="hidden" name="csrf_token" value="{CSRF}">
  <button type="submit">Delete my account</button></form>
-<form action="/comments" method="post"><textarea name="comment"></textarea><button>Post</button></form>
+<form action="/comments" method="post"><textarea name="comment"></textarea>
+ <button>Post</button></form>
 </body></html>"""
 ABOUT = """<!doctype html><html><body><p id="info"></p><a href="/">home</a>
 <script>fetch('/api/info').then(r => r.json()).then(d => info.textContent = d.name);
@@ -80,7 +82,9 @@ def build_app() -> web.Application:
     app[HITS] = hits
 
     @web.middleware
-    async def count(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    async def count(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         resource = request.match_info.route.resource
         hits[f"{request.method} {resource.canonical if resource else request.path}"] += 1
         return await handler(request)
@@ -93,7 +97,7 @@ def build_app() -> web.Application:
         "/settings/reset": "reset!",
     }
     for path, body in text.items():
-        app.router.add_get(path, _fixed(lambda b=body: _page(b)))
+        app.router.add_get(path, _fixed(functools.partial(_page, body)))
     app.router.add_get("/", home)
     app.router.add_get("/about", about)
     app.router.add_get(

@@ -18,11 +18,11 @@ def test_defaults_and_frozen() -> None:
 
 def test_keyword_only() -> None:
     with pytest.raises(TypeError):
-        DiscoveryOptions("http://127.0.0.1:8000/")  # type: ignore[misc]
+        DiscoveryOptions("http://127.0.0.1:8000/")  # type: ignore[call-arg]
 
 
 def test_all_problems_reported_at_once() -> None:
     with pytest.raises(
-        BadInput, match="max_pages must be at least 1; .*max_time_s must be positive"
+        BadInput, match=r"max_pages must be at least 1; .*max_time_s must be positive"
     ):
         DiscoveryOptions(start_url="http://x/", max_pages=0, max_time_s=0)

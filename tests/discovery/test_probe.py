@@ -67,5 +67,5 @@ async def test_silent_server_times_out() -> None:
         server.bind(("127.0.0.1", 0))
         server.listen()
         url = f"http://127.0.0.1:{server.getsockname()[1]}/"
-        with pytest.raises(TargetError, match="no answer within 0.5 s"):
+        with pytest.raises(TargetError, match=r"no answer within 0\.5 s"):
             await probe_target(url, timeout_s=0.5)

@@ -40,8 +40,11 @@ def test_users_must_be_positive(users: str, demo_shop: DemoServer, tmp_path: Pat
 
 
 def test_unreadable_flows_file(tmp_path: Path) -> None:
-    _assert_bad_input(["run", "--flows", str(tmp_path / "nope.yaml"), "--users", "1"],
-                      tmp_path / "db.sqlite", "nope.yaml")
+    _assert_bad_input(
+        ["run", "--flows", str(tmp_path / "nope.yaml"), "--users", "1"],
+        tmp_path / "db.sqlite",
+        "nope.yaml",
+    )
 
 
 def test_invalid_flows_file(tmp_path: Path) -> None:
@@ -51,5 +54,8 @@ def test_invalid_flows_file(tmp_path: Path) -> None:
 
 
 def test_bad_duration(demo_shop: DemoServer, tmp_path: Path) -> None:
-    _assert_bad_input(["run", demo_shop.url, "--users", "1", "--duration", "soon"],
-                      tmp_path / "db.sqlite", "--duration")
+    _assert_bad_input(
+        ["run", demo_shop.url, "--users", "1", "--duration", "soon"],
+        tmp_path / "db.sqlite",
+        "--duration",
+    )

@@ -1,4 +1,4 @@
-"""``discover --out`` then ``run --flows``: the flows file is the hand-off between the two halves."""
+"""``discover --out`` then ``run --flows``: the flows file hands off between the two halves."""
 
 from __future__ import annotations
 
@@ -16,16 +16,34 @@ pytestmark = pytest.mark.browser
 
 def test_discover_then_replay_the_file(demo_shop: DemoServer, tmp_path: Path) -> None:
     flows = tmp_path / "flows.yaml"
-    proc = loadscout("discover", demo_shop.url, "--out", str(flows), "--max-pages", "12",
-                     db=tmp_path / "db.sqlite")
+    proc = loadscout(
+        "discover",
+        demo_shop.url,
+        "--out",
+        str(flows),
+        "--max-pages",
+        "12",
+        db=tmp_path / "db.sqlite",
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     flowset = load_flowset(flows)
     assert flowset.flows and flowset.target_url == demo_shop.url
 
     demo_shop.reset_hits()
-    proc = loadscout("run", "--flows", str(flows), "--users", "3", "--duration", "3s",
-                     "--think-time", "0", "--json-out", str(tmp_path / "r.json"),
-                     db=tmp_path / "db.sqlite")
+    proc = loadscout(
+        "run",
+        "--flows",
+        str(flows),
+        "--users",
+        "3",
+        "--duration",
+        "3s",
+        "--think-time",
+        "0",
+        "--json-out",
+        str(tmp_path / "r.json"),
+        db=tmp_path / "db.sqlite",
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["totals"]["requests"] > 0

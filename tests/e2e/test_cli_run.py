@@ -1,10 +1,9 @@
-"""``loadscout run`` end to end: real Chromium discovers the demo shop, real HTTP load, real SQLite."""
+"""``loadscout run`` end to end: real Chromium discovers the demo shop, real load, real SQLite."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,17 +13,44 @@ from tests.utils.processes import loadscout
 
 pytestmark = pytest.mark.browser
 
-RESULT_KEYS = {"run_id", "target_url", "status", "started_at", "finished_at", "duration_s", "users",
-               "discovery", "totals", "steps", "errors", "thresholds", "timeseries"}
+RESULT_KEYS = {
+    "run_id",
+    "target_url",
+    "status",
+    "started_at",
+    "finished_at",
+    "duration_s",
+    "users",
+    "discovery",
+    "totals",
+    "steps",
+    "errors",
+    "thresholds",
+    "timeseries",
+}
 
 
 @pytest.fixture(scope="module")
-def cli_run(demo_shop_session: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def cli_run(
+    demo_shop_session: DemoServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     demo_shop_session.reset_hits()
     out = tmp_path_factory.mktemp("run")
     proc = loadscout(
-        "run", demo_shop_session.url, "--users", "20", "--duration", "8s", "--ramp-up", "2s",
-        "--think-time", "0.1s-0.3s", "--max-pages", "30", "--json-out", str(out / "result.json"),
+        "run",
+        demo_shop_session.url,
+        "--users",
+        "20",
+        "--duration",
+        "8s",
+        "--ramp-up",
+        "2s",
+        "--think-time",
+        "0.1s-0.3s",
+        "--max-pages",
+        "30",
+        "--json-out",
+        str(out / "result.json"),
         db=out / "loadscout.db",
     )
     return {"proc": proc, "out": out, "hits": dict(demo_shop_session.hits)}
@@ -40,13 +66,18 @@ def test_run_exits_zero_and_prints_summary(cli_run: dict[str, Any]) -> None:
 
 def test_result_json_has_the_contract_shape(cli_run: dict[str, Any]) -> None:
     result = json.loads((cli_run["out"] / "result.json").read_text())
-    assert RESULT_KEYS <= set(result)
+    assert set(result) >= RESULT_KEYS
     assert result["status"] == "completed"
     assert result["users"] == 20
     totals = result["totals"]
     assert totals["requests"] > 0
     assert totals["error_rate"] < 0.01, result["errors"]
-    assert 0 < totals["latency_ms"]["p50"] <= totals["latency_ms"]["p99"] <= totals["latency_ms"]["max"]
+    assert (
+        0
+        < totals["latency_ms"]["p50"]
+        <= totals["latency_ms"]["p99"]
+        <= totals["latency_ms"]["max"]
+    )
     assert result["discovery"]["flows"] == len({s["flow"] for s in result["steps"]})
     assert len(result["timeseries"]) >= 6
 

@@ -15,13 +15,25 @@ from loadscout.flows.model import Extractor, Flow, FlowSet, Step
 
 def _flowset() -> FlowSet:
     login_page = Step(
-        name="GET /login", url="/login",
-        extract=[Extractor(name="csrf", source="css",
-                           expression='form[action="/login"] input[name=csrf_token]')],
+        name="GET /login",
+        url="/login",
+        extract=[
+            Extractor(
+                name="csrf", source="css", expression='form[action="/login"] input[name=csrf_token]'
+            )
+        ],
     )
-    login = Step(name="POST /login", method="POST", url="/login", kind="form",
-                 form={"csrf_token": "${csrf}", "username": "alice"}, expect_status=303)
-    return FlowSet(target_url="http://127.0.0.1:1/", flows=[Flow(name="login", steps=[login_page, login])])
+    login = Step(
+        name="POST /login",
+        method="POST",
+        url="/login",
+        kind="form",
+        form={"csrf_token": "${csrf}", "username": "alice"},
+        expect_status=303,
+    )
+    return FlowSet(
+        target_url="http://127.0.0.1:1/", flows=[Flow(name="login", steps=[login_page, login])]
+    )
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -32,7 +44,7 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_names_the_path(tmp_path: Path) -> None:
-    with pytest.raises(FlowsFileError, match="cannot read flows file .*missing.yaml"):
+    with pytest.raises(FlowsFileError, match=r"cannot read flows file .*missing\.yaml"):
         load_flowset(tmp_path / "missing.yaml")
 
 

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 LOGIN_PAGE = """<!doctype html><html><body>
 <form action="/login" method="post">
@@ -57,7 +58,7 @@ def _sid(request: web.Request) -> str | None:
 
 def make_app(state: TargetState) -> web.Application:
     @web.middleware
-    async def count(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
         state.counts[f"{request.method} {request.path}"] += 1
         seen = Seen(time.monotonic(), request.method, request.path,
                     request.headers.get("X-VU"), _sid(request))  # fmt: skip
@@ -117,6 +118,7 @@ def make_app(state: TargetState) -> web.Application:
     app.router.add_get("/status/{code}", status)
     app.router.add_get("/a", plain)
     app.router.add_get("/b", plain)
+    app.router.add_get("/c", plain)
     return app
 
 

@@ -158,7 +158,7 @@ async def test_ramp_up_starts_users_progressively(target: Target) -> None:
     t0 = first["1"]
     starts = [first[str(n)] - t0 for n in range(1, 5)]
     for n, started in enumerate(starts):
-        assert abs(started - n * 0.5) < 0.2, starts
+        assert abs(started - n * 0.5) < 0.25, starts
     users = [p.active_users for p in outcome.timeseries]
     assert users == [2, 4, 4]
     assert outcome.totals.requests == target.total
@@ -171,7 +171,7 @@ async def test_think_time_spaces_requests(target: Target) -> None:
     times = [(s.path, s.at) for s in target.state.seen]
     a_times = [at for path, at in times if path == "/a"]
     gaps = [b - a for a, b in itertools.pairwise(a_times)]
-    assert len(a_times) in (5, 6), a_times  # one /a every 0.25 s (+ ~0 for /b)
+    assert 4 <= len(a_times) <= 6, a_times  # one /a every 0.25 s (+ ~0 for /b)
     assert min(gaps) >= 0.24
     # /b follows /a after 0.25 s; the next /a follows /b at once (its think time is 0)
     assert times[0][0] == "/a"
@@ -215,3 +215,15 @@ async def test_weights_and_live_progress(target: Target) -> None:
     assert len(outcome.timeseries) == 2
     assert outcome.totals.rps > 100
     assert_consistent(outcome)
+
+
+async def test_every_flow_gets_load_even_with_tiny_weights(target: Target) -> None:
+    fs = flowset(
+        target.url,
+        flow("heavy", step("a", "/a"), weight=1000),
+        flow("light", step("b", "/b"), weight=0.001),
+        flow("lighter", step("c", "/c"), weight=0.001),
+    )
+    await run_load(fs, plan(users=1, duration_s=0.5, think=(0.1, 0.1)), seed=1)
+    assert target.count("GET", "/b") >= 1
+    assert target.count("GET", "/c") >= 1

@@ -16,8 +16,12 @@ def test_no_ramp_starts_everyone_at_once() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"users": 0, "duration_s": 1}, {"users": 1, "duration_s": 0},
-               {"users": 2, "duration_s": 5, "ramp_up_s": 6}],
+    "kwargs",
+    [
+        {"users": 0, "duration_s": 1},
+        {"users": 1, "duration_s": 0},
+        {"users": 2, "duration_s": 5, "ramp_up_s": 6},
+    ],
 )
 def test_invalid_profiles_are_rejected(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValidationError):

@@ -12,8 +12,12 @@ from pathlib import Path
 def loadscout(*args: str, db: Path, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-m", "loadscout", *args], capture_output=True, text=True,
-        timeout=timeout_s, env=env, check=False,
+        [sys.executable, "-m", "loadscout", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        env=env,
+        check=False,
     )
 
 

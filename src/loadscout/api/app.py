@@ -27,7 +27,8 @@ def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> Fast
         engine = make_engine(settings.database_url)
         app.state.repo = RunRepository(make_session_factory(engine))
         app.state.control = RunControl(
-            repo=app.state.repo, max_concurrent=settings.max_concurrent_runs,
+            repo=app.state.repo,
+            max_concurrent=settings.max_concurrent_runs,
             chromium_path=settings.chromium_path,
         )
         try:
@@ -37,8 +38,12 @@ def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> Fast
             await engine.dispose()
 
     app = FastAPI(
-        title="loadscout", version=__version__, lifespan=lifespan,
-        openapi_url=f"{API_PREFIX}/openapi.json", docs_url="/api/docs", redoc_url=None,
+        title="loadscout",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
     )
     app.include_router(runs.router, prefix=API_PREFIX)
 
@@ -49,6 +54,7 @@ def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> Fast
     if dashboard_dir is not None and (dashboard_dir / "index.html").exists():
         app.mount("/", SPAStaticFiles(directory=dashboard_dir, html=True), name="dashboard")
     else:
+
         @app.get("/", include_in_schema=False)
         async def root() -> RedirectResponse:
             return RedirectResponse("/api/docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from loadscout.metrics.summary import RunSummary
 from loadscout.orchestrator.options import RunOptions
@@ -14,10 +14,11 @@ from loadscout.store.records import RunRecord
 
 class RunCreate(RunOptions):
     model_config = ConfigDict(
-        frozen=True, extra="forbid",
-        json_schema_extra={"examples": [
-            {"target_url": "http://127.0.0.1:8001/", "users": 10, "duration_s": 20}
-        ]},
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"target_url": "http://127.0.0.1:8001/", "users": 10, "duration_s": 20}]
+        },
     )
 
 
@@ -42,11 +43,11 @@ class RunPublic(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     reason: str
-    requests: int
-    errors: int
-    error_rate: float
-    rps: float
-    p95_ms: float
+    requests: int | None = Field(None, description="Known once the run has finished")
+    errors: int | None = None
+    error_rate: float | None = None
+    rps: float | None = None
+    p95_ms: float | None = None
 
     @classmethod
     def from_record(cls, record: RunRecord) -> RunPublic:

@@ -18,7 +18,10 @@ from loadscout.orchestrator.options import RunOptions
 from loadscout.settings import Settings
 
 app = typer.Typer(
-    name="loadscout", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="loadscout",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Discover how people use a web app in a real browser, then replay it as load.",
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -26,7 +29,9 @@ app.add_typer(db_app, name="db")
 console = Console()
 
 MaxPages = Annotated[int, typer.Option(help="Discovery: most pages to visit.", min=1)]
-MaxDepth = Annotated[int, typer.Option(help="Discovery: most links away from the start page.", min=0)]
+MaxDepth = Annotated[
+    int, typer.Option(help="Discovery: most links away from the start page.", min=0)
+]
 MaxTime = Annotated[str, typer.Option("--max-time", help="Discovery: time budget, e.g. 60s.")]
 AllowWrites = Annotated[bool, typer.Option(help="Discovery may submit forms that change data.")]
 Scope = Annotated[str | None, typer.Option(help="Regex of further URLs discovery may visit.")]
@@ -50,8 +55,9 @@ def serve(
 
     settings = _settings()
     console.print(f"loadscout serving on http://{host}:{port}/ (database {settings.database_url})")
-    uvicorn.run(create_app(settings, dashboard_dir=dashboard_dir()), host=host, port=port,
-                log_level="info")
+    uvicorn.run(
+        create_app(settings, dashboard_dir=dashboard_dir()), host=host, port=port, log_level="info"
+    )
 
 
 @app.command()
@@ -67,8 +73,13 @@ def discover(
 ) -> None:
     """Explore URL in headless Chromium and write the flows found."""
     options = RunOptions(
-        target_url=url, users=1, max_pages=max_pages, max_depth=max_depth,
-        max_discovery_s=seconds(max_time, "--max-time"), allow_writes=allow_writes, scope=scope,
+        target_url=url,
+        users=1,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        max_discovery_s=seconds(max_time, "--max-time"),
+        allow_writes=allow_writes,
+        scope=scope,
     )
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
 
@@ -77,12 +88,15 @@ def discover(
 @user_errors
 def run(
     url: Annotated[str | None, typer.Argument(help="Start page; omit with --flows.")] = None,
-    flows: Annotated[Path | None, typer.Option(help="Replay this flows file; skip discovery.")] = None,
+    flows: Annotated[
+        Path | None, typer.Option(help="Replay this flows file; skip discovery.")
+    ] = None,
     users: Annotated[int, typer.Option(help="Concurrent virtual users.")] = 10,
     duration: Annotated[str, typer.Option(help="Load phase length, e.g. 60s or 5m.")] = "60s",
     ramp_up: Annotated[str, typer.Option(help="Start users linearly over this time.")] = "0s",
-    think_time_: Annotated[str, typer.Option("--think-time",
-                                             help="Pause between steps: 0, 2s or 0.5s-1.5s.")] = "0.5s-1.5s",
+    think_time_: Annotated[
+        str, typer.Option("--think-time", help="Pause between steps: 0, 2s or 0.5s-1.5s.")
+    ] = "0.5s-1.5s",
     json_out: Annotated[Path | None, typer.Option(help="Write the result JSON here.")] = None,
     max_pages: MaxPages = 40,
     max_depth: MaxDepth = 4,
@@ -99,13 +113,22 @@ def run(
         raise BadInput(f"--users must be at least 1 (got {users})")
     tt_min, tt_max = think_time(think_time_)
     options = RunOptions(
-        target_url=target, users=users, duration_s=seconds(duration, "--duration"),
-        ramp_up_s=seconds(ramp_up, "--ramp-up"), think_time_min_s=tt_min, think_time_max_s=tt_max,
-        max_pages=max_pages, max_depth=max_depth, max_discovery_s=seconds(max_time, "--max-time"),
-        allow_writes=allow_writes, scope=scope, flowset=flowset,
+        target_url=target,
+        users=users,
+        duration_s=seconds(duration, "--duration"),
+        ramp_up_s=seconds(ramp_up, "--ramp-up"),
+        think_time_min_s=tt_min,
+        think_time_max_s=tt_max,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        max_discovery_s=seconds(max_time, "--max-time"),
+        allow_writes=allow_writes,
+        scope=scope,
+        flowset=flowset,
     )
-    summary = asyncio.run(run_once(options, settings=_settings(), console=console,
-                                   json_out=json_out))
+    summary = asyncio.run(
+        run_once(options, settings=_settings(), console=console, json_out=json_out)
+    )
     if summary.status != "completed":
         raise typer.Exit(EXIT_RUN_FAILED)
 

@@ -1,4 +1,4 @@
-"""Shows a run's progress in the terminal: a live line on a TTY, a line every few seconds otherwise."""
+"""A run's progress in the terminal: a live line on a TTY, a line every few seconds otherwise."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ PLAIN_EVERY_S = 5.0
 
 def progress_line(s: LiveStats) -> Text:
     return Text(
-        f"[{s.elapsed_s:5.1f}s/{s.duration_s:.0f}s] users {s.active_users}  requests {s.requests:,}  "
-        f"errors {s.errors:,}  {s.rps:,.1f} req/s  p50 {s.p50_ms:.1f} ms  p95 {s.p95_ms:.1f} ms"
+        f"[{s.elapsed_s:5.1f}s/{s.duration_s:.0f}s] users {s.active_users}  "
+        f"requests {s.requests:,}  errors {s.errors:,}  {s.rps:,.1f} req/s  "
+        f"p50 {s.p50_ms:.1f} ms  p95 {s.p95_ms:.1f} ms"
     )
 
 
@@ -32,8 +33,9 @@ class ConsoleObserver:
 
     async def on_status(self, status: RunStatus, reason: str) -> None:
         if status is RunStatus.LOADING and self._console.is_terminal:
-            self._live = Live(Text("starting load…"), console=self._console, transient=False,
-                              refresh_per_second=4)
+            self._live = Live(
+                Text("starting load…"), console=self._console, transient=False, refresh_per_second=4
+            )
             self._live.start()
         if status.is_final and self._live is not None:
             self._live.stop()
@@ -44,9 +46,11 @@ class ConsoleObserver:
     async def on_flows(self, flowset: FlowSet) -> None:
         if flowset.discovery is not None:
             self._console.print(discovery_text(flowset.discovery))
-        self._console.print(f"{len(flowset.flows)} flows to replay: "
-                            + ", ".join(f.name for f in flowset.flows[:8])
-                            + (" …" if len(flowset.flows) > 8 else ""))
+        self._console.print(
+            f"{len(flowset.flows)} flows to replay: "
+            + ", ".join(f.name for f in flowset.flows[:8])
+            + (" …" if len(flowset.flows) > 8 else "")
+        )
 
     def on_discovery_progress(self, message: str) -> None:
         now = time.monotonic()

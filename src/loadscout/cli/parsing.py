@@ -19,5 +19,7 @@ def think_time(value: str) -> tuple[float, float]:
     lo = seconds(low, "--think-time")
     hi = seconds(high, "--think-time") if sep else lo
     if hi < lo:
-        raise BadInput(f"--think-time: the range {value!r} ends before it starts; write it as MIN-MAX")
+        raise BadInput(
+            f"--think-time: the range {value!r} ends before it starts; write it as MIN-MAX"
+        )
     return lo, hi

@@ -74,11 +74,15 @@ async def run_once(
     await probe_target(options.target_url)
     async with _repository(settings) as repo:
         record = await repo.create(
-            target_url=options.target_url, users=options.users, duration_s=options.duration_s,
+            target_url=options.target_url,
+            users=options.users,
+            duration_s=options.duration_s,
             options=options.model_dump(mode="json", exclude={"flowset"}),
         )
-        console.print(f"run {record.id} against {options.target_url} "
-                      f"({options.users} users, {options.duration_s:g}s)")
+        console.print(
+            f"run {record.id} against {options.target_url} "
+            f"({options.users} users, {options.duration_s:g}s)"
+        )
         spec = options.spec(str(record.id), chromium_path=settings.chromium_path)
         observers = Observers([StoreObserver(repo, record.id), ConsoleObserver(console)])
         cancel = asyncio.Event()

@@ -133,7 +133,12 @@ def build_flowset(result: CrawlResult, *, target_url: str, duration_s: float) ->
     flows = _unique_names(browse + [form_flow(s) for s in result.submissions])
     if not flows:
         flows = [browse_flow(result.visits[0], result.inlinks)]
-    api_calls = {f"{f.method} {url_pattern(f.url)}" for v in result.visits for f in v.fetches}
+    api_calls = {
+        f"{f.method} {url_pattern(f.url)}"
+        for v in result.visits
+        for f in v.fetches
+        if f.status is not None
+    }
     report = DiscoveryReport(
         pages=len(result.visits),
         patterns=sorted({v.pattern for v in result.visits}),

@@ -21,7 +21,9 @@ def _describe(err: ValidationError) -> str:
 
 def parse_flowset(data: Any, *, source: str = "flows") -> FlowSet:
     if not isinstance(data, dict):
-        raise FlowsFileError(f"{source}: expected a mapping with 'version', 'target_url' and 'flows'")
+        raise FlowsFileError(
+            f"{source}: expected a mapping with 'version', 'target_url' and 'flows'"
+        )
     try:
         return FlowSet.model_validate(data)
     except ValidationError as err:
@@ -40,8 +42,10 @@ def load_flowset(path: Path) -> FlowSet:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise FlowsFileError(f"cannot read flows file {path}: {err.__class__.__name__}: "
-                             f"{getattr(err, 'strerror', None) or err}") from None
+        raise FlowsFileError(
+            f"cannot read flows file {path}: {err.__class__.__name__}: "
+            f"{getattr(err, 'strerror', None) or err}"
+        ) from None
     return loads_flowset(text, source=str(path))
 
 

@@ -107,8 +107,10 @@ class FlowSet(_Frozen):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != FLOWS_FORMAT_VERSION:
-            raise ValueError(f"unsupported flows format version {v}; this loadscout reads version "
-                             f"{FLOWS_FORMAT_VERSION}")
+            raise ValueError(
+                f"unsupported flows format version {v}; this loadscout reads version "
+                f"{FLOWS_FORMAT_VERSION}"
+            )
         return v
 
     @model_validator(mode="after")

@@ -13,7 +13,7 @@ class RunState:
     ``stopping`` is set and ``idle`` fires no new request can start.
     """
 
-    __slots__ = ("_clock", "deadline", "idle", "in_flight", "stopping")
+    __slots__ = ("_clock", "_coverage_picks", "deadline", "idle", "in_flight", "stopping")
 
     def __init__(self, *, deadline: float, clock: Callable[[], float]) -> None:
         self.deadline = deadline
@@ -22,6 +22,15 @@ class RunState:
         self.in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
+        self._coverage_picks = 0
+
+    def coverage_pick(self, flows: int) -> int | None:
+        """The first ``flows`` iterations of the whole run take each flow once, in order, so a
+        short run still loads every flow; after that users pick by weight (None)."""
+        if self._coverage_picks >= flows:
+            return None
+        self._coverage_picks += 1
+        return self._coverage_picks - 1
 
     def should_stop(self) -> bool:
         return self.stopping or self._clock() >= self.deadline

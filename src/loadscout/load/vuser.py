@@ -77,6 +77,9 @@ class VirtualUser:
     def _pick(self) -> CompiledFlow:
         if len(self._flows) == 1:
             return self._flows[0]
+        first = self._state.coverage_pick(len(self._flows))
+        if first is not None:
+            return self._flows[first]
         x = self._rng.random() * self._cum_weights[-1]
         return self._flows[bisect.bisect_right(self._cum_weights, x)]
 

@@ -35,7 +35,9 @@ class RunControl:
         """Check the target answers with HTML, store the run as queued and start it."""
         await probe_target(options.target_url)
         record = await self._repo.create(
-            target_url=options.target_url, users=options.users, duration_s=options.duration_s,
+            target_url=options.target_url,
+            users=options.users,
+            duration_s=options.duration_s,
             options=options.model_dump(mode="json", exclude={"flowset"}),
         )
         self._cancels[record.id] = asyncio.Event()

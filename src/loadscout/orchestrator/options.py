@@ -50,9 +50,14 @@ class RunOptions(BaseModel):
                 run_id=run_id, target_url=self.target_url, plan=self.plan(), flowset=self.flowset
             )
         discovery = DiscoveryOptions(
-            start_url=self.target_url, max_pages=self.max_pages, max_depth=self.max_depth,
-            max_time_s=self.max_discovery_s, allow_writes=self.allow_writes, scope=self.scope,
+            start_url=self.target_url,
+            max_pages=self.max_pages,
+            max_depth=self.max_depth,
+            max_time_s=self.max_discovery_s,
+            allow_writes=self.allow_writes,
+            scope=self.scope,
             chromium_path=chromium_path,
         )
-        return RunSpec(run_id=run_id, target_url=self.target_url, plan=self.plan(),
-                       discovery=discovery)
+        return RunSpec(
+            run_id=run_id, target_url=self.target_url, plan=self.plan(), discovery=discovery
+        )

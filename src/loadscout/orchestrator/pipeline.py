@@ -58,16 +58,31 @@ class _Run:
             raise RunFailed(f"discovery found no flows to replay at {self.spec.target_url}")
         return flowset
 
-    def summary(self, flowset: FlowSet | None, outcome: LoadOutcome | None, reason: str) -> RunSummary:
+    def summary(
+        self, flowset: FlowSet | None, outcome: LoadOutcome | None, reason: str
+    ) -> RunSummary:
         discovery = (flowset.discovery if flowset else None) or DiscoveryReport()
-        extra = {} if outcome is None else {
-            "duration_s": outcome.duration_s, "totals": outcome.totals, "steps": outcome.steps,
-            "errors": outcome.errors, "timeseries": outcome.timeseries,
-        }
+        extra = (
+            {}
+            if outcome is None
+            else {
+                "duration_s": outcome.duration_s,
+                "totals": outcome.totals,
+                "steps": outcome.steps,
+                "errors": outcome.errors,
+                "timeseries": outcome.timeseries,
+            }
+        )
         return RunSummary(
-            run_id=self.spec.run_id, target_url=self.spec.target_url, status=str(self.status),
-            started_at=self.started_at, finished_at=datetime.now(UTC),
-            users=self.spec.plan.profile.users, discovery=discovery, reason=reason, **extra,
+            run_id=self.spec.run_id,
+            target_url=self.spec.target_url,
+            status=str(self.status),
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC),
+            users=self.spec.plan.profile.users,
+            discovery=discovery,
+            reason=reason,
+            **extra,
         )
 
 

@@ -23,8 +23,10 @@ class ConstantUsers(BaseModel):
     @model_validator(mode="after")
     def _ramp_fits(self) -> ConstantUsers:
         if self.ramp_up_s > self.duration_s:
-            raise ValueError(f"ramp-up ({self.ramp_up_s:g}s) cannot be longer than the duration "
-                             f"({self.duration_s:g}s)")
+            raise ValueError(
+                f"ramp-up ({self.ramp_up_s:g}s) cannot be longer than the duration "
+                f"({self.duration_s:g}s)"
+            )
         return self
 
     def start_offsets(self) -> list[float]:

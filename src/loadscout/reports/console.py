@@ -22,8 +22,16 @@ def steps_table(summary: RunSummary) -> Table:
         table.add_column(col, justify="right")
     for s in summary.steps:
         lat = s.latency_ms
-        table.add_row(s.flow, s.name, f"{s.requests:,}", f"{s.errors:,}", _ms(lat.p50),
-                      _ms(lat.p95), _ms(lat.p99), _ms(lat.max))
+        table.add_row(
+            s.flow,
+            s.name,
+            f"{s.requests:,}",
+            f"{s.errors:,}",
+            _ms(lat.p50),
+            _ms(lat.p95),
+            _ms(lat.p99),
+            _ms(lat.max),
+        )
     return table
 
 
@@ -31,7 +39,8 @@ def totals_text(summary: RunSummary) -> Text:
     t = summary.totals
     lat = t.latency_ms
     return Text.assemble(
-        ("Run ", "bold"), (f"{summary.run_id} {summary.status}", "bold cyan"),
+        ("Run ", "bold"),
+        (f"{summary.run_id} {summary.status}", "bold cyan"),
         f"  {summary.users} users, {summary.duration_s:.1f}s\n",
         f"requests {t.requests:,}  errors {t.errors:,} ({t.error_rate:.2%})  {t.rps:,.1f} req/s\n",
         f"latency ms  p50 {_ms(lat.p50)}  p90 {_ms(lat.p90)}  p95 {_ms(lat.p95)}  "
@@ -60,7 +69,7 @@ def summary_renderable(summary: RunSummary) -> Group:
 
 def discovery_text(report: DiscoveryReport) -> Text:
     return Text(
-        f"Discovery: {report.pages} pages, {len(report.patterns)} URL patterns, {report.forms} forms, "
-        f"{report.api_calls} API calls, {report.flows} flows, {len(report.skipped)} actions skipped "
-        f"({report.duration_s:.1f}s)"
+        f"Discovery: {report.pages} pages, {len(report.patterns)} URL patterns, "
+        f"{report.forms} forms, {report.api_calls} API calls, {report.flows} flows, "
+        f"{len(report.skipped)} actions skipped ({report.duration_s:.1f}s)"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
@@ -14,7 +14,9 @@ from loadscout.reports.json_report import result_dict
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Message, "description": "No such run"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Message, "description": "No such run"}
+}
 
 
 def _missing(run_id: int) -> HTTPException:
@@ -22,7 +24,9 @@ def _missing(run_id: int) -> HTTPException:
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=RunPublic,
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RunPublic,
     responses={400: {"model": Message, "description": "Target unreachable or not HTML"}},
 )
 async def create_run(body: RunCreate, control: ControlDep) -> RunPublic:
@@ -37,9 +41,9 @@ async def create_run(body: RunCreate, control: ControlDep) -> RunPublic:
 @router.get("", response_model=RunsPublic)
 async def list_runs(
     repo: RepoDep,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-    run_status: RunStatus | None = Query(None, alias="status"),
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    run_status: Annotated[RunStatus | None, Query(alias="status")] = None,
 ) -> RunsPublic:
     records, count = await repo.list(
         limit=limit, offset=offset, status=str(run_status) if run_status else None
@@ -57,8 +61,13 @@ async def get_run(run_id: int, repo: RepoDep, control: ControlDep) -> RunDetail:
     if live is not None and live.stats is not None:
         s = live.stats
         detail.live = LivePublic(
-            elapsed_s=s.elapsed_s, active_users=s.active_users, requests=s.requests,
-            errors=s.errors, rps=s.rps, p50_ms=s.p50_ms, p95_ms=s.p95_ms,
+            elapsed_s=s.elapsed_s,
+            active_users=s.active_users,
+            requests=s.requests,
+            errors=s.errors,
+            rps=s.rps,
+            p50_ms=s.p50_ms,
+            p95_ms=s.p95_ms,
         )
     if live is not None:
         detail.discovery_message = live.message
@@ -75,8 +84,10 @@ async def get_result(run_id: int, repo: RepoDep) -> dict[str, Any]:
         raise _missing(run_id)
     summary = await repo.get_result(run_id)
     if summary is None:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"run {run_id} is {record.status}; its result exists once it finishes")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"run {run_id} is {record.status}; its result exists once it finishes",
+        )
     return result_dict(summary)
 
 
@@ -97,16 +108,18 @@ async def cancel_run(run_id: int, repo: RepoDep, control: ControlDep) -> RunPubl
     if record is None:
         raise _missing(run_id)
     if RunStatus(record.status).is_final or not await control.cancel(run_id):
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"run {run_id} is {record.status} and cannot be cancelled")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"run {run_id} is {record.status} and cannot be cancelled"
+        )
     return RunPublic.from_record(record)
 
 
 @router.delete("/{run_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
 async def delete_run(run_id: int, repo: RepoDep, control: ControlDep) -> Response:
     if control.is_active(run_id):
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"run {run_id} is still running; cancel it first")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"run {run_id} is still running; cancel it first"
+        )
     if not await repo.delete(run_id):
         raise _missing(run_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

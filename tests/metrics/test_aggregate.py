@@ -1,0 +1,106 @@
+import random
+
+from loadscout.metrics.aggregate import Aggregator
+from loadscout.metrics.catalog import StepInfo
+from loadscout.metrics.recorder import NS_PER_S, Recorder
+from loadscout.metrics.snapshot import Snapshot
+
+CATALOG = [StepInfo(flow="f", name="home", method="GET", url="/"),
+           StepInfo(flow="f", name="buy", method="POST", url="/buy")]  # fmt: skip
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def feed(events: list[tuple[int, int, int, str | None]], *recorders: Recorder) -> None:
+    """Record (step, start_ns, end_ns, error kind) events round-robin over the recorders."""
+    for i, (step, start, end, kind) in enumerate(events):
+        rec = recorders[i % len(recorders)]
+        if kind == "timeout":
+            rec.failure(step, kind, f"POST /buy: {i}", end_ns=end)
+        else:
+            rec.response(step, start, end, kind, f"GET /: {i}")
+
+
+def random_events(n: int) -> list[tuple[int, int, int, str | None]]:
+    rng = random.Random(5)
+    events: list[tuple[int, int, int, str | None]] = []
+    for _ in range(n):
+        start = rng.randrange(0, 3 * NS_PER_S)
+        end = start + rng.randrange(100_000, 400_000_000)
+        kind = rng.choice([None, None, None, "http_500", "timeout"])
+        events.append((rng.randrange(2), start, end, kind))
+    return events
+
+
+def aggregate(*snapshots: Snapshot) -> Aggregator:
+    agg = Aggregator(CATALOG)
+    for snap in snapshots:
+        agg.add(snap)
+    return agg
+
+
+def test_two_workers_merge_to_what_one_recorder_sees() -> None:
+    events = random_events(2_000)
+    clock = Clock()
+    one = Recorder(start_ns=0, clock=clock)
+    feed(events, one)
+    a, b = (Recorder(start_ns=0, worker=w, clock=clock) for w in (1, 2))
+    feed(events[:700], a, b)
+    early = [a.snapshot(), b.snapshot()]  # deltas: drained mid-run, then again at the end
+    feed(events[700:], a, b)
+
+    single = aggregate(one.snapshot()).outcome(duration_s=3.5)
+    merged = aggregate(*early, a.snapshot(), b.snapshot()).outcome(duration_s=3.5)
+    # any first example per kind will do; everything else must be identical
+    assert merged.model_copy(update={"errors": []}) == single.model_copy(update={"errors": []})
+    assert [(e.kind, e.count) for e in merged.errors] == [(e.kind, e.count) for e in single.errors]
+    assert single.totals.requests == 2_000
+    assert {e.kind for e in single.errors} == {"http_500", "timeout"}
+    assert single.totals.errors == sum(e.count for e in single.errors)
+    assert len(single.timeseries) == 4
+
+
+def test_outcome_shapes_totals_steps_and_timeseries() -> None:
+    clock = Clock()
+    rec = Recorder(start_ns=0, clock=clock)
+    rec.user_started()
+    rec.response(0, 0, 10_000_000)  # 10 ms in second 0
+    rec.response(1, 0, 20_000_000, "http_503", "POST /buy: HTTP 503")
+    clock.now = 2 * NS_PER_S + 1  # second 1 is silent, second 2 has a user more
+    rec.user_started()
+    rec.response(0, clock.now, clock.now + 30_000_000)
+    outcome = aggregate(rec.snapshot()).outcome(duration_s=2.6, load_s=2.5)
+
+    assert outcome.totals.requests == 3
+    assert outcome.totals.error_rate == 1 / 3
+    assert outcome.totals.rps == round(3 / 2.6, 3)
+    assert abs(outcome.totals.latency_ms.max - 30) < 0.1
+    home, buy = outcome.steps
+    assert (home.name, home.requests, home.errors, buy.errors) == ("home", 2, 0, 1)
+    assert [(e.kind, e.count, e.example) for e in outcome.errors] == [
+        ("http_503", 1, "POST /buy: HTTP 503")
+    ]
+    assert [p.t for p in outcome.timeseries] == [0, 1, 2]
+    assert [p.active_users for p in outcome.timeseries] == [1, 1, 2]
+    assert [p.rps for p in outcome.timeseries] == [2.0, 0.0, 2.0]  # last second is half long
+    assert outcome.timeseries[1].p95_ms == 0.0
+
+
+def test_late_responses_fold_into_the_last_second_and_live_view() -> None:
+    clock = Clock()
+    rec = Recorder(start_ns=0, clock=clock)
+    rec.user_started()
+    rec.response(0, 0, NS_PER_S // 2)
+    rec.response(0, NS_PER_S, 3 * NS_PER_S)  # answered 1 s after a 2 s run stopped
+    agg = aggregate(rec.snapshot())
+    outcome = agg.outcome(duration_s=3.0, load_s=2.0)
+    assert [p.rps for p in outcome.timeseries] == [1.0, 1.0]
+    assert outcome == agg.outcome(duration_s=3.0, load_s=2.0)  # folding leaves state alone
+    live = agg.live(elapsed_s=1.2, duration_s=2.0)
+    assert (live.requests, live.rps, live.active_users) == (2, 1.0, 1)

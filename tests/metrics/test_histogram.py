@@ -1,0 +1,43 @@
+import pytest
+
+from loadscout.metrics.histogram import HIGHEST_US, LatencyHistogram
+
+
+def test_percentiles_in_milliseconds_within_a_tenth_of_a_percent() -> None:
+    h = LatencyHistogram()
+    for us in range(1, 10_001):  # 1 µs .. 10 ms, uniform
+        h.record_us(us)
+    assert h.count == 10_000
+    assert h.percentile_ms(50) == pytest.approx(5.0, rel=1e-3)
+    assert h.percentile_ms(99) == pytest.approx(9.9, rel=1e-3)
+    assert h.max_ms() == pytest.approx(10.0, rel=1e-3)
+    assert h.mean_ms() == pytest.approx(5.0, rel=1e-3)
+
+
+def test_out_of_range_values_are_clamped_not_dropped() -> None:
+    h = LatencyHistogram()
+    h.record_us(0)
+    h.record_us(HIGHEST_US * 10)
+    assert h.count == 2
+    assert h.max_ms() == pytest.approx(60_000, rel=1e-3)
+
+
+def test_merge_and_encode_round_trip() -> None:
+    a, b, both = LatencyHistogram(), LatencyHistogram(), LatencyHistogram()
+    for us in (100, 2_000, 30_000):
+        a.record_us(us)
+        both.record_us(us)
+    for us in (5, 700_000):
+        b.record_us(us)
+        both.record_us(us)
+    merged = LatencyHistogram.decode(a.encode())
+    merged.merge(LatencyHistogram.decode(b.encode()))
+    assert merged.summary() == both.summary()
+    assert merged.count == 5
+
+
+def test_empty_histogram_reports_zeros() -> None:
+    h = LatencyHistogram.decode(LatencyHistogram().encode())
+    assert h.count == 0
+    assert h.summary().p99 == 0.0
+    assert h.summary().max == 0.0
