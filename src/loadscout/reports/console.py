@@ -15,16 +15,19 @@ def _ms(v: float) -> str:
 
 
 def steps_table(summary: RunSummary) -> Table:
+    """One bold row per flow with its steps indented under it, so the table fits 80 columns."""
     table = Table(title="Per step", title_justify="left", header_style="bold")
-    for col in ("flow", "step"):
-        table.add_column(col, overflow="fold")
+    table.add_column("flow / step", overflow="fold", ratio=1)
     for col in ("reqs", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
+    flow = None
     for s in summary.steps:
+        if s.flow != flow:
+            flow = s.flow
+            table.add_row(Text(flow, style="bold"))
         lat = s.latency_ms
         table.add_row(
-            s.flow,
-            s.name,
+            f"  {s.name}",
             f"{s.requests:,}",
             f"{s.errors:,}",
             _ms(lat.p50),
