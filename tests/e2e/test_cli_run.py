@@ -8,26 +8,11 @@ from typing import Any
 
 import pytest
 
+from tests.utils.contract import RESULT_KEYS
 from tests.utils.demo_server import DemoServer
 from tests.utils.processes import loadscout
 
 pytestmark = pytest.mark.browser
-
-RESULT_KEYS = {
-    "run_id",
-    "target_url",
-    "status",
-    "started_at",
-    "finished_at",
-    "duration_s",
-    "users",
-    "discovery",
-    "totals",
-    "steps",
-    "errors",
-    "thresholds",
-    "timeseries",
-}
 
 
 @pytest.fixture(scope="module")
