@@ -1,0 +1,298 @@
+"""The web dashboard end to end: ``loadscout serve`` with the built web/dist, driven in Chromium.
+
+Builds nothing: ``make test`` builds web/dist first (scripts/build-web.sh). Screenshots of every
+page land in the pytest tmp dir (path printed with ``-s``, listed under "screenshots").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Response,
+    async_playwright,
+    expect,
+)
+
+from loadscout.settings import default_chromium
+from tests.utils.demo_server import DemoServer
+from tests.utils.processes import free_port
+
+DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+RUN_TIMEOUT_MS = 120_000
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen[str], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            err = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
+            raise RuntimeError(f"loadscout serve did not start: {err}")
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``loadscout serve`` on a free port with a fresh SQLite DB, serving the built dashboard."""
+    if not (DIST / "index.html").exists():
+        pytest.fail(
+            f"{DIST / 'index.html'} is missing: build the dashboard first "
+            "(`bash scripts/build-web.sh`, which `make test` runs)"
+        )
+    port = free_port()
+    db = tmp_path_factory.mktemp("dashboard") / "loadscout.db"
+    env = {
+        **os.environ,
+        "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "LOADSCOUT_DASHBOARD_DIR": str(DIST),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium (pytest-playwright's fixtures expect a downloaded browser)."""
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(
+            executable_path=default_chromium(),
+            headless=True,
+            args=[
+                "--disable-gpu",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+            ],
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("screenshots")
+    print(f"\ndashboard screenshots: {path}")
+    return path
+
+
+class Watched:
+    """A page plus every console error and uncaught exception it produced."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.failed: list[str] = []  # "409 GET http://..." for every 4xx/5xx answer
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.request.method} {response.url}")
+
+    def _console(self, msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text}")
+
+
+@pytest.fixture
+async def watched(browser: Browser) -> AsyncIterator[Watched]:
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light"
+    )
+    try:
+        yield Watched(await context.new_page())
+    finally:
+        await context.close()
+
+
+async def _no_horizontal_scroll(page: Page) -> None:
+    widths = await page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], (
+        f"page scrolls sideways at {widths[1]} px: content {widths[0]} px"
+    )
+
+
+async def _shot(page: Page, path: Path) -> None:
+    """Full-page screenshot from the top (the sticky header would otherwise land mid-page)."""
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.screenshot(path=path, full_page=True)
+
+
+async def _fill_form(page: Page, target: str) -> None:
+    await page.get_by_label("Application URL").fill(target)
+    await page.get_by_label("Virtual users").fill("5")
+    await page.get_by_label("Duration").fill("4")
+    await page.get_by_label("Ramp-up").fill("1")
+    await page.get_by_label("Think time, min").fill("0.05")
+    await page.get_by_label("Think time, max").fill("0.2")
+    await page.get_by_text("Discovery options").click()
+    await page.get_by_label("Max pages").fill("10")
+
+
+async def test_start_a_run_and_read_its_results(
+    server: str, demo_shop: DemoServer, watched: Watched, shots: Path
+) -> None:
+    page = watched.page
+    await page.goto(server + "/")
+    await expect(page.get_by_text("No runs yet")).to_be_visible()
+    await _shot(page, shots / "01-runs-empty.png")
+
+    await page.get_by_role("link", name="Start your first test").click()
+    await expect(page).to_have_url(re.compile(r"/runs/new$"))
+    await _fill_form(page, demo_shop.url)
+    await expect(
+        page.get_by_label("Planned users: ramp to 5 over 1 s, hold until 4 s")
+    ).to_be_visible()
+    await _shot(page, shots / "02-new-test.png")
+    await page.get_by_role("button", name="Start test").click()
+
+    await expect(page).to_have_url(re.compile(r"/runs/\d+$"))
+    run_id = page.url.rsplit("/", 1)[1]
+    # Live numbers, then live chart points, while the run is loading.
+    await expect(page.get_by_test_id("live-requests")).to_have_text(
+        re.compile(r"^[1-9]"), timeout=RUN_TIMEOUT_MS
+    )
+    throughput = page.get_by_role("figure", name="Requests per second")
+    await expect(throughput).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+    await _shot(page, shots / "03-run-live.png")
+
+    await expect(page.get_by_role("main").get_by_text("completed", exact=True)).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+    steps = page.get_by_role("region", name="Per-step results")
+    await expect(steps.locator("tbody tr").first).to_be_visible()
+    assert await steps.locator("tbody tr").count() >= 2
+    await expect(page.locator("dl[aria-label='Run totals']")).to_contain_text("Requests")
+    await expect(page.get_by_text(re.compile(r"^Flows \(\d+\)$"))).to_be_visible()
+    download = page.get_by_role("link", name="Download JSON")
+    assert await download.get_attribute("href") == f"/api/v1/runs/{run_id}/result"
+    # The stored per-second series replaces the polled one.
+    assert int(await throughput.get_attribute("data-points") or 0) >= 3
+
+    # Sorting by a column flips with a second click.
+    requests_header = steps.get_by_role("columnheader", name=re.compile("Requests"))
+    await requests_header.get_by_role("button").click()
+    await expect(requests_header).to_have_attribute("aria-sort", "descending")
+    await requests_header.get_by_role("button").click()
+    await expect(requests_header).to_have_attribute("aria-sort", "ascending")
+    counts = [
+        int(t.replace(",", ""))
+        for t in await steps.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    ]
+    assert counts == sorted(counts)
+    await _shot(page, shots / "04-run-done.png")
+
+    await page.get_by_role("link", name="Runs", exact=True).click()
+    row = page.get_by_role("region", name="Runs").locator("tbody tr").first
+    await expect(row).to_contain_text("completed")
+    await expect(row).to_contain_text(f"#{run_id}")
+    await _shot(page, shots / "05-runs-list.png")
+
+    await page.get_by_role("button", name="Switch to dark theme").click()
+    assert await page.evaluate("document.documentElement.classList.contains('dark')")
+    await page.goto(f"{server}/runs/{run_id}")  # deep link, theme remembered
+    await expect(page.get_by_role("region", name="Per-step results")).to_be_visible()
+    assert await page.evaluate("document.documentElement.classList.contains('dark')")
+    await _shot(page, shots / "06-run-done-dark.png")
+
+    await page.set_viewport_size({"width": 390, "height": 844})
+    for name, path in (("runs", "/"), ("new", "/runs/new"), ("run", f"/runs/{run_id}")):
+        await page.goto(server + path)
+        await page.wait_for_load_state("networkidle")
+        await _no_horizontal_scroll(page)
+        await _shot(page, shots / f"07-mobile-{name}.png")
+
+    assert watched.errors == [], watched.failed
+
+
+async def test_form_reports_its_own_and_the_servers_errors(
+    server: str, watched: Watched, shots: Path
+) -> None:
+    page = watched.page
+    await page.goto(server + "/runs/new")
+    await page.get_by_role("button", name="Start test").click()
+    await expect(page.get_by_text("Enter the URL of the app to test")).to_be_visible()
+    await page.get_by_label("Application URL").fill("http://127.0.0.1:9/")
+    await page.get_by_label("Duration").fill("4")  # default ramp-up (10 s) is now too long
+    await expect(page.get_by_text("Ramp-up cannot be longer than the duration")).to_be_visible()
+    assert await page.get_by_label("Ramp-up").get_attribute("aria-invalid") == "true"
+    await page.get_by_label("Ramp-up").fill("0")
+    await page.get_by_role("button", name="Start test").click()
+    alert = page.get_by_role("alert").filter(has_text="The test could not start")
+    await expect(alert).to_contain_text("127.0.0.1:9", timeout=30_000)
+    await expect(page).to_have_url(re.compile(r"/runs/new$"))
+    await _shot(page, shots / "08-new-test-errors.png")
+    # The only console error is the browser's own note about the 400 response.
+    assert all("400" in e for e in watched.errors), watched.errors
+
+
+async def test_unknown_run_and_deep_links(server: str, watched: Watched) -> None:
+    page = watched.page
+    response = await page.goto(server + "/runs/987654")
+    assert response is not None and response.status == 200
+    await expect(page.get_by_text("Run 987654 does not exist")).to_be_visible()
+    assert all("404" in e for e in watched.errors), watched.errors
+
+
+async def test_cancel_a_running_test(
+    server: str, demo_shop: DemoServer, watched: Watched, shots: Path
+) -> None:
+    page = watched.page
+    created = await page.request.post(
+        f"{server}/api/v1/runs",
+        data={
+            "target_url": demo_shop.url,
+            "users": 2,
+            "duration_s": 60,
+            "think_time_min_s": 0.1,
+            "think_time_max_s": 0.3,
+            "max_pages": 3,
+        },
+    )
+    assert created.status == 201, await created.text()
+    run_id = (await created.json())["id"]
+    await page.goto(f"{server}/runs/{run_id}")
+    await page.get_by_role("button", name="Cancel run").click()
+    await expect(page.get_by_role("main").get_by_text("cancelled", exact=True)).to_be_visible(
+        timeout=60_000
+    )
+    await expect(page.get_by_text("The run was cancelled")).to_be_visible()
+    await expect(page.get_by_role("button", name="Cancel run")).to_have_count(0)
+    await _shot(page, shots / "09-run-cancelled.png")
+    assert watched.errors == [], watched.failed

@@ -1,0 +1,64 @@
+import { NavLink, Route, Routes } from 'react-router'
+import { useTheme } from './lib/theme'
+import { NewRunPage } from './components/Runs/NewRunPage'
+import { RunDetailPage } from './components/Runs/RunDetailPage'
+import { RunsPage } from './components/Runs/RunsPage'
+import { Card } from './components/ui/Card'
+import { EmptyState } from './components/ui/Feedback'
+import { cx } from './components/ui/cx'
+
+const navClass = ({ isActive }: { isActive: boolean }) => cx(
+  'rounded-md px-3 py-1.5 text-sm font-medium transition-colors',
+  isActive ? 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-white'
+    : 'text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white',
+)
+
+export default function App() {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900">
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/85 backdrop-blur dark:border-slate-800 dark:bg-slate-950/85">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-6">
+          <NavLink to="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-label="loadscout home">
+            <img src="/favicon.svg" alt="" className="size-7" />
+            <span className="max-[389px]:sr-only">loadscout</span>
+          </NavLink>
+          <nav aria-label="Main" className="flex items-center gap-1">
+            <NavLink to="/" end className={navClass}>Runs</NavLink>
+            <NavLink to="/runs/new" className={navClass}>New test</NavLink>
+          </nav>
+          <div className="ml-auto"><ThemeToggle /></div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">
+        <Routes>
+          <Route path="/" element={<RunsPage />} />
+          <Route path="/runs/new" element={<NewRunPage />} />
+          <Route path="/runs/:id" element={<RunDetailPage />} />
+          <Route path="*" element={<Card><EmptyState title="Page not found">Check the address, or go back to the runs.</EmptyState></Card>} />
+        </Routes>
+      </main>
+    </div>
+  )
+}
+
+function ThemeToggle() {
+  const { theme, toggle } = useTheme()
+  const next = theme === 'dark' ? 'light' : 'dark'
+  return (
+    <button type="button" onClick={toggle} aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`}
+      className="rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
+      {theme === 'dark' ? (
+        <svg aria-hidden viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <circle cx="12" cy="12" r="4" /><path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
+        </svg>
+      ) : (
+        <svg aria-hidden viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" />
+        </svg>
+      )}
+    </button>
+  )
+}

@@ -1,0 +1,125 @@
+import { useState } from 'react'
+import type { ChangeEvent, FormEvent } from 'react'
+import { useNavigate } from 'react-router'
+import { ApiError } from '../../client/api'
+import { useCreateRun } from '../../hooks/runs'
+import { DEFAULT_FORM, toRunCreate, validateRunForm } from '../../lib/runForm'
+import type { FormErrors, RunFormValues } from '../../lib/runForm'
+import { RampPreview } from '../Charts/RampPreview'
+import { Button } from '../ui/Button'
+import { Card } from '../ui/Card'
+import { Field } from '../ui/Field'
+import { Notice, Spinner } from '../ui/Feedback'
+import { PageHeader } from '../ui/PageHeader'
+
+type Key = keyof RunFormValues
+
+/** Start a test: target, load shape, discovery limits; client checks first, then the API's. */
+export function NewRunPage() {
+  const navigate = useNavigate()
+  const create = useCreateRun()
+  const [values, setValues] = useState<RunFormValues>(DEFAULT_FORM)
+  const [touched, setTouched] = useState<Partial<Record<Key, boolean>>>({})
+  const [submitted, setSubmitted] = useState(false)
+  const [serverFieldErrors, setServerFieldErrors] = useState<FormErrors>({})
+
+  const clientErrors = validateRunForm(values)
+  const visible = (key: Key) => (submitted || touched[key] ? clientErrors[key] : undefined) ?? serverFieldErrors[key]
+
+  const set = (key: Key) => (value: string | boolean) => {
+    setValues((v) => ({ ...v, [key]: value }))
+    setServerFieldErrors((e) => ({ ...e, [key]: undefined }))
+  }
+  const text = (key: Exclude<Key, 'allow_writes'>) => ({
+    value: values[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => set(key)(e.target.value),
+    onBlur: () => setTouched((t) => ({ ...t, [key]: true })),
+    error: visible(key),
+    name: key,
+  })
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    setSubmitted(true)
+    if (Object.keys(clientErrors).length > 0) return
+    create.mutate(toRunCreate(values), {
+      onSuccess: (run) => navigate(`/runs/${run.id}`),
+      onError: (err) => setServerFieldErrors(err instanceof ApiError ? err.fields : {}),
+    })
+  }
+
+  const apiError = create.error
+  const errorCount = submitted ? Object.keys(clientErrors).length : 0
+
+  return (
+    <div className="mx-auto max-w-4xl">
+      <PageHeader title="New load test"
+        subtitle="loadscout explores your app in a real browser, records the flows users take, then replays them with many virtual users." />
+      <form noValidate onSubmit={onSubmit} className="grid gap-6 lg:grid-cols-[1fr_18rem]" aria-label="New load test">
+        <div className="grid min-w-0 gap-6">
+          <Card title="Target">
+            <Field label="Application URL" type="url" inputMode="url" autoComplete="url" placeholder="https://staging.example.com/"
+              hint="The start page. Discovery stays on this origin unless you widen the scope." required autoFocus
+              {...text('target_url')} />
+          </Card>
+          <Card title="Load">
+            <div className="grid gap-4 sm:grid-cols-3">
+              <Field label="Virtual users" type="number" inputMode="numeric" min={1} step={1} {...text('users')} />
+              <Field label="Duration" type="number" inputMode="decimal" min={1} suffix="s" {...text('duration_s')} />
+              <Field label="Ramp-up" type="number" inputMode="decimal" min={0} suffix="s" hint="Users start evenly over this time." {...text('ramp_up_s')} />
+              <Field label="Think time, min" type="number" inputMode="decimal" min={0} step={0.1} suffix="s" {...text('think_time_min_s')} />
+              <Field label="Think time, max" type="number" inputMode="decimal" min={0} step={0.1} suffix="s"
+                hint="Pause between steps, picked at random." {...text('think_time_max_s')} />
+            </div>
+          </Card>
+          <details className="group rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+            <summary className="flex cursor-pointer list-none items-center justify-between gap-2 rounded-xl px-4 py-3 text-sm font-semibold">
+              Discovery options
+              <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
+                {values.max_pages} pages · depth {values.max_depth}{values.allow_writes ? ' · writes allowed' : ''}
+                <span aria-hidden className="ml-2 inline-block transition-transform group-open:rotate-180">▾</span>
+              </span>
+            </summary>
+            <div className="grid gap-4 border-t border-slate-100 p-4 sm:grid-cols-3 dark:border-slate-800">
+              <Field label="Max pages" type="number" inputMode="numeric" min={1} {...text('max_pages')} />
+              <Field label="Max depth" type="number" inputMode="numeric" min={0} hint="Clicks from the start page." {...text('max_depth')} />
+              <Field label="Time limit" type="number" inputMode="decimal" min={1} suffix="s" {...text('max_discovery_s')} />
+              <Field label="Extra scope (regex)" className="sm:col-span-3" placeholder="^https://api\.example\.com/"
+                hint="Other URLs discovery may visit, e.g. an API on another host." {...text('scope')} />
+              <label className="flex items-start gap-3 text-sm sm:col-span-3">
+                <input type="checkbox" name="allow_writes" checked={values.allow_writes}
+                  onChange={(e) => set('allow_writes')(e.target.checked)}
+                  className="mt-0.5 size-4 rounded border-slate-300 accent-indigo-600" />
+                <span>
+                  <span className="font-medium">Allow writes</span>
+                  <span className="block text-slate-500 dark:text-slate-400">Submit forms that change data (POST, PUT, DELETE). Off by default; use it on test environments only.</span>
+                </span>
+              </label>
+            </div>
+          </details>
+        </div>
+        <aside className="grid content-start gap-6">
+          <Card title="Planned load">
+            <RampPreview users={Number(values.users) || 0} durationS={Number(values.duration_s) || 0}
+              rampUpS={Number(values.ramp_up_s) || 0} />
+            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+              Up to <b className="text-slate-700 dark:text-slate-200">{values.users || 0}</b> users for{' '}
+              <b className="text-slate-700 dark:text-slate-200">{values.duration_s || 0} s</b>, after discovery.
+            </p>
+          </Card>
+          <div className="grid gap-3" aria-live="polite">
+            {errorCount > 0 && (
+              <Notice tone="error" title={`Fix ${errorCount === 1 ? 'one field' : `${errorCount} fields`} to start`} />
+            )}
+            {apiError && (
+              <Notice tone="error" title="The test could not start">{apiError.message}</Notice>
+            )}
+            <Button type="submit" disabled={create.isPending} className="w-full py-2.5">
+              {create.isPending ? <><Spinner /> Checking target…</> : 'Start test'}
+            </Button>
+          </div>
+        </aside>
+      </form>
+    </div>
+  )
+}

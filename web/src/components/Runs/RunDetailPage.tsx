@@ -1,0 +1,131 @@
+import { useMemo, useState } from 'react'
+import { Link, useParams } from 'react-router'
+import type { RunDetail } from '../../client/api'
+import { ApiError, isActive } from '../../client/api'
+import { resultUrl, useCancelRun, useRun, useRunFlows } from '../../hooks/runs'
+import { formatDuration, formatTimestamp, secondsBetween } from '../../lib/format'
+import { appendLive, fromTimeseries } from '../../lib/liveSeries'
+import type { ChartPoint } from '../../lib/liveSeries'
+import { RunCharts } from '../Charts/RunCharts'
+import { Button } from '../ui/Button'
+import { buttonClass } from '../ui/styles'
+import { Card } from '../ui/Card'
+import { EmptyState, Loading, Notice, Spinner } from '../ui/Feedback'
+import { PageHeader } from '../ui/PageHeader'
+import { StatusBadge } from '../ui/StatusBadge'
+import { FlowsCard } from './FlowsCard'
+import { LivePanel } from './LivePanel'
+import { StatusTimeline } from './StatusTimeline'
+import { DiscoveryCard, ErrorsCard, StepsCard, SummaryTotals, ThresholdsCard } from './SummarySections'
+
+export function RunDetailPage() {
+  const param = useParams().id ?? ''
+  const id = Number(param)
+  const valid = Number.isInteger(id) && id > 0
+  const query = useRun(id, valid)
+  if (!valid) return <NotFound id={param} />
+  if (query.isLoading) return <Loading label="Loading run…" />
+  if (query.isError) {
+    return query.error instanceof ApiError && query.error.status === 404
+      ? <NotFound id={String(id)} />
+      : <Notice title="Could not load this run">{query.error.message}</Notice>
+  }
+  return query.data ? <RunView run={query.data} /> : null
+}
+
+function NotFound({ id }: { id: string }) {
+  return (
+    <Card>
+      <EmptyState title={`Run ${id} does not exist`} action={<Link to="/" className={buttonClass('secondary')}>Back to runs</Link>}>
+        It may have been deleted.
+      </EmptyState>
+    </Card>
+  )
+}
+
+/** Remember the stages a run went through so an early end shows where it stopped. */
+function useLastStage(run: RunDetail): string | undefined {
+  const [last, setLast] = useState<string>()
+  if (isActive(run.status) && run.status !== last) setLast(run.status)
+  if (last) return last
+  if (run.summary && run.summary.totals.requests > 0) return 'loading'
+  if (run.summary && run.summary.discovery.pages > 0) return 'discovering'
+  return undefined
+}
+
+/** Chart points: 1 s polls accumulated while loading; the stored per-second series once final. */
+function useChartPoints(run: RunDetail): ChartPoint[] {
+  const [livePoints, setLivePoints] = useState<ChartPoint[]>([])
+  const [seen, setSeen] = useState<RunDetail['live']>(null)
+  const live = run.live
+  if (live && live !== seen) {
+    // Derived state, updated during render (React's pattern for "accumulate props over time").
+    setSeen(live)
+    setLivePoints((points) => appendLive(points, live))
+  }
+  const stored = run.summary?.timeseries
+  return useMemo(() => (stored && stored.length ? fromTimeseries(stored) : livePoints), [stored, livePoints])
+}
+
+function RunView({ run }: { run: RunDetail }) {
+  const active = isActive(run.status)
+  const points = useChartPoints(run)
+  const stoppedIn = useLastStage(run)
+  const flows = useRunFlows(run)
+  const cancel = useCancelRun(run.id)
+  const wall = secondsBetween(run.started_at, run.finished_at)
+  const summary = run.summary
+  // An ended run that never sent a request has no numbers worth a table of zeros.
+  const loaded = summary !== null && summary.totals.requests > 0
+
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title={<span className="flex flex-wrap items-center gap-3"><span className="break-all">{run.target_url}</span> <StatusBadge status={run.status} /></span>}
+        subtitle={
+          <span className="flex flex-wrap gap-x-3 gap-y-1">
+            <span>Run #{run.id}</span>
+            <span>{run.users} users · {formatDuration(run.duration_s)}</span>
+            <span>Started {formatTimestamp(run.started_at ?? run.created_at)}</span>
+            {wall != null && !active && <span>Took {formatDuration(wall)}</span>}
+          </span>
+        }
+        actions={<>
+          {active && (
+            <Button variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+              {cancel.isPending ? <><Spinner /> Cancelling…</> : 'Cancel run'}
+            </Button>
+          )}
+          {summary && (
+            <a className={buttonClass('secondary')} href={resultUrl(run.id)} download={`loadscout-run-${run.id}.json`}>
+              Download JSON
+            </a>
+          )}
+        </>}
+      />
+      <Card><StatusTimeline status={run.status} stoppedIn={stoppedIn} /></Card>
+      {cancel.error && <Notice title="Could not cancel">{cancel.error.message}</Notice>}
+      {run.status === 'failed' && <Notice title="The run failed">{run.reason || 'No reason was recorded.'}</Notice>}
+      {run.status === 'cancelled' && <Notice tone="warning" title="The run was cancelled">{run.reason || undefined}</Notice>}
+      {(run.status === 'queued' || run.status === 'discovering') && (
+        <Notice tone="info" title={run.status === 'queued' ? 'Waiting to start' : 'Exploring the app in a headless browser'}>
+          <span className="flex items-center gap-2" data-testid="discovery-message">
+            <Spinner /> {run.discovery_message || (run.status === 'queued' ? 'The run starts as soon as a slot is free.' : 'Finding pages, forms and API calls…')}
+          </span>
+        </Notice>
+      )}
+      {run.status === 'loading' && run.live && <LivePanel live={run.live} durationS={run.duration_s} />}
+      {loaded && <SummaryTotals summary={summary} />}
+      {loaded && <ThresholdsCard summary={summary} />}
+      {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
+      {loaded && <StepsCard summary={summary} />}
+      {loaded ? (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <ErrorsCard summary={summary} />
+          <DiscoveryCard summary={summary} />
+        </div>
+      ) : summary && summary.discovery.pages > 0 && <DiscoveryCard summary={summary} />}
+      {flows.data && <FlowsCard flowset={flows.data} />}
+    </div>
+  )
+}

@@ -1,0 +1,31 @@
+import { screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, expect, test, vi } from 'vitest'
+import { jsonResponse, renderPage } from '../../test/render'
+import { run } from '../../test/fixtures'
+import { RunsPage } from './RunsPage'
+
+afterEach(() => vi.unstubAllGlobals())
+
+test('filtering by status asks the API for that status and resets paging', async () => {
+  const fetch = vi.fn(async (req: Request) => {
+    const status = new URL(req.url).searchParams.get('status')
+    return jsonResponse(200, status ? { data: [], count: 0 } : { data: [run()], count: 45 })
+  })
+  vi.stubGlobal('fetch', fetch)
+  renderPage(<RunsPage />, { path: '/?page=1' })
+  expect(await screen.findByText('Page 2 of 3')).toBeInTheDocument()
+  expect(new URL(fetch.mock.calls[0][0].url).searchParams.get('offset')).toBe('20')
+
+  await userEvent.selectOptions(screen.getByLabelText('Status'), 'failed')
+  expect(await screen.findByText('No failed runs')).toBeInTheDocument()
+  const last = new URL(fetch.mock.calls.at(-1)![0].url).searchParams
+  expect([last.get('status'), last.get('offset')]).toEqual(['failed', '0'])
+})
+
+test('an unreachable API is reported, not shown as an empty list', async () => {
+  vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(500, { detail: 'database is locked' })))
+  renderPage(<RunsPage />)
+  expect(await screen.findByRole('alert')).toHaveTextContent('database is locked')
+  expect(screen.queryByText('No runs yet')).not.toBeInTheDocument()
+})

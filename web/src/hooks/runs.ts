@@ -1,0 +1,90 @@
+/** Server state for runs: TanStack Query hooks over the typed client, polling while runs are active. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api, ApiError, isActive, unwrap } from '../client/api'
+import { parseTimestamp } from '../lib/format'
+import type { FlowSet, RunCreate, RunDetail, RunPublic, RunStatus } from '../client/api'
+
+export const runKeys = {
+  all: ['runs'] as const,
+  list: (params: { limit: number; offset: number; status?: RunStatus }) => ['runs', 'list', params] as const,
+  detail: (id: number) => ['runs', 'detail', id] as const,
+  flows: (id: number) => ['runs', 'flows', id] as const,
+}
+
+export function useRunsList(params: { limit: number; offset: number; status?: RunStatus }) {
+  return useQuery({
+    queryKey: runKeys.list(params),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/runs', { params: { query: params } })) as { data: RunPublic[]; count: number },
+    placeholderData: keepPreviousData,
+    // Refresh every 2 s while any listed run is still going; otherwise only on focus.
+    refetchInterval: (query) => (query.state.data?.data.some((r) => isActive(r.status)) ? 2000 : false),
+  })
+}
+
+export function useRun(id: number, enabled = true) {
+  return useQuery({
+    queryKey: runKeys.detail(id),
+    enabled,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/runs/{run_id}', { params: { path: { run_id: id } } })) as RunDetail,
+    refetchInterval: (query) => {
+      const run = query.state.data
+      if (!run || isActive(run.status)) return 1000
+      // The status can turn final a moment before the result is stored: keep asking briefly.
+      return awaitingResult(run) ? 1000 : false
+    },
+    refetchIntervalInBackground: true,
+    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
+  })
+}
+
+/**
+ * The run's flows, once discovery produced them: from `loading` on, or for an ended run whose
+ * summary counts flows (a run cancelled while discovering has none; asking would be a 409).
+ */
+export function useRunFlows(run: RunDetail) {
+  const ready = run.status === 'loading' || (run.summary?.discovery.flows ?? 0) > 0
+  return useQuery({
+    queryKey: [...runKeys.flows(run.id), ready ? run.status : 'waiting'],
+    enabled: ready,
+    retry: false,
+    staleTime: Infinity,
+    queryFn: async (): Promise<FlowSet | null> => {
+      const result = await api.GET('/api/v1/runs/{run_id}/flows', { params: { path: { run_id: run.id } } })
+      if (result.response.status === 409) return null
+      // The endpoint is typed as a plain object in the spec; its body is a FlowSet.
+      return unwrap(result) as unknown as FlowSet
+    },
+  })
+}
+
+export function useCreateRun() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (body: RunCreate): Promise<RunPublic> =>
+      unwrap(await api.POST('/api/v1/runs', { body })) as unknown as RunPublic,
+    onSuccess: (run) => {
+      client.invalidateQueries({ queryKey: runKeys.all })
+      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null })
+    },
+  })
+}
+
+export function useCancelRun(id: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (): Promise<RunPublic> =>
+      unwrap(await api.POST('/api/v1/runs/{run_id}/cancel', { params: { path: { run_id: id } } })) as unknown as RunPublic,
+    onSettled: () => client.invalidateQueries({ queryKey: runKeys.all }),
+  })
+}
+
+/** A run that ended in the last 30 s without a summary yet (it is being written). */
+export function awaitingResult(run: RunDetail, now: number = Date.now()): boolean {
+  if (run.summary || isActive(run.status)) return false
+  const finished = parseTimestamp(run.finished_at)
+  return finished !== null && now - finished.getTime() < 30_000
+}
+
+export const resultUrl = (id: number) => `/api/v1/runs/${id}/result`

@@ -1,0 +1,104 @@
+/** The new-test form's values, their client-side checks, and the request they become. */
+import type { RunCreate } from '../client/api'
+
+export interface RunFormValues {
+  target_url: string
+  users: string
+  duration_s: string
+  ramp_up_s: string
+  think_time_min_s: string
+  think_time_max_s: string
+  max_pages: string
+  max_depth: string
+  max_discovery_s: string
+  allow_writes: boolean
+  scope: string
+}
+
+export type FormErrors = Partial<Record<keyof RunFormValues, string>>
+
+export const DEFAULT_FORM: RunFormValues = {
+  target_url: '',
+  users: '10',
+  duration_s: '60',
+  ramp_up_s: '10',
+  think_time_min_s: '0.5',
+  think_time_max_s: '1.5',
+  max_pages: '40',
+  max_depth: '4',
+  max_discovery_s: '60',
+  allow_writes: false,
+  scope: '',
+}
+
+function num(value: string): number {
+  return value.trim() === '' ? Number.NaN : Number(value)
+}
+
+function checkNumber(errors: FormErrors, key: keyof RunFormValues, value: string,
+  { min, max, integer, label, inclusiveMin = true }:
+  { min: number; max: number; integer?: boolean; label: string; inclusiveMin?: boolean }): void {
+  const n = num(value)
+  if (!Number.isFinite(n)) errors[key] = `Enter ${label} as a number`
+  else if (integer && !Number.isInteger(n)) errors[key] = `${cap(label)} must be a whole number`
+  else if (inclusiveMin ? n < min : n <= min) errors[key] = `${cap(label)} must be ${inclusiveMin ? 'at least' : 'more than'} ${min}`
+  else if (n > max) errors[key] = `${cap(label)} can be at most ${max.toLocaleString('en-US')}`
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** Every problem at once (like the API's validation), keyed by field. */
+export function validateRunForm(v: RunFormValues): FormErrors {
+  const errors: FormErrors = {}
+  const url = v.target_url.trim()
+  if (!url) errors.target_url = 'Enter the URL of the app to test'
+  else if (!/^https?:\/\/[^\s/]+/i.test(url)) errors.target_url = 'Use a full http:// or https:// URL'
+  checkNumber(errors, 'users', v.users, { min: 1, max: 100_000, integer: true, label: 'users' })
+  checkNumber(errors, 'duration_s', v.duration_s, { min: 0, max: 86_400, label: 'the duration', inclusiveMin: false })
+  checkNumber(errors, 'ramp_up_s', v.ramp_up_s, { min: 0, max: 86_400, label: 'the ramp-up' })
+  checkNumber(errors, 'think_time_min_s', v.think_time_min_s, { min: 0, max: 3600, label: 'the minimum think time' })
+  checkNumber(errors, 'think_time_max_s', v.think_time_max_s, { min: 0, max: 3600, label: 'the maximum think time' })
+  checkNumber(errors, 'max_pages', v.max_pages, { min: 1, max: 10_000, integer: true, label: 'max pages' })
+  checkNumber(errors, 'max_depth', v.max_depth, { min: 0, max: 50, integer: true, label: 'max depth' })
+  checkNumber(errors, 'max_discovery_s', v.max_discovery_s, { min: 0, max: 3600, label: 'the discovery time limit', inclusiveMin: false })
+  if (!errors.ramp_up_s && !errors.duration_s && num(v.ramp_up_s) > num(v.duration_s)) {
+    errors.ramp_up_s = 'Ramp-up cannot be longer than the duration'
+  }
+  if (!errors.think_time_min_s && !errors.think_time_max_s && num(v.think_time_max_s) < num(v.think_time_min_s)) {
+    errors.think_time_max_s = 'Maximum think time is below the minimum'
+  }
+  if (v.scope.trim()) {
+    try {
+      new RegExp(v.scope.trim())
+    } catch {
+      errors.scope = 'Scope must be a valid regular expression'
+    }
+  }
+  return errors
+}
+
+export function toRunCreate(v: RunFormValues): RunCreate {
+  return {
+    target_url: v.target_url.trim(),
+    users: num(v.users),
+    duration_s: num(v.duration_s),
+    ramp_up_s: num(v.ramp_up_s),
+    think_time_min_s: num(v.think_time_min_s),
+    think_time_max_s: num(v.think_time_max_s),
+    max_pages: num(v.max_pages),
+    max_depth: num(v.max_depth),
+    max_discovery_s: num(v.max_discovery_s),
+    allow_writes: v.allow_writes,
+    scope: v.scope.trim() || null,
+  } as RunCreate
+}
+
+/** Planned users over time: a linear ramp, then flat until the end (the ConstantUsers profile). */
+export function usersOverTime(users: number, durationS: number, rampUpS: number): { t: number; users: number }[] {
+  if (!(users > 0) || !(durationS > 0)) return []
+  const ramp = Math.min(Math.max(rampUpS || 0, 0), durationS)
+  const points = [{ t: 0, users: ramp > 0 ? 0 : users }]
+  if (ramp > 0) points.push({ t: ramp, users })
+  points.push({ t: durationS, users })
+  return points
+}

@@ -1,0 +1,29 @@
+/** Sorting and labels for per-step results. */
+import type { StepSummary } from '../client/api'
+
+export type SortKey = 'name' | 'requests' | 'errors' | 'error_rate' | 'p50' | 'p95' | 'p99' | 'max'
+
+function value(step: StepSummary, key: SortKey): number | string {
+  switch (key) {
+    case 'name': return `${step.flow} ${step.name}`.toLowerCase()
+    case 'requests': return step.requests
+    case 'errors': return step.errors
+    case 'error_rate': return step.requests ? step.errors / step.requests : 0
+    default: return step.latency_ms[key]
+  }
+}
+
+export function sortSteps(steps: StepSummary[], key: SortKey, desc: boolean): StepSummary[] {
+  return [...steps].sort((a, b) => {
+    const va = value(a, key)
+    const vb = value(b, key)
+    const cmp = typeof va === 'string' ? va.localeCompare(String(vb)) : va - (vb as number)
+    return desc ? -cmp : cmp
+  })
+}
+
+/** Step names often repeat the method the badge already shows ("GET /cart"). */
+export function stepLabel(name: string, method: string): string {
+  return name.startsWith(`${method} `) ? name.slice(method.length + 1) : name
+}
+
