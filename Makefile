@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install browser web clean
+.PHONY: run test lint format install browser web clean bench
 
 run: install browser web
 	$(BIN)/loadscout serve --host 127.0.0.1 --port 8000
@@ -21,6 +21,9 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	bash bench/run.sh
 
 install: $(STAMP)
 

@@ -5,7 +5,8 @@ LoadscoutError            anything loadscout reports to a user as one clear line
 │   ├── FlowsFileError    a flows file cannot be read, parsed or validated
 │   └── TargetError       the target URL is malformed, unreachable or not an HTML page
 └── RunFailed             the run itself could not complete (CLI exit 3)
-    └── IllegalTransition a run status change the state machine forbids
+    ├── IllegalTransition a run status change the state machine forbids
+    └── TransientFailure  the environment failed (a worker process died): worth another attempt
 """
 
 
@@ -31,3 +32,7 @@ class RunFailed(LoadscoutError):
 
 class IllegalTransition(RunFailed):
     pass
+
+
+class TransientFailure(RunFailed):
+    """The orchestrator retries the phase that raised it, up to its bounded attempts."""

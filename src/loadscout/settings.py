@@ -30,6 +30,26 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     chromium_path: str | None = Field(default_factory=default_chromium)
     max_concurrent_runs: int = Field(default=2, ge=1)
+    # Service limits and lifecycle (`loadscout serve`); see docs/deployment.md.
+    max_users_per_run: int = Field(default=10_000, ge=1)
+    max_duration_s: float = Field(default=86_400.0, gt=0)
+    max_browser_pages: int = Field(default=4, ge=1)
+    load_workers: int | None = Field(
+        default=None, ge=0, le=256, description="Load processes per run; 0 = in the server"
+    )
+    allowed_targets: str = Field(
+        default="", description="Comma-separated host or host:port a run may target; empty = any"
+    )
+    allow_file_options: bool = Field(
+        default=False, description="Let API callers name files on the server (data_file, ...)"
+    )
+    lease_s: float = Field(default=15.0, gt=0, description="A claimed run's lease in the queue")
+    queue_poll_s: float = Field(default=0.5, gt=0)
+    series_flush_s: float = Field(default=2.0, gt=0, description="Live series write interval")
+    run_timeout_s: float = Field(default=6 * 3600.0, gt=0)
+    phase_timeout_grace_s: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(default=2, ge=1, le=10)
+    retention_days: float | None = Field(default=None, gt=0)
 
     @field_validator("database_url")
     @classmethod

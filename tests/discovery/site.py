@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import secrets
 from collections import Counter
@@ -22,7 +23,7 @@ HOME = f"""<!doctype html><html><head><title>Home</title></head><body>
 <a href="tel:+15555550100">call</a> <a href="https://other.example/">elsewhere</a>
 <a href="/files/report.pdf">report</a> <a href="/export" download>export</a>
 <a href="/a/a">deep</a> <a href="/cal?month=2026-01">calendar</a> <a href="/dialog">dialog</a>
-<a href="/broken">broken</a>
+<a href="/broken">broken</a> <a href="/live">live</a> <a href="/busy">busy</a>
 <form action="/find" method="get"><input name="q" required><button>Search</button></form>
 <form action="/signin" method="post"><input type="hidden" name="csrf_token" value="{CSRF}">
  <input name="username" required><input type="password" name="password" required>
@@ -38,6 +39,37 @@ fetch('/api/track', {method: 'POST', body: 'x'}).catch(() => {});</script></body
 DIALOG = """<!doctype html><html><body><p id="out"></p>
 <script>document.getElementById('out').textContent = confirm('Sure?') ? 'yes' : 'no';</script>
 </body></html>"""
+
+
+LIVE = """<!doctype html><html><body><p id="n">0</p><script>
+const events = new EventSource('/events');
+events.onmessage = (e) => { document.getElementById('n').textContent = e.data; };
+const socket = new WebSocket('ws://' + location.host + '/ws');
+</script></body></html>"""
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """A server-sent event stream that stays open (bounded): it must not keep a page busy."""
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    for i in range(10):
+        await response.write(f"data: {i}\n\n".encode())
+        await asyncio.sleep(0.2)
+    return response
+
+
+async def socket(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    await ws.send_str("hello")
+    await asyncio.sleep(1)
+    await ws.close()
+    return ws
+
+
+BUSY = """<!doctype html><html><body><p id="n"></p><script>
+setInterval(() => fetch('/api/info').then(r => r.json()).then(d => n.textContent = d.name), 100);
+</script></body></html>"""
 
 
 def _page(body: str) -> web.Response:
@@ -109,6 +141,10 @@ def build_app() -> web.Application:
     app.router.add_get(r"/items/{n:\d+}", item)
     app.router.add_get(r"/a{rest:(/a)*}", deep)
     app.router.add_get("/cal", calendar)
+    app.router.add_get("/live", _fixed(lambda: web.Response(text=LIVE, content_type="text/html")))
+    app.router.add_get("/events", events)
+    app.router.add_get("/busy", _fixed(lambda: web.Response(text=BUSY, content_type="text/html")))
+    app.router.add_get("/ws", socket)
     app.router.add_post("/signin", signin)
     app.router.add_post("/account/delete", _fixed(lambda: _page("deleted")))
     app.router.add_post("/comments", _fixed(lambda: _page("thanks")))

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from loadscout.discovery.correlation import (
+    changed_fields,
+    form_selector,
     is_token_field,
     looks_random,
     template_form,
@@ -44,14 +46,32 @@ def test_looks_random() -> None:
     assert not looks_random("short1a")
 
 
-def test_extractor_is_a_css_rule_keyed_by_the_raw_action() -> None:
+def test_every_hidden_field_becomes_a_form_extractor_keyed_by_the_raw_action() -> None:
     extractors = token_extractors(_login_form())
-    assert list(extractors) == ["csrf_token"]
+    assert list(extractors) == ["csrf_token", "next"]
     ext = extractors["csrf_token"]
     assert ext.name == "csrf_token_login"
-    assert ext.source == "css"
-    assert ext.expression == 'form[action="/login"] input[name="csrf_token"]'
-    assert ext.attribute == "value"
+    assert ext.source == "form"
+    assert ext.expression == 'form[action="/login"]'
+    assert ext.attribute == "csrf_token"
+
+
+def test_a_visible_value_that_changed_between_sessions_is_extracted_too() -> None:
+    first = _login_form()
+    second = FormSpec(
+        index=0,
+        action=first.action,
+        action_attr="/login",
+        method="post",
+        fields=(
+            *first.fields[:2],
+            FieldSpec(name="username", value="prefilled-2"),
+            first.fields[3],
+        ),
+    )
+    changed = changed_fields(first, second)
+    assert changed == {"username"}
+    assert set(token_extractors(second, changed=changed)) == {"csrf_token", "next", "username"}
 
 
 def test_form_without_action_attribute_and_odd_names() -> None:
@@ -60,8 +80,8 @@ def test_form_without_action_attribute_and_odd_names() -> None:
         action=BASE + "/",
         fields=(FieldSpec(name='we"ird_token', type="hidden", value="x"),),
     )
-    ext = token_extractors(form)['we"ird_token']
-    assert ext.expression == 'form input[name="we\\"ird_token"]'
+    assert form_selector(form, 'we"ird_token') == 'form input[name="we\\"ird_token"]'
+    assert token_extractors(form)['we"ird_token'].expression == "form"
     assert variable_name("_csrf", form) == "csrf_root"
 
 
@@ -79,7 +99,7 @@ def test_submission_never_records_the_token_value() -> None:
     )
     assert body == {
         "csrf_token": "${csrf_token_login}",
-        "next": "/account",
+        "next": "${next_login}",
         "username": "alice",
         "password": "pw",
         "email": "ls-${unique}@example.com",

@@ -89,8 +89,8 @@ def test_login_form_submitted_with_live_token_and_recorded_with_an_extractor(
     assert crawled.hits["POST /signin"] == 1
     flow = next(f for f in crawled.flowset.flows if f.name == "submit form /signin")
     page, submit = flow.steps[0], flow.steps[1]
-    assert [e.expression for e in page.extract] == [
-        'form[action="/signin"] input[name="csrf_token"]'
+    assert [(e.source, e.expression, e.attribute) for e in page.extract] == [
+        ("form", 'form[action="/signin"]', "csrf_token")
     ]
     assert submit.method == "POST"
     assert submit.kind == "form"
@@ -117,6 +117,23 @@ def test_fetch_calls_become_steps_and_nothing_secret_is_recorded(crawled: Crawle
     assert "cookie" not in text.lower()
     report = crawled.flowset.discovery
     assert report is not None
-    assert report.api_calls == 1
+    assert report.api_calls == 1 + 2  # /api/info, and the /live page's two streams
     assert report.pages == len(crawled.result.visits)
     assert "/items/{num}" in report.patterns
+
+
+def test_event_streams_and_websockets_are_found_but_do_not_keep_the_page_busy(
+    crawled: Crawled,
+) -> None:
+    streams = {u.rsplit("/", 1)[-1] for u in crawled.result.streams}
+    assert {"events", "ws"} <= streams
+    assert any(v.url.endswith("/live") for v in crawled.result.visits)
+    report = crawled.flowset.discovery
+    assert report is not None
+    assert report.api_calls >= 3  # /api/info plus the two streams
+
+
+def test_a_page_that_never_goes_quiet_is_read_after_the_cap(crawled: Crawled) -> None:
+    assert any("/busy never went quiet" in line for line in crawled.progress)
+    busy = next(f for f in crawled.flowset.flows if f.name == "browse /busy")
+    assert [s.url for s in busy.steps] == ["/", "/busy", "/api/info"]  # polling counted once

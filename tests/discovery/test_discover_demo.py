@@ -13,7 +13,7 @@ import pytest
 from loadscout.discovery import DiscoveryOptions, discover
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.io import load_flowset, save_flowset
-from loadscout.flows.model import FlowSet
+from loadscout.flows.model import DiscoveryReport, FlowSet
 from tests.utils.demo_server import DemoServer
 
 pytestmark = pytest.mark.browser
@@ -25,17 +25,36 @@ class Discovered:
     hits: Counter[str]
     seconds: float
     progress: list[str]
+    crawl_hits: Counter[str]  # requests before verification started
 
 
 @pytest.fixture(scope="module")
-async def discovered(demo_shop_session: DemoServer) -> Discovered:
+async def discovered(
+    demo_shop_session: DemoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Discovered:
     demo_shop_session.reset_hits()
     lines: list[str] = []
+    crawl_hits: Counter[str] = Counter()
+
+    def progress(line: str) -> None:
+        if line.startswith("verifying") and not crawl_hits:  # the crawl is over: count it
+            crawl_hits.update(demo_shop_session.hits)
+        lines.append(line)
+
     started = time.monotonic()
-    options = DiscoveryOptions(start_url=demo_shop_session.url, max_pages=20, max_time_s=30)
-    flowset = await discover(options, on_progress=lines.append)
+    shots = tmp_path_factory.mktemp("shots")
+    data = tmp_path_factory.mktemp("data") / "data.yaml"
+    data.write_text("q: [garden, kite]\n")
+    options = DiscoveryOptions(
+        start_url=demo_shop_session.url,
+        max_pages=30,
+        max_time_s=30,
+        screenshots_dir=str(shots),
+        data_file=str(data),
+    )
+    flowset = await discover(options, on_progress=progress)
     seconds = time.monotonic() - started
-    return Discovered(flowset, Counter(demo_shop_session.hits), seconds, lines)
+    return Discovered(flowset, Counter(demo_shop_session.hits), seconds, lines, crawl_hits)
 
 
 def _free_port() -> int:
@@ -48,30 +67,56 @@ def _flow_names(d: Discovered) -> set[str]:
     return {f.name for f in d.flowset.flows}
 
 
-def test_finds_products_categories_search_deals_and_login(discovered: Discovered) -> None:
+def _report(d: Discovered) -> DiscoveryReport:
+    assert d.flowset.discovery is not None
+    return d.flowset.discovery
+
+
+def test_finds_products_categories_search_deals_sitemap_and_the_app(discovered: Discovered) -> None:
     names = _flow_names(discovered)
     assert "browse /products/{num}" in names
     assert any(n.startswith("browse /categories/") for n in names)
-    assert {"browse /deals", "submit form /search", "submit form /login"} <= names
+    assert {"browse /deals", "submit form /search", "browse /about", "browse /app"} <= names
     deals = next(f for f in discovered.flowset.flows if f.name == "browse /deals")
     assert ("GET", "/api/deals", "fetch") in [(s.method, s.url, s.kind) for s in deals.steps]
-    report = discovered.flowset.discovery
-    assert report is not None
-    assert report.api_calls >= 1
+    report = _report(discovered)
     assert report.flows == len(discovered.flowset.flows)
-    assert "/products/{num}" in report.patterns
+    assert {"/products/{num}", "/about", "/app"} <= set(report.patterns)
+    assert "/app/items/{num}" in report.routes  # reached only by clicking (pushState)
+    assert report.api_calls >= 3  # /api/deals, /api/app/items, /api/app/items/{num}
     assert any(line.startswith("visited /products/") for line in discovered.progress)
 
 
-def test_login_flow_extracts_csrf_and_posts_the_variable(discovered: Discovered) -> None:
+def test_clicks_on_listener_elements_become_flows_with_correlated_ids(
+    discovered: Discovered,
+) -> None:
+    clicks = [f for f in discovered.flowset.flows if f.name.startswith("click ")]
+    item = next(f for f in clicks if any(s.name == "GET /api/app/items/{num}" for s in f.steps))
+    listing = next(s for s in item.steps if s.url == "/api/app/items")
+    detail = next(s for s in item.steps if s.name == "GET /api/app/items/{num}")
+    extractor = next(e for e in listing.extract if e.source == "json")
+    assert extractor.expression.startswith("items.") and extractor.expression.endswith(".id")
+    assert detail.url == "/api/app/items/${" + extractor.name + "}"
+
+
+def test_every_flow_is_verified_in_two_fresh_sessions(discovered: Discovered) -> None:
+    results = {v.flow: v for v in _report(discovered).verification}
+    kept = _flow_names(discovered)
+    assert kept == set(results)
+    assert all(results[name].passed and results[name].fidelity == 1.0 for name in kept)
+    # the made-up account is refused, as when it was recorded: a faithful failed-login flow
     login = next(f for f in discovered.flowset.flows if f.name == "submit form /login")
-    page, submit = login.steps[0], login.steps[1]
-    extractor = next(e for e in page.extract if "csrf" in e.name)
-    assert extractor.source == "css"
-    assert 'input[name="csrf_token"]' in extractor.expression
-    assert submit.method == "POST"
-    assert submit.form is not None
-    assert submit.form["csrf_token"] == "${" + extractor.name + "}"
+    post = login.steps[1]
+    assert post.form is not None and post.form["csrf_token"].startswith("${")
+    assert discovered.hits["POST /login"] >= 1 + 2
+
+
+def test_screenshots_one_png_per_pattern(discovered: Discovered) -> None:
+    shots = _report(discovered).screenshots
+    assert len(shots) >= 5
+    assert len(shots) == len(set(shots))
+    for path in shots:
+        assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_safety_and_budgets_on_the_shop(discovered: Discovered) -> None:
@@ -79,18 +124,19 @@ def test_safety_and_budgets_on_the_shop(discovered: Discovered) -> None:
     assert hits["GET /logout"] == 0
     assert hits["POST /account/delete"] == 0
     assert hits["POST /cart/add"] == 0
-    assert hits["GET /calendar"] <= 5
-    assert hits["GET /products/{id}"] <= 3
-    report = discovered.flowset.discovery
-    assert report is not None
-    assert any(s.url.endswith("/cart/add") and s.method == "POST" for s in report.skipped)
+    assert hits["POST /api/app/wishlist"] == 0  # the click was made, the write blocked
+    assert 1 <= discovered.crawl_hits["GET /calendar"] <= 5  # the trap costs its budget
+    assert discovered.crawl_hits["GET /products/{id}"] <= 3
+    skipped = _report(discovered).skipped
+    assert any(s.url.endswith("/cart/add") and s.method == "POST" for s in skipped)
+    assert any(s.url.endswith("/api/app/wishlist") and "network layer" in s.reason for s in skipped)
 
 
 def test_flowset_round_trips_and_runs_fast(discovered: Discovered, tmp_path: Path) -> None:
     path = tmp_path / "flows.yaml"
     save_flowset(discovered.flowset, path)
     assert load_flowset(path) == discovered.flowset
-    assert discovered.seconds < 30
+    assert discovered.seconds < 45
 
 
 async def test_unreachable_target_fails_before_launching_a_browser() -> None:
@@ -104,3 +150,9 @@ async def test_missing_chromium_is_one_clear_error(demo_shop: DemoServer, tmp_pa
     options = DiscoveryOptions(start_url=demo_shop.url, chromium_path=str(tmp_path / "nope"))
     with pytest.raises(RunFailed, match="cannot start Chromium"):
         await discover(options)
+
+
+def test_data_file_values_become_each_users_own_search_terms(discovered: Discovered) -> None:
+    search = next(f for f in discovered.flowset.flows if f.name == "submit form /search")
+    assert search.steps[1].url == "/search?q=${user.data_q}"
+    assert discovered.flowset.user_data == [{"data_q": "garden"}, {"data_q": "kite"}]

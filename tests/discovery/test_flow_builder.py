@@ -72,3 +72,13 @@ def test_browse_flows_are_capped() -> None:
 def test_relative_keeps_path_and_query() -> None:
     assert relative(BASE + "/a/b?x=1#f") == "/a/b?x=1"
     assert relative(BASE) == "/"
+
+
+def test_a_flow_holding_a_recorded_cookie_is_left_out_and_reported() -> None:
+    home = _visit("/", "/", None)
+    leak = _visit("/s/Zx81kq0PpL2mN7vRt5Y", "/s/Zx81kq0PpL2mN7vRt5Y", home)
+    result = CrawlResult(visits=[home, leak], cookies={"Zx81kq0PpL2mN7vRt5Y": "session"})
+    flowset = build_flowset(result, target_url=BASE, duration_s=0)
+    assert [f.name for f in flowset.flows] == ["browse /"]
+    assert flowset.discovery is not None
+    assert any("recorded session cookie" in s.reason for s in flowset.discovery.skipped)

@@ -124,3 +124,27 @@ def test_write_forms_get_run_unique_emails_recorded_as_templates() -> None:
     assert handle.template == "loadscout-${unique}"
     search = _form(FieldSpec(name="email", type="email"), action="/find", method="get")
     assert fill_form(search, unique="r1")[0].template is None
+
+
+def test_user_data_wins_and_lists_become_per_user_templates() -> None:
+    form = FormSpec(
+        index=0,
+        action="http://h/checkout",
+        method="post",
+        fields=(
+            FieldSpec(name="email", type="email"),
+            FieldSpec(name="postcode", pattern="[0-9]{5}"),
+            FieldSpec(name="quantity", type="number", min="1", max="9"),
+        ),
+    )
+    data: dict[str, str | list[str]] = {
+        "email": ["a@x.org", "b@x.org"],
+        "/checkout.postcode": "10115",
+    }
+    email, postcode, quantity = fill_form(form, data=data)
+    assert (email.value, email.template) == ("a@x.org", "${user.data_email}")
+    assert (postcode.value, postcode.template) == ("10115", None)
+    assert quantity.value == "1"
+    retry = fill_form(form, variant=1)
+    assert retry[2].value == "9"  # the other end of the range
+    assert retry[0].value is not None and retry[0].value.startswith("other-")

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from loadscout.discovery.patterns import PatternBudget, canonical_url, trap_reason, url_pattern
+from loadscout.discovery.patterns import (
+    PatternBudget,
+    PatternLearner,
+    canonical_url,
+    trap_reason,
+    url_pattern,
+)
 
 BASE = "http://127.0.0.1:8000"
 
@@ -74,3 +80,20 @@ def test_query_key_variations_share_a_path_budget() -> None:
 )
 def test_trap_reason(path: str, trap: bool) -> None:
     assert (trap_reason(BASE + path) is not None) is trap
+
+
+def test_a_slug_position_is_promoted_after_more_than_ten_values() -> None:
+    learner = PatternLearner()
+    for i in range(10):
+        learner.observe(f"http://h/tags/word{chr(97 + i)}/feed")
+    assert learner.pattern("http://h/tags/wordz/feed") == "/tags/wordz/feed"
+    learner.observe("http://h/tags/wordk/feed")
+    assert learner.pattern("http://h/tags/wordz/feed?p=2") == "/tags/{param}/feed?p={}"
+    assert learner.pattern("http://h/tags/wordz") == "/tags/wordz"  # another template
+
+
+def test_budget_counts_promoted_slugs_as_one_pattern() -> None:
+    budget = PatternBudget(per_pattern=3, per_path=100)
+    admitted = [budget.admit(f"http://h/u/name{i:02d}") is None for i in range(20)]
+    assert sum(admitted) == 10 + 3  # 10 distinct before promotion, then the pattern's budget
+    assert budget.pattern("http://h/u/someone") == "/u/{param}"

@@ -20,6 +20,12 @@ LOGIN_PAGE = """<!doctype html><html><body>
 </form><p class="greeting">  Hello,   visitor </p></body></html>"""
 
 
+PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/static/a.css">
+<script src="static/b.js"></script></head><body><img src="/static/c.png#top">
+<img src="/static/a.css"><img src="/static/missing.png"><img src="data:image/png;base64,AA">
+<img src="http://other.invalid/x.png"></body></html>"""
+
+
 @dataclass
 class Seen:
     """One request as the server saw it."""
@@ -37,6 +43,7 @@ class TargetState:
     seen: list[Seen] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # sid -> csrf token issued
     bodies: list[object] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)  # usernames that signed in
 
 
 @dataclass
@@ -77,6 +84,7 @@ def make_app(state: TargetState) -> web.Application:
         sid = _sid(request)
         if sid is None or state.tokens.get(sid) != form.get("csrf_token"):
             return web.Response(status=403, text="bad csrf token")
+        state.logins.append(str(form.get("username")))
         raise web.HTTPFound("/home")
 
     async def home(request: web.Request) -> web.Response:
@@ -108,6 +116,14 @@ def make_app(state: TargetState) -> web.Application:
     async def plain(request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=PAGE, content_type="text/html")
+
+    async def static(request: web.Request) -> web.Response:
+        if request.match_info["name"] == "missing.png":
+            return web.Response(status=404, text="no")
+        return web.Response(text="/* asset */")
+
     app = web.Application(middlewares=[count])
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
@@ -116,6 +132,8 @@ def make_app(state: TargetState) -> web.Application:
     app.router.add_post("/echo", echo)
     app.router.add_get("/delay", delay)
     app.router.add_get("/status/{code}", status)
+    app.router.add_get("/page", page)
+    app.router.add_get("/static/{name}", static)
     app.router.add_get("/a", plain)
     app.router.add_get("/b", plain)
     app.router.add_get("/c", plain)

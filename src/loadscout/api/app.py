@@ -10,27 +10,44 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from loadscout import __version__
-from loadscout.api.routers import runs
+from loadscout.api import errors
+from loadscout.api.routers import health as probes
+from loadscout.api.routers import run_data, runs
 from loadscout.api.static import SPAStaticFiles
-from loadscout.orchestrator.control import RunControl
+from loadscout.orchestrator.control import ControlConfig, RunControl
 from loadscout.settings import Settings
 from loadscout.store.database import make_engine, make_session_factory, upgrade
+from loadscout.store.queue import RunQueue
 from loadscout.store.runs import RunRepository
+from loadscout.store.series import SeriesRepository
 
 API_PREFIX = "/api/v1"
+DESCRIPTION = (
+    "Start, queue, watch and keep load-test runs. Runs wait in a queue in the database and "
+    "are claimed by any `loadscout serve` sharing it; `/healthz`, `/readyz` and `/metrics` "
+    "(Prometheus) sit outside `/api/v1`."
+)
 
 
-def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, dashboard_dir: Path | None = None, config: ControlConfig | None = None
+) -> FastAPI:
+    """The app; ``config`` overrides how the queue runs (tests), else it comes from settings."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await upgrade(settings.database_url)
         engine = make_engine(settings.database_url)
-        app.state.repo = RunRepository(make_session_factory(engine))
+        sessions = make_session_factory(engine)
+        app.state.repo = RunRepository(sessions)
+        app.state.series = SeriesRepository(sessions)
         app.state.control = RunControl(
             repo=app.state.repo,
-            max_concurrent=settings.max_concurrent_runs,
-            chromium_path=settings.chromium_path,
+            queue=RunQueue(sessions),
+            series=app.state.series,
+            config=config or ControlConfig.from_settings(settings),
         )
+        await app.state.control.start()
         try:
             yield
         finally:
@@ -39,6 +56,7 @@ def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> Fast
 
     app = FastAPI(
         title="loadscout",
+        description=DESCRIPTION,
         version=__version__,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -46,6 +64,9 @@ def create_app(settings: Settings, *, dashboard_dir: Path | None = None) -> Fast
         redoc_url=None,
     )
     app.include_router(runs.router, prefix=API_PREFIX)
+    app.include_router(run_data.router, prefix=API_PREFIX)
+    app.include_router(probes.router)
+    errors.install(app)
 
     @app.get("/api/health", tags=["health"])
     async def health() -> dict[str, str]:

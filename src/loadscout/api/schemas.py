@@ -67,3 +67,95 @@ class RunsPublic(BaseModel):
 
 class Message(BaseModel):
     detail: str
+
+
+class EventPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"at": "2026-11-26T10:00:03Z", "status": "loading", "reason": ""},
+                {"at": "2026-11-26T10:01:03Z", "status": "failed", "reason": "interrupted"},
+            ]
+        }
+    )
+
+    at: datetime
+    status: str
+    reason: str
+
+
+class EventsPublic(BaseModel):
+    data: list[EventPublic]
+    count: int
+
+
+class MetricPoint(BaseModel):
+    """One second of load; ``t`` counts from the start of the load phase. ``p99_ms`` is null
+    for live points (the exact per-second series replaces them when the run ends)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "t": 4,
+                    "rps": 182.0,
+                    "errors": 1,
+                    "active_users": 20,
+                    "p50_ms": 8.1,
+                    "p95_ms": 21.7,
+                    "p99_ms": 40.2,
+                }
+            ]
+        }
+    )
+
+    t: int
+    rps: float
+    errors: int
+    active_users: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float | None = None
+
+
+class MetricsPublic(BaseModel):
+    data: list[MetricPoint]
+    count: int
+    status: str = Field(description="The run's status when the series was read")
+    live: LivePublic | None = None
+
+
+class ValidationIssue(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. 'users'")
+    reason: str
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationFailed(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": [
+                        {
+                            "field": "users",
+                            "reason": "Input should be greater than 0",
+                            "loc": ["body", "users"],
+                            "msg": "Input should be greater than 0",
+                            "type": "greater_than",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
+    detail: list[ValidationIssue]
+
+
+class Health(BaseModel):
+    status: str
+    version: str = ""
+    checks: dict[str, str] = Field(default_factory=dict)

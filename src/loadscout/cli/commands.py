@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from loadscout.cli.errors import EXIT_RUN_FAILED, user_errors
-from loadscout.cli.parsing import seconds, think_time
+from loadscout.cli import load_options as lo
+from loadscout.cli.errors import EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
+from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once
+from loadscout.discovery.har import har_target
 from loadscout.errors import BadInput
 from loadscout.flows.io import load_flowset
 from loadscout.orchestrator.options import RunOptions
@@ -35,6 +37,46 @@ MaxDepth = Annotated[
 MaxTime = Annotated[str, typer.Option("--max-time", help="Discovery: time budget, e.g. 60s.")]
 AllowWrites = Annotated[bool, typer.Option(help="Discovery may submit forms that change data.")]
 Scope = Annotated[str | None, typer.Option(help="Regex of further URLs discovery may visit.")]
+LoginUrl = Annotated[str | None, typer.Option(help="Discovery: page with the login form.")]
+Username = Annotated[str | None, typer.Option(help="Discovery: account to log in with.")]
+Password = Annotated[str | None, typer.Option(help="Password of --username.")]
+Credentials = Annotated[
+    Path | None, typer.Option(help="CSV username,password: each virtual user logs in as its own.")
+]
+StorageState = Annotated[
+    Path | None, typer.Option(help="Playwright storage-state file of a logged-in browser.")
+]
+DataFile = Annotated[
+    Path | None, typer.Option("--data", help="Form values: field name -> value(s), JSON/YAML/CSV.")
+]
+Force = Annotated[bool, typer.Option(help="Keep flows that fail verification.")]
+Screenshots = Annotated[
+    Path | None, typer.Option(help="Folder for a PNG thumbnail per page pattern.")
+]
+
+
+def _discovery_fields(
+    *,
+    login_url: str | None,
+    username: str | None,
+    password: str | None,
+    credentials: Path | None,
+    storage_state: Path | None,
+    data: Path | None,
+    force: bool,
+    screenshots: Path | None,
+) -> dict[str, object]:
+    """The login/data/verification options shared by ``discover`` and ``run``."""
+    return {
+        "login_url": login_url,
+        "username": username,
+        "password": password,
+        "credentials_file": str(credentials) if credentials else None,
+        "storage_state_file": str(storage_state) if storage_state else None,
+        "data_file": str(data) if data else None,
+        "force": force,
+        "screenshots_dir": str(screenshots) if screenshots else None,
+    }
 
 
 def _settings() -> Settings:
@@ -63,23 +105,49 @@ def serve(
 @app.command()
 @user_errors
 def discover(
-    url: Annotated[str, typer.Argument(help="Start page of the application.")],
+    url: Annotated[str | None, typer.Argument(help="Start page; omit with --har.")] = None,
     out: Annotated[Path, typer.Option(help="Where to write the flows.")] = Path("flows.yaml"),
     max_pages: MaxPages = 40,
     max_depth: MaxDepth = 4,
     max_time: MaxTime = "60s",
     allow_writes: AllowWrites = False,
     scope: Scope = None,
+    har: Annotated[
+        Path | None, typer.Option(help="Build flows from this HAR export instead of crawling.")
+    ] = None,
+    login_url: LoginUrl = None,
+    username: Username = None,
+    password: Password = None,
+    credentials: Credentials = None,
+    storage_state: StorageState = None,
+    data: DataFile = None,
+    force: Force = False,
+    screenshots: Screenshots = None,
 ) -> None:
-    """Explore URL in headless Chromium and write the flows found."""
-    options = RunOptions(
-        target_url=url,
-        users=1,
-        max_pages=max_pages,
-        max_depth=max_depth,
-        max_discovery_s=seconds(max_time, "--max-time"),
-        allow_writes=allow_writes,
-        scope=scope,
+    """Explore URL in headless Chromium (or read a HAR) and write the verified flows."""
+    if url is None and har is None:
+        raise BadInput("give a URL to explore, or --har FILE to import a browser recording")
+    options = RunOptions.model_validate(
+        {
+            "target_url": url or har_target(har),
+            "users": 1,
+            "max_pages": max_pages,
+            "max_depth": max_depth,
+            "max_discovery_s": seconds(max_time, "--max-time"),
+            "allow_writes": allow_writes,
+            "scope": scope,
+            "har_file": str(har) if har else None,
+            **_discovery_fields(
+                login_url=login_url,
+                username=username,
+                password=password,
+                credentials=credentials,
+                storage_state=storage_state,
+                data=data,
+                force=force,
+                screenshots=screenshots,
+            ),
+        }
     )
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
 
@@ -91,46 +159,73 @@ def run(
     flows: Annotated[
         Path | None, typer.Option(help="Replay this flows file; skip discovery.")
     ] = None,
-    users: Annotated[int, typer.Option(help="Concurrent virtual users.")] = 10,
-    duration: Annotated[str, typer.Option(help="Load phase length, e.g. 60s or 5m.")] = "60s",
-    ramp_up: Annotated[str, typer.Option(help="Start users linearly over this time.")] = "0s",
-    think_time_: Annotated[
-        str, typer.Option("--think-time", help="Pause between steps: 0, 2s or 0.5s-1.5s.")
-    ] = "0.5s-1.5s",
+    users: lo.Users = None,
+    duration: lo.Duration = None,
+    ramp_up: lo.RampUp = None,
+    think_time_: lo.ThinkTimeOpt = None,
+    stages: lo.Stages = None,
+    arrival_rate: lo.ArrivalRate = None,
+    max_users: lo.MaxUsers = None,
+    shape: lo.Shape = None,
+    threshold: lo.Thresholds = None,
+    abort_on_fail: lo.AbortOnFail = False,
+    workers: lo.Workers = None,
+    pacing: lo.Pacing = None,
+    assets: lo.Assets = False,
     json_out: Annotated[Path | None, typer.Option(help="Write the result JSON here.")] = None,
     max_pages: MaxPages = 40,
     max_depth: MaxDepth = 4,
     max_time: MaxTime = "60s",
     allow_writes: AllowWrites = False,
     scope: Scope = None,
+    login_url: LoginUrl = None,
+    username: Username = None,
+    password: Password = None,
+    credentials: Credentials = None,
+    storage_state: StorageState = None,
+    data: DataFile = None,
+    force: Force = False,
+    screenshots: Screenshots = None,
 ) -> None:
     """Discover flows (or read them with --flows), replay them as load, report and store the run."""
     flowset = load_flowset(flows) if flows is not None else None
     target = url or (flowset.target_url if flowset else None)
     if target is None:
         raise BadInput("give a URL to discover, or --flows FILE to replay")
-    if users <= 0:
-        raise BadInput(f"--users must be at least 1 (got {users})")
-    tt_min, tt_max = think_time(think_time_)
-    options = RunOptions(
-        target_url=target,
-        users=users,
-        duration_s=seconds(duration, "--duration"),
-        ramp_up_s=seconds(ramp_up, "--ramp-up"),
-        think_time_min_s=tt_min,
-        think_time_max_s=tt_max,
-        max_pages=max_pages,
-        max_depth=max_depth,
-        max_discovery_s=seconds(max_time, "--max-time"),
-        allow_writes=allow_writes,
-        scope=scope,
-        flowset=flowset,
+    load = lo.load_fields(users=users, duration=duration, ramp_up=ramp_up, think=think_time_,
+                          stages=stages, arrival_rate=arrival_rate, max_users=max_users,
+                          shape=shape, thresholds=threshold, abort_on_fail=abort_on_fail,
+                          workers=workers, pacing=pacing, assets=assets)  # fmt: skip
+    load.setdefault("users", ((flowset.load or {}) if flowset else {}).get("users", 10))
+    options = RunOptions.model_validate(
+        {
+            "target_url": target,
+            **load,
+            "max_pages": max_pages,
+            "max_depth": max_depth,
+            "max_discovery_s": seconds(max_time, "--max-time"),
+            "allow_writes": allow_writes,
+            "scope": scope,
+            "flowset": flowset,
+            **_discovery_fields(
+                login_url=login_url,
+                username=username,
+                password=password,
+                credentials=credentials,
+                storage_state=storage_state,
+                data=data,
+                force=force,
+                screenshots=screenshots,
+            ),
+        }
     )
     summary = asyncio.run(
         run_once(options, settings=_settings(), console=console, json_out=json_out)
     )
     if summary.status != "completed":
         raise typer.Exit(EXIT_RUN_FAILED)
+    if any(not t.passed for t in summary.thresholds):
+        raise typer.Exit(EXIT_THRESHOLDS)
 
 
 @app.command("demo-target")

@@ -1,11 +1,13 @@
-"""A run's progress in the terminal: a live line on a TTY, a line every few seconds otherwise."""
+"""A run's progress in the terminal: a live table on a TTY, a line every few seconds otherwise."""
 
 from __future__ import annotations
 
 import time
 
-from rich.console import Console
+from rich import box
+from rich.console import Console, Group
 from rich.live import Live
+from rich.table import Table
 from rich.text import Text
 
 from loadscout.flows.model import FlowSet
@@ -23,6 +25,23 @@ def progress_line(s: LiveStats) -> Text:
         f"requests {s.requests:,}  errors {s.errors:,}  {s.rps:,.1f} req/s  "
         f"p50 {s.p50_ms:.1f} ms  p95 {s.p95_ms:.1f} ms"
     )
+
+
+def progress_table(s: LiveStats) -> Group:
+    """The live view on a terminal: the totals line, then the busiest steps."""
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    for column in ("flow", "step"):
+        table.add_column(column, overflow="ellipsis", max_width=28)
+    for column in ("requests", "errors", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for step in s.steps:
+        errors = f"[red]{step.errors:,}[/]" if step.errors else "0"
+        table.add_row(step.flow, step.name, f"{step.requests:,}", errors,
+                      f"{step.p50_ms:.1f}", f"{step.p95_ms:.1f}")  # fmt: skip
+    line = progress_line(s)
+    if s.dropped_iterations:
+        line.append(f"  dropped iterations {s.dropped_iterations:,}", style="yellow")
+    return Group(line, table) if s.steps else Group(line)
 
 
 class ConsoleObserver:
@@ -59,10 +78,10 @@ class ConsoleObserver:
             self._console.print(f"  {message}", style="dim", highlight=False)
 
     def on_load_progress(self, stats: LiveStats) -> None:
-        line = progress_line(stats)
         if self._live is not None:
-            self._live.update(line)
+            self._live.update(progress_table(stats))
             return
+        line = progress_line(stats)
         now = time.monotonic()
         if now - self._last_plain >= PLAIN_EVERY_S:
             self._last_plain = now

@@ -72,16 +72,17 @@ async def run_once(
     options: RunOptions, *, settings: Settings, console: Console, json_out: Path | None
 ) -> RunSummary:
     await probe_target(options.target_url)
+    profile = options.plan().profile
     async with _repository(settings) as repo:
         record = await repo.create(
             target_url=options.target_url,
-            users=options.users,
-            duration_s=options.duration_s,
+            users=profile.users,
+            duration_s=profile.duration_s,
             options=options.model_dump(mode="json", exclude={"flowset"}),
         )
         console.print(
             f"run {record.id} against {options.target_url} "
-            f"({options.users} users, {options.duration_s:g}s)"
+            f"({profile.users} users, {profile.duration_s:g}s, {profile.kind})"
         )
         spec = options.spec(str(record.id), chromium_path=settings.chromium_path)
         observers = Observers([StoreObserver(repo, record.id), ConsoleObserver(console)])

@@ -27,6 +27,8 @@ class ShopSession:
     username: str | None = None
     cart: dict[int, int] = field(default_factory=dict)
     order_ids: list[int] = field(default_factory=list)
+    wishlist: list[int] = field(default_factory=list)
+    ratings: dict[int, int] = field(default_factory=dict)
 
     @property
     def cart_count(self) -> int:

@@ -3,7 +3,7 @@
 Public entry points: ``DiscoveryOptions``, ``probe_target`` and ``discover``.
 """
 
-from loadscout.discovery.crawler import discover
+from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryOptions
 from loadscout.discovery.probe import probe_target
 

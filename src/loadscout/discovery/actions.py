@@ -41,6 +41,7 @@ class Loaded:
     document: Exchange
     fetches: list[Exchange]
     model: PageModel | None  # None when the document is not HTML or failed
+    quiet: bool = True  # False: in-scope requests never stopped (polling); read anyway
 
 
 def _split(exchanges: list[Exchange]) -> tuple[Exchange | None, list[Exchange]]:
@@ -57,7 +58,7 @@ async def load_page(page: Page, capture: Capture, url: str, *, timeout_s: float)
         await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
     except PlaywrightError:
         return None
-    await capture.wait_quiet(quiet_s=QUIET_S, cap_s=min(QUIET_CAP_S, timeout_s))
+    quiet = await capture.wait_quiet(quiet_s=QUIET_S, cap_s=min(QUIET_CAP_S, timeout_s))
     document, fetches = _split(capture.since(mark))
     if document is None or document.status is None:
         return None
@@ -67,7 +68,7 @@ async def load_page(page: Page, capture: Capture, url: str, *, timeout_s: float)
             model = await read_page(page)
         except PlaywrightError:
             model = None
-    return Loaded(document=document, fetches=fetches, model=model)
+    return Loaded(document=document, fetches=fetches, model=model, quiet=quiet)
 
 
 async def submit_form(

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Dialog, Playwright, Request, Route
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Playwright,
+    Request,
+    Route,
+    StorageState,
+)
 
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.scope import Scope
+from loadscout.discovery.spa import HOOKS_JS
 from loadscout.settings import default_chromium
 
 OnBlocked = Callable[[str, str, str], None]  # (url, method, reason)
@@ -71,9 +80,15 @@ async def _dismiss(dialog: Dialog) -> None:
     await dialog.dismiss()
 
 
-async def guarded_context(browser: Browser, guard: NetworkGuard) -> BrowserContext:
-    """A fresh context (own cookie jar) with the guard on every request and dialogs dismissed."""
-    context = await browser.new_context(accept_downloads=False, service_workers="block")
+async def guarded_context(
+    browser: Browser, guard: NetworkGuard, *, storage_state: StorageState | str | None = None
+) -> BrowserContext:
+    """A fresh context (own cookie jar, or a logged-in ``storage_state``) with the guard on
+    every request, the single-page-app hooks installed at document start, dialogs dismissed."""
+    context = await browser.new_context(
+        accept_downloads=False, service_workers="block", storage_state=storage_state
+    )
+    await context.add_init_script(HOOKS_JS)
     await context.route("**/*", guard.handle)
     context.on("dialog", _dismiss)
     return context

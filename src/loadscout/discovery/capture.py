@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -50,10 +50,42 @@ class Exchange:
     status: int | None = None
     content_type: str = ""
     seq: int = 0
+    headers: dict[str, str] = field(default_factory=dict)  # request headers the page set
+    response_body: str | None = None  # JSON fetch responses, for id correlation
+    location: str | None = None  # the first redirect's Location, for ids from Location
 
     @property
     def is_html(self) -> bool:
         return "html" in self.content_type
+
+
+_STANDARD_HEADERS = {
+    "accept",
+    "accept-language",
+    "accept-encoding",
+    "content-type",
+    "content-length",
+    "user-agent",
+    "referer",
+    "origin",
+    "cookie",
+    "host",
+    "connection",
+    "upgrade-insecure-requests",
+    "cache-control",
+    "pragma",
+}
+_STREAMS = ("websocket", "eventsource")
+MAX_BODY_CHARS = 200_000
+
+
+def custom_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Headers the page's script chose (X-CSRF-Token, Authorization…), not the browser's own."""
+    return {
+        k: v
+        for k, v in headers.items()
+        if k.lower() not in _STANDARD_HEADERS and not k.lower().startswith(("sec-", ":"))
+    }
 
 
 def exchange_kind(resource_type: str, url: str) -> ExchangeKind | None:
@@ -77,12 +109,18 @@ class Capture:
         self.exchanges: list[Exchange] = []
         self._inflight: set[Request] = set()
         self._last_activity = time.monotonic()
+        self._reads: set[asyncio.Task[None]] = set()
+        self.streams: list[str] = []  # WebSocket / EventSource URLs
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
+        page.on("websocket", lambda ws: self.streams.append(ws.url))
 
     def _on_request(self, request: Request) -> None:
+        if request.resource_type in _STREAMS:
+            self.streams.append(request.url)
+            return  # long-lived: would never let the page go quiet
         if not self._scope.contains(request.url):
             return
         self._inflight.add(request)
@@ -104,6 +142,7 @@ class Capture:
             post_data=request.post_data,
             seq=len(self.exchanges),
             request_type=request.headers.get("content-type", "").lower(),
+            headers=custom_headers(request.headers),
         )
         self._by_root[root] = exchange
         self.exchanges.append(exchange)
@@ -113,14 +152,33 @@ class Capture:
         while root.redirected_from is not None:
             root = root.redirected_from
         exchange = self._by_root.get(root)
-        if exchange is not None:
-            exchange.status = response.status
-            exchange.content_type = response.headers.get("content-type", "").lower()
+        if exchange is None:
+            return
+        if exchange.location is None:  # the first Location: a redirect's, or a 201's new id
+            exchange.location = response.headers.get("location")
+        exchange.status = response.status
+        exchange.content_type = response.headers.get("content-type", "").lower()
+        readable = "json" in exchange.content_type or "html" in exchange.content_type
+        if readable and response.status < 300:
+            task = asyncio.ensure_future(self._read_body(exchange, response))
+            self._reads.add(task)
+            task.add_done_callback(self._reads.discard)
+
+    @staticmethod
+    async def _read_body(exchange: Exchange, response: Response) -> None:
+        try:
+            exchange.response_body = (await response.text())[:MAX_BODY_CHARS]
+        except Exception:  # the page navigated away and the body is gone: no correlation
+            exchange.response_body = None
 
     def _on_done(self, request: Request) -> None:
         if request in self._inflight:
             self._inflight.discard(request)
             self._last_activity = time.monotonic()
+
+    def touch(self) -> None:
+        """Count now as activity: an action just fired whose requests may not be seen yet."""
+        self._last_activity = time.monotonic()
 
     def mark(self) -> int:
         return len(self.exchanges)
@@ -134,6 +192,10 @@ class Capture:
         while time.monotonic() < deadline:
             idle = time.monotonic() - self._last_activity
             if not self._inflight and idle >= quiet_s:
+                if self._reads:
+                    await asyncio.wait(
+                        set(self._reads), timeout=max(0.0, deadline - time.monotonic())
+                    )
                 return True
             await asyncio.sleep(0.05)
         return False

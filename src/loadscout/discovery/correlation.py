@@ -1,7 +1,7 @@
 """Correlation: values that must be re-read at replay are extracted, never recorded as constants.
 
-A hidden input that looks like a token (CSRF, nonce, authenticity…) becomes a css Extractor on
-the step that fetched the form's page and a ``${var}`` in the submission. Cookies are never
+Every hidden input of a submitted form (CSRF, nonce, ids…) becomes a ``form`` Extractor on the
+step that fetched the form's page and a ``${var}`` in the submission. Cookies are never
 recorded: at replay they come from each virtual user's own jar.
 """
 
@@ -55,26 +55,42 @@ def _css_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def form_selector(form: FormSpec, field_name: str) -> str:
-    """CSS for the field inside its form, keyed by the raw ``action`` attribute when present."""
-    field = f"input[name={_css_string(field_name)}]"
+def form_css(form: FormSpec) -> str:
+    """CSS for the form itself, keyed by the raw ``action`` attribute when present."""
     if form.action_attr:
-        return f"form[action={_css_string(form.action_attr)}] {field}"
-    return f"form {field}"
+        return f"form[action={_css_string(form.action_attr)}]"
+    return "form"
 
 
-def token_extractors(form: FormSpec) -> dict[str, Extractor]:
-    """Field name -> extractor for every token field of ``form``."""
+def form_selector(form: FormSpec, field_name: str) -> str:
+    """CSS for a field inside its form."""
+    return f"{form_css(form)} input[name={_css_string(field_name)}]"
+
+
+def token_extractors(
+    form: FormSpec, *, changed: frozenset[str] = frozenset()
+) -> dict[str, Extractor]:
+    """Field name -> form extractor for every hidden field of ``form`` (tokens, ids, ``next``),
+    and for any field whose value differed between two recordings in fresh sessions: the load
+    engine re-reads the live form, so per-session values are never replayed as constants."""
     return {
         spec.name: Extractor(
             name=variable_name(spec.name, form),
-            source="css",
-            expression=form_selector(form, spec.name),
-            attribute="value",
+            source="form",
+            expression=form_css(form),
+            attribute=spec.name,
         )
         for spec in form.fields
-        if is_token_field(spec)
+        if spec.type == "hidden" or spec.name in changed
     }
+
+
+def changed_fields(first: FormSpec, second: FormSpec) -> frozenset[str]:
+    """Fields whose server-provided value differs between two renderings (fresh sessions)."""
+    before = {f.name: f.value for f in first.fields if f.type not in ("checkbox", "radio")}
+    return frozenset(
+        f.name for f in second.fields if f.name in before and before[f.name] != f.value
+    )
 
 
 def template_form(
@@ -93,3 +109,15 @@ def template_form(
         else:
             body[name] = value
     return body
+
+
+def session_secrets(cookie_values: Iterable[str], forms: Iterable[FormSpec]) -> set[str]:
+    """Values that must never appear literally in a flow: cookies and token-like hidden fields."""
+    secrets = {v for v in cookie_values if len(v) >= 8}
+    secrets |= {f.value for form in forms for f in form.fields if is_token_field(f) and f.value}
+    return {s for s in secrets if len(s) >= 8}
+
+
+def leaked(text: str, secrets: set[str]) -> str | None:
+    """The first secret ``text`` contains, or None."""
+    return next((s for s in secrets if s in text), None)

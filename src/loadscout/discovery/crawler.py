@@ -1,57 +1,47 @@
-"""The exploration loop: a breadth-first frontier worked by a few browser contexts at once.
+"""The exploration loop: a priority frontier worked by a few browser contexts at once.
 
-Each worker owns one context (its own cookie jar) and visits pages; each form is submitted in a
-fresh context so a login or a cart never leaks into the rest of the crawl. Limits: pages, depth,
-wall time; per-pattern budgets and trap guards come from patterns.py, safety from safety.py.
+Each worker owns one context (its own cookie jar, or the login's storage state) and visits
+pages and clicks elements with listeners; each form is submitted in a fresh context so a cart
+never leaks into the rest of the crawl. Limits: pages, depth, wall time; per-pattern budgets,
+trap guards and DOM-state dedup come from patterns.py, safety from safety.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import time
-from collections import deque
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, StorageState
 from playwright.async_api import Error as PlaywrightError
 
-from loadscout.discovery.actions import load_page, submit_form
-from loadscout.discovery.browser import NetworkGuard, guarded_context, launch_browser
-from loadscout.discovery.capture import Capture
-from loadscout.discovery.correlation import token_extractors
-from loadscout.discovery.flow_builder import build_flowset
-from loadscout.discovery.form_fill import fill_form, form_kind
+from loadscout.discovery.actions import load_page
+from loadscout.discovery.browser import NetworkGuard, guarded_context
+from loadscout.discovery.capture import Capture, Exchange
+from loadscout.discovery.form_fill import DataValues, form_kind
+from loadscout.discovery.form_runner import FormRunner, Relogin
+from loadscout.discovery.frontier import ClickTask, FormTask, Frontier, Task, VisitTask
 from loadscout.discovery.options import DiscoveryOptions
-from loadscout.discovery.page_model import FormSpec, Link, PageModel
-from loadscout.discovery.patterns import PatternBudget, path_pattern, url_pattern
-from loadscout.discovery.probe import probe_target
-from loadscout.discovery.records import CrawlResult, FormSubmission, PageVisit
+from loadscout.discovery.page_model import Link, PageModel
+from loadscout.discovery.patterns import PatternBudget, path_pattern
+from loadscout.discovery.provenance import dynamic_values
+from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.scope import Scope
+from loadscout.discovery.screenshots import Screenshots
+from loadscout.discovery.spa import Clickable, click_once, click_verdict, clickables
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.model import FlowSet
 
 Progress = Callable[[str], None]
 _DOWNLOAD_EXT = (".pdf", ".zip", ".gz", ".tar", ".exe", ".dmg", ".csv", ".xlsx", ".docx", ".mp4")
-
-
-@dataclass(frozen=True, slots=True)
-class VisitTask:
-    url: str
-    depth: int
-    parent: PageVisit | None
-
-
-@dataclass(frozen=True, slots=True)
-class FormTask:
-    page: PageVisit
-    form: FormSpec
-
-
-Task = VisitTask | FormTask
+NEAR_DUPLICATE_BUDGET = 8  # pages with one DOM shape whose links are followed
+MAX_CLICKS_PER_PAGE = 8
+CLICKS_PER_FAMILY = 2  # sibling elements of one kind (list items) mostly do the same thing
 
 
 def _short(url: str) -> str:
@@ -60,22 +50,49 @@ def _short(url: str) -> str:
 
 
 class Crawler:
-    def __init__(self, options: DiscoveryOptions, browser: Browser, progress: Progress) -> None:
+    def __init__(
+        self,
+        options: DiscoveryOptions,
+        browser: Browser,
+        progress: Progress,
+        *,
+        storage_state: StorageState | str | None = None,
+        seeds: tuple[str, ...] = (),
+        login_signature: str | None = None,
+        data: DataValues | None = None,
+        relogin: Relogin | None = None,
+    ) -> None:
         self.options = options
         self.browser = browser
         self.progress = progress
+        self.storage_state = storage_state
+        self.seeds = seeds
+        self.login_signature = login_signature
         self.scope = Scope(options.start_url, options.scope)
         self.policy = SafetyPolicy(allow_writes=options.allow_writes)
         self.budget = PatternBudget()
         self.result = CrawlResult()
-        self._frontier: deque[Task] = deque()
+        self.screenshots = Screenshots(options.screenshots_dir)
+        self.forms = FormRunner(
+            browser=browser,
+            storage_state=None if relogin else storage_state,
+            timeout_s=options.page_timeout_s,
+            data=data,
+            relogin=relogin,
+        )
+        self._frontier = Frontier()
         self._planned = 0
         self._active = 0
         self._deadline = time.monotonic() + options.max_time_s
+        self._shapes: Counter[str] = Counter()
+        self._click_patterns: set[str] = set()
+        self._clicked: set[tuple[str, str]] = set()
+        self._families: Counter[tuple[str, str]] = Counter()
+        self._writes: list[FormSubmission] = []
 
     async def run(self) -> CrawlResult:
         self.budget.admit(self.options.start_url)
-        self._enqueue_visit(VisitTask(self.options.start_url, 0, None))
+        self._enqueue_visit(self.options.start_url, 0, None)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.options.concurrency)]
         grace = self.options.page_timeout_s + 5
         _, pending = await asyncio.wait(workers, timeout=self.options.max_time_s + grace)
@@ -85,17 +102,26 @@ class Crawler:
         for outcome in results:
             if isinstance(outcome, Exception):
                 raise RunFailed(f"discovery failed: {outcome.__class__.__name__}: {outcome}")
+        for visit in self.result.visits:  # slugs promoted to {param} late still group together
+            visit.pattern = self.budget.pattern(visit.url)
+        self.result.screenshots = list(self.screenshots.paths)
         return self.result
 
-    def _enqueue_visit(self, task: VisitTask) -> None:
+    def _enqueue_seeds(self) -> None:
+        for url in self.seeds:
+            if self._planned < self.options.max_pages and self.budget.admit(url) is None:
+                self._enqueue_visit(url, 1, None)
+
+    def _enqueue_visit(self, url: str, depth: int, parent: PageVisit | None) -> None:
         self._planned += 1
-        self._frontier.append(task)
+        repeat = max(0, self.budget.queued(url) - 1)
+        self._frontier.push(VisitTask(url, depth, parent, repeat))
 
     async def _next(self) -> Task | None:
         while time.monotonic() < self._deadline:
             if self._frontier:
                 self._active += 1
-                return self._frontier.popleft()
+                return self._frontier.pop()
             if self._active == 0:
                 return None
             await asyncio.sleep(0.02)
@@ -105,7 +131,9 @@ class Crawler:
         return NetworkGuard(scope=self.scope, policy=self.policy, on_blocked=self.result.skip)
 
     async def _worker(self) -> None:
-        context = await guarded_context(self.browser, self._guard())
+        context = await guarded_context(
+            self.browser, self._guard(), storage_state=self.storage_state
+        )
         try:
             page = await context.new_page()
             capture = Capture(page, self.scope)
@@ -113,12 +141,27 @@ class Crawler:
                 try:
                     if isinstance(task, VisitTask):
                         await self._visit(task, page, capture)
-                    else:
+                    elif isinstance(task, FormTask):
                         await self._submit(task)
+                    else:
+                        await self._clicks(task, page, capture)
+                except PlaywrightError as err:
+                    self.result.failed += 1
+                    self.progress(f"browser error: {str(err).splitlines()[0]}")
                 finally:
                     self._active -= 1
+                self.result.streams.update(capture.streams)
+                await self._note_cookies(context)
         finally:
             await _close(context)
+
+    async def _note_cookies(self, context: BrowserContext) -> None:
+        """Cookie values seen, so a header echoing one (double-submit) reads the jar at replay."""
+        with contextlib.suppress(PlaywrightError):
+            for cookie in await context.cookies():
+                value, name = cookie.get("value", ""), cookie.get("name", "")
+                if len(value) >= 8 and name:
+                    self.result.cookies[value] = name
 
     async def _visit(self, task: VisitTask, page: Page, capture: Capture) -> None:
         loaded = await load_page(page, capture, task.url, timeout_s=self.options.page_timeout_s)
@@ -128,7 +171,7 @@ class Crawler:
             return
         visit = PageVisit(
             url=task.url,
-            pattern=url_pattern(task.url),
+            pattern=self.budget.pattern(task.url),
             depth=task.depth,
             parent=task.parent,
             document=loaded.document,
@@ -137,9 +180,24 @@ class Crawler:
         )
         self.result.visits.append(visit)
         self.progress(f"visited {_short(task.url)} ({len(self.result.visits)} pages)")
-        if loaded.model is not None:
+        if not loaded.quiet:
+            self.progress(
+                f"{_short(task.url)} never went quiet (requests kept coming); read it anyway"
+            )
+        if task.depth == 0:  # robots.txt/sitemap URLs come after the start page's own links
+            self._enqueue_seeds()
+        if loaded.model is None:
+            return
+        await self.screenshots.take(page, visit.pattern)
+        shape = hashlib.sha1(loaded.model.shape.encode()).hexdigest()
+        self._shapes[shape] += 1
+        if self._shapes[shape] <= NEAR_DUPLICATE_BUDGET:
             self._expand_links(visit, loaded.model)
-            self._expand_forms(visit, loaded.model)
+        self._expand_forms(visit, loaded.model)
+        new_pattern = visit.pattern not in self._click_patterns
+        if self.options.explore_clicks and new_pattern and await clickables(page, limit=1):
+            self._click_patterns.add(visit.pattern)
+            self._frontier.push(ClickTask(visit))
 
     def _link_target(self, link: Link) -> str | None:
         """The URL to follow, or None for non-navigations, other origins and downloads."""
@@ -159,12 +217,17 @@ class Crawler:
             if reason is not None:
                 self.result.skip(url, "GET", reason)
                 continue
-            pattern = url_pattern(url)
-            self.result.inlinks[pattern] = self.result.inlinks.get(pattern, 0) + 1
-            if visit.depth + 1 > self.options.max_depth or self._planned >= self.options.max_pages:
-                continue
-            if self.budget.admit(url) is None:
-                self._enqueue_visit(VisitTask(url, visit.depth + 1, visit))
+            self._follow(url, visit)
+
+    def _follow(self, url: str, visit: PageVisit, *, deep_link: bool = False) -> None:
+        """Queue ``url`` found on ``visit``; a client-side route is loaded directly (no link
+        to follow on the page before it), as a deep link into the app."""
+        pattern = self.budget.pattern(url)
+        self.result.inlinks[pattern] = self.result.inlinks.get(pattern, 0) + 1
+        if visit.depth + 1 > self.options.max_depth or self._planned >= self.options.max_pages:
+            return
+        if self.budget.admit(url) is None:
+            self._enqueue_visit(url, visit.depth + 1, None if deep_link else visit)
 
     def _expand_forms(self, visit: PageVisit, model: PageModel) -> None:
         for form in model.forms:
@@ -174,62 +237,127 @@ class Crawler:
             if signature in self.result.forms_seen:
                 continue
             self.result.forms_seen.add(signature)
+            kind = form_kind(form)
+            if self.login_signature is not None and kind == "login":
+                self.result.skip(form.action, form.method, "login form: each user's set-up logs in")
+                continue
             reason = self.policy.form_verdict(
-                action=form.action,
-                method=form.method,
-                texts=" ".join(form.submits),
-                kind=form_kind(form),
+                action=form.action, method=form.method, texts=" ".join(form.submits), kind=kind
             )
             if reason is not None:
                 self.result.skip(form.action, form.method, reason)
                 continue
-            self._frontier.append(FormTask(visit, form))
+            self._frontier.push(FormTask(visit, form))
 
     async def _submit(self, task: FormTask) -> None:
+        outcome = await self.forms.run(task, self._guard())
+        action = _short(task.form.action)
+        if outcome.submission is not None:
+            sub = outcome.submission
+            self.result.submissions.append(sub)
+            if sub.kind == "write":
+                self._writes.append(sub)
+            for link in outcome.links:  # pages a write unlocks (a filled cart links checkout)
+                url = self._link_target(link)
+                if url is not None and self.policy.link_verdict(url, link.text) is None:
+                    self._follow(url, task.page)
+            self.progress(f"submitted form {action} -> {sub.submit.status}")
+            return
+        if outcome.rejected is None:
+            self.result.failed += 1
+            self.progress(f"form {action} not submitted: {outcome.failed}")
+            return
+        retry = self._retry(task)
+        self.progress(
+            f"form {action} rejected ({outcome.rejected}); "
+            + ("retrying" if retry else "giving up")
+        )
+        if retry is None:
+            self.result.rejected.append(f"{task.form.method.upper()} {action}: {outcome.rejected}")
+        else:
+            self._frontier.push(retry)
+
+    def _retry(self, task: FormTask) -> FormTask | None:
+        """Once with other values; then once after another form's successful write."""
+        if task.attempt == 0:
+            return FormTask(task.page, task.form, attempt=1)
+        if task.attempt == 1:
+            other = [w for w in self._writes if w.form.signature != task.form.signature]
+            if other:
+                return FormTask(task.page, task.form, attempt=2, prerequisite=other[-1])
+        return None
+
+    async def _clicks(self, task: ClickTask, page: Page, capture: Capture) -> None:
+        timeout = self.options.page_timeout_s
+        for index in range(MAX_CLICKS_PER_PAGE):
+            if time.monotonic() >= self._deadline:
+                return
+            if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
+                return
+            targets = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
+            if index >= len(targets):
+                return
+            target = targets[index]
+            key = (task.page.pattern, f"{target.tag}:{target.label}")
+            family = (task.page.pattern, target.family)
+            if key in self._clicked or self._families[family] >= CLICKS_PER_FAMILY:
+                continue
+            self._clicked.add(key)
+            self._families[family] += 1
+            if (reason := click_verdict(target)) is not None:
+                self.result.skip(task.page.url, "CLICK", f"{reason}: {target.label!r}")
+                continue
+            outcome = await click_once(page, capture, target, quiet_s=0.3, cap_s=min(5.0, timeout))
+            done = [f for f in outcome.fetches if f.status is not None]
+            sends = any(f.method != "GET" or f.headers or f.post_data for f in done)
+            again = await self._click_again(task.page, target) if sends else []
+            self._record_click(task.page, target.label, done, outcome.routes, again)
+
+    async def _click_again(self, visit: PageVisit, target: Clickable) -> list[Exchange]:
+        """The second recording: the same click in a fresh session (logged in afresh), for
+        clicks whose calls send values of their own (bodies, custom headers, writes)."""
         guard = self._guard()
-        if task.form.method != "get":
-            guard.allowed_writes.add((task.form.method.upper(), task.form.action.split("?")[0]))
-        context = await guarded_context(self.browser, guard)
+        relogin = self.forms.relogin
+        state = None if relogin else self.storage_state
+        context = await guarded_context(self.browser, guard, storage_state=state)
         try:
             page = await context.new_page()
             capture = Capture(page, self.scope)
-            timeout = self.options.page_timeout_s
-            loaded = await load_page(page, capture, task.page.url, timeout_s=timeout)
-            form = _same_form(loaded.model if loaded else None, task.form)
-            if loaded is None or form is None:
-                self.result.failed += 1
-                return
-            fills = fill_form(form)
-            submitted, fetches = await submit_form(page, capture, form, fills, timeout_s=timeout)
-            if submitted is None or submitted.status is None:
-                self.result.failed += 1
-                self.progress(f"form {_short(form.action)} did not submit")
-                return
-            templates = {
-                s.name: f.template for s, f in zip(form.fields, fills, strict=True) if f.template
-            }
-            self.result.submissions.append(
-                FormSubmission(
-                    page=task.page,
-                    form=form,
-                    kind=form_kind(form),
-                    page_document=loaded.document,
-                    submit=submitted,
-                    extractors=token_extractors(form),
-                    templates=templates,
-                    fetches=fetches,
-                )
-            )
-            self.progress(f"submitted form {_short(form.action)} -> {submitted.status}")
+            with contextlib.suppress(TargetError):
+                if relogin is not None:
+                    await relogin(page, capture, guard)
+                timeout = self.options.page_timeout_s
+                if await load_page(page, capture, visit.url, timeout_s=timeout) is not None:
+                    found = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
+                    same = next(
+                        (c for c in found if (c.tag, c.text) == (target.tag, target.text)), None
+                    )
+                    if same is not None:
+                        outcome = await click_once(page, capture, same, quiet_s=0.3, cap_s=5.0)
+                        return [f for f in outcome.fetches if f.status is not None]
+            return []
         finally:
             await _close(context)
 
-
-def _same_form(model: PageModel | None, wanted: FormSpec) -> FormSpec | None:
-    """The live form matching ``wanted`` (fresh hidden values), by method, action and fields."""
-    if model is None:
-        return None
-    return next((f for f in model.forms if f.signature == wanted.signature), None)
+    def _record_click(
+        self,
+        visit: PageVisit,
+        label: str,
+        done: list[Exchange],
+        routes: list[str],
+        again: list[Exchange],
+    ) -> None:
+        for route in routes:
+            if self.scope.contains(route):
+                self.result.routes.add(self.budget.pattern(route))
+                self._follow(route.split("#")[0], visit, deep_link=True)
+        if done or routes:
+            dynamic = dynamic_values(done, again)
+            self.result.clicks.append(
+                ClickRecord(page=visit, label=label, fetches=done, routes=routes, dynamic=dynamic)
+            )
+            note = f", {len(dynamic)} values differ in a fresh session" if dynamic else ""
+            self.progress(f"clicked {label!r} on {_short(visit.url)}: {len(done)} calls{note}")
 
 
 async def _close(context: BrowserContext) -> None:
@@ -238,26 +366,7 @@ async def _close(context: BrowserContext) -> None:
 
 
 async def discover(options: DiscoveryOptions, *, on_progress: Progress | None = None) -> FlowSet:
-    """Probe the target, explore it in headless Chromium, and return the flows found."""
-    await probe_target(options.start_url)
-    progress = on_progress or (lambda _line: None)
-    started = time.monotonic()
-    async with async_playwright() as pw:
-        try:
-            browser = await launch_browser(
-                pw,
-                start_url=options.start_url,
-                chromium_path=options.chromium_path,
-                widened_scope=options.scope is not None,
-            )
-        except PlaywrightError as err:
-            raise RunFailed(f"cannot start Chromium: {str(err).splitlines()[0]}") from None
-        try:
-            result = await Crawler(options, browser, progress).run()
-        finally:
-            await browser.close()
-    if not result.visits:
-        raise TargetError(f"the browser could not load the start page {options.start_url}")
-    return build_flowset(
-        result, target_url=options.start_url, duration_s=time.monotonic() - started
-    )
+    """Kept here for callers that import it from this module; see engine.discover."""
+    from loadscout.discovery.engine import discover as run_discovery
+
+    return await run_discovery(options, on_progress=on_progress)

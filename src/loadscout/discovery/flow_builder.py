@@ -1,20 +1,30 @@
 """Turn what the crawl observed into a FlowSet the load engine can replay.
 
 One ``browse`` flow per distinct page pattern (the link path from the start page, each hop a
-document step plus its fetch/XHR calls) and one ``submit form`` flow per submitted form (the
-form's page with its token extractors, then the submission with ``${var}`` values).
+document step plus its fetch/XHR calls), one ``submit form`` flow per submitted form (any
+prerequisite write first, then the form's page with its form extractors and the submission
+with ``${var}`` values) and one ``click`` flow per click that called the server.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from urllib.parse import parse_qsl, urlsplit
+import re
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from loadscout.discovery.capture import Exchange
-from loadscout.discovery.correlation import template_form
+from loadscout.discovery.correlation import leaked, session_secrets, template_form
 from loadscout.discovery.patterns import url_pattern
-from loadscout.discovery.records import CrawlResult, FormSubmission, PageVisit
+from loadscout.discovery.provenance import (
+    Recorded,
+    correlate_cookie_headers,
+    correlate_json_ids,
+    correlate_links,
+    correlate_locations,
+    correlate_page_values,
+)
+from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
 from loadscout.flows.model import DiscoveryReport, Extractor, Flow, FlowSet, HttpMethod, Step
 
 MAX_BROWSE_FLOWS = 20
@@ -27,7 +37,7 @@ def relative(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _method(method: str) -> HttpMethod:
+def step_method(method: str) -> HttpMethod:
     upper = method.upper()
     return next((m for m in _METHODS if m == upper), "GET")
 
@@ -48,16 +58,21 @@ def _body(exchange: Exchange) -> dict[str, object]:
 
 
 def exchange_step(exchange: Exchange, *, extract: list[Extractor] | None = None) -> Step:
-    method = _method(exchange.method)
+    method = step_method(exchange.method)
     return Step(
         name=f"{method} {url_pattern(exchange.url)}",
         method=method,
         url=relative(exchange.url),
         kind=exchange.kind,
+        headers=dict(exchange.headers) if exchange.kind == "fetch" else {},
         extract=extract or [],
         expect_status=exchange.status,
         **_body(exchange),
     )
+
+
+def _recorded(exchange: Exchange, extract: list[Extractor] | None = None) -> Recorded:
+    return Recorded(step=exchange_step(exchange, extract=extract), exchange=exchange)
 
 
 def _path_to(visit: PageVisit) -> list[PageVisit]:
@@ -75,39 +90,84 @@ def _weight(visit: PageVisit, inlinks: dict[str, int]) -> float:
     return round((1 + math.log2(links)) / (1 + visit.depth), 3)
 
 
-def browse_flow(visit: PageVisit, inlinks: dict[str, int]) -> Flow:
-    steps: list[Step] = []
-    for hop in _path_to(visit):
-        steps.append(exchange_step(hop.document))
-        steps.extend(exchange_step(f) for f in hop.fetches if f.status is not None)
-    return Flow(name=f"browse {visit.pattern}", weight=_weight(visit, inlinks), steps=steps)
+def _page_steps(visit: PageVisit) -> list[Recorded]:
+    """The document, then each distinct call the page made (a polling page repeats one)."""
+    steps = [_recorded(visit.document)]
+    seen: set[tuple[str, str, str | None]] = set()
+    for fetch in visit.fetches:
+        key = (fetch.method, fetch.url, fetch.post_data)
+        if fetch.status is not None and key not in seen:
+            seen.add(key)
+            steps.append(_recorded(fetch))
+    return steps
+
+
+def finish(
+    name: str,
+    weight: float,
+    recs: list[Recorded],
+    cookies: dict[str, str],
+    dynamic: frozenset[str] = frozenset(),
+) -> Flow:
+    """Correlate the flow's steps (links, JSON ids, double-submit cookies) and build it."""
+    correlate_links(recs)
+    correlate_locations(recs)
+    correlate_json_ids(recs)
+    correlate_cookie_headers(recs, cookies)
+    correlate_page_values(recs, dynamic)
+    return Flow(name=name, weight=weight, steps=[r.done() for r in recs])
+
+
+def browse_flow(
+    visit: PageVisit, inlinks: dict[str, int], cookies: dict[str, str] | None = None
+) -> Flow:
+    recs = [r for hop in _path_to(visit) for r in _page_steps(hop)]
+    return finish(f"browse {visit.pattern}", _weight(visit, inlinks), recs, cookies or {})
 
 
 def _submit_step(sub: FormSubmission) -> Step:
     submit = sub.submit
-    method = _method(submit.method)
+    method = step_method(submit.method)
     name = f"{method} {url_pattern(submit.url)}"
     form = None
     if submit.post_data is not None and "x-www-form-urlencoded" in submit.request_type:
         posted = parse_qsl(submit.post_data, keep_blank_values=True)
         form = template_form(posted, extractors=sub.extractors, templates=sub.templates)
+    url = relative(submit.url)
+    if method == "GET" and "?" in url and (sub.extractors or sub.templates):
+        path, _, query = url.partition("?")
+        pairs = parse_qsl(query, keep_blank_values=True)
+        values = template_form(pairs, extractors=sub.extractors, templates=sub.templates)
+        url = path + "?" + "&".join(f"{quote(k)}={_quote_value(values[k])}" for k, _ in pairs)
     return Step(
-        name=name,
-        method=method,
-        url=relative(submit.url),
-        kind="form",
-        form=form,
-        expect_status=submit.status,
+        name=name, method=method, url=url, kind="form", form=form, expect_status=submit.status
     )
 
 
-def form_flow(sub: FormSubmission) -> Flow:
-    page_step = exchange_step(sub.page_document, extract=list(sub.extractors.values()))
-    steps = [page_step, _submit_step(sub)]
-    steps.extend(exchange_step(f) for f in sub.fetches if f.status is not None)
+def _quote_value(value: str) -> str:
+    """URL-encode a query value but keep ``${var}`` templates intact for the load engine."""
+    parts = re.split(r"(\$\{[^}]+\})", value)
+    return "".join(p if p.startswith("${") else quote(p) for p in parts)
+
+
+def _form_steps(sub: FormSubmission) -> list[Recorded]:
+    before = _form_steps(sub.prerequisite) if sub.prerequisite is not None else []
+    page = _recorded(sub.page_document, extract=list(sub.extractors.values()))
+    steps = [*before, page, Recorded(step=_submit_step(sub), exchange=sub.submit)]
+    steps.extend(_recorded(f) for f in sub.fetches if f.status is not None)
+    return steps
+
+
+def form_flow(sub: FormSubmission, cookies: dict[str, str] | None = None) -> Flow:
     action = urlsplit(sub.form.action).path or "/"
     weight = 1.0 if sub.kind in ("search", "login") else 0.5
-    return Flow(name=f"submit form {action}", weight=weight, steps=steps)
+    return finish(f"submit form {action}", weight, _form_steps(sub), cookies or {})
+
+
+def click_flow(click: ClickRecord, cookies: dict[str, str]) -> Flow:
+    recs = [*_page_steps(click.page), *(_recorded(f) for f in click.fetches)]
+    name = f"click {click.label[:40]} on {click.page.pattern}"
+    return finish(name, 0.5, recs, cookies, click.dynamic)
 
 
 def _unique_names(flows: list[Flow]) -> list[Flow]:
@@ -122,24 +182,48 @@ def _unique_names(flows: list[Flow]) -> list[Flow]:
     return out
 
 
-def build_flowset(result: CrawlResult, *, target_url: str, duration_s: float) -> FlowSet:
+def build_flows(result: CrawlResult) -> list[Flow]:
     first_by_pattern: dict[str, PageVisit] = {}
     for visit in sorted(result.visits, key=lambda v: v.depth):
         if visit.document.status is not None and visit.document.status < 400:
             first_by_pattern.setdefault(visit.pattern, visit)
+    cookies = result.cookies
     browse = sorted(
-        (browse_flow(v, result.inlinks) for v in first_by_pattern.values()), key=lambda f: -f.weight
+        (browse_flow(v, result.inlinks, cookies) for v in first_by_pattern.values()),
+        key=lambda f: -f.weight,
     )[:MAX_BROWSE_FLOWS]
-    flows = _unique_names(browse + [form_flow(s) for s in result.submissions])
-    if not flows:
+    forms = [form_flow(s, cookies) for s in result.submissions]
+    clicks = [click_flow(c, cookies) for c in result.clicks if c.fetches]
+    flows = _drop_leaks(_unique_names(browse + forms + clicks), result)
+    if not flows and result.visits:
         flows = [browse_flow(result.visits[0], result.inlinks)]
+    return flows
+
+
+def _drop_leaks(flows: list[Flow], result: CrawlResult) -> list[Flow]:
+    """Last line of defence: a flow still holding a recorded cookie or token is left out."""
+    forms = [form for visit in result.visits for form in visit.forms]
+    secrets = session_secrets(result.cookies, forms)
+    kept = []
+    for flow in flows:
+        if leaked(flow.model_dump_json(), secrets) is None:
+            kept.append(flow)
+        else:
+            reason = "flow left out: it would replay a recorded session cookie or token"
+            result.skip(flow.steps[-1].url, flow.steps[-1].method, reason)
+    return kept
+
+
+def crawl_report(result: CrawlResult, flows: list[Flow], duration_s: float) -> DiscoveryReport:
     api_calls = {
         f"{f.method} {url_pattern(f.url)}"
         for v in result.visits
         for f in v.fetches
         if f.status is not None
     }
-    report = DiscoveryReport(
+    api_calls |= {f"{f.method} {url_pattern(f.url)}" for c in result.clicks for f in c.fetches}
+    api_calls |= {f"STREAM {url_pattern(u)}" for u in result.streams}
+    return DiscoveryReport(
         pages=len(result.visits),
         patterns=sorted({v.pattern for v in result.visits}),
         forms=len(result.forms_seen),
@@ -147,5 +231,25 @@ def build_flowset(result: CrawlResult, *, target_url: str, duration_s: float) ->
         flows=len(flows),
         skipped=list(result.skipped.values()),
         duration_s=round(duration_s, 3),
+        screenshots=list(result.screenshots),
+        routes=sorted(result.routes),
     )
-    return FlowSet(target_url=target_url, flows=flows, discovery=report)
+
+
+def build_flowset(
+    result: CrawlResult,
+    *,
+    target_url: str,
+    duration_s: float,
+    setup: list[Step] | None = None,
+    user_data: list[dict[str, str]] | None = None,
+) -> FlowSet:
+    flows = build_flows(result)
+    report = crawl_report(result, flows, duration_s)
+    return FlowSet(
+        target_url=target_url,
+        setup=setup or [],
+        user_data=user_data or [],
+        flows=flows,
+        discovery=report,
+    )

@@ -177,7 +177,51 @@ def _fit_length(value: str, spec: FieldSpec) -> str:
     return value
 
 
-def fill_field(spec: FieldSpec, *, kind: FormKind, unique: str) -> FieldFill:
+DataValues = dict[str, str | list[str]]
+
+
+def data_column(field_name: str) -> str:
+    """The ``user_data`` column carrying a ``--data`` list for ``field_name``."""
+    return "data_" + re.sub(r"[^A-Za-z0-9_]", "_", field_name)
+
+
+def data_fill(spec: FieldSpec, form: FormSpec, data: DataValues) -> FieldFill | None:
+    """A user-given value: key ``/action/path.field`` wins over a bare field name. A list
+    becomes a per-user column (``${user.data_FIELD}``) so each virtual user sends its own."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", form.action).split("?")[0]
+    value = data.get(f"{path}.{spec.name}", data.get(spec.name))
+    if value is None:
+        return None
+    if isinstance(value, list):
+        if not value:
+            return None
+        return FieldFill(value=value[0], template="${user." + data_column(spec.name) + "}")
+    return FieldFill(value=value)
+
+
+def _other_value(spec: FieldSpec, unique: str) -> str:
+    """The retry's value after a rejection: the other end of a range, or plain run-unique text."""
+    if spec.type in ("number", "range") and spec.max not in (None, ""):
+        return str(spec.max)
+    if spec.type == "email":
+        return f"other-{unique}@example.org"
+    return f"x{unique}"
+
+
+_KEEP_ON_RETRY = ("checkbox", "radio", "hidden", "file", "password", "date", "month", "week")
+_KEEP_ON_RETRY_2 = ("time", "datetime-local")
+
+
+def _retypes(spec: FieldSpec) -> bool:
+    """Whether the retry after a rejection types another value into this field."""
+    if spec.tag == "select" or spec.type in _KEEP_ON_RETRY + _KEEP_ON_RETRY_2:
+        return False
+    return spec.type in ("number", "range", "email") or not spec.value
+
+
+def fill_field(spec: FieldSpec, *, kind: FormKind, unique: str, variant: int = 0) -> FieldFill:
+    if variant and _retypes(spec):
+        return FieldFill(value=_fit_length(_other_value(spec, unique), spec))
     if spec.type == "checkbox":
         return FieldFill(checked=spec.checked or spec.required)
     if spec.tag == "select":
@@ -194,8 +238,14 @@ def fill_field(spec: FieldSpec, *, kind: FormKind, unique: str) -> FieldFill:
     return FieldFill(value=_fit_length(value, spec), template=template)
 
 
-def fill_form(form: FormSpec, *, unique: str | None = None) -> tuple[FieldFill, ...]:
-    """One fill per field of ``form`` (same order); radios: the first of each unchecked group."""
+def fill_form(
+    form: FormSpec, *, unique: str | None = None, data: DataValues | None = None, variant: int = 0
+) -> tuple[FieldFill, ...]:
+    """One fill per field of ``form`` (same order); radios: the first of each unchecked group.
+
+    Order per field: ``data`` (the user's file), then server-provided values, then the tables;
+    ``variant=1`` is the retry after a rejection (other values for what we typed).
+    """
     kind = form_kind(form)
     tag = unique or uuid.uuid4().hex[:8]
     checked_groups = {f.name for f in form.fields if f.type == "radio" and f.checked}
@@ -205,6 +255,8 @@ def fill_form(form: FormSpec, *, unique: str | None = None) -> tuple[FieldFill, 
             pick = spec.name not in checked_groups
             checked_groups.add(spec.name)
             fills.append(FieldFill(checked=True) if pick else FieldFill())
+        elif data and (given := data_fill(spec, form, data)) is not None:
+            fills.append(given)
         else:
-            fills.append(fill_field(spec, kind=kind, unique=tag))
+            fills.append(fill_field(spec, kind=kind, unique=tag, variant=variant))
     return tuple(fills)

@@ -20,6 +20,17 @@ class DiscoveryOptions:
     scope: str | None = None
     chromium_path: str | None = None
     page_timeout_s: float = 15
+    login_url: str | None = None
+    username: str | None = None
+    password: str | None = None
+    credentials_file: str | None = None  # CSV with a header; one row per virtual user
+    storage_state_file: str | None = None  # a Playwright storage state (already logged in)
+    data_file: str | None = None  # JSON/YAML: field name or form signature -> value(s)
+    har_file: str | None = None  # build flows from this HAR instead of crawling
+    verify: bool = True  # replay each flow over HTTP in two fresh sessions before load
+    force: bool = False  # keep flows that fail verification
+    screenshots_dir: str | None = None  # PNG thumbnail per distinct page pattern
+    explore_clicks: bool = True  # click elements with listeners (single-page apps)
 
     def __post_init__(self) -> None:
         problems = [
@@ -39,5 +50,12 @@ class DiscoveryOptions:
             )
             if value <= 0
         ]
+        has_login = self.username is not None or self.password is not None
+        if has_login and (self.username is None or self.password is None):
+            problems.append("give both --username and --password")
+        if (has_login or self.credentials_file) and not self.login_url:
+            problems.append("--username/--password and --credentials need --login-url")
+        if has_login and self.credentials_file:
+            problems.append("give either --username/--password or --credentials, not both")
         if problems:
             raise BadInput("invalid discovery options: " + "; ".join(problems))

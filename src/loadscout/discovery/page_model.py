@@ -33,7 +33,9 @@ _READ_PAGE_JS = """
         value: o.value, text: o.text.trim(), selected: o.selected})) : [],
     })),
   }));
-  return {url: location.href, title: document.title, links, forms};
+  const shape = [...document.querySelectorAll('body *')].slice(0, 3000)
+    .map(e => e.tagName + (e.id ? '#' + e.id : '')).join(',');
+  return {url: location.href, title: document.title, links, forms, shape};
 }
 """
 
@@ -96,6 +98,7 @@ class PageModel:
     title: str = ""
     links: tuple[Link, ...] = ()
     forms: tuple[FormSpec, ...] = field(default=())
+    shape: str = ""  # tag structure without text: the DOM-state dedup key
 
 
 def _field(raw: dict[str, Any]) -> FieldSpec:
@@ -117,7 +120,13 @@ def parse_page_model(raw: dict[str, Any]) -> PageModel:
         for f in raw.get("forms", [])
     )
     links = tuple(Link(**link) for link in raw.get("links", []))
-    return PageModel(url=raw["url"], title=raw.get("title", ""), links=links, forms=forms)
+    return PageModel(
+        url=raw["url"],
+        title=raw.get("title", ""),
+        links=links,
+        forms=forms,
+        shape=raw.get("shape", ""),
+    )
 
 
 async def read_page(page: Page) -> PageModel:

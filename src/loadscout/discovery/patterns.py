@@ -71,6 +71,44 @@ def trap_reason(url: str) -> str | None:
     return None
 
 
+PROMOTE_AFTER = 10
+_PositionKey = tuple[int, int, tuple[str, ...]]
+
+
+class PatternLearner:
+    """Promotes a literal path position to ``{param}`` once it took more than PROMOTE_AFTER
+    distinct values under the same surrounding template (slugs: ``/tags/python``, ``/u/alice``)."""
+
+    def __init__(self, *, promote_after: int = PROMOTE_AFTER) -> None:
+        self.promote_after = promote_after
+        self._values: dict[_PositionKey, set[str]] = {}
+        self._promoted: set[_PositionKey] = set()
+
+    @staticmethod
+    def _keys(general: list[str]) -> list[tuple[int, _PositionKey]]:
+        return [
+            (i, (len(general), i, tuple([*general[:i], "*", *general[i + 1 :]])))
+            for i, seg in enumerate(general)
+            if seg and not seg.startswith("{")
+        ]
+
+    def observe(self, url: str) -> None:
+        general = [generalise(s) if s else s for s in urlsplit(url).path.split("/")]
+        for i, key in self._keys(general):
+            values = self._values.setdefault(key, set())
+            values.add(general[i])
+            if len(values) > self.promote_after:
+                self._promoted.add(key)
+
+    def pattern(self, url: str) -> str:
+        general = [generalise(s) if s else s for s in urlsplit(url).path.split("/")]
+        for i, key in self._keys(general):
+            if key in self._promoted:
+                general[i] = "{param}"
+        query = url_pattern(url).partition("?")[2]
+        return ("/".join(general) or "/") + (f"?{query}" if query else "")
+
+
 class PatternBudget:
     """Admits each concrete URL once, at most ``per_pattern`` per pattern and ``per_path`` per
     path template (whatever the query keys), and never a trap."""
@@ -81,6 +119,15 @@ class PatternBudget:
         self._seen: set[str] = set()
         self._patterns: Counter[str] = Counter()
         self._paths: Counter[str] = Counter()
+        self.learner = PatternLearner()
+
+    def pattern(self, url: str) -> str:
+        """The URL's pattern, with learned ``{param}`` positions."""
+        return self.learner.pattern(url)
+
+    def queued(self, url: str) -> int:
+        """How many URLs of ``url``'s pattern were admitted so far (frontier priority)."""
+        return self._patterns[self.pattern(url)]
 
     def seen(self, url: str) -> bool:
         return canonical_url(url) in self._seen
@@ -93,7 +140,8 @@ class PatternBudget:
         trap = trap_reason(url)
         if trap:
             return f"trap guard: {trap}"
-        pattern, path = url_pattern(url), path_pattern(url)
+        self.learner.observe(url)
+        pattern, path = self.pattern(url), path_pattern(url)
         if self._patterns[pattern] >= self.per_pattern:
             return f"budget for {pattern} used up"
         if self._paths[path] >= self.per_path:

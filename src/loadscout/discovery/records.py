@@ -35,6 +35,19 @@ class FormSubmission:
     extractors: dict[str, Extractor]
     templates: dict[str, str]
     fetches: list[Exchange] = field(default_factory=list)
+    prerequisite: FormSubmission | None = None  # a write this one needed first (cart→checkout)
+    dynamic: frozenset[str] = frozenset()  # fields that differed between two fresh sessions
+
+
+@dataclass(kw_only=True, slots=True)
+class ClickRecord:
+    """A click on an element with a listener: the fetches and client-side routes it caused."""
+
+    page: PageVisit
+    label: str
+    fetches: list[Exchange] = field(default_factory=list)
+    routes: list[str] = field(default_factory=list)
+    dynamic: frozenset[str] = frozenset()  # values a second recording in a fresh session changed
 
 
 @dataclass(kw_only=True, slots=True)
@@ -44,6 +57,12 @@ class CrawlResult:
     skipped: dict[tuple[str, str, str], SkippedAction] = field(default_factory=dict)
     inlinks: dict[str, int] = field(default_factory=dict)
     forms_seen: set[str] = field(default_factory=set)
+    clicks: list[ClickRecord] = field(default_factory=list)
+    routes: set[str] = field(default_factory=set)  # client-side route patterns (pushState)
+    streams: set[str] = field(default_factory=set)  # WebSocket / EventSource URLs
+    screenshots: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # forms the server rejected twice
+    cookies: dict[str, str] = field(default_factory=dict)  # cookie value -> name, for correlation
     failed: int = 0
 
     def skip(self, url: str, method: str, reason: str) -> None:

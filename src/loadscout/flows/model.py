@@ -15,7 +15,7 @@ FLOWS_FORMAT_VERSION = 1
 
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 StepKind = Literal["document", "form", "fetch"]
-ExtractorSource = Literal["css", "regex", "header", "cookie", "json"]
+ExtractorSource = Literal["css", "regex", "header", "cookie", "json", "form"]
 
 
 class _Frozen(BaseModel):
@@ -27,7 +27,8 @@ class Extractor(_Frozen):
 
     ``css`` takes ``attribute`` of the first element matching ``expression``; ``regex`` takes the
     first capture group; ``header`` and ``cookie`` take that header or cookie; ``json`` follows a
-    dotted path (``data.items.0.id``).
+    dotted path (``data.items.0.id``); ``form`` re-reads the live form matched by the css
+    ``expression`` and takes its field named ``attribute`` as a browser would submit it.
     """
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -51,6 +52,9 @@ class Step(_Frozen):
     extract: list[Extractor] = Field(default_factory=list)
     expect_status: int | None = Field(default=None, ge=100, le=599)
     think_time_s: float | None = Field(default=None, ge=0)
+    expect_body: str | None = Field(
+        default=None, description="A check: the response body must contain this text"
+    )
 
     @model_validator(mode="after")
     def _one_body(self) -> Step:
@@ -77,9 +81,14 @@ class SkippedAction(_Frozen):
 
 
 class FlowVerification(_Frozen):
+    """Replay of one flow in fresh sessions before load; ``fidelity`` is the share of steps
+    that returned their recorded status class, ``failed_step`` the first one that did not."""
+
     flow: str
     passed: bool
     detail: str = ""
+    fidelity: float = Field(default=1.0, ge=0, le=1)
+    failed_step: str | None = None
 
 
 class DiscoveryReport(_Frozen):
@@ -93,6 +102,12 @@ class DiscoveryReport(_Frozen):
     skipped: list[SkippedAction] = Field(default_factory=list)
     verification: list[FlowVerification] = Field(default_factory=list)
     duration_s: float = 0.0
+    screenshots: list[str] = Field(
+        default_factory=list, description="PNG thumbnail paths, one per distinct page pattern"
+    )
+    routes: list[str] = Field(
+        default_factory=list, description="Client-side (pushState) route patterns found"
+    )
 
 
 class FlowSet(_Frozen):
@@ -100,8 +115,23 @@ class FlowSet(_Frozen):
 
     version: int = FLOWS_FORMAT_VERSION
     target_url: str = Field(min_length=1)
+    setup: list[Step] = Field(
+        default_factory=list,
+        description="Steps each virtual user runs once before its first iteration (e.g. its own "
+        "login); variables they extract last for the user's lifetime.",
+    )
+    user_data: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Rows of per-user values (e.g. credentials.csv); virtual user N gets row "
+        "(N-1) mod len, referenced as ${user.COLUMN}.",
+    )
     flows: list[Flow] = Field(min_length=1)
     discovery: DiscoveryReport | None = None
+    load: dict[str, Any] | None = Field(
+        default=None,
+        description="Default run options for these flows (users, duration_s, stages, "
+        "arrival_rate, thresholds, ...); options given on the command line or API win.",
+    )
 
     @field_validator("version")
     @classmethod

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from loadscout.flows.model import Extractor, FlowSet
+from loadscout.flows.model import Extractor, FlowSet, Step
 from loadscout.load.template import Template, compile_json, json_names, render_json
 
 BUILTINS = frozenset({"vu", "iteration", "unique", "uuid"})
@@ -39,9 +40,15 @@ class CompiledStep:
     expect_status: int | None
     think_time_s: float | None
     builtins: frozenset[str]  # the built-in variables this step references
+    wants_headers: bool = True  # an extractor reads a response header
+    body_contains: bytes | None = None  # the check ``expect_body``
+    fixed: RenderedRequest | None = None  # the request, when no part of it is a template
+    is_document: bool = False  # a page a browser would render (and fetch the assets of)
 
     def render(self, variables: Mapping[str, str]) -> RenderedRequest:
         """Substitute variables; raises ``MissingVariable`` for an undefined one."""
+        if self.fixed is not None:
+            return self.fixed
         url = self.url.render(variables)
         if not self.url.is_constant:
             url = urljoin(self.base_url, url)
@@ -66,22 +73,40 @@ def compile_flowset(flowset: FlowSet) -> list[CompiledFlow]:
     for flow in flowset.flows:
         steps = []
         for step in flow.steps:
-            url = Template(step.url)
-            if url.is_constant:  # resolve once instead of on every request
-                url = Template(urljoin(flowset.target_url, step.url))
-            headers = {k: Template(v) for k, v in step.headers.items()}
-            form = None if step.form is None else {k: Template(v) for k, v in step.form.items()}
-            json_body = None if step.json_body is None else compile_json(step.json_body)
-            body = None if step.body is None else Template(step.body)
-            names = url.names | json_names(json_body)
-            for t in [*headers.values(), *(form or {}).values(), *([body] if body else [])]:
-                names |= t.names
-            steps.append(CompiledStep(
-                id=next_id, name=step.name, method=step.method, base_url=flowset.target_url,
-                url=url, headers=headers, form=form, json_body=json_body, body=body,
-                extractors=tuple(step.extract), expect_status=step.expect_status,
-                think_time_s=step.think_time_s, builtins=names & BUILTINS,
-            ))  # fmt: skip
+            steps.append(compile_step(step, next_id, flowset.target_url))
             next_id += 1
         flows.append(CompiledFlow(name=flow.name, weight=flow.weight, steps=tuple(steps)))
     return flows
+
+
+def compile_setup(flowset: FlowSet) -> tuple[CompiledStep, ...]:
+    """The setup steps; their ids follow every flow step's (as in the metrics catalog)."""
+    first = sum(len(f.steps) for f in flowset.flows)
+    return tuple(
+        compile_step(step, first + i, flowset.target_url) for i, step in enumerate(flowset.setup)
+    )
+
+
+def compile_step(step: Step, step_id: int, target_url: str) -> CompiledStep:
+    url = Template(step.url)
+    if url.is_constant:  # resolve once instead of on every request
+        url = Template(urljoin(target_url, step.url))
+    headers = {k: Template(v) for k, v in step.headers.items()}
+    form = None if step.form is None else {k: Template(v) for k, v in step.form.items()}
+    json_body = None if step.json_body is None else compile_json(step.json_body)
+    body = None if step.body is None else Template(step.body)
+    names = url.names | json_names(json_body)
+    for t in [*headers.values(), *(form or {}).values(), *([body] if body else [])]:
+        names |= t.names
+    compiled = CompiledStep(
+        id=step_id, name=step.name, method=step.method, base_url=target_url,
+        url=url, headers=headers, form=form, json_body=json_body, body=body,
+        extractors=tuple(step.extract), expect_status=step.expect_status,
+        think_time_s=step.think_time_s, builtins=names & BUILTINS,
+        wants_headers=any(e.source == "header" for e in step.extract),
+        body_contains=None if step.expect_body is None else step.expect_body.encode(),
+        is_document=step.kind == "document",
+    )  # fmt: skip
+    if names or json_body is not None:  # JSON bodies are rebuilt: a request must not share one
+        return compiled
+    return dataclasses.replace(compiled, fixed=compiled.render({}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import socket
 import ssl
 
 import aiohttp
@@ -18,8 +19,13 @@ def classify(exc: BaseException) -> str:
 
     Order matters: aiohttp's timeout and TLS errors are also connection errors.
     """
+    kind = getattr(exc, "kind", None)  # curl_client.TransportError names its own kind
+    if isinstance(kind, str):
+        return kind
     if isinstance(exc, TimeoutError):
         return TIMEOUT
+    if isinstance(exc, socket.gaierror):
+        return "dns"
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return "dns"
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):

@@ -87,6 +87,8 @@ def _extract_one(ex: Extractor, parsed: _Parsed, cookie: CookieLookup) -> str | 
         return parsed.response.headers.get(ex.expression)
     if source == "cookie":
         return cookie(ex.expression)
+    if source == "form":
+        return form_field(parsed.html, ex.expression, ex.attribute)
     return json_path(parsed.json, ex.expression)
 
 
@@ -97,6 +99,37 @@ def _css(tree: LexborHTMLParser, selector: str, attribute: str) -> str | None:
     if attribute == "text":
         return " ".join(node.text().split())
     return node.attributes.get(attribute)
+
+
+def form_field(tree: LexborHTMLParser, form_selector: str, field: str) -> str | None:
+    """The value the browser would submit for ``field`` of the live form (the form extractor).
+
+    Inputs give their value (checkboxes and radios only when checked, ``on`` if valueless),
+    textareas their text, selects the selected option (else the first, as browsers do).
+    """
+    form = tree.css_first(form_selector)
+    if form is None:
+        return None
+    for node in form.css("input, select, textarea"):
+        attrs = node.attributes
+        if attrs.get("name") != field or "disabled" in attrs:
+            continue
+        if node.tag == "textarea":
+            return node.text()
+        if node.tag == "select":
+            options = node.css("option")
+            chosen = next((o for o in options if "selected" in o.attributes), None)
+            chosen = chosen or (options[0] if options else None)
+            if chosen is None:
+                continue
+            value = chosen.attributes.get("value")
+            return value if value is not None else chosen.text().strip()
+        if (attrs.get("type") or "").lower() in ("checkbox", "radio"):
+            if "checked" not in attrs:
+                continue
+            return attrs.get("value") or "on"
+        return attrs.get("value") or ""
+    return None
 
 
 def json_path(document: Any, path: str) -> str | None:

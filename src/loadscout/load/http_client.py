@@ -1,4 +1,4 @@
-"""The one place that knows the HTTP library; a faster stack can replace this module alone.
+"""The aiohttp session (the reference client; ``curl_client`` is the fast default).
 
 Each virtual user owns one :class:`HttpClient`: its own cookie jar and its own connection
 pool, so users never share sessions the way real browsers don't.
@@ -27,6 +27,8 @@ class HttpResponse:
     headers: Mapping[str, str]
     body: bytes
     charset: str | None
+    ttfb_ns: int = 0  # request written -> first response byte (0: not measured)
+    connect_ns: int = 0  # opening the connection, TLS included (0: a kept-alive one)
 
     def text(self) -> str:
         return self.body.decode(self.charset or "utf-8", errors="replace")
@@ -55,6 +57,7 @@ class HttpClient:
         form: Mapping[str, str] | None = None,
         json_body: Any = None,
         body: bytes | None = None,
+        want_headers: bool = True,
     ) -> HttpResponse:
         """Send one request, follow redirects and read the whole body.
 

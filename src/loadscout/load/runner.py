@@ -1,39 +1,33 @@
-"""Run a FlowSet as load: start users on the profile's schedule, tick progress, stop cleanly.
+"""Run a FlowSet as load: in this process or in worker processes, merge their snapshots,
+report live progress, judge thresholds and return the outcome.
 
-Stopping. At ``profile.duration_s`` no new request or iteration starts (think times are cut
-short); requests already in flight get a grace period of ``min(request_timeout_s, 5 s)`` to
-finish. When ``cancel`` is set the grace is ``min(request_timeout_s, 1 s)`` so the run returns
-within 2 s. Whatever is still in flight after the grace is aborted and counted as a
-``timeout`` error, so every request sent is counted exactly once, as a response or an error.
-``duration_s`` of the outcome is the wall time from the start until every user has stopped;
-the timeseries covers the seconds of load (until the deadline or the cancel).
+``plan.workers`` 0 runs the users in the calling event loop; N >= 1 starts N processes (see
+``workers.py``). Either way the result has the same shape: snapshots from every worker are
+merged by one :class:`Aggregator`. ``duration_s`` of the outcome is the wall time from the
+start until every user has stopped; the timeseries covers the seconds of load.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import secrets
 import time
 from collections.abc import Callable
 
+from loadscout.errors import BadInput
 from loadscout.flows.model import FlowSet
-from loadscout.load.compiled import compile_flowset
-from loadscout.load.http_client import HttpClient
-from loadscout.load.state import RunState
-from loadscout.load.vuser import ClientFactory, VirtualUser
+from loadscout.load.local import WorkerPart, run_part
+from loadscout.load.verdicts import can_abort, check_names, evaluate
+from loadscout.load.vuser import ClientFactory
 from loadscout.metrics.aggregate import Aggregator
 from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.live import LiveStats
-from loadscout.metrics.recorder import Recorder
+from loadscout.metrics.snapshot import Snapshot
 from loadscout.metrics.summary import LoadOutcome
 from loadscout.plan.profiles import LoadPlan
 
 log = logging.getLogger(__name__)
-
-STOP_GRACE_S = 5.0
-CANCEL_GRACE_S = 1.0
 
 ProgressCallback = Callable[[LiveStats], None]
 
@@ -50,130 +44,95 @@ async def run_load(
 ) -> LoadOutcome:
     """Replay ``flowset`` under ``plan`` and return what was measured (partial if cancelled).
 
-    ``seed`` makes flow picks and think times repeatable; ``make_client`` swaps the HTTP stack.
+    ``seed`` makes flow picks and think times repeatable; ``make_client`` swaps the HTTP stack
+    (in-process runs only). Raises BadInput for a threshold naming an unknown step or flow.
     """
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    recorder = Recorder(start_ns=time.perf_counter_ns())
-    aggregator = Aggregator(step_catalog(flowset))
-    state = RunState(deadline=start + plan.profile.duration_s, clock=loop.time)
-    factory = make_client or (lambda: HttpClient(timeout_s=plan.request_timeout_s))
-    users = _make_users(flowset, plan, recorder, state, factory, seed)
-    tasks = [
-        asyncio.create_task(user.run(start_delay_s=offset), name=f"loadscout-vu-{user.number}")
-        for user, offset in zip(users, plan.profile.start_offsets(), strict=True)
-    ]
-    ticker = _Ticker(recorder, aggregator, on_progress, plan.profile.duration_s, start, loop)
-    load_s = plan.profile.duration_s
+    aggregator = Aggregator(step_catalog(flowset, assets=plan.fetch_assets))
     try:
-        cancelled = await _wait_for_stop(state, cancel, ticker, progress_interval_s)
-        load_s = min(load_s, loop.time() - start)
-        grace = min(plan.request_timeout_s, CANCEL_GRACE_S if cancelled else STOP_GRACE_S)
-        state.stopping = True
-        try:
-            await asyncio.wait_for(state.idle.wait(), grace)
-        except TimeoutError:
-            log.info("%d request(s) still in flight after %.1fs; aborting", state.in_flight, grace)
-    finally:
-        state.stopping = True
-        await _stop_users(tasks)
-    aggregator.add(recorder.snapshot())
-    return aggregator.outcome(duration_s=loop.time() - start, load_s=load_s)
-
-
-def _make_users(
-    flowset: FlowSet,
-    plan: LoadPlan,
-    recorder: Recorder,
-    state: RunState,
-    make_client: ClientFactory,
-    seed: int | None,
-) -> list[VirtualUser]:
-    flows = compile_flowset(flowset)
-    seeder = random.Random(seed)
+        check_names(plan.thresholds, aggregator.catalog)
+    except ValueError as err:
+        raise BadInput(str(err)) from None
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    judge = _Judge(plan, aggregator, on_progress, stop)
+    judge.set_interval(progress_interval_s)
+    watcher = asyncio.ensure_future(_relay(cancel, stop)) if cancel is not None else None
     run_tag = secrets.token_hex(3)
-    return [
-        VirtualUser(
-            number=n,
-            flows=flows,
-            think_time=plan.think_time,
-            make_client=make_client,
-            recorder=recorder,
-            state=state,
-            rng=random.Random(seeder.getrandbits(64)),
-            run_tag=run_tag,
-        )
-        for n in range(1, plan.profile.users + 1)
-    ]
+    began = loop.time()
+    try:
+        if plan.workers == 0:
+            part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
+            judge.start = part.start_ns / 1e9
+            load_s, _ = await run_part(flowset, plan, part, on_snapshot=judge.add, cancel=stop,
+                                       interval_s=progress_interval_s,
+                                       make_client=make_client)  # fmt: skip
+        else:
+            from loadscout.load.workers import run_processes
+
+            load_s = await run_processes(
+                flowset, plan, judge, cancel=stop, seed=seed, run_tag=run_tag,
+                interval_s=progress_interval_s,
+            )  # fmt: skip
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
+    outcome = aggregator.outcome(duration_s=loop.time() - began, load_s=load_s)
+    verdicts = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
+    return outcome.model_copy(update={"thresholds": verdicts, "aborted": judge.aborted})
 
 
-class _Ticker:
-    """Moves recorder snapshots into the aggregator and reports live stats."""
+async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
+    await source.wait()
+    target.set()
+
+
+class _Judge:
+    """Takes every snapshot: merges it, reports progress, and aborts on a failed threshold
+    when asked to (``abort_on_fail``; judged on the merged data, after the first second)."""
 
     def __init__(
         self,
-        recorder: Recorder,
+        plan: LoadPlan,
         aggregator: Aggregator,
         on_progress: ProgressCallback | None,
-        duration_s: float,
-        start: float,
-        loop: asyncio.AbstractEventLoop,
+        stop: asyncio.Event,
     ) -> None:
-        self._recorder = recorder
-        self._aggregator = aggregator
-        self._on_progress = on_progress
-        self._duration_s = duration_s
-        self._start = start
-        self._loop = loop
+        self.plan = plan
+        self.aggregator = aggregator
+        self.on_progress = on_progress
+        self.stop = stop
+        self.start = time.perf_counter_ns() / 1e9
+        self.aborted = ""
+        self._interval_s = 1.0
+        self._last_tick = 0.0
+        self._abortable = [t for t in plan.thresholds if can_abort(t)] if plan.abort_on_fail else []
 
-    def tick(self) -> None:
-        self._aggregator.add(self._recorder.snapshot())
-        if self._on_progress is None:
+    def set_interval(self, seconds: float) -> None:
+        self._interval_s = seconds
+
+    def add(self, snapshot: Snapshot) -> None:
+        """Merge a snapshot; at most once per interval also judge and report progress."""
+        self.aggregator.add(snapshot)
+        if snapshot.final:
             return
-        elapsed = self._loop.time() - self._start
-        stats = self._aggregator.live(elapsed_s=elapsed, duration_s=self._duration_s)
+        now = time.perf_counter_ns() / 1e9
+        if now - self._last_tick >= self._interval_s * 0.5:
+            self._last_tick = now
+            self._tick(now - self.start)
+
+    def _tick(self, elapsed: float) -> None:
+        if self._abortable and not self.aborted and elapsed >= 1.0:
+            for verdict in evaluate(self._abortable, self.aggregator, elapsed):
+                if not verdict.passed:
+                    seen = verdict.observed
+                    self.aborted = f"threshold {verdict.expression} failed (observed {seen:g})"
+                    self.stop.set()
+                    break
+        if self.on_progress is None:
+            return
+        stats = self.aggregator.live(elapsed_s=elapsed, duration_s=self.plan.profile.duration_s)
         try:
-            self._on_progress(stats)
+            self.on_progress(stats)
         except Exception:  # a broken progress display must not end the run
             log.exception("on_progress callback failed")
-
-
-async def _wait_for_stop(
-    state: RunState, cancel: asyncio.Event | None, ticker: _Ticker, interval_s: float
-) -> bool:
-    """Tick until the deadline or until ``cancel`` is set; True means cancelled."""
-    loop = asyncio.get_running_loop()
-    waiter = asyncio.ensure_future(cancel.wait()) if cancel is not None else None
-    next_tick = loop.time() + interval_s
-    try:
-        while True:
-            now = loop.time()
-            if now >= state.deadline:
-                return False
-            timeout = min(next_tick, state.deadline) - now
-            if waiter is not None:
-                done, _ = await asyncio.wait({waiter}, timeout=timeout)
-                if done:
-                    return True
-            else:
-                await asyncio.sleep(timeout)
-            if loop.time() >= state.deadline:
-                return False
-            if loop.time() >= next_tick:
-                ticker.tick()
-                while next_tick <= loop.time():
-                    next_tick += interval_s
-    finally:
-        if waiter is not None and not waiter.done():
-            waiter.cancel()
-            await asyncio.gather(waiter, return_exceptions=True)
-
-
-async def _stop_users(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel every user (aborting what is still in flight) and wait until all are closed."""
-    for task in tasks:
-        task.cancel()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    for result in results:
-        if isinstance(result, Exception):
-            log.error("virtual user crashed", exc_info=result)

@@ -13,7 +13,15 @@ class RunState:
     ``stopping`` is set and ``idle`` fires no new request can start.
     """
 
-    __slots__ = ("_clock", "_coverage_picks", "deadline", "idle", "in_flight", "stopping")
+    __slots__ = (
+        "_clock",
+        "_coverage_picks",
+        "deadline",
+        "idle",
+        "in_flight",
+        "stopped",
+        "stopping",
+    )
 
     def __init__(self, *, deadline: float, clock: Callable[[], float]) -> None:
         self.deadline = deadline
@@ -22,6 +30,7 @@ class RunState:
         self.in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
+        self.stopped = asyncio.Event()  # set once the grace for in-flight requests is over
         self._coverage_picks = 0
 
     def coverage_pick(self, flows: int) -> int | None:

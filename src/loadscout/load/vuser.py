@@ -1,7 +1,11 @@
-"""One virtual user: pick a flow by weight, run its steps, think, repeat until told to stop.
+"""One virtual user: its own session, its setup (e.g. its login) once, then iterations.
 
 Any error ends the current iteration (later steps depend on earlier ones: cookies, tokens,
-ids), then the user thinks and starts a fresh iteration. Cookies live as long as the user.
+ids), then the user thinks and starts a fresh one. Variables extracted by setup steps and the
+user's data row (``${user.COLUMN}``) last the user's lifetime; an iteration's own variables
+shadow them. A failed setup is counted like any failed step and retried before the next
+iteration. In a closed model a user loops (:meth:`run`); in an open model the scheduler hands
+it one iteration at a time (:meth:`iterate`) with the time the iteration was meant to start.
 """
 
 from __future__ import annotations
@@ -12,22 +16,45 @@ import itertools
 import random
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
+from loadscout.load.assets import AssetCache
 from loadscout.load.compiled import CompiledFlow, CompiledStep
 from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, status_error
 from loadscout.load.extract import ExtractionFailed, extract
-from loadscout.load.http_client import HttpClient
+from loadscout.load.http_client import HttpResponse
 from loadscout.load.state import RunState
 from loadscout.load.template import MissingVariable
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
 
-ClientFactory = Callable[[], HttpClient]
+
+class Client(Protocol):
+    """What a virtual user needs from its HTTP session (aiohttp or libcurl underneath)."""
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = ...,
+        form: Mapping[str, str] | None = ...,
+        json_body: Any = ...,
+        body: bytes | None = ...,
+        want_headers: bool = ...,
+    ) -> HttpResponse: ...
+
+    def cookie(self, name: str, url: str | None = None) -> str | None: ...
+
+    async def close(self) -> None: ...
+
+
+ClientFactory = Callable[[], Client]
 
 
 class VirtualUser:
-    """The loop of one user; owns its client, shares the recorder and run state."""
+    """The life of one user; owns its client, shares the recorder and run state."""
 
     def __init__(
         self,
@@ -40,39 +67,75 @@ class VirtualUser:
         state: RunState,
         rng: random.Random,
         run_tag: str,
+        setup: Sequence[CompiledStep] = (),
+        user_row: Mapping[str, str] | None = None,
+        pacing_s: float = 0.0,
+        assets: AssetCache | None = None,
     ) -> None:
         self.number = number
         self.iteration = 0
+        self.retired = False  # closed model: leave after the current iteration
         self._flows = list(flows)
         self._cum_weights = list(itertools.accumulate(f.weight for f in flows))
         self._think = think_time
         self._make_client = make_client
-        self._client: HttpClient | None = None
+        self._client: Client | None = None
         self._recorder = recorder
         self._state = state
         self._rng = rng
         self._run_tag = run_tag
         self._counter = 0
+        self._setup = tuple(setup)
+        self._persist = {f"user.{k}": v for k, v in (user_row or {}).items()}
+        self._pacing_s = pacing_s
+        self._intended_ns: int | None = None
+        self._assets = assets
 
-    async def run(self, *, start_delay_s: float = 0.0) -> None:
-        """Wait for this user's ramp-up slot, then iterate until the run stops.
-
-        The client is opened only once the user starts and is closed however the loop ends.
-        """
-        if start_delay_s > 0:
-            await asyncio.sleep(start_delay_s)
-        if self._state.should_stop():
-            return
+    async def open(self) -> None:
         self._client = self._make_client()
         self._recorder.user_started()
-        try:
-            while not self._state.should_stop():
-                self.iteration += 1
-                await self._iterate(self._pick())
-                await asyncio.sleep(0)  # never starve the loop, even when every step fails at once
-        finally:
+
+    async def close(self) -> None:
+        if self._client is not None:
             self._recorder.user_stopped()
-            await self._client.close()
+            client, self._client = self._client, None
+            await client.close()
+
+    async def run(self, *, start_delay_s: float = 0.0) -> None:
+        """Closed model: wait for this user's start, then iterate until the run stops or the
+        user is retired. The client is opened only once the user starts and always closed."""
+        if start_delay_s > 0:
+            await asyncio.sleep(start_delay_s)
+        if self._state.should_stop() or self.retired:
+            return
+        await self.open()
+        loop = asyncio.get_running_loop()
+        try:
+            while not self._state.should_stop() and not self.retired:
+                began = loop.time()
+                ok = await self.iterate()
+                if self._pacing_s > 0:
+                    await self._sleep(self._pacing_s - (loop.time() - began))
+                if not ok:
+                    await asyncio.sleep(0)  # never starve the loop when every step fails at once
+        finally:
+            await self.close()
+
+    async def iterate(self, intended_ns: int | None = None, *, think_last: bool = True) -> bool:
+        """One iteration (preceded by the setup while it has not succeeded yet).
+
+        ``intended_ns`` (open model) is when the iteration should have started; the first
+        request's corrected latency counts from then. False when a step failed.
+        """
+        self._intended_ns = intended_ns
+        if self._setup:
+            scope = self._persist
+            if not await self._run_steps(self._setup, scope, think_last=True):
+                return False
+            self._setup = ()
+        self.iteration += 1
+        scope = dict(self._persist) if self._persist else {}
+        return await self._run_steps(self._pick().steps, scope, think_last=think_last)
 
     def _pick(self) -> CompiledFlow:
         if len(self._flows) == 1:
@@ -83,15 +146,19 @@ class VirtualUser:
         x = self._rng.random() * self._cum_weights[-1]
         return self._flows[bisect.bisect_right(self._cum_weights, x)]
 
-    async def _iterate(self, flow: CompiledFlow) -> None:
-        scope: dict[str, str] = {}
-        for step in flow.steps:
+    async def _run_steps(
+        self, steps: Sequence[CompiledStep], scope: dict[str, str], *, think_last: bool
+    ) -> bool:
+        last = len(steps) - 1
+        for i, step in enumerate(steps):
             if self._state.should_stop():
-                return
+                return False
             ok = await self._step(step, scope)
-            await self._pause(step)
+            if i < last or think_last or not ok:
+                await self._pause(step)
             if not ok:
-                return
+                return False
+        return True
 
     async def _step(self, step: CompiledStep, scope: dict[str, str]) -> bool:
         """Send one step and record its outcome exactly once; False ends the iteration."""
@@ -103,18 +170,14 @@ class VirtualUser:
             self._recorder.failure(step.id, EXTRACTION_FAILED, example)
             return False
         rec, state, client = self._recorder, self._state, self._client
-        assert client is not None, "steps run only inside run()"
+        assert client is not None, "steps run only between open() and close()"
+        intended, self._intended_ns = self._intended_ns, None
         state.begin()
         start = time.perf_counter_ns()
         try:
-            resp = await client.send(
-                step.method,
-                req.url,
-                headers=req.headers,
-                form=req.form,
-                json_body=req.json_body,
-                body=req.body,
-            )
+            resp = await client.send(step.method, req.url, headers=req.headers, form=req.form,
+                                     json_body=req.json_body, body=req.body,
+                                     want_headers=step.wants_headers)  # fmt: skip
         except asyncio.CancelledError:
             rec.failure(step.id, TIMEOUT, f"{step.method} {req.url}: aborted when the run stopped")
             raise
@@ -125,21 +188,23 @@ class VirtualUser:
             state.end()
         end = time.perf_counter_ns()
         kind = status_error(resp.status, step.expect_status)
+        if kind is None and step.body_contains is not None and step.body_contains not in resp.body:
+            kind = "check_failed"
         if kind is not None:
-            expected = f" (expected {step.expect_status})" if step.expect_status else ""
-            example = f"{step.method} {req.url}: HTTP {resp.status}{expected}"
-            rec.response(step.id, start, end, kind, example)
+            example = f"{step.method} {req.url}: {_why(kind, resp.status, step)}"
+            rec.response(step.id, start, end, kind, example, intended)
             return False
         if step.extractors:
             try:
                 found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
             except ExtractionFailed as exc:
-                rec.response(
-                    step.id, start, end, EXTRACTION_FAILED, f"{step.method} {req.url}: {exc}"
-                )
+                example = f"{step.method} {req.url}: {exc}"
+                rec.response(step.id, start, end, EXTRACTION_FAILED, example, intended)
                 return False
             scope.update(found)
-        rec.response(step.id, start, end)
+        rec.response(step.id, start, end, None, "", intended, resp.ttfb_ns, resp.connect_ns)
+        if self._assets is not None and step.is_document:
+            await self._assets.fetch(client, resp)
         return True
 
     def _builtins(self, names: frozenset[str]) -> dict[str, str]:
@@ -152,13 +217,30 @@ class VirtualUser:
         return values
 
     async def _pause(self, step: CompiledStep) -> None:
-        seconds = step.think_time_s
+        think = self._think
+        seconds = step.think_time_s if think.recorded else None
         if seconds is None:
-            low, high = self._think.min_s, self._think.max_s
-            seconds = low if low == high else self._rng.uniform(low, high)
+            low, high = think.min_s, think.max_s
+            if high <= 0:
+                return
+            if think.distribution == "exponential":
+                mean = (low + high) / 2
+                seconds = min(self._rng.expovariate(1 / mean), 10 * mean)
+            else:
+                seconds = low if low == high else self._rng.uniform(low, high)
+        await self._sleep(seconds)
+
+    async def _sleep(self, seconds: float) -> None:
         seconds = min(seconds, self._state.remaining_s())
         if seconds > 0:
             await asyncio.sleep(seconds)
+
+
+def _why(kind: str, status: int, step: CompiledStep) -> str:
+    if kind == "check_failed":
+        return f"HTTP {status}, body lacks {step.body_contains!r}"
+    expected = f" (expected {step.expect_status})" if step.expect_status else ""
+    return f"HTTP {status}{expected}"
 
 
 def _describe(exc: BaseException) -> str:

@@ -11,24 +11,56 @@ from collections.abc import Sequence
 
 from loadscout.metrics.catalog import StepInfo
 from loadscout.metrics.histogram import LatencyHistogram
-from loadscout.metrics.live import LiveStats
+from loadscout.metrics.live import LiveStats, LiveStep
 from loadscout.metrics.snapshot import SecondDelta, Snapshot, StepDelta
-from loadscout.metrics.summary import ErrorSummary, LoadOutcome, StepSummary, TimePoint, Totals
+from loadscout.metrics.summary import (
+    ErrorSummary,
+    LatencySummary,
+    LoadOutcome,
+    StepSummary,
+    TimePoint,
+    Totals,
+)
+
+LIVE_STEPS = 8  # steps in the live view: each costs a percentile pass per tick
 
 
 class _Counts:
-    __slots__ = ("errors", "hist", "requests")
+    __slots__ = ("connect", "errors", "hist", "hist_raw", "requests", "ttfb")
 
     def __init__(self) -> None:
         self.requests = 0
         self.errors = 0
         self.hist = LatencyHistogram()
+        self.hist_raw: LatencyHistogram | None = None  # only in open-model runs
+        self.ttfb: LatencyHistogram | None = None  # where the HTTP client measures them
+        self.connect: LatencyHistogram | None = None
 
-    def add(self, requests: int, errors: int, histogram: bytes) -> None:
+    def add(self, requests: int, errors: int, histogram: bytes, raw: bytes = b"") -> None:
         self.requests += requests
         self.errors += errors
-        hist = LatencyHistogram.decode(histogram)
-        self.hist.merge(hist)
+        self.hist.merge(LatencyHistogram.decode(histogram))
+        if raw:
+            if self.hist_raw is None:
+                self.hist_raw = LatencyHistogram()
+            self.hist_raw.merge(LatencyHistogram.decode(raw))
+
+    def add_timings(self, ttfb: bytes, connect: bytes) -> None:
+        if ttfb:
+            self.ttfb = self.ttfb or LatencyHistogram()
+            self.ttfb.merge(LatencyHistogram.decode(ttfb))
+        if connect:
+            self.connect = self.connect or LatencyHistogram()
+            self.connect.merge(LatencyHistogram.decode(connect))
+
+    def merge(self, other: _Counts) -> None:
+        self.requests += other.requests
+        self.errors += other.errors
+        self.hist.merge(other.hist)
+        if other.hist_raw is not None:
+            if self.hist_raw is None:
+                self.hist_raw = LatencyHistogram()
+            self.hist_raw.merge(other.hist_raw)
 
 
 _EMPTY = _Counts()
@@ -44,8 +76,28 @@ class Aggregator:
         self._seconds: dict[int, _Counts] = {}
         self._kinds: dict[str, tuple[int, str]] = {}  # kind -> (count, first example)
         self._active: dict[int, dict[int, tuple[int, int]]] = {}  # worker -> t -> (max, last)
+        self.dropped_iterations = 0
+
+    @property
+    def catalog(self) -> list[StepInfo]:
+        return self._catalog
+
+    @property
+    def requests(self) -> int:
+        return self._total.requests
+
+    def counts(self, steps: Sequence[int] | None = None) -> tuple[int, int, LatencyHistogram]:
+        """Requests, errors and the latency histogram of ``steps`` (all when None), merged."""
+        if steps is None:
+            total = self._total
+            return total.requests, total.errors, total.hist
+        merged = _Counts()
+        for i in steps:
+            merged.merge(self._steps[i])
+        return merged.requests, merged.errors, merged.hist
 
     def add(self, snapshot: Snapshot) -> None:
+        self.dropped_iterations += snapshot.dropped_iterations
         for step in snapshot.steps:
             self._add_step(step)
         active = self._active.setdefault(snapshot.worker, {})
@@ -54,6 +106,16 @@ class Aggregator:
 
     def live(self, *, elapsed_s: float, duration_s: float) -> LiveStats:
         last = self._seconds.get(int(elapsed_s) - 1)
+        p50, p95, p99 = self._total.hist.percentiles_ms((50, 95, 99))
+        busiest = sorted(range(len(self._steps)), key=lambda i: -self._steps[i].requests)
+        steps = []
+        for i in busiest[:LIVE_STEPS]:
+            counts, info = self._steps[i], self._catalog[i]
+            if not counts.requests:
+                break
+            s50, s95 = counts.hist.percentiles_ms((50, 95))
+            steps.append(LiveStep(flow=info.flow, name=info.name, requests=counts.requests,
+                                  errors=counts.errors, p50_ms=s50, p95_ms=s95))  # fmt: skip
         return LiveStats(
             elapsed_s=round(elapsed_s, 3),
             duration_s=duration_s,
@@ -61,8 +123,11 @@ class Aggregator:
             requests=self._total.requests,
             errors=self._total.errors,
             rps=float(last.requests) if last else 0.0,
-            p50_ms=self._total.hist.percentile_ms(50),
-            p95_ms=self._total.hist.percentile_ms(95),
+            p50_ms=p50,
+            p95_ms=p95,
+            p99_ms=p99,
+            dropped_iterations=self.dropped_iterations,
+            steps=steps,
         )
 
     def outcome(self, *, duration_s: float, load_s: float | None = None) -> LoadOutcome:
@@ -80,6 +145,10 @@ class Aggregator:
                 error_rate=total.errors / total.requests if total.requests else 0.0,
                 rps=round(total.requests / duration_s, 3) if duration_s > 0 else 0.0,
                 latency_ms=total.hist.summary(),
+                latency_uncorrected_ms=_raw_summary(total),
+                dropped_iterations=self.dropped_iterations,
+                ttfb_ms=_summary(total.ttfb),
+                connect_ms=_summary(total.connect),
             ),
             steps=[_step_summary(i, c) for i, c in zip(self._catalog, self._steps, strict=True)],
             errors=[
@@ -90,8 +159,11 @@ class Aggregator:
         )
 
     def _add_step(self, step: StepDelta) -> None:
-        self._steps[step.step].add(step.requests, step.errors, step.histogram)
-        self._total.add(step.requests, step.errors, step.histogram)
+        raw = step.histogram_uncorrected
+        self._steps[step.step].add(step.requests, step.errors, step.histogram, raw)
+        self._total.add(step.requests, step.errors, step.histogram, raw)
+        for counts in (self._steps[step.step], self._total):
+            counts.add_timings(step.histogram_ttfb, step.histogram_connect)
         for err in step.error_kinds:
             count, example = self._kinds.get(err.kind, (0, err.example))
             self._kinds[err.kind] = (count + err.count, example)
@@ -161,4 +233,15 @@ def _step_summary(info: StepInfo, counts: _Counts) -> StepSummary:
         requests=counts.requests,
         errors=counts.errors,
         latency_ms=counts.hist.summary(),
+        latency_uncorrected_ms=_raw_summary(counts),
+        ttfb_ms=_summary(counts.ttfb),
+        connect_ms=_summary(counts.connect),
     )
+
+
+def _summary(hist: LatencyHistogram | None) -> LatencySummary | None:
+    return None if hist is None else hist.summary()
+
+
+def _raw_summary(counts: _Counts) -> LatencySummary | None:
+    return None if counts.hist_raw is None else counts.hist_raw.summary()

@@ -17,10 +17,25 @@ class StepInfo:
     url: str
 
 
-def step_catalog(flowset: FlowSet) -> list[StepInfo]:
-    """Every (flow, step) in document order: each worker derives the same ids from one file."""
-    return [
+SETUP_FLOW = "(setup)"
+ASSETS = StepInfo(
+    flow="(assets)", name="page assets", method="GET", url="(scripts, styles, images)"
+)
+
+
+def step_catalog(flowset: FlowSet, *, assets: bool = False) -> list[StepInfo]:
+    """Every (flow, step) in document order, then the setup steps (flow ``(setup)``), then,
+    when page assets are fetched, one entry for all of them: each worker derives the same ids
+    from one file."""
+    steps = [
         StepInfo(flow=flow.name, name=step.name, method=step.method, url=step.url)
         for flow in flowset.flows
         for step in flow.steps
     ]
+    steps += [
+        StepInfo(flow=SETUP_FLOW, name=step.name, method=step.method, url=step.url)
+        for step in flowset.setup
+    ]
+    if assets:
+        steps.append(ASSETS)
+    return steps

@@ -6,6 +6,8 @@ losslessly, which is what lets workers record independently and an aggregator ad
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hdrh.histogram import HdrHistogram
 
 from loadscout.metrics.summary import LatencySummary
@@ -23,12 +25,12 @@ class LatencyHistogram:
     def __init__(self, _hdr: HdrHistogram | None = None) -> None:
         self._h = _hdr or HdrHistogram(LOWEST_US, HIGHEST_US, SIGNIFICANT_DIGITS)
 
-    def record_us(self, value_us: int) -> None:
+    def record_us(self, value_us: int, count: int = 1) -> None:
         if value_us < LOWEST_US:
             value_us = LOWEST_US
         elif value_us > HIGHEST_US:
             value_us = HIGHEST_US
-        self._h.record_value(value_us)
+        self._h.record_value(value_us, count)
 
     def merge(self, other: LatencyHistogram) -> None:
         """Add ``other``'s samples into this histogram (lossless)."""
@@ -40,25 +42,64 @@ class LatencyHistogram:
         return int(self._h.get_total_count())
 
     def percentile_ms(self, percentile: float) -> float:
-        if not self.count:
-            return 0.0
-        return float(self._h.get_value_at_percentile(percentile)) / 1000.0
+        return self.percentiles_ms((percentile,))[0]
+
+    def percentiles_ms(
+        self, percentiles: Sequence[float], nonzero: list[tuple[int, int, int]] | None = None
+    ) -> list[float]:
+        """Several percentiles in one pass over the buckets (same values as HdrHistogram's
+        own ``get_value_at_percentile``, which walks every bucket once per call)."""
+        total = self.count
+        if not total:
+            return [0.0] * len(percentiles)
+        targets = [max(int(min(p, 100.0) / 100.0 * total + 0.5), 1) for p in percentiles]
+        order = sorted(range(len(targets)), key=targets.__getitem__)
+        out = [0.0] * len(targets)
+        k = 0
+        seen = 0
+        for _, high, count in self._nonzero() if nonzero is None else nonzero:
+            seen += count
+            while k < len(order) and seen >= targets[order[k]]:
+                out[order[k]] = high / 1000.0
+                k += 1
+            if k == len(order):
+                break
+        return out
 
     def max_ms(self) -> float:
         return float(self._h.get_max_value()) / 1000.0 if self.count else 0.0
 
-    def mean_ms(self) -> float:
-        return float(self._h.get_mean_value()) / 1000.0 if self.count else 0.0
+    def mean_ms(self, nonzero: list[tuple[int, int, int]] | None = None) -> float:
+        total = self.count
+        if not total:
+            return 0.0
+        buckets = self._nonzero() if nonzero is None else nonzero
+        return sum(c * (low + high) / 2 for low, high, c in buckets) / total / 1000.0
 
     def summary(self) -> LatencySummary:
+        nonzero = self._nonzero()
+        p50, p90, p95, p99 = self.percentiles_ms((50, 90, 95, 99), nonzero)
         return LatencySummary(
-            p50=self.percentile_ms(50),
-            p90=self.percentile_ms(90),
-            p95=self.percentile_ms(95),
-            p99=self.percentile_ms(99),
+            p50=p50,
+            p90=p90,
+            p95=p95,
+            p99=p99,
             max=self.max_ms(),
-            mean=round(self.mean_ms(), 3),
+            mean=round(self.mean_ms(nonzero), 3),
         )
+
+    def _nonzero(self) -> list[tuple[int, int, int]]:
+        """(lowest value, highest value, count) of every bucket holding samples, in order."""
+        h = self._h
+        half_mag = h.sub_bucket_half_count_magnitude
+        unit_mag = h.unit_magnitude
+        out = []
+        for index, count in enumerate(h.counts[: h.counts_len]):
+            if count:
+                low = h.get_value_from_index(index)
+                size = 1 << (unit_mag + max(0, (index >> half_mag) - 1))
+                out.append((low, low + size - 1, count))
+        return out
 
     def encode(self) -> bytes:
         """The compressed HDR wire format, for snapshots that cross process boundaries."""

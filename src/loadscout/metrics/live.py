@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LiveStep(BaseModel):
+    """One step's totals so far, for the live table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    flow: str
+    name: str
+    requests: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
 
 
 class LiveStats(BaseModel):
@@ -18,3 +31,6 @@ class LiveStats(BaseModel):
     rps: float
     p50_ms: float
     p95_ms: float
+    p99_ms: float = 0.0
+    dropped_iterations: int = 0
+    steps: list[LiveStep] = Field(default_factory=list)  # the busiest few, most requests first

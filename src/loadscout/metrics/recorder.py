@@ -1,13 +1,20 @@
 """Per-worker recording: the only metrics code on the request hot path.
 
-A recorder belongs to one worker (one event loop) and is not thread-safe. It counts requests,
-errors by kind and latencies per step and per wall-clock second, and tracks active users; the
-runner drains it into :class:`Snapshot` deltas about once a second.
+A recorder belongs to one worker (one event loop) and is not thread-safe. The hot path only
+counts and appends a latency in microseconds to a list for (second, step); histograms are
+filled once a second in :meth:`Recorder.snapshot` from value counts, which is exact (HDR
+buckets are a function of the value) and several times cheaper than a histogram insert per
+request.
+
+Open-model runs (``corrected=True``) keep two latencies per response: from the *intended*
+start of the iteration (coordinated-omission corrected, the headline figure) and from the
+moment the request was actually sent (uncorrected).
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from loadscout.metrics.histogram import LatencyHistogram
@@ -24,23 +31,26 @@ class _ErrorEntry:
         self.example = example
 
 
-class _StepStats:
-    __slots__ = ("errors", "hist", "kinds", "requests")
+class _Cell:
+    """One step within one second."""
+
+    __slots__ = ("connect", "errors", "kinds", "lat", "lat_raw", "requests", "ttfb")
 
     def __init__(self) -> None:
         self.requests = 0
         self.errors = 0
-        self.hist = LatencyHistogram()
+        self.lat: list[int] = []
+        self.lat_raw: list[int] = []
+        self.ttfb: list[int] = []
+        self.connect: list[int] = []
         self.kinds: dict[str, _ErrorEntry] = {}
 
 
-class _SecondStats:
-    __slots__ = ("active_last", "active_max", "errors", "hist", "requests")
+class _Second:
+    __slots__ = ("active_last", "active_max", "cells")
 
     def __init__(self, active: int) -> None:
-        self.requests = 0
-        self.errors = 0
-        self.hist = LatencyHistogram()
+        self.cells: dict[int, _Cell] = {}
         self.active_max = active
         self.active_last = active
 
@@ -59,13 +69,15 @@ class Recorder:
         start_ns: int,
         worker: int = 0,
         clock: Callable[[], int] = time.perf_counter_ns,
+        corrected: bool = False,
     ) -> None:
         self._start_ns = start_ns
         self._worker = worker
         self._clock = clock
+        self._corrected = corrected
         self._active = 0
-        self._steps: dict[int, _StepStats] = {}
-        self._seconds: dict[int, _SecondStats] = {}
+        self._dropped = 0
+        self._seconds: dict[int, _Second] = {}
 
     @property
     def active_users(self) -> int:
@@ -79,48 +91,86 @@ class Recorder:
         self._active -= 1
         self._observe_active(self._clock())
 
+    def dropped(self, count: int = 1) -> None:
+        """Iterations an open-model schedule wanted but could not start (no free user)."""
+        self._dropped += count
+
     def response(
-        self, step: int, start_ns: int, end_ns: int, kind: str | None = None, example: str = ""
+        self,
+        step: int,
+        start_ns: int,
+        end_ns: int,
+        kind: str | None = None,
+        example: str = "",
+        intended_ns: int | None = None,
+        ttfb_ns: int = 0,
+        connect_ns: int = 0,
     ) -> None:
-        """A response arrived; ``kind`` set means it failed a check (``http_500``, ...)."""
-        latency_us = (end_ns - start_ns) // 1000
-        stats = self._step(step)
-        stats.requests += 1
-        stats.hist.record_us(latency_us)
-        second = self._second(end_ns)
-        second.requests += 1
-        second.hist.record_us(latency_us)
+        """A response arrived; ``kind`` set means it failed a check (``http_500``, ...).
+
+        ``intended_ns`` is when the request should have been sent (open model); the corrected
+        latency counts from there. ``ttfb_ns`` and ``connect_ns`` (0: unknown, or a kept-alive
+        connection) are what the HTTP client measured.
+        """
+        cell = self._cell(step, end_ns)
+        cell.requests += 1
+        if self._corrected:
+            # never below the uncorrected figure, even for a request sent a little early
+            base = start_ns if intended_ns is None or intended_ns > start_ns else intended_ns
+            cell.lat.append((end_ns - base) // 1000)
+            cell.lat_raw.append((end_ns - start_ns) // 1000)
+        else:
+            cell.lat.append((end_ns - start_ns) // 1000)
+        if ttfb_ns:
+            cell.ttfb.append(ttfb_ns // 1000)
+        if connect_ns:
+            cell.connect.append(connect_ns // 1000)
         if kind is not None:
-            self._error(stats, second, kind, example)
+            self._error(cell, kind, example)
 
     def failure(self, step: int, kind: str, example: str, end_ns: int | None = None) -> None:
         """A request attempt that got no response (or could not be sent)."""
-        stats = self._step(step)
-        stats.requests += 1
-        second = self._second(self._clock() if end_ns is None else end_ns)
-        second.requests += 1
-        self._error(stats, second, kind, example)
+        cell = self._cell(step, self._clock() if end_ns is None else end_ns)
+        cell.requests += 1
+        self._error(cell, kind, example)
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, *, final: bool = False) -> Snapshot:
         """Everything recorded since the previous snapshot, then start afresh."""
         self._observe_active(self._clock())
-        steps = tuple(_step_delta(i, s) for i, s in sorted(self._steps.items()))
-        seconds = tuple(_second_delta(t, s) for t, s in sorted(self._seconds.items()))
-        self._steps = {}
-        self._seconds = {}
-        return Snapshot(worker=self._worker, steps=steps, seconds=seconds)
+        seconds, self._seconds = self._seconds, {}
+        dropped, self._dropped = self._dropped, 0
+        steps: dict[int, _StepAcc] = {}
+        second_deltas = []
+        for t in sorted(seconds):
+            sec = seconds[t]
+            acc = _StepAcc()
+            for step, cell in sec.cells.items():
+                by_step = steps.get(step)
+                if by_step is None:
+                    by_step = steps[step] = _StepAcc()
+                by_step.add(cell, self._corrected)
+                acc.add(cell, self._corrected)
+            second_deltas.append(acc.second(t, sec))
+        return Snapshot(
+            worker=self._worker,
+            steps=tuple(steps[i].step(i, self._corrected) for i in sorted(steps)),
+            seconds=tuple(second_deltas),
+            dropped_iterations=dropped,
+            final=final,
+        )
 
-    def _step(self, step: int) -> _StepStats:
-        stats = self._steps.get(step)
-        if stats is None:
-            stats = self._steps[step] = _StepStats()
-        return stats
+    def _cell(self, step: int, now_ns: int) -> _Cell:
+        second = self._second(now_ns)
+        cell = second.cells.get(step)
+        if cell is None:
+            cell = second.cells[step] = _Cell()
+        return cell
 
-    def _second(self, now_ns: int) -> _SecondStats:
+    def _second(self, now_ns: int) -> _Second:
         t = max(0, (now_ns - self._start_ns) // NS_PER_S)
         second = self._seconds.get(t)
         if second is None:
-            second = self._seconds[t] = _SecondStats(self._active)
+            second = self._seconds[t] = _Second(self._active)
         return second
 
     def _observe_active(self, now_ns: int) -> None:
@@ -130,33 +180,74 @@ class Recorder:
             second.active_max = self._active
 
     @staticmethod
-    def _error(stats: _StepStats, second: _SecondStats, kind: str, example: str) -> None:
-        stats.errors += 1
-        second.errors += 1
-        entry = stats.kinds.get(kind)
+    def _error(cell: _Cell, kind: str, example: str) -> None:
+        cell.errors += 1
+        entry = cell.kinds.get(kind)
         if entry is None:
-            stats.kinds[kind] = _ErrorEntry(example)
+            cell.kinds[kind] = _ErrorEntry(example)
         else:
             entry.count += 1
 
 
-def _step_delta(step: int, s: _StepStats) -> StepDelta:
-    kinds = tuple(ErrorCount(kind=k, count=e.count, example=e.example) for k, e in s.kinds.items())
-    return StepDelta(
-        step=step,
-        requests=s.requests,
-        errors=s.errors,
-        histogram=s.hist.encode(),
-        error_kinds=kinds,
-    )
+class _StepAcc:
+    """Sums cells (of one step over seconds, or of one second over steps)."""
+
+    __slots__ = ("connect", "errors", "hist", "hist_raw", "kinds", "requests", "ttfb")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.errors = 0
+        self.hist = LatencyHistogram()
+        self.hist_raw = LatencyHistogram()
+        self.ttfb = LatencyHistogram()
+        self.connect = LatencyHistogram()
+        self.kinds: dict[str, _ErrorEntry] = {}
+
+    def add(self, cell: _Cell, corrected: bool) -> None:
+        self.requests += cell.requests
+        self.errors += cell.errors
+        _record(self.hist, cell.lat)
+        if corrected:
+            _record(self.hist_raw, cell.lat_raw)
+        _record(self.ttfb, cell.ttfb)
+        _record(self.connect, cell.connect)
+        for kind, entry in cell.kinds.items():
+            mine = self.kinds.get(kind)
+            if mine is None:
+                mine = self.kinds[kind] = _ErrorEntry(entry.example)
+                mine.count = 0
+            mine.count += entry.count
+
+    def step(self, step: int, corrected: bool) -> StepDelta:
+        kinds = tuple(
+            ErrorCount(kind=k, count=e.count, example=e.example) for k, e in self.kinds.items()
+        )
+        return StepDelta(
+            step=step,
+            requests=self.requests,
+            errors=self.errors,
+            histogram=self.hist.encode(),
+            error_kinds=kinds,
+            histogram_uncorrected=self.hist_raw.encode() if corrected else b"",
+            histogram_ttfb=self.ttfb.encode() if self.ttfb.count else b"",
+            histogram_connect=self.connect.encode() if self.connect.count else b"",
+        )
+
+    def second(self, t: int, sec: _Second) -> SecondDelta:
+        return SecondDelta(
+            t=t,
+            requests=self.requests,
+            errors=self.errors,
+            histogram=self.hist.encode(),
+            active_max=sec.active_max,
+            active_last=sec.active_last,
+        )
 
 
-def _second_delta(t: int, s: _SecondStats) -> SecondDelta:
-    return SecondDelta(
-        t=t,
-        requests=s.requests,
-        errors=s.errors,
-        histogram=s.hist.encode(),
-        active_max=s.active_max,
-        active_last=s.active_last,
-    )
+def _record(hist: LatencyHistogram, values: list[int]) -> None:
+    if len(values) < 16:
+        for v in values:
+            hist.record_us(v)
+        return
+    for value, count in Counter(values).items():
+        hist.record_us(value, count)

@@ -25,6 +25,9 @@ class StepDelta:
     errors: int
     histogram: bytes
     error_kinds: tuple[ErrorCount, ...] = ()
+    histogram_uncorrected: bytes = b""  # open model: latencies from the actual send
+    histogram_ttfb: bytes = b""  # time to first byte, where the client measures it
+    histogram_connect: bytes = b""  # new connections only (TLS included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +51,5 @@ class Snapshot:
     worker: int
     steps: tuple[StepDelta, ...]
     seconds: tuple[SecondDelta, ...]
+    dropped_iterations: int = 0
+    final: bool = False  # the worker's last snapshot, taken after its users stopped

@@ -28,6 +28,12 @@ class Totals(_Model):
     error_rate: float = 0.0
     rps: float = 0.0
     latency_ms: LatencySummary = Field(default_factory=LatencySummary)
+    # open-model runs: latency_ms counts from each iteration's intended start (coordinated
+    # omission corrected); this one from the moment the request was actually sent
+    latency_uncorrected_ms: LatencySummary | None = None
+    dropped_iterations: int = 0
+    ttfb_ms: LatencySummary | None = None  # request sent -> first byte of the response
+    connect_ms: LatencySummary | None = None  # opening a connection (TLS included)
 
 
 class StepSummary(_Model):
@@ -38,6 +44,9 @@ class StepSummary(_Model):
     requests: int = 0
     errors: int = 0
     latency_ms: LatencySummary = Field(default_factory=LatencySummary)
+    latency_uncorrected_ms: LatencySummary | None = None
+    ttfb_ms: LatencySummary | None = None
+    connect_ms: LatencySummary | None = None
 
 
 class ErrorSummary(_Model):
@@ -70,6 +79,8 @@ class LoadOutcome(_Model):
     steps: list[StepSummary]
     errors: list[ErrorSummary]
     timeseries: list[TimePoint]
+    thresholds: list[ThresholdResult] = Field(default_factory=list)
+    aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
 
 
 class RunSummary(_Model):

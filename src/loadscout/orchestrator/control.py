@@ -1,89 +1,314 @@
-"""RunControl: the facade the API uses to start, watch and cancel runs in the server."""
+"""RunControl: the facade the API uses to queue, watch and cancel runs.
+
+Runs wait in the database (store/queue.py). Each server claims the oldest queued run whenever
+it has a free slot, renews its leases with a heartbeat, and on start (and every lease period)
+marks runs whose server vanished as failed, "interrupted". Any number of servers may share one
+PostgreSQL database: a claim is atomic, so no run ever runs twice.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import SecretStr
 
 from loadscout.discovery.probe import probe_target
 from loadscout.errors import LoadscoutError
+from loadscout.flows.model import FlowSet
+from loadscout.orchestrator.limits import Limits
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions
-from loadscout.orchestrator.pipeline import execute_run
+from loadscout.orchestrator.pipeline import RunSpec, execute_run
+from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
+from loadscout.orchestrator.series import SeriesRecorder
 from loadscout.orchestrator.status import RunStatus
+from loadscout.settings import Settings
+from loadscout.store.queue import CancelOutcome, RunQueue
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunRepository
+from loadscout.store.series import SeriesRepository
 
 log = logging.getLogger(__name__)
 
 
+def submitted_options(options: RunOptions) -> dict[str, Any]:
+    """The fields the user set, secrets in clear, for the server that will execute the run
+    (unset fields stay unset, so a flows file's ``load:`` section still applies)."""
+    document = options.model_dump(mode="json", exclude_unset=True, exclude={"flowset"})
+    for name in document:
+        value = getattr(options, name)
+        if isinstance(value, SecretStr):
+            document[name] = value.get_secret_value()
+    return document
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """Whether a lease holder ("host:pid:tag" for a server, "process:host:pid" for
+    ``loadscout run``) was a process on this machine that no longer exists.
+
+    Lets a restarted server fail its predecessor's runs at once instead of after the lease.
+    A holder on another machine, or a pid that is alive (perhaps reused), is left to its lease.
+    """
+    parts = holder.split(":")
+    if parts[0] == "process":
+        parts = parts[1:]
+    if len(parts) < 2 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlConfig:
+    """How this server runs the queue; ``from_settings`` is the usual way to build one."""
+
+    worker_id: str = field(default_factory=worker_name)
+    max_concurrent: int = 2
+    chromium_path: str | None = None
+    max_browser_pages: int = 4
+    load_workers: int | None = None  # overrides each run's worker processes; 0 = in-process
+    limits: Limits = field(default_factory=Limits)
+    lease_s: float = 15.0
+    poll_s: float = 0.5
+    series_flush_s: float = 2.0
+    run_timeout_s: float | None = None
+    phase_timeout_grace_s: float = 60.0
+    max_attempts: int = 2
+    retention: timedelta | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ControlConfig:
+        return cls(
+            max_concurrent=settings.max_concurrent_runs,
+            chromium_path=settings.chromium_path,
+            max_browser_pages=settings.max_browser_pages,
+            load_workers=settings.load_workers,
+            limits=Limits(
+                max_users_per_run=settings.max_users_per_run,
+                max_duration_s=settings.max_duration_s,
+                allowed_targets=Limits.parse_targets(settings.allowed_targets),
+                allow_file_options=settings.allow_file_options,
+            ),
+            lease_s=settings.lease_s,
+            poll_s=settings.queue_poll_s,
+            series_flush_s=settings.series_flush_s,
+            run_timeout_s=settings.run_timeout_s,
+            phase_timeout_grace_s=settings.phase_timeout_grace_s,
+            max_attempts=settings.max_attempts,
+            retention=None
+            if settings.retention_days is None
+            else timedelta(days=settings.retention_days),
+        )
+
+    @property
+    def heartbeat_s(self) -> float:
+        """Often enough that a cancel sent to another server lands within about a second."""
+        return min(self.lease_s / 3, 1.0)
+
+
 class RunControl:
-    """Runs each submitted run as a background task, at most ``max_concurrent`` at once."""
+    """Claims queued runs from the database and runs each as a task, ``max_concurrent`` at once."""
 
     def __init__(
-        self, *, repo: RunRepository, max_concurrent: int, chromium_path: str | None
+        self,
+        *,
+        repo: RunRepository,
+        queue: RunQueue,
+        series: SeriesRepository,
+        config: ControlConfig,
     ) -> None:
         self._repo = repo
-        self._chromium_path = chromium_path
-        self._slots = asyncio.Semaphore(max_concurrent)
+        self._queue = queue
+        self._series = series
+        self.config = config
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._cancels: dict[int, asyncio.Event] = {}
         self._live: dict[int, LiveObserver] = {}
+        self._wake = asyncio.Event()
+        self._loops: list[asyncio.Task[None]] = []
+        self._last_upkeep = float("-inf")
+
+    async def start(self) -> None:
+        """Recover what a crashed server left behind, then start claiming runs."""
+        await self._upkeep()
+        self._loops = [
+            asyncio.create_task(self._dispatch_loop(), name="loadscout-dispatch"),
+            asyncio.create_task(self._heartbeat_loop(), name="loadscout-heartbeat"),
+        ]
 
     async def submit(self, options: RunOptions) -> RunRecord:
-        """Check the target answers with HTML, store the run as queued and start it."""
+        """Check limits and that the target answers with HTML, then queue the run."""
+        self.config.limits.check(options)
         await probe_target(options.target_url)
         record = await self._repo.create(
             target_url=options.target_url,
             users=options.users,
-            duration_s=options.duration_s,
+            duration_s=options.plan().profile.duration_s,
             options=options.model_dump(mode="json", exclude={"flowset"}),
+            flowset=options.flowset,
+            submitted=submitted_options(options),
         )
-        self._cancels[record.id] = asyncio.Event()
-        self._live[record.id] = LiveObserver()
-        task = asyncio.create_task(self._execute(record.id, options), name=f"run-{record.id}")
-        self._tasks[record.id] = task
-        task.add_done_callback(lambda _: self._forget(record.id))
+        self._wake.set()
         return record
 
     def live(self, run_id: int) -> LiveObserver | None:
         return self._live.get(run_id)
 
+    def active_runs(self) -> dict[int, LiveObserver]:
+        return dict(self._live)
+
+    @property
+    def running(self) -> bool:
+        """Whether this server is claiming runs (its loops are alive)."""
+        return bool(self._loops) and not any(t.done() for t in self._loops)
+
     def is_active(self, run_id: int) -> bool:
         return run_id in self._tasks
 
-    async def cancel(self, run_id: int) -> bool:
-        """Ask a live run to stop; False when this server is not running it."""
+    async def cancel(self, run_id: int) -> CancelOutcome:
+        """Stop a run wherever it is: here at once, on another server at its next heartbeat."""
+        outcome = await self._queue.request_cancel(run_id)
         event = self._cancels.get(run_id)
-        if event is None:
-            return False
-        event.set()
-        return True
+        if event is not None:
+            event.set()
+        return outcome
+
+    async def edit_flows(self, run_id: int, flowset: FlowSet) -> str | None:
+        """Replace a queued run's flows; the status it was in (edited only if "queued")."""
+        return await self._queue.edit_flows(run_id, flowset)
 
     async def shutdown(self) -> None:
-        tasks = list(self._tasks.values())
+        for loop_task in self._loops:
+            loop_task.cancel()
+        tasks = [*self._loops, *self._tasks.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _execute(self, run_id: int, options: RunOptions) -> None:
-        cancel = self._cancels[run_id]
-        store = StoreObserver(self._repo, run_id)
-        async with self._slots:
-            if cancel.is_set():
-                await store.on_status(RunStatus.CANCELLED, "cancelled before it started")
-                return
-            spec = options.spec(str(run_id), chromium_path=self._chromium_path)
-            observers = Observers([store, self._live[run_id]])
+    async def _dispatch_loop(self) -> None:
+        while True:
+            self._wake.clear()
             try:
-                await execute_run(spec, observers, cancel=cancel)
-            except LoadscoutError as err:
-                log.warning("run %s failed: %s", run_id, err)
+                await self._upkeep_if_due()
+                await self._claim_while_free()
+            except Exception:  # the database is unreachable for a moment: try again soon
+                log.exception("claiming runs failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.config.poll_s)
+
+    async def _claim_while_free(self) -> None:
+        while len(self._tasks) < self.config.max_concurrent:
+            record = await self._queue.claim(self.config.worker_id, lease_s=self.config.lease_s)
+            if record is None:
+                return
+            self._launch(record)
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.heartbeat_s)
+            try:
+                wanted = await self._queue.heartbeat(
+                    self.config.worker_id, lease_s=self.config.lease_s
+                )
             except Exception:
-                log.exception("run %s crashed", run_id)
+                log.exception("heartbeat failed")
+                continue
+            for run_id in wanted:
+                if (event := self._cancels.get(run_id)) is not None:
+                    event.set()
+
+    async def _upkeep_if_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._last_upkeep >= self.config.lease_s / 2:
+            self._last_upkeep = now
+            await self._upkeep()
+
+    async def _upkeep(self) -> None:
+        lost = await self._queue.recover_orphans()
+        for run_id, holder in (await self._queue.holders()).items():
+            if holder_is_dead(holder) and await self._queue.interrupt(run_id, holder):
+                lost.append(run_id)
+        if lost:
+            log.warning("marked %d interrupted run(s) failed: %s", len(lost), lost)
+        if self.config.retention is not None:
+            purged = await self._repo.purge_finished_before(
+                datetime.now(UTC) - self.config.retention
+            )
+            if purged:
+                log.info("retention: deleted %d old run(s)", purged)
+
+    def _launch(self, record: RunRecord) -> None:
+        run_id = record.id
+        self._cancels[run_id] = asyncio.Event()
+        self._live[run_id] = LiveObserver()
+        task = asyncio.create_task(self._execute(record), name=f"run-{run_id}")
+        self._tasks[run_id] = task
+        task.add_done_callback(lambda _: self._forget(run_id))
+
+    async def _execute(self, record: RunRecord) -> None:
+        run_id = record.id
+        series = SeriesRecorder(self._series, run_id, flush_s=self.config.series_flush_s)
+        store = StoreObserver(self._repo, run_id, series=series, own_lease_s=None)
+        try:
+            submitted = await self._repo.get_submitted(run_id) or record.options
+            flows = await self._repo.get_flows(run_id)
+            options = RunOptions.model_validate({**submitted, "flowset": flows})
+            spec = self._spec(run_id, options)
+        except Exception as err:  # stored by another version, or a file that vanished
+            await store.on_status(RunStatus.FAILED, f"the run's options are unusable: {err}")
+            return
+        observers = Observers([store, self._live[run_id]])
+        try:
+            await execute_run(
+                spec, observers, cancel=self._cancels[run_id], policy=self._policy(spec)
+            )
+        except LoadscoutError as err:
+            log.warning("run %s failed: %s", run_id, err)
+        except Exception:
+            log.exception("run %s crashed", run_id)
+        finally:
+            await series.stop()
+
+    def _spec(self, run_id: int, options: RunOptions) -> RunSpec:
+        spec = options.spec(str(run_id), chromium_path=self.config.chromium_path)
+        if self.config.load_workers is not None:
+            plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
+            spec = replace(spec, plan=plan)
+        if spec.discovery is None:
+            return spec
+        pages = min(spec.discovery.concurrency, self.config.max_browser_pages)
+        return replace(spec, discovery=replace(spec.discovery, concurrency=pages))
+
+    def _policy(self, spec: RunSpec) -> RunPolicy:
+        grace = self.config.phase_timeout_grace_s
+        discovery = None if spec.discovery is None else spec.discovery.max_time_s + grace
+        return RunPolicy(
+            discovery_timeout_s=discovery,
+            load_timeout_s=spec.plan.profile.duration_s + grace,
+            run_timeout_s=self.config.run_timeout_s,
+            max_attempts=self.config.max_attempts,
+        )
 
     def _forget(self, run_id: int) -> None:
         self._tasks.pop(run_id, None)
         self._cancels.pop(run_id, None)
         self._live.pop(run_id, None)
+        self._wake.set()

@@ -50,3 +50,13 @@ class Observers:
     async def on_result(self, summary: RunSummary) -> None:
         for o in self._observers:
             await o.on_result(summary)
+
+    async def on_note(self, status: RunStatus, reason: str) -> None:
+        """A remark for the run's history that is not a status change (a retry).
+
+        Optional for observers: only those with an ``on_note`` method hear it.
+        """
+        for o in self._observers:
+            note = getattr(o, "on_note", None)
+            if note is not None:
+                await note(status, reason)

@@ -2,5 +2,7 @@
 Alembic migrations, and repositories that hand out frozen records.
 
 Import from the submodules: ``store.database`` (make_engine, make_session_factory, upgrade),
-``store.runs`` (RunRepository), ``store.records`` (RunRecord, RunEvent, RunNotFound).
+``store.runs`` (RunRepository), ``store.queue`` (RunQueue: claims, leases, cancel requests,
+orphan recovery), ``store.series`` (SeriesRepository: per-second metrics), ``store.records``
+(RunRecord, RunEvent, RunNotFound).
 """

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import defer
 
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.summary import RunSummary
@@ -22,6 +23,10 @@ from loadscout.store.tables import FlowRow, MetricsSummaryRow, RunEventRow, Step
 
 QUEUED = "queued"
 FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
+SORTABLE = frozenset(
+    {"created_at", "started_at", "finished_at", "status", "target_url", "users", "requests"}
+    | {"error_rate", "rps", "p95_ms", "id"}
+)
 
 
 def utc_now() -> datetime:
@@ -44,9 +49,17 @@ class RunRepository:
         self._clock = clock
 
     async def create(
-        self, *, target_url: str, users: int, duration_s: float, options: dict[str, Any]
+        self,
+        *,
+        target_url: str,
+        users: int,
+        duration_s: float,
+        options: dict[str, Any],
+        flowset: FlowSet | None = None,
+        submitted: dict[str, Any] | None = None,
     ) -> RunRecord:
-        """A new run in status "queued", with its first event."""
+        """A new run in status "queued", with its first event (and its flows, when given: in
+        the same transaction, so no server can claim the run before its flows are there)."""
         now = self._clock()
         async with write_session(self._sessions) as session:
             run = TestRun(
@@ -57,11 +70,14 @@ class RunRepository:
                 options=options,
                 created_at=now,
                 reason="",
+                submitted=submitted,
             )
             session.add(run)
             await session.flush()
             session.add(RunEventRow(run_id=run.id, at=now, status=QUEUED, reason=""))
-            return _record(run)
+            if flowset is not None:
+                await write_flows(session, run, flowset)
+            return to_record(run)
 
     async def set_status(self, run_id: int, status: str, *, reason: str = "") -> None:
         """Record a status change; legality is the orchestrator's business, not the store's.
@@ -77,37 +93,27 @@ class RunRepository:
                 run.started_at = now
             if status in FINAL_STATUSES:
                 run.finished_at = now
+                run.submitted = None
             if reason:
                 run.reason = reason
             session.add(RunEventRow(run_id=run_id, at=now, status=status, reason=reason))
 
+    async def hold(self, run_id: int, worker: str, *, lease_s: float) -> None:
+        """Take or renew the lease of one unfinished run executed outside a server (by
+        ``loadscout run``), so a server can tell when that process died (store/queue.py)."""
+        now = self._clock()
+        async with write_session(self._sessions) as session:
+            await session.execute(
+                update(TestRun)
+                .where(TestRun.id == run_id, TestRun.status.not_in(FINAL_STATUSES))
+                .values(claimed_by=worker, lease_expires_at=now + timedelta(seconds=lease_s))
+                .execution_options(synchronize_session=False)
+            )
+
     async def save_flows(self, run_id: int, flowset: FlowSet) -> None:
         """Store the run's FlowSet, replacing any saved before (discovery may run again)."""
         async with write_session(self._sessions) as session:
-            run = await _locked_run(session, run_id)
-            run.flowset = flowset.model_dump(mode="json")
-            await session.execute(delete(FlowRow).where(FlowRow.run_id == run_id))
-            for position, flow in enumerate(flowset.flows):
-                steps = [
-                    StepRow(
-                        position=i,
-                        name=step.name,
-                        method=step.method,
-                        url=step.url,
-                        definition=step.model_dump(mode="json"),
-                    )
-                    for i, step in enumerate(flow.steps)
-                ]
-                session.add(
-                    FlowRow(
-                        run_id=run_id,
-                        name=flow.name,
-                        weight=flow.weight,
-                        position=position,
-                        definition=flow.model_dump(mode="json"),
-                        steps=steps,
-                    )
-                )
+            await write_flows(session, await _locked_run(session, run_id), flowset)
 
     async def get_flows(self, run_id: int) -> FlowSet | None:
         async with self._sessions() as session:
@@ -133,23 +139,87 @@ class RunRepository:
     async def get(self, run_id: int) -> RunRecord | None:
         async with self._sessions() as session:
             run = await session.get(TestRun, run_id)
-            return None if run is None else _record(run)
+            return None if run is None else to_record(run)
 
     async def list(
-        self, *, limit: int = 50, offset: int = 0, status: str | None = None
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        target: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        sort: str = "created_at",
+        descending: bool = True,
     ) -> tuple[builtins.list[RunRecord], int]:
-        """One page of runs, newest first, and how many runs match in all."""
+        """One page of runs (newest first by default) and how many runs match in all.
+
+        ``target`` matches any part of the target URL; the date range is on ``created_at``,
+        ``created_after`` inclusive and ``created_before`` exclusive.
+        """
         if limit < 0 or offset < 0:
             raise ValueError(f"limit and offset must be >= 0, got limit={limit} offset={offset}")
-        page = select(TestRun).order_by(TestRun.created_at.desc(), TestRun.id.desc())
-        count = select(func.count()).select_from(TestRun)
+        if sort not in SORTABLE:
+            raise ValueError(f"cannot sort runs by {sort!r}; choose one of {sorted(SORTABLE)}")
+        conditions: builtins.list[ColumnElement[bool]] = []
         if status is not None:
-            page = page.where(TestRun.status == status)
-            count = count.where(TestRun.status == status)
+            conditions.append(TestRun.status == status)
+        if target:
+            conditions.append(TestRun.target_url.contains(target, autoescape=True))
+        if created_after is not None:
+            conditions.append(TestRun.created_at >= created_after)
+        if created_before is not None:
+            conditions.append(TestRun.created_at < created_before)
+        column = TestRun.__table__.c[sort]
+        direction = column.desc() if descending else column.asc()
+        if column.nullable:  # NULLS LAST on a NOT NULL column would keep SQLite off its index
+            direction = direction.nulls_last()
+        order = [direction, TestRun.id.desc() if descending else TestRun.id]
+        # The big JSON documents (result, flowset) are not part of a list row: never load them.
+        page = (
+            select(TestRun)
+            .options(defer(TestRun.result), defer(TestRun.flowset))
+            .where(*conditions)
+            .order_by(*order)
+        )
+        count = select(func.count()).select_from(TestRun).where(*conditions)
         async with self._sessions() as session:
             total = await session.scalar(count) or 0
             runs = (await session.scalars(page.limit(limit).offset(offset))).all()
-            return [_record(run) for run in runs], total
+            return [to_record(run) for run in runs], total
+
+    async def ping(self) -> None:
+        """Raise unless the database answers (readiness checks)."""
+        async with self._sessions() as session:
+            await session.execute(select(1))
+
+    async def count_by_status(self) -> dict[str, int]:
+        query = select(TestRun.status, func.count()).group_by(TestRun.status)
+        async with self._sessions() as session:
+            return {status: n for status, n in (await session.execute(query)).all()}
+
+    async def add_event(self, run_id: int, status: str, reason: str) -> None:
+        """A note in the run's history that is not a status change (a retry, a claim)."""
+        async with write_session(self._sessions) as session:
+            await _locked_run(session, run_id)
+            session.add(RunEventRow(run_id=run_id, at=self._clock(), status=status, reason=reason))
+
+    async def purge_finished_before(self, cutoff: datetime) -> int:
+        """Delete finished runs (and all their data) that ended before ``cutoff``: retention."""
+        async with write_session(self._sessions) as session:
+            result = await session.execute(
+                delete(TestRun)
+                .where(TestRun.status.in_(FINAL_STATUSES), TestRun.finished_at < cutoff)
+                .returning(TestRun.id)
+            )
+            return len(result.all())
+
+    async def get_submitted(self, run_id: int) -> dict[str, Any] | None:
+        """The options as submitted, secrets included; None once the run has ended."""
+        async with self._sessions() as session:
+            document = await session.scalar(select(TestRun.submitted).where(TestRun.id == run_id))
+        return None if document is None else dict(document)
 
     async def get_result(self, run_id: int) -> RunSummary | None:
         async with self._sessions() as session:
@@ -186,7 +256,34 @@ async def _locked_run(session: AsyncSession, run_id: int) -> TestRun:
     return run
 
 
-def _record(run: TestRun) -> RunRecord:
+async def write_flows(session: AsyncSession, run: TestRun, flowset: FlowSet) -> None:
+    """Store ``flowset`` as the run's flows, replacing any saved before."""
+    run.flowset = flowset.model_dump(mode="json")
+    await session.execute(delete(FlowRow).where(FlowRow.run_id == run.id))
+    for position, flow in enumerate(flowset.flows):
+        steps = [
+            StepRow(
+                position=i,
+                name=step.name,
+                method=step.method,
+                url=step.url,
+                definition=step.model_dump(mode="json"),
+            )
+            for i, step in enumerate(flow.steps)
+        ]
+        session.add(
+            FlowRow(
+                run_id=run.id,
+                name=flow.name,
+                weight=flow.weight,
+                position=position,
+                definition=flow.model_dump(mode="json"),
+                steps=steps,
+            )
+        )
+
+
+def to_record(run: TestRun) -> RunRecord:
     return RunRecord(
         id=run.id,
         target_url=run.target_url,

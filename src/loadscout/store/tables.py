@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -72,6 +73,8 @@ class TestRun(Base):
     __table_args__ = (
         Index("ix_test_runs_created_at", "created_at"),
         Index("ix_test_runs_status_created_at", "status", "created_at"),
+        Index("ix_test_runs_target_url_created_at", "target_url", "created_at"),
+        Index("ix_test_runs_claimed_by", "claimed_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -91,6 +94,14 @@ class TestRun(Base):
     rps: Mapped[float | None] = mapped_column(Float)
     p95_ms: Mapped[float | None] = mapped_column(Float)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The work queue (migration 0002): who runs it, until when, and whether to stop it.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The options exactly as submitted (only the fields the user set, secrets included) for the
+    # server that executes the run; cleared when the run ends, so secrets do not outlive it.
+    submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class RunEventRow(Base):
@@ -155,6 +166,24 @@ class MetricsSummaryRow(Base):
     p99_ms: Mapped[float] = mapped_column(Float)
     max_ms: Mapped[float] = mapped_column(Float)
     mean_ms: Mapped[float] = mapped_column(Float)
+
+
+class MetricSeriesRow(Base):
+    """One second of a run's load: written live every few seconds, replaced by the exact series
+    when the run ends, so a crash keeps what was measured so far."""
+
+    __tablename__ = "metric_series"
+    __table_args__ = (UniqueConstraint("run_id", "t"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("test_runs.id", ondelete="CASCADE"), index=True)
+    t: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)
+    rps: Mapped[float] = mapped_column(Float)
+    active_users: Mapped[int] = mapped_column(Integer)
+    p50_ms: Mapped[float] = mapped_column(Float)
+    p95_ms: Mapped[float] = mapped_column(Float)
+    p99_ms: Mapped[float | None] = mapped_column(Float)
 
 
 TABLE_NAMES = frozenset(Base.metadata.tables)

@@ -944,6 +944,8 @@ export interface components {
             errors: number;
             latency_ms?: components["schemas"]["LatencySummary"];
             latency_uncorrected_ms?: components["schemas"]["LatencySummary"] | null;
+            ttfb_ms?: components["schemas"]["LatencySummary"] | null;
+            connect_ms?: components["schemas"]["LatencySummary"] | null;
         };
         /** ThresholdResult */
         ThresholdResult: {
@@ -1000,6 +1002,8 @@ export interface components {
              * @default 0
              */
             dropped_iterations: number;
+            ttfb_ms?: components["schemas"]["LatencySummary"] | null;
+            connect_ms?: components["schemas"]["LatencySummary"] | null;
         };
         /**
          * ValidationFailed

@@ -25,8 +25,26 @@ async def calendar(request: Request, shop: Shop, month: str | None = None) -> HT
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)
-async def robots() -> str:
-    return "User-agent: *\nAllow: /\n"
+async def robots(request: Request) -> str:
+    sitemap = str(request.url_for("sitemap"))
+    return f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
+
+
+@router.get("/sitemap.xml", name="sitemap")
+async def sitemap(request: Request) -> Response:
+    """Lists /about, which no page links to: only a crawler that reads the sitemap finds it."""
+    base = str(request.base_url).rstrip("/")
+    urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in ("/", "/about", "/deals"))
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
+    return Response(xml, media_type="application/xml")
+
+
+@router.get("/about", response_class=HTMLResponse)
+async def about(request: Request) -> HTMLResponse:
+    return render(request, "message.html", title="About Scout Shop", message="A demo target.")
 
 
 @router.get(STATS_PREFIX)

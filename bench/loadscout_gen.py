@@ -1,0 +1,63 @@
+"""loadscout as a load generator for the benchmark: a one-step flow, closed model, no think
+time, in this process on uvloop (``--workers 0``) or in N worker processes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import uvloop
+
+from loadscout.flows.model import Flow, FlowSet, Step
+from loadscout.load.http_client import HttpClient
+from loadscout.load.runner import run_load
+from loadscout.plan.profiles import ConstantUsers, LoadPlan, ThinkTime
+
+
+async def main(args: argparse.Namespace) -> None:
+    base, _, path = args.url.partition("://")[2].partition("/")
+    flowset = FlowSet(
+        target_url=f"http://{base}",
+        flows=[Flow(name="get", steps=[Step(name="get", url=f"/{path}")])],
+    )
+    think = ThinkTime(min_s=args.think, max_s=args.think, recorded=False)
+    profile = ConstantUsers(users=args.users, duration_s=args.duration, ramp_up_s=args.ramp_up)
+    http = "curl" if args.client == "curl" else "h1"
+    plan = LoadPlan(
+        profile=profile,
+        think_time=think,
+        workers=args.workers,
+        request_timeout_s=60,
+        http_client=http,
+    )
+    make_client = None
+    if args.client == "aiohttp":
+
+        def make_client() -> HttpClient:
+            return HttpClient(timeout_s=60)
+
+    outcome = await run_load(flowset, plan, make_client=make_client)
+    totals = outcome.totals
+    print(
+        json.dumps(
+            {
+                "requests": totals.requests,
+                "errors": totals.errors,
+                "rps": totals.rps,
+                "p50_ms": totals.latency_ms.p50,
+                "p99_ms": totals.latency_ms.p99,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=12.0)
+    parser.add_argument("--ramp-up", type=float, default=0.0)
+    parser.add_argument("--think", type=float, default=0.0)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--client", choices=["h1", "curl", "aiohttp"], default="h1")
+    uvloop.run(main(parser.parse_args()))

@@ -1,0 +1,176 @@
+"""``discover()``: probe, log in, explore, build flows, verify them — or import a HAR instead.
+
+Every bad input ends in one clear error (errors.py), never a traceback; a crawl cut short by
+its time limit still returns what it found.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from playwright.async_api import Browser, Page, StorageState, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from loadscout.discovery.browser import NetworkGuard, launch_browser
+from loadscout.discovery.capture import Capture
+from loadscout.discovery.crawler import Crawler
+from loadscout.discovery.flow_builder import build_flowset
+from loadscout.discovery.form_fill import DataValues, data_column
+from loadscout.discovery.form_runner import Relogin
+from loadscout.discovery.har import har_flowset
+from loadscout.discovery.login import Credentials, LoggedIn, browser_login, log_in
+from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.probe import probe_target
+from loadscout.discovery.safety import SafetyPolicy
+from loadscout.discovery.scope import Scope
+from loadscout.discovery.sources import seed_urls
+from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data_file
+from loadscout.discovery.verify import verify_flowset
+from loadscout.errors import RunFailed, TargetError
+from loadscout.flows.model import FlowSet
+
+Progress = Callable[[str], None]
+
+
+def user_rows(options: DiscoveryOptions) -> tuple[list[dict[str, str]], Credentials | None]:
+    """Per-user rows for ``FlowSet.user_data`` and the account discovery logs in with."""
+    if options.credentials_file:
+        rows = read_csv_rows(options.credentials_file)
+        user_col, pass_col = login_columns(list(rows[0]))
+        creds = Credentials(
+            username=rows[0][user_col],
+            password=rows[0][pass_col],
+            username_template="${user." + user_col + "}",
+            password_template="${user." + pass_col + "}",
+        )
+        return rows, creds
+    if options.username is not None and options.password is not None:
+        row = {"username": options.username, "password": options.password}
+        return [row], Credentials(username=options.username, password=options.password)
+    return [], None
+
+
+def merge_data_columns(rows: list[dict[str, str]], data: DataValues | None) -> list[dict[str, str]]:
+    """Add one ``data_FIELD`` column per ``--data`` list, cycling values over the rows."""
+    lists = {
+        data_column(k.rsplit(".", 1)[-1]): v
+        for k, v in (data or {}).items()
+        if isinstance(v, list) and v
+    }
+    if not lists:
+        return rows
+    count = max([len(rows), *(len(v) for v in lists.values())])
+    base = rows or [{}]
+    return [
+        {**base[i % len(base)], **{col: values[i % len(values)] for col, values in lists.items()}}
+        for i in range(count)
+    ]
+
+
+async def _login(
+    browser: Browser, options: DiscoveryOptions, creds: Credentials | None
+) -> LoggedIn | None:
+    if creds is None or options.login_url is None:
+        return None
+    scope = Scope(options.start_url, options.scope)
+    guard = NetworkGuard(
+        scope=scope, policy=SafetyPolicy(allow_writes=False), on_blocked=lambda *_: None
+    )
+    return await log_in(
+        browser, guard, url=options.login_url, creds=creds, timeout_s=options.page_timeout_s
+    )
+
+
+def _relogin(options: DiscoveryOptions, creds: Credentials | None) -> Relogin:
+    """Form submissions log their fresh context in again: each gets its own session, as each
+    virtual user will, so a write that needs an earlier one (checkout a cart) shows it."""
+    url = options.login_url or options.start_url
+    assert creds is not None
+
+    async def relogin(page: Page, capture: Capture, guard: NetworkGuard) -> object:
+        return await browser_login(
+            page, capture, guard, url=url, creds=creds, timeout_s=options.page_timeout_s
+        )
+
+    return relogin
+
+
+async def _explore(options: DiscoveryOptions, progress: Progress, started: float) -> FlowSet:
+    rows, creds = user_rows(options)
+    data = read_data_file(options.data_file) if options.data_file else None
+    await probe_target(options.start_url)
+    scope = Scope(options.start_url, options.scope)
+    async with async_playwright() as pw:
+        try:
+            browser = await launch_browser(
+                pw,
+                start_url=options.start_url,
+                chromium_path=options.chromium_path,
+                widened_scope=options.scope is not None,
+            )
+        except PlaywrightError as err:
+            raise RunFailed(f"cannot start Chromium: {str(err).splitlines()[0]}") from None
+        try:
+            logged_in = await _login(browser, options, creds)
+            if logged_in is not None:
+                progress(f"logged in at {options.login_url} as {creds.username if creds else ''}")
+            state: StorageState | str | None = (
+                logged_in.storage_state if logged_in else options.storage_state_file
+            )
+            seeds = tuple(await seed_urls(options.start_url, scope))
+            crawler = Crawler(
+                options,
+                browser,
+                progress,
+                storage_state=state,
+                seeds=seeds,
+                login_signature=logged_in.form_signature if logged_in else None,
+                data=data,
+                relogin=_relogin(options, creds) if logged_in else None,
+            )
+            result = await crawler.run()
+        finally:
+            await browser.close()
+    if not result.visits:
+        raise TargetError(f"the browser could not load the start page {options.start_url}")
+    return build_flowset(
+        result,
+        target_url=options.start_url,
+        duration_s=time.monotonic() - started,
+        setup=logged_in.setup if logged_in else [],
+        user_data=merge_data_columns(rows, data),
+    )
+
+
+async def _verified(flowset: FlowSet, options: DiscoveryOptions, progress: Progress) -> FlowSet:
+    progress(f"verifying {len(flowset.flows)} flows over HTTP in two fresh sessions each")
+    results = await verify_flowset(flowset, timeout_s=options.page_timeout_s)
+    failed = {r.flow for r in results if not r.passed}
+    for r in results:
+        progress(f"verified {r.flow}: " + ("ok" if r.passed else r.detail))
+    kept = [f for f in flowset.flows if options.force or f.name not in failed]
+    if not kept:
+        details = "; ".join(r.detail for r in results if not r.passed)[:600]
+        raise RunFailed(
+            f"no flow replayed correctly over HTTP ({details}); pass --force to keep them anyway"
+        )
+    report = (
+        flowset.discovery.model_copy(update={"verification": results, "flows": len(kept)})
+        if flowset.discovery
+        else None
+    )
+    return flowset.model_copy(update={"flows": kept, "discovery": report})
+
+
+async def discover(options: DiscoveryOptions, *, on_progress: Progress | None = None) -> FlowSet:
+    """Explore the target in headless Chromium (or read ``har_file``) and return verified flows."""
+    progress = on_progress or (lambda _line: None)
+    started = time.monotonic()
+    if options.har_file:
+        flowset = har_flowset(options.har_file, target_url=options.start_url, duration_s=0.0)
+    else:
+        flowset = await _explore(options, progress, started)
+    if options.verify:
+        flowset = await _verified(flowset, options, progress)
+    return flowset

@@ -1,0 +1,62 @@
+"""The crawl frontier: a priority queue of actions (visit a URL, submit a form, click).
+
+Order (research §2): unseen URL patterns first, then shallow before deep, forms before generic
+clicks, and first come first served; so when a page limit cuts the crawl short it has seen as
+many templates as it could.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+
+from loadscout.discovery.page_model import FormSpec
+from loadscout.discovery.records import FormSubmission, PageVisit
+
+
+@dataclass(frozen=True, slots=True)
+class VisitTask:
+    url: str
+    depth: int
+    parent: PageVisit | None
+    repeat: int = 0  # how many URLs of this pattern were queued before this one
+
+
+@dataclass(frozen=True, slots=True)
+class FormTask:
+    page: PageVisit
+    form: FormSpec
+    attempt: int = 0  # 0 first try, 1 other values, 2 after a prerequisite write
+    prerequisite: FormSubmission | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClickTask:
+    page: PageVisit
+
+
+Task = VisitTask | FormTask | ClickTask
+
+
+def priority(task: Task) -> tuple[int, int, int]:
+    if isinstance(task, VisitTask):
+        return (task.repeat, task.depth, 0)
+    if isinstance(task, FormTask):
+        return (task.attempt, task.page.depth, 1)
+    return (0, task.page.depth, 2)
+
+
+@dataclass(slots=True)
+class Frontier:
+    _heap: list[tuple[tuple[int, int, int], int, Task]] = field(default_factory=list)
+    _seq: itertools.count[int] = field(default_factory=itertools.count)
+
+    def push(self, task: Task) -> None:
+        heapq.heappush(self._heap, (priority(task), next(self._seq), task))
+
+    def pop(self) -> Task:
+        return heapq.heappop(self._heap)[2]
+
+    def __len__(self) -> int:
+        return len(self._heap)

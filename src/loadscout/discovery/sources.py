@@ -1,0 +1,65 @@
+"""More URLs than links give: robots.txt (its Sitemap lines and plain Allow paths) and
+sitemap.xml (``<loc>`` entries, one level of sitemap index). Bounded in count and bytes."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import aiohttp
+
+from loadscout.discovery.scope import Scope
+
+MAX_URLS = 200
+MAX_BYTES = 1_000_000
+_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)
+
+
+def robots_urls(text: str, base: str) -> tuple[list[str], list[str]]:
+    """(sitemap URLs, page URLs) from a robots.txt; wildcard rules are not URLs."""
+    sitemaps: list[str] = []
+    pages: list[str] = []
+    for raw in text.splitlines():
+        key, _, value = raw.partition("#")[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "sitemap" and value:
+            sitemaps.append(urljoin(base, value))
+        elif key == "allow" and value.startswith("/") and not re.search(r"[*$]", value):
+            pages.extend([urljoin(base, value)] if value != "/" else [])
+    return sitemaps, pages
+
+
+def sitemap_locs(xml: str) -> list[str]:
+    return _LOC.findall(xml)[:MAX_URLS]
+
+
+async def _get(session: aiohttp.ClientSession, url: str) -> str | None:
+    try:
+        async with session.get(url, allow_redirects=True) as response:
+            if response.status >= 400:
+                return None
+            body = await response.content.read(MAX_BYTES)
+            return body.decode(response.charset or "utf-8", errors="replace")
+    except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
+        return None
+
+
+async def seed_urls(start_url: str, scope: Scope, *, timeout_s: float = 5) -> list[str]:
+    """In-scope page URLs from robots.txt and the sitemaps (it names, or /sitemap.xml)."""
+    base = scope.origin + "/"
+    timeout = aiohttp.ClientTimeout(total=timeout_s)
+    jar = aiohttp.DummyCookieJar()
+    async with aiohttp.ClientSession(timeout=timeout, cookie_jar=jar) as session:
+        robots = await _get(session, urljoin(base, "/robots.txt")) or ""
+        sitemaps, pages = robots_urls(robots, base)
+        queue = [s for s in sitemaps if scope.contains(s)] or [urljoin(base, "/sitemap.xml")]
+        index = 0
+        while index < min(len(queue), 5):
+            sitemap, index = queue[index], index + 1
+            for loc in sitemap_locs(await _get(session, sitemap) or ""):
+                if loc.endswith(".xml") and len(queue) < 5:
+                    queue.append(loc)  # a sitemap index
+                else:
+                    pages.append(loc)
+    seen = dict.fromkeys(p for p in pages if scope.contains(p) and p != start_url)
+    return list(seen)[:MAX_URLS]

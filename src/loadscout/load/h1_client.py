@@ -1,0 +1,366 @@
+"""HTTP/1.1 for virtual users: asyncio protocols with the httptools parser (llhttp, Node's).
+
+Why not a client library: every Python client measured spends 5-10x more CPU per request
+than the protocol and parser themselves (research/perf-anchors.md), and a load generator's
+per-core throughput is exactly that cost. Parsing (chunked, keep-alive, framing) is
+httptools'; decompression is zlib's and brotli's; TLS is the standard ssl module's. What is
+left here is the browser's share: per-user keep-alive connections (at most 6 per host),
+cookies (``cookies.py``), redirects, and one retry of an idempotent request whose reused
+connection turned out to be closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import ssl
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import httptools
+
+from loadscout.load.cookies import CookieJar
+from loadscout.load.deadlines import deadlines_for
+from loadscout.load.decoding import TransportError, charset_of, decode_body
+from loadscout.load.http_client import USER_AGENT, HttpResponse
+
+MAX_REDIRECTS = 10
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_Key = tuple[str, str, int]  # scheme, host, port
+
+
+class RawHeaders(Mapping[str, str]):
+    """Response headers as received; a case-insensitive dict is built on first lookup."""
+
+    __slots__ = ("_d", "_raw")
+
+    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
+        self._raw = raw
+        self._d: dict[str, str] | None = None
+
+    def _dict(self) -> dict[str, str]:
+        if self._d is None:
+            self._d = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self._raw}
+        return self._d
+
+    def __getitem__(self, key: str) -> str:
+        return self._dict()[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+
+_NOTED = frozenset({len(b"set-cookie"), len(b"location"), len(b"content-encoding"),
+                    len(b"content-type")})  # fmt: skip
+
+
+class _Conn(asyncio.Protocol):
+    """One keep-alive connection; one request at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.fut: asyncio.Future[None] | None = None
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body: list[bytes] = []
+        self.status = 0
+        self.head_only = False
+        self.keep = False
+        self.closed = False
+        self.got_data = False
+        self.loop = asyncio.get_running_loop()
+        self.sent_ns = 0
+        self.first_ns = 0
+        self.connect_ns = 0  # set once, for the first response on this connection
+        # the headers the client itself acts on, noted while parsing
+        self.cookies: list[bytes] = []
+        self.location: bytes | None = None
+        self.encoding: bytes | None = None
+        self.content_type: bytes | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
+
+    def data_received(self, data: bytes) -> None:
+        if not self.got_data:
+            self.got_data = True
+            self.first_ns = time.perf_counter_ns()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as err:
+            self._fail(TransportError("protocol", f"bad HTTP response: {err}"))
+            self.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._fail(exc or ConnectionResetError("the server closed the connection"))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name, value))
+        size = len(name)
+        if size in _NOTED:
+            lower = name.lower()
+            if lower == b"set-cookie":
+                self.cookies.append(value)
+            elif lower == b"location":
+                self.location = value
+            elif lower == b"content-encoding":
+                self.encoding = value
+            elif lower == b"content-type":
+                self.content_type = value
+
+    def on_headers_complete(self) -> None:
+        self.status = self.parser.get_status_code()
+        if self.head_only:
+            self._done()
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        if not self.head_only:
+            self._done()
+
+    def send(self, data: bytes, head_only: bool) -> asyncio.Future[None]:
+        assert self.transport is not None
+        fut: asyncio.Future[None] = self.loop.create_future()
+        self.fut = fut
+        self.headers = []
+        self.body = []
+        self.got_data = False
+        if self.cookies:
+            self.cookies = []
+        self.location = self.encoding = self.content_type = None
+        if head_only or self.head_only:  # a HEAD leaves the parser expecting a body: renew
+            self.parser = httptools.HttpResponseParser(self)
+        self.head_only = head_only
+        self.sent_ns = time.perf_counter_ns()
+        self.transport.write(data)
+        return fut
+
+    def _done(self) -> None:
+        self.keep = self.parser.should_keep_alive()
+        fut, self.fut = self.fut, None
+        if fut is not None and not fut.done():
+            fut.set_result(None)
+
+    def _fail(self, exc: BaseException) -> None:
+        fut, self.fut = self.fut, None
+        if fut is not None and not fut.done():
+            fut.set_exception(exc)
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class H1Client:
+    """A virtual user's browser-like session: its own cookie jar and connections."""
+
+    def __init__(
+        self, *, timeout_s: float, limit_per_host: int = 6, verify_tls: bool = True
+    ) -> None:
+        self._timeout_s = timeout_s
+        self._limit = limit_per_host
+        self._verify = verify_tls
+        self._idle: dict[_Key, list[_Conn]] = {}
+        self._busy: dict[_Key, int] = {}
+        self._waiters: dict[_Key, collections.deque[asyncio.Future[None]]] = {}
+        self.jar = CookieJar()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        body: bytes | None = None,
+        want_headers: bool = True,
+    ) -> HttpResponse:
+        """Send one request, follow redirects and read (and decode) the whole body."""
+        extra = dict(headers) if headers else {}
+        payload = body
+        if form is not None:
+            payload = urlencode(form).encode()
+            extra.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif json_body is not None:
+            payload = json.dumps(json_body).encode()
+            extra.setdefault("Content-Type", "application/json")
+        deadline = asyncio.get_running_loop().time() + self._timeout_s
+        for _ in range(MAX_REDIRECTS + 1):
+            conn = await self._exchange(method, url, extra, payload, deadline)
+            status = conn.status
+            if status not in _REDIRECTS or conn.location is None:
+                return _response(conn, url)
+            url = urljoin(url, conn.location.decode("latin-1"))
+            if status in (301, 302, 303) and method != "HEAD":
+                method, payload = "GET", None
+                extra = {k: v for k, v in extra.items() if k.lower() != "content-type"}
+        raise TransportError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        extra: Mapping[str, str],
+        payload: bytes | None,
+        deadline: float,
+    ) -> _Conn:
+        key, host, path, https, start = _target(method, url)
+        head = [start]
+        cookie = self.jar.header(host, path, https)
+        if cookie:
+            head.append(f"Cookie: {cookie}\r\n")
+        for name, value in extra.items():
+            head.append(f"{name}: {value}\r\n")
+        if payload is not None or method in ("POST", "PUT", "PATCH"):
+            head.append(f"Content-Length: {len(payload or b'')}\r\n")
+        head.append("\r\n")
+        data = "".join(head).encode()
+        if payload:
+            data += payload
+        await self._acquire(key, deadline)
+        try:
+            conn = await self._roundtrip(key, data, method, deadline)
+        finally:
+            self._release(key)
+        for cookie_line in conn.cookies:
+            self.jar.store(cookie_line.decode("latin-1"), host, path)
+        return conn
+
+    async def _roundtrip(self, key: _Key, data: bytes, method: str, deadline: float) -> _Conn:
+        idle = self._idle.get(key)
+        reused = bool(idle)
+        if idle:
+            conn = idle.pop()
+        else:
+            began = time.perf_counter_ns()
+            conn = await self._connect(key, deadline)
+            conn.connect_ns = time.perf_counter_ns() - began
+        try:
+            fut = conn.send(data, method == "HEAD")
+            deadlines = deadlines_for(conn.loop)
+            deadlines.add(fut, deadline)
+            try:
+                await fut
+            finally:
+                deadlines.discard(fut)
+        except (ConnectionError, OSError) as err:
+            conn.close()
+            if reused and not conn.got_data and method in _IDEMPOTENT:
+                return await self._roundtrip(key, data, method, deadline)  # a stale keep-alive
+            raise err
+        except BaseException:
+            conn.close()
+            raise
+        if conn.keep and not conn.closed:
+            self._idle.setdefault(key, []).append(conn)
+        else:
+            conn.close()
+        return conn
+
+    async def _connect(self, key: _Key, deadline: float) -> _Conn:
+        scheme, host, port = key
+        loop = asyncio.get_running_loop()
+        context = _tls_context(self._verify) if scheme == "https" else None
+        connecting = loop.create_connection(_Conn, host, port, ssl=context,
+                                            server_hostname=host if context else None)  # fmt: skip
+        _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
+        return conn
+
+    async def _acquire(self, key: _Key, deadline: float) -> None:
+        busy = self._busy.get(key, 0)
+        if busy >= self._limit:
+            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(key, collections.deque()).append(fut)
+            await self._await_slot(fut, deadline)
+        self._busy[key] = self._busy.get(key, 0) + 1
+
+    async def _await_slot(self, fut: asyncio.Future[None], deadline: float) -> None:
+        await self._await_fut(fut, deadline)
+
+    async def _await_fut(self, fut: asyncio.Future[None], deadline: float) -> None:
+        deadlines = deadlines_for()
+        deadlines.add(fut, deadline)
+        try:
+            await fut
+        finally:
+            deadlines.discard(fut)
+
+    def _release(self, key: _Key) -> None:
+        self._busy[key] -= 1
+        waiters = self._waiters.get(key)
+        while waiters:
+            fut = waiters.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                break
+
+    def cookie(self, name: str, url: str | None = None) -> str | None:
+        return self.jar.get(name, urlsplit(url).hostname if url else None)
+
+    async def close(self) -> None:
+        for conns in self._idle.values():
+            for conn in conns:
+                conn.close()
+        self._idle.clear()
+
+
+_TARGETS: dict[tuple[str, str], tuple[_Key, str, str, bool, str]] = {}
+
+
+def _target(method: str, url: str) -> tuple[_Key, str, str, bool, str]:
+    """Connection key, host, path, https and the request's fixed first lines, cached: a
+    load test sends the same few URLs millions of times."""
+    found = _TARGETS.get((method, url))
+    if found is not None:
+        return found
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    host = parts.hostname or ""
+    port = parts.port or (443 if https else 80)
+    path = parts.path or "/"
+    target = f"{path}?{parts.query}" if parts.query else path
+    start = (f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: {USER_AGENT}"
+             "\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate, br\r\n")  # fmt: skip
+    found = ((parts.scheme, host, port), host, path, https, start)
+    if len(_TARGETS) > 10_000:  # unique URLs (ids in paths): keep the cache bounded
+        _TARGETS.clear()
+    _TARGETS[(method, url)] = found
+    return found
+
+
+def _response(conn: _Conn, url: str) -> HttpResponse:
+    chunks = conn.body
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if conn.encoding is not None and body:
+        body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body)
+    charset = None if conn.content_type is None else charset_of(conn.content_type.decode("latin-1"))
+    connect_ns, conn.connect_ns = conn.connect_ns, 0
+    return HttpResponse(status=conn.status, url=url, headers=RawHeaders(conn.headers), body=body,
+                        charset=charset, ttfb_ns=max(0, conn.first_ns - conn.sent_ns),
+                        connect_ns=connect_ns)  # fmt: skip
+
+
+_TLS: dict[bool, ssl.SSLContext] = {}
+
+
+def _tls_context(verify: bool) -> ssl.SSLContext:
+    context = _TLS.get(verify)
+    if context is None:
+        context = ssl.create_default_context()
+        if not verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        _TLS[verify] = context
+    return context

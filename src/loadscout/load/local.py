@@ -1,0 +1,161 @@
+"""Run one worker's share of the users in the current event loop.
+
+Used directly for in-process runs and by each worker process. Stopping: at the profile's
+end no new request or iteration starts (think times are cut short); requests in flight get
+a grace of ``min(request_timeout_s, 5 s)`` (1 s when cancelled); what is still in flight
+then is aborted and counted as a ``timeout`` error, so every request sent is counted once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loadscout.flows.model import FlowSet
+from loadscout.load.assets import AssetCache
+from loadscout.load.compiled import compile_flowset, compile_setup
+from loadscout.load.curl_client import CurlClient, CurlEngine
+from loadscout.load.drivers import drive_closed, drive_open
+from loadscout.load.h1_client import H1Client
+from loadscout.load.state import RunState
+from loadscout.load.vuser import Client, ClientFactory, VirtualUser
+from loadscout.metrics.recorder import Recorder
+from loadscout.metrics.snapshot import Snapshot
+from loadscout.plan.profiles import LoadPlan, OpenProfile
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_S = 5.0
+CANCEL_GRACE_S = 1.0
+
+SnapshotSink = Callable[[Snapshot], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkerPart:
+    """Which share of the run this worker runs, and when the run started (monotonic)."""
+
+    worker: int = 0
+    workers: int = 1
+    start_ns: int
+    run_tag: str
+    seed: int | None = None
+
+
+async def run_part(
+    flowset: FlowSet,
+    plan: LoadPlan,
+    part: WorkerPart,
+    *,
+    on_snapshot: SnapshotSink,
+    cancel: asyncio.Event,
+    interval_s: float = 1.0,
+    make_client: ClientFactory | None = None,
+) -> tuple[float, bool]:
+    """Run until the profile ends or ``cancel`` is set; every ``interval_s`` (and once at the
+    end) hand a snapshot to ``on_snapshot``. Returns (seconds of load, cancelled)."""
+    loop = asyncio.get_running_loop()
+    start = part.start_ns / 1e9
+    profile = plan.profile
+    recorder = Recorder(start_ns=part.start_ns, worker=part.worker, corrected=profile.is_open)
+    state = RunState(deadline=start + profile.duration_s, clock=loop.time)
+    engine: CurlEngine | None = None
+    if make_client is None and plan.http_client == "curl":
+        engine = CurlEngine(loop)
+        curl = engine
+
+        def make_client() -> Client:
+            return CurlClient(curl, timeout_s=plan.request_timeout_s)
+
+    elif make_client is None:
+
+        def make_client() -> Client:
+            return H1Client(timeout_s=plan.request_timeout_s)
+
+    make_user = _user_maker(flowset, plan, part, recorder, state, make_client)
+    if isinstance(profile, OpenProfile):
+        driver = drive_open(profile.arrival_times(), make_user, state, recorder, start=start,
+                            start_ns=part.start_ns, max_users=profile.max_users,
+                            max_delay_s=profile.max_delay_s, worker=part.worker,
+                            workers=part.workers)  # fmt: skip
+    else:
+        driver = drive_closed(profile.user_changes(), make_user, state, start=start,
+                              worker=part.worker, workers=part.workers)  # fmt: skip
+    driving = asyncio.create_task(driver, name=f"loadscout-driver-{part.worker}")
+    load_s = profile.duration_s
+    try:
+        cancelled = await _tick_until_stop(state, cancel, recorder, on_snapshot, interval_s)
+        load_s = min(load_s, loop.time() - start)
+        grace = min(plan.request_timeout_s, CANCEL_GRACE_S if cancelled else STOP_GRACE_S)
+        state.stopping = True
+        try:
+            await asyncio.wait_for(state.idle.wait(), grace)
+        except TimeoutError:
+            log.info("%d request(s) still in flight after %.1fs; aborting", state.in_flight, grace)
+    finally:
+        state.stopping = True
+        state.stopped.set()
+        await asyncio.gather(driving, return_exceptions=True)
+        on_snapshot(recorder.snapshot(final=True))
+        if engine is not None:
+            engine.close()
+    return load_s, cancelled
+
+
+def _user_maker(
+    flowset: FlowSet,
+    plan: LoadPlan,
+    part: WorkerPart,
+    recorder: Recorder,
+    state: RunState,
+    make_client: ClientFactory,
+) -> Callable[[int], VirtualUser]:
+    flows = compile_flowset(flowset)
+    setup = compile_setup(flowset)
+    rows = flowset.user_data
+    assets_id = sum(len(f.steps) for f in flows) + len(setup)  # the catalog's last entry
+
+    def make(number: int) -> VirtualUser:
+        rng = random.Random(f"{part.seed}-{number}") if part.seed is not None else random.Random()
+        return VirtualUser(
+            number=number, flows=flows, think_time=plan.think_time, make_client=make_client,
+            recorder=recorder, state=state, rng=rng, run_tag=part.run_tag, setup=setup,
+            user_row=rows[(number - 1) % len(rows)] if rows else None, pacing_s=plan.pacing_s,
+            assets=AssetCache(assets_id, recorder) if plan.fetch_assets else None,
+        )  # fmt: skip
+
+    return make
+
+
+async def _tick_until_stop(
+    state: RunState,
+    cancel: asyncio.Event,
+    recorder: Recorder,
+    on_snapshot: SnapshotSink,
+    interval_s: float,
+) -> bool:
+    """Snapshot every ``interval_s`` until the deadline or ``cancel``; True means cancelled."""
+    loop = asyncio.get_running_loop()
+    waiter = asyncio.ensure_future(cancel.wait())
+    next_tick = loop.time() + interval_s
+    try:
+        while True:
+            now = loop.time()
+            if now >= state.deadline:
+                return False
+            done, _ = await asyncio.wait({waiter}, timeout=min(next_tick, state.deadline) - now)
+            if done:
+                return True
+            if loop.time() >= state.deadline:
+                return False
+            if loop.time() >= next_tick:
+                on_snapshot(recorder.snapshot())
+                while next_tick <= loop.time():
+                    next_tick += interval_s
+    finally:
+        if not waiter.done():
+            waiter.cancel()
+            await asyncio.gather(waiter, return_exceptions=True)

@@ -1,0 +1,206 @@
+"""Worker processes: one event loop (uvloop) per process, each running every N-th user.
+
+The parent spawns the workers, waits until each is ready, gives them one common start
+instant, then merges the snapshots they send; a cancel becomes a Stop message. Workers
+ignore SIGINT: Ctrl-C is the parent's to turn into a graceful stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import signal
+import time
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from loadscout.errors import RunFailed
+from loadscout.flows.model import FlowSet
+from loadscout.load.local import WorkerPart, run_part
+from loadscout.load.messages import Done, Failed, Ready, Start, Stop
+from loadscout.metrics.snapshot import Snapshot
+from loadscout.plan.profiles import LoadPlan
+
+READY_TIMEOUT_S = 60.0
+START_MARGIN_NS = 100_000_000
+
+
+class SnapshotTaker(Protocol):
+    def add(self, snapshot: Snapshot) -> None: ...
+
+
+async def run_processes(
+    flowset: FlowSet,
+    plan: LoadPlan,
+    taker: SnapshotTaker,
+    *,
+    cancel: asyncio.Event,
+    seed: int | None,
+    run_tag: str,
+    interval_s: float,
+) -> float:
+    """Run ``plan.workers`` processes to the end; returns the seconds of load."""
+    ctx = multiprocessing.get_context("spawn")  # never fork a process with a running loop
+    n = plan.workers
+    conns: list[Connection] = []
+    procs = []
+    for w in range(n):
+        mine, theirs = ctx.Pipe()
+        args = (theirs, flowset.model_dump_json(), plan.model_dump_json(), w, n, seed, run_tag,
+                interval_s)  # fmt: skip
+        proc = ctx.Process(target=worker_main, args=args, name=f"loadscout-worker-{w}")
+        proc.daemon = True
+        proc.start()
+        theirs.close()
+        conns.append(mine)
+        procs.append(proc)
+    try:
+        return await _supervise(conns, taker, cancel)
+    finally:
+        for conn in conns:
+            conn.close()
+        for proc in procs:
+            await asyncio.to_thread(proc.join, 5.0)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+
+async def _supervise(conns: list[Connection], taker: SnapshotTaker, cancel: asyncio.Event) -> float:
+    loop = asyncio.get_running_loop()
+    inbox: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
+
+    def reader(i: int) -> None:
+        try:
+            inbox.put_nowait((i, conns[i].recv()))
+        except (EOFError, OSError):
+            loop.remove_reader(conns[i].fileno())
+            inbox.put_nowait((i, Failed(worker=i, error="worker process exited unexpectedly")))
+
+    for i, conn in enumerate(conns):
+        loop.add_reader(conn.fileno(), reader, i)
+    try:
+        ready: set[int] = set()
+        deadline = loop.time() + READY_TIMEOUT_S
+        while len(ready) < len(conns):
+            i, msg = await asyncio.wait_for(inbox.get(), max(0.1, deadline - loop.time()))
+            if isinstance(msg, Failed):
+                raise RunFailed(f"worker {msg.worker} failed to start: {msg.error}")
+            ready.add(i)
+        start = Start(start_ns=time.perf_counter_ns() + START_MARGIN_NS)
+        for conn in conns:
+            conn.send(start)
+        return await _collect(conns, inbox, taker, cancel)
+    finally:
+        for conn in conns:
+            if not conn.closed:
+                loop.remove_reader(conn.fileno())
+
+
+async def _collect(
+    conns: list[Connection],
+    inbox: asyncio.Queue[tuple[int, Any]],
+    taker: SnapshotTaker,
+    cancel: asyncio.Event,
+) -> float:
+    done: dict[int, float] = {}
+    failure: str | None = None
+    stopper = asyncio.ensure_future(cancel.wait())
+    try:
+        while len(done) < len(conns):
+            getter = asyncio.ensure_future(inbox.get())
+            await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper.done() and not getter.done():
+                getter.cancel()
+                _broadcast_stop(conns, done)
+                stopper = asyncio.ensure_future(asyncio.Event().wait())
+                continue
+            i, msg = getter.result()
+            if isinstance(msg, Snapshot):
+                taker.add(msg)
+            elif isinstance(msg, Done):
+                done[i] = msg.load_s
+            elif isinstance(msg, Failed) and i not in done:  # (EOF after Done is normal)
+                failure = failure or f"worker {msg.worker} failed: {msg.error}"
+                done[i] = 0.0
+                _broadcast_stop(conns, done)
+    finally:
+        stopper.cancel()
+    if failure is not None:
+        raise RunFailed(failure)
+    return max(done.values(), default=0.0)
+
+
+def _broadcast_stop(conns: list[Connection], done: dict[int, float]) -> None:
+    for i, conn in enumerate(conns):
+        if i not in done:
+            with contextlib.suppress(OSError):
+                conn.send(Stop())
+
+
+def worker_main(
+    conn: Connection,
+    flowset_json: str,
+    plan_json: str,
+    worker: int,
+    workers: int,
+    seed: int | None,
+    run_tag: str,
+    interval_s: float,
+) -> None:
+    """Entry point of a worker process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import uvloop
+
+        runner: Any = uvloop.run
+    except ImportError:  # pragma: no cover - uvloop is a dependency; plain asyncio still works
+        runner = asyncio.run
+    try:
+        flowset = FlowSet.model_validate_json(flowset_json)
+        plan = LoadPlan.model_validate_json(plan_json)
+        runner(_worker(conn, flowset, plan, worker, workers, seed, run_tag, interval_s))
+    except Exception as err:  # report, never leave the parent waiting
+        with contextlib.suppress(OSError):
+            conn.send(Failed(worker=worker, error=f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+async def _worker(
+    conn: Connection,
+    flowset: FlowSet,
+    plan: LoadPlan,
+    worker: int,
+    workers: int,
+    seed: int | None,
+    run_tag: str,
+    interval_s: float,
+) -> None:
+    loop = asyncio.get_running_loop()
+    conn.send(Ready(worker=worker))
+    start = await asyncio.to_thread(conn.recv)
+    if not isinstance(start, Start):
+        return
+    cancel = asyncio.Event()
+
+    def on_message() -> None:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):  # the parent went away: stop
+            loop.remove_reader(conn.fileno())
+            cancel.set()
+            return
+        if isinstance(msg, Stop):
+            cancel.set()
+
+    loop.add_reader(conn.fileno(), on_message)
+    part = WorkerPart(worker=worker, workers=workers, start_ns=start.start_ns, run_tag=run_tag,
+                      seed=seed)  # fmt: skip
+    try:
+        load_s, _ = await run_part(flowset, plan, part, on_snapshot=conn.send, cancel=cancel,
+                                   interval_s=interval_s)  # fmt: skip
+    finally:
+        loop.remove_reader(conn.fileno())
+    conn.send(Done(worker=worker, load_s=load_s))

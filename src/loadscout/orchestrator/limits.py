@@ -1,0 +1,101 @@
+"""Admission: what a server accepts before a run is queued (limits and allowed targets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from loadscout.errors import BadInput
+from loadscout.flows.model import FlowSet
+from loadscout.orchestrator.options import RunOptions
+
+
+class OptionRejected(BadInput):
+    """One option breaks a server limit; ``field`` names it (the API answers 422)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    """``allowed_targets`` holds ``host`` or ``host:port`` entries; empty allows any target."""
+
+    max_users_per_run: int = 10_000
+    max_duration_s: float = 86_400.0
+    allowed_targets: frozenset[str] = frozenset()
+    allow_file_options: bool = False
+
+    @staticmethod
+    def parse_targets(text: str) -> frozenset[str]:
+        return frozenset(part.strip().lower() for part in text.split(",") if part.strip())
+
+    def check(self, options: RunOptions) -> None:
+        """Raise OptionRejected for the first option over a limit."""
+        if options.users > self.max_users_per_run:
+            raise OptionRejected(
+                "users", f"{options.users} is above this server's limit of {self.max_users_per_run}"
+            )
+        duration = options.plan().profile.duration_s
+        if duration > self.max_duration_s:
+            raise OptionRejected(
+                "duration_s",
+                f"{duration:g} s is above this server's limit of {self.max_duration_s:g} s",
+            )
+        if not self.allow_file_options:
+            _check_no_server_paths(options)
+        if self.allowed_targets:
+            self._check_targets(options)
+
+    def check_flowset(self, flowset: FlowSet) -> None:
+        if self.allowed_targets:
+            for url in _flowset_urls(flowset):
+                self._check_url("flowset", url)
+
+    def _check_url(self, field: str, url: str) -> None:
+        if not self._allowed(url):
+            raise OptionRejected(
+                field,
+                f"{url} is not an allowed target on this server "
+                f"(allowed: {', '.join(sorted(self.allowed_targets))})",
+            )
+
+    def _check_targets(self, options: RunOptions) -> None:
+        urls = [("target_url", options.target_url)]
+        if options.flowset is not None:
+            urls += [("flowset", url) for url in _flowset_urls(options.flowset)]
+        for field, url in urls:
+            self._check_url(field, url)
+
+    def _allowed(self, url: str) -> bool:
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            port = parts.port
+        except ValueError:
+            return False
+        return host in self.allowed_targets or f"{host}:{port}" in self.allowed_targets
+
+
+def _check_no_server_paths(options: RunOptions) -> None:
+    """Options naming files or folders on the server (``*_file``, ``*_dir``) would let an API
+    caller read or write the server's disk: refused unless the server allows them."""
+    for name in type(options).model_fields:
+        if name.endswith(("_file", "_dir")) and getattr(options, name) is not None:
+            raise OptionRejected(
+                name,
+                "paths on the server are not accepted over the API (upload the content instead, "
+                "e.g. a flowset); set LOADSCOUT_ALLOW_FILE_OPTIONS=true on a trusted server",
+            )
+
+
+def _flowset_urls(flowset: FlowSet) -> Iterator[str]:
+    """The flowset's own target and every absolute step URL: those are where load goes."""
+    yield flowset.target_url
+    steps = [*flowset.setup, *(step for flow in flowset.flows for step in flow.steps)]
+    for step in steps:
+        if "://" in step.url or step.url.startswith("//"):
+            yield step.url

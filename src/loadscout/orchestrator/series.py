@@ -1,0 +1,77 @@
+"""Live per-second points of a run, written to the store every few seconds during the load.
+
+The load engine reports LiveStats about once a second; each report becomes the point of the
+second that just ended. Writing in batches keeps the store's load small, and a crash loses at
+most the last batch. The exact series from the final outcome replaces these points at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from loadscout.metrics.live import LiveStats
+from loadscout.metrics.summary import TimePoint
+from loadscout.store.series import SeriesPoint, SeriesRepository
+
+log = logging.getLogger(__name__)
+
+
+class SeriesRecorder:
+    def __init__(self, series: SeriesRepository, run_id: int, *, flush_s: float = 2.0) -> None:
+        self._series = series
+        self._run_id = run_id
+        self._flush_s = flush_s
+        self._pending: list[SeriesPoint] = []
+        self._last_t = -1
+        self._last_errors = 0
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, stats: LiveStats) -> None:
+        """Buffer the point of the second that just ended (never blocks)."""
+        t = round(stats.elapsed_s) - 1
+        if t <= self._last_t:
+            return
+        self._pending.append(
+            SeriesPoint(
+                t=t,
+                errors=max(0, stats.errors - self._last_errors),
+                rps=stats.rps,
+                active_users=stats.active_users,
+                p50_ms=stats.p50_ms,
+                p95_ms=stats.p95_ms,
+            )
+        )
+        self._last_t, self._last_errors = t, stats.errors
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name=f"series-{self._run_id}")
+
+    async def stop(self) -> None:
+        """Stop the writer and write what is still buffered."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        points, self._pending = self._pending, []
+        try:
+            await self._series.append(self._run_id, points)
+        except Exception:  # the store is down for a moment: keep the points for the next try
+            log.warning("run %s: could not write %d series points", self._run_id, len(points))
+            self._pending = points + self._pending
+
+    async def replace(self, timeseries: list[TimePoint]) -> None:
+        """Replace the live points with the exact series of the finished load."""
+        self._pending = []
+        await self._series.replace(
+            self._run_id, [SeriesPoint(**p.model_dump()) for p in timeseries]
+        )
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._flush_s)
+            await self.flush()

@@ -1,0 +1,74 @@
+"""HAR import: a real Chromium recording of the demo shop becomes a verified, correlated flow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+
+from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery.har import har_flowset, har_target
+from loadscout.errors import BadInput
+from loadscout.flows.io import dumps_flowset
+from tests.utils.demo_server import DemoServer
+
+
+async def _record(browser: Browser, shop: DemoServer, path: Path) -> None:
+    context = await browser.new_context(record_har_path=str(path))
+    page = await context.new_page()
+    await page.goto(shop.url_for("/products/2"))
+    async with page.expect_navigation():
+        await page.click("form[action='/cart/add'] button[type=submit]")
+    await page.goto(shop.url_for("/deals"))
+    await page.wait_for_selector(".deal")
+    await context.close()
+
+
+@pytest.mark.browser
+async def test_a_recorded_journey_replays_with_its_token_extracted(
+    browser: Browser, demo_shop: DemoServer, tmp_path: Path
+) -> None:
+    har = tmp_path / "shop.har"
+    await _record(browser, demo_shop, har)
+    assert har_target(har) == demo_shop.url
+    flowset = har_flowset(har, target_url=None, duration_s=0)
+    steps = flowset.flows[0].steps
+    assert [s.name for s in steps] == [
+        "GET /products/{num}",
+        "POST /cart/add",
+        "GET /deals",
+        "GET /api/deals",
+    ]
+    add = steps[1]
+    assert add.form is not None and add.form["csrf_token"].startswith("${")
+    assert add.expect_status == 200  # the 303 to /cart folded into the POST
+    recorded = json.loads(har.read_text())["log"]["entries"]
+    cookies = [c["value"] for e in recorded for c in e["request"].get("cookies", [])]
+    text = dumps_flowset(flowset)
+    assert cookies and not any(value in text for value in cookies)
+    options = DiscoveryOptions(start_url=demo_shop.url, har_file=str(har))
+    verified = await discover(options)
+    report = verified.discovery
+    assert report is not None and report.verification[0].passed, report.verification
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "is not a HAR file"),
+        ('{"log": {"entries": []}}', "has no entries"),
+        ('{"log": {"entries": [{"request": {"url": "ftp://x/"}}]}}', "cannot tell the target"),
+    ],
+)
+def test_a_malformed_har_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.har"
+    path.write_text(content)
+    with pytest.raises(BadInput, match=message):
+        har_flowset(path, target_url=None, duration_s=0)
+
+
+def test_a_missing_har_file(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot read HAR file"):
+        har_target(tmp_path / "none.har")

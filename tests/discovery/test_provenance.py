@@ -1,0 +1,146 @@
+"""Correlation across steps: JSON ids, double-submit cookies, id links (pure, no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from loadscout.discovery.capture import Exchange
+from loadscout.discovery.provenance import (
+    Recorded,
+    correlate_cookie_headers,
+    correlate_json_ids,
+    correlate_links,
+    correlate_locations,
+    correlate_page_values,
+    dynamic_values,
+    html_sources,
+    json_leaves,
+    link_regex,
+)
+from loadscout.flows.model import Step
+
+
+def _fetch(url: str, body: object | None = None, **step: object) -> Recorded:
+    exchange = Exchange(
+        kind="fetch",
+        method="GET",
+        url="http://127.0.0.1:1" + url,
+        status=200,
+        content_type="application/json",
+        response_body=None if body is None else json.dumps(body),
+    )
+    return Recorded(step=Step(name=f"GET {url}", url=url, kind="fetch", **step), exchange=exchange)  # type: ignore[arg-type]
+
+
+def test_json_leaves_index_lists_by_position() -> None:
+    leaves = dict(json_leaves({"items": [{"id": 7, "ok": True}, {"id": "x"}], "n": None}))
+    assert leaves == {"items.0.id": "7", "items.1.id": "x"}
+
+
+def test_an_id_from_an_earlier_json_response_is_extracted_not_replayed() -> None:
+    flow = [
+        _fetch("/api/items", {"items": [{"id": 3}, {"id": 41}]}),
+        _fetch("/api/items/41"),
+        _fetch("/api/other/99"),  # no response held 99: stays a constant
+    ]
+    correlate_json_ids(flow)
+    extractor = flow[0].extract[0]
+    assert (extractor.source, extractor.expression) == ("json", "items.1.id")
+    assert flow[1].step.url == "/api/items/${" + extractor.name + "}"
+    assert flow[2].step.url == "/api/other/99"
+    assert flow[0].done().extract == [extractor]
+
+
+def test_a_header_echoing_a_cookie_reads_the_cookie_jar() -> None:
+    token = "Zx81kq0PpL2mN7vRt5Y"
+    flow = [_fetch("/app"), _fetch("/api/wish", headers={"x-csrf-token": token, "x-other": "1"})]
+    correlate_cookie_headers(flow, {token: "app_csrf"})
+    extractor = flow[0].extract[0]
+    assert (extractor.source, extractor.expression) == ("cookie", "app_csrf")
+    assert flow[1].step.headers == {"x-csrf-token": "${" + extractor.name + "}", "x-other": "1"}
+    assert token not in str(flow[1].done())
+
+
+def test_links_with_ids_are_taken_from_the_page_before() -> None:
+    regex = link_regex("/orders/1001")
+    assert regex is not None
+    assert re.search(regex, '<a href="/orders/1002">').group(1) == "/orders/1002"  # type: ignore[union-attr]
+    assert re.search(regex, '<a href="http://h:1/orders/5">').group(1) == "/orders/5"  # type: ignore[union-attr]
+    assert link_regex("/about") is None
+    assert link_regex("/products/3?x=1") is None
+    home = Recorded(step=Step(name="GET /", url="/"))
+    order = Recorded(step=Step(name="GET /orders/{num}", url="/orders/1001"))
+    correlate_links([home, order])
+    assert home.extract[0].source == "regex"
+    assert order.step.url == "${" + home.extract[0].name + "}"
+
+
+def test_a_created_resource_is_addressed_through_its_location_header() -> None:
+    create = _fetch("/api/things")
+    assert create.exchange is not None
+    create.exchange.status, create.exchange.location = 201, "/api/things/55"
+    read = _fetch("/api/things/55")
+    redirected = _fetch("/api/moved")
+    assert redirected.exchange is not None
+    redirected.exchange.status, redirected.exchange.location = 302, "/api/things/55"
+    correlate_locations([create, read])
+    extractor = create.extract[0]
+    assert (extractor.source, extractor.expression) == ("header", "Location")
+    assert read.step.url == "${" + extractor.name + "}"
+    again = _fetch("/api/things/55")
+    correlate_locations([redirected, again])  # a followed redirect's header is not readable
+    assert again.step.url == "/api/things/55"
+
+
+def test_values_copied_from_meta_tags_and_inputs_are_re_read() -> None:
+    html = (
+        '<meta charset="utf-8"><meta name="csrf-token" content="Tk-81kq0PpL2mN7vRt5Y">'
+        "<input type='hidden' name='nonce' value='n0nce-1234567'>"
+    )
+    assert html_sources(html) == {
+        "Tk-81kq0PpL2mN7vRt5Y": ('meta[name="csrf-token"]', "content"),
+        "n0nce-1234567": ('input[name="nonce"]', "value"),
+    }
+    page = Recorded(
+        step=Step(name="GET /", url="/"),
+        exchange=Exchange(
+            kind="document",
+            method="GET",
+            url="http://127.0.0.1:1/",
+            content_type="text/html",
+            response_body=html,
+        ),
+    )
+    call = _fetch(
+        "/api/x",
+        headers={"x-token": "Tk-81kq0PpL2mN7vRt5Y", "x-const": "plain-constant"},
+        json_body={"nonce": "n0nce-1234567", "n": 3, "short": "abc"},
+    )
+    correlate_page_values([page, call])
+    names = {e.expression: e.name for e in page.extract}
+    assert call.step.headers["x-token"] == "${" + names['meta[name="csrf-token"]'] + "}"
+    assert call.step.headers["x-const"] == "plain-constant"
+    assert call.step.json_body == {
+        "nonce": "${" + names['input[name="nonce"]'] + "}",
+        "n": 3,
+        "short": "abc",
+    }
+
+
+def test_two_recordings_tell_dynamic_values_from_constants() -> None:
+    def call(token: str, item: str) -> Exchange:
+        return Exchange(
+            kind="fetch",
+            method="POST",
+            url=f"http://127.0.0.1:1/api/items/{item}?lang=en",
+            headers={"x-token": token},
+            request_type="application/json",
+            post_data=json.dumps({"stars": 5, "note": "same"}),
+        )
+
+    first = [call("tok-a", "7")]
+    assert dynamic_values(first, [call("tok-b", "7")]) == {"tok-a"}
+    assert dynamic_values(first, [call("tok-a", "7")]) == frozenset()
+    other = Exchange(kind="fetch", method="GET", url="http://127.0.0.1:1/elsewhere")
+    assert dynamic_values(first, [other]) == frozenset()  # not the same call: no comparison

@@ -1,0 +1,190 @@
+"""The httptools client against a real aiohttp server: the browser semantics it promises."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import shutil
+import ssl
+import subprocess
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import brotli  # type: ignore[import-untyped]
+import pytest
+from aiohttp import web
+
+from loadscout.load.cookies import CookieJar
+from loadscout.load.errors import classify
+from loadscout.load.h1_client import H1Client, TransportError
+
+BODY = b"hello " * 200
+
+
+def make_app(peers: set[object], active: list[int]) -> web.Application:
+    async def enc(request: web.Request) -> web.Response:
+        kind = request.match_info["kind"]
+        data = {"gzip": gzip.compress(BODY), "br": brotli.compress(BODY),
+                "deflate": zlib.compress(BODY)}[kind]  # fmt: skip
+        return web.Response(body=data, headers={"Content-Encoding": kind})
+
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        for part in (b"a" * 10, b"b" * 5000, b"c"):
+            await resp.write(part)
+        await resp.write_eof()
+        return resp
+
+    async def login(request: web.Request) -> web.Response:
+        resp = web.HTTPSeeOther("/me")
+        resp.set_cookie("sid", "s1", path="/")
+        resp.set_cookie("narrow", "n1", path="/admin")
+        resp.set_cookie("gone", "x", max_age=0)
+        raise resp
+
+    async def me(request: web.Request) -> web.Response:
+        peers.add(request.transport.get_extra_info("peername") if request.transport else None)
+        return web.Response(text=f"{request.method} {dict(request.cookies)}")
+
+    async def keep_post(request: web.Request) -> web.Response:
+        return web.Response(status=307, headers={"Location": "/echo"})
+
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(text=f"{request.method} {await request.text()}")
+
+    async def slow(request: web.Request) -> web.Response:
+        active[0] += 1
+        active[1] = max(active[1], active[0])
+        await asyncio.sleep(0.1)
+        active[0] -= 1
+        return web.Response(text="ok")
+
+    async def loop_(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/loop")
+
+    app = web.Application()
+    app.router.add_get("/enc/{kind}", enc)
+    app.router.add_get("/chunked", chunked)
+    app.router.add_post("/login", login)
+    app.router.add_get("/me", me)
+    app.router.add_post("/keep", keep_post)
+    app.router.add_post("/echo", echo)
+    app.router.add_get("/slow", slow)
+    app.router.add_get("/loop", loop_)
+    return app
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[tuple[str, set[object], list[int]]]:
+    peers: set[object] = set()
+    active = [0, 0]
+    runner = web.AppRunner(make_app(peers, active), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}", peers, active
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize("kind", ["gzip", "br", "deflate"])
+async def test_compressed_bodies_are_decoded(server: tuple[str, set[object], list[int]],
+                                             kind: str) -> None:  # fmt: skip
+    client = H1Client(timeout_s=5)
+    resp = await client.send("GET", f"{server[0]}/enc/{kind}")
+    assert (resp.status, resp.body) == (200, BODY)
+    assert resp.headers["content-encoding"] == kind
+    await client.close()
+
+
+async def test_chunked_body_and_head(server: tuple[str, set[object], list[int]]) -> None:
+    client = H1Client(timeout_s=5)
+    resp = await client.send("GET", f"{server[0]}/chunked")
+    assert resp.body == b"a" * 10 + b"b" * 5000 + b"c"
+    head = await client.send("HEAD", f"{server[0]}/me")
+    assert (head.status, head.body) == (200, b"")
+    again = await client.send("GET", f"{server[0]}/me")  # the connection survived the HEAD
+    assert again.body.startswith(b"GET")
+    await client.close()
+
+
+async def test_redirects_cookies_and_kept_connections(
+    server: tuple[str, set[object], list[int]],
+) -> None:
+    url, peers, _ = server
+    alice, bob = H1Client(timeout_s=5), H1Client(timeout_s=5)
+    resp = await alice.send("POST", f"{url}/login", form={"u": "a"})
+    assert resp.url == f"{url}/me"
+    assert resp.body == b"GET {'sid': 's1'}"  # 303: GET, with the cookie; /admin's not sent
+    assert alice.cookie("sid", url) == "s1" and alice.cookie("gone") is None
+    for _ in range(3):
+        await alice.send("GET", f"{url}/me")
+    assert (await bob.send("GET", f"{url}/me")).body == b"GET {}"  # jars are per user
+    assert len(peers) == 2  # one kept-alive connection each
+    kept = await alice.send("POST", f"{url}/keep", body=b"payload")
+    assert kept.body == b"POST payload"  # 307 keeps method and body
+    await alice.close()
+    await bob.close()
+
+
+async def test_at_most_six_connections_per_host(server: tuple[str, set[object], list[int]]) -> None:
+    url, _, active = server
+    client = H1Client(timeout_s=5)
+    await asyncio.gather(*(client.send("GET", f"{url}/slow") for _ in range(10)))
+    assert active[1] == 6
+    await client.close()
+
+
+async def test_errors_are_classified(server: tuple[str, set[object], list[int]]) -> None:
+    client = H1Client(timeout_s=0.01)  # deadlines are checked every 50 ms
+    with pytest.raises(TimeoutError) as timeout:
+        await client.send("GET", f"{server[0]}/slow")
+    assert classify(timeout.value) == "timeout"
+    looping = H1Client(timeout_s=5)
+    with pytest.raises(TransportError) as loop:
+        await looping.send("GET", f"{server[0]}/loop")
+    assert classify(loop.value) == "too_many_redirects"
+    await client.close()
+    await looping.close()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a cert")
+async def test_tls(tmp_path: Path) -> None:
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+               "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)]  # fmt: skip
+    await asyncio.to_thread(subprocess.run, command, check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    runner = web.AppRunner(make_app(set(), [0, 0]), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    url = f"https://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        strict = H1Client(timeout_s=5)
+        with pytest.raises(ssl.SSLError) as err:
+            await strict.send("GET", f"{url}/me")
+        assert classify(err.value) == "tls"
+        lenient = H1Client(timeout_s=5, verify_tls=False)
+        assert (await lenient.send("GET", f"{url}/me")).body == b"GET {}"
+        await lenient.close()
+    finally:
+        await runner.cleanup()
+
+
+def test_cookie_jar_rules() -> None:
+    jar = CookieJar()
+    jar.store("a=1; Path=/; Domain=example.com", "shop.example.com", "/x")
+    jar.store("b=2", "shop.example.com", "/cart/view")  # default path /cart
+    jar.store("c=3; Secure", "shop.example.com", "/")
+    jar.store("d=4; Domain=other.com", "shop.example.com", "/")  # refused
+    assert jar.header("api.example.com", "/", https=False) == "a=1"
+    assert jar.header("shop.example.com", "/cart/1", https=True) == "b=2; a=1; c=3"
+    assert jar.header("shop.example.com", "/carts", https=False) == "a=1"
+    jar.store("a=; Max-Age=0; Path=/; Domain=example.com", "shop.example.com", "/")
+    assert jar.get("a") is None and len(jar) == 2
