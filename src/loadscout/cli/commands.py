@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -55,27 +56,27 @@ Screenshots = Annotated[
 ]
 
 
-def _discovery_fields(
-    *,
-    login_url: str | None,
-    username: str | None,
-    password: str | None,
-    credentials: Path | None,
-    storage_state: Path | None,
-    data: Path | None,
-    force: bool,
-    screenshots: Path | None,
-) -> dict[str, object]:
-    """The login/data/verification options shared by ``discover`` and ``run``."""
+def _discovery_fields(params: Mapping[str, Any]) -> dict[str, object]:
+    """The discovery options ``discover`` and ``run`` share, from that command's ``locals()``."""
+
+    def path(name: str) -> str | None:
+        value = params[name]
+        return str(value) if value else None
+
     return {
-        "login_url": login_url,
-        "username": username,
-        "password": password,
-        "credentials_file": str(credentials) if credentials else None,
-        "storage_state_file": str(storage_state) if storage_state else None,
-        "data_file": str(data) if data else None,
-        "force": force,
-        "screenshots_dir": str(screenshots) if screenshots else None,
+        "max_pages": params["max_pages"],
+        "max_depth": params["max_depth"],
+        "max_discovery_s": seconds(params["max_time"], "--max-time"),
+        "allow_writes": params["allow_writes"],
+        "scope": params["scope"],
+        "login_url": params["login_url"],
+        "username": params["username"],
+        "password": params["password"],
+        "credentials_file": path("credentials"),
+        "storage_state_file": path("storage_state"),
+        "data_file": path("data"),
+        "force": params["force"],
+        "screenshots_dir": path("screenshots"),
     }
 
 
@@ -131,22 +132,8 @@ def discover(
         {
             "target_url": url or har_target(har),
             "users": 1,
-            "max_pages": max_pages,
-            "max_depth": max_depth,
-            "max_discovery_s": seconds(max_time, "--max-time"),
-            "allow_writes": allow_writes,
-            "scope": scope,
             "har_file": str(har) if har else None,
-            **_discovery_fields(
-                login_url=login_url,
-                username=username,
-                password=password,
-                credentials=credentials,
-                storage_state=storage_state,
-                data=data,
-                force=force,
-                screenshots=screenshots,
-            ),
+            **_discovery_fields(locals()),
         }
     )
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
@@ -201,22 +188,8 @@ def run(
         {
             "target_url": target,
             **load,
-            "max_pages": max_pages,
-            "max_depth": max_depth,
-            "max_discovery_s": seconds(max_time, "--max-time"),
-            "allow_writes": allow_writes,
-            "scope": scope,
             "flowset": flowset,
-            **_discovery_fields(
-                login_url=login_url,
-                username=username,
-                password=password,
-                credentials=credentials,
-                storage_state=storage_state,
-                data=data,
-                force=force,
-                screenshots=screenshots,
-            ),
+            **_discovery_fields(locals()),
         }
     )
     summary = asyncio.run(
