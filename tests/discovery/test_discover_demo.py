@@ -14,6 +14,7 @@ from loadscout.discovery import DiscoveryOptions, discover
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.io import load_flowset, save_flowset
 from loadscout.flows.model import DiscoveryReport, FlowSet
+from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,7 @@ async def discovered(
         screenshots_dir=str(shots),
         data_file=str(data),
     )
-    flowset = await discover(options, on_progress=progress)
+    flowset = await discover(options, on_progress=progress, replayer=replay_flow)
     seconds = time.monotonic() - started
     return Discovered(flowset, Counter(demo_shop_session.hits), seconds, lines, crawl_hits)
 
@@ -142,14 +143,16 @@ def test_flowset_round_trips_and_runs_fast(discovered: Discovered, tmp_path: Pat
 async def test_unreachable_target_fails_before_launching_a_browser() -> None:
     started = time.monotonic()
     with pytest.raises(TargetError, match="cannot reach"):
-        await discover(DiscoveryOptions(start_url=f"http://127.0.0.1:{_free_port()}/"))
+        await discover(
+            DiscoveryOptions(start_url=f"http://127.0.0.1:{_free_port()}/"), replayer=replay_flow
+        )
     assert time.monotonic() - started < 5
 
 
 async def test_missing_chromium_is_one_clear_error(demo_shop: DemoServer, tmp_path: Path) -> None:
     options = DiscoveryOptions(start_url=demo_shop.url, chromium_path=str(tmp_path / "nope"))
     with pytest.raises(RunFailed, match="cannot start Chromium"):
-        await discover(options)
+        await discover(options, replayer=replay_flow)
 
 
 def test_data_file_values_become_each_users_own_search_terms(discovered: Discovered) -> None:

@@ -15,6 +15,7 @@ from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import TargetError
 from loadscout.flows.io import dumps_flowset
 from loadscout.flows.model import Flow, FlowSet
+from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ async def logged_in(demo_shop_session: DemoServer) -> LoggedInRun:
         max_pages=30,
         max_time_s=40,
     )
-    flowset = await discover(options)
+    flowset = await discover(options, replayer=replay_flow)
     shop: ShopState = demo_shop_session.app.state.shop
     return LoggedInRun(flowset, Counter(demo_shop_session.hits), shop)
 
@@ -110,10 +111,12 @@ async def test_each_virtual_user_can_bring_its_own_account(logged_in: LoggedInRu
         {"username": "user9", "password": "password9"},
     ]
     flowset = logged_in.flowset.model_copy(update={"user_data": rows})
-    results = await verify_flowset(flowset, flows=[_flow(logged_in, "browse /account")])
+    results = await verify_flowset(
+        flowset, replay_flow, flows=[_flow(logged_in, "browse /account")]
+    )
     assert results[0].passed, results[0].detail
     wrong = flowset.model_copy(update={"user_data": [{"username": "user8", "password": "nope"}]})
-    failed = await verify_flowset(wrong, flows=[_flow(logged_in, "browse /account")])
+    failed = await verify_flowset(wrong, replay_flow, flows=[_flow(logged_in, "browse /account")])
     assert not failed[0].passed
     assert failed[0].failed_step is not None and failed[0].failed_step.startswith("set-up")
 
@@ -126,7 +129,7 @@ async def test_a_login_that_fails_is_one_clear_error(demo_shop: DemoServer, tmp_
         password="wrong",
     )
     with pytest.raises(TargetError, match=r"login .* failed"):
-        await discover(options)
+        await discover(options, replayer=replay_flow)
 
 
 def test_a_token_a_script_copied_from_a_meta_tag_is_re_read(logged_in: LoggedInRun) -> None:

@@ -12,6 +12,7 @@ from loadscout.discovery import DiscoveryOptions, discover
 from loadscout.discovery.har import har_flowset, har_target
 from loadscout.errors import BadInput
 from loadscout.flows.io import dumps_flowset
+from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 
 
@@ -49,7 +50,7 @@ async def test_a_recorded_journey_replays_with_its_token_extracted(
     text = dumps_flowset(flowset)
     assert cookies and not any(value in text for value in cookies)
     options = DiscoveryOptions(start_url=demo_shop.url, har_file=str(har))
-    verified = await discover(options)
+    verified = await discover(options, replayer=replay_flow)
     report = verified.discovery
     assert report is not None and report.verification[0].passed, report.verification
 

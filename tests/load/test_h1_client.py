@@ -188,3 +188,47 @@ def test_cookie_jar_rules() -> None:
     assert jar.header("shop.example.com", "/carts", https=False) == "a=1"
     jar.store("a=; Max-Age=0; Path=/; Domain=example.com", "shop.example.com", "/")
     assert jar.get("a") is None and len(jar) == 2
+
+
+@pytest.fixture
+async def raw_server() -> AsyncIterator[tuple[str, list[bytes]]]:
+    """A bare asyncio server: ``/close`` answers HTTP/1.0-style (no length, body ends at
+    close); ``/short`` promises 100 bytes, sends 5 and closes. Records each connection."""
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b" ")[1])
+        if head.startswith(b"GET /close "):
+            writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+            for part in (b"first part, ", b"then the rest"):
+                writer.write(part)
+                await writer.drain()
+                await asyncio.sleep(0.01)
+        else:
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", seen
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_body_that_ends_at_close_is_complete(raw_server: tuple[str, list[bytes]]) -> None:
+    url, seen = raw_server
+    client = H1Client(timeout_s=5)
+    try:
+        for _ in range(2):  # the second request needs a new connection: the first was closed
+            resp = await client.send("GET", f"{url}/close")
+            assert (resp.status, resp.text()) == (200, "first part, then the rest")
+        assert seen == [b"/close", b"/close"]
+        with pytest.raises(ConnectionResetError) as cut:  # a promised length is still owed
+            await client.send("GET", f"{url}/short")
+        assert classify(cut.value) == "connection_reset"
+    finally:
+        await client.close()

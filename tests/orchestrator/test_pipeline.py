@@ -89,7 +89,7 @@ def _fake_discover(monkeypatch: pytest.MonkeyPatch, behaviours: list[Any]) -> li
     """Replace discovery: each call takes the next behaviour (an exception, "hang" or flows)."""
     calls: list[str] = []
 
-    async def fake(options: Any, *, on_progress: Any = None) -> FlowSet:
+    async def fake(options: Any, *, on_progress: Any = None, replayer: Any = None) -> FlowSet:
         behaviour = behaviours[min(len(calls), len(behaviours) - 1)]
         calls.append("called")
         if behaviour == "hang":

@@ -12,9 +12,10 @@ from pathlib import Path
 from rich.console import Console
 
 from loadscout.cli.console_observer import ConsoleObserver
-from loadscout.discovery.crawler import discover
+from loadscout.discovery.engine import discover
 from loadscout.discovery.probe import probe_target
 from loadscout.flows.io import save_flowset
+from loadscout.load.replay import replay_flow
 from loadscout.metrics.summary import RunSummary
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions
@@ -33,7 +34,9 @@ async def discover_to_file(
     spec = options.spec("discover", chromium_path=settings.chromium_path)
     assert spec.discovery is not None
     flowset = await discover(
-        spec.discovery, on_progress=lambda m: console.print(f"  {m}", style="dim", highlight=False)
+        spec.discovery,
+        on_progress=lambda m: console.print(f"  {m}", style="dim", highlight=False),
+        replayer=replay_flow,
     )
     save_flowset(flowset, out)
     if flowset.discovery is not None:

@@ -35,7 +35,6 @@ from loadscout.discovery.scope import Scope
 from loadscout.discovery.screenshots import Screenshots
 from loadscout.discovery.spa import Clickable, click_once, click_verdict, clickables
 from loadscout.errors import RunFailed, TargetError
-from loadscout.flows.model import FlowSet
 
 Progress = Callable[[str], None]
 _DOWNLOAD_EXT = (".pdf", ".zip", ".gz", ".tar", ".exe", ".dmg", ".csv", ".xlsx", ".docx", ".mp4")
@@ -363,10 +362,3 @@ class Crawler:
 async def _close(context: BrowserContext) -> None:
     with contextlib.suppress(PlaywrightError):
         await context.close()
-
-
-async def discover(options: DiscoveryOptions, *, on_progress: Progress | None = None) -> FlowSet:
-    """Kept here for callers that import it from this module; see engine.discover."""
-    from loadscout.discovery.engine import discover as run_discovery
-
-    return await run_discovery(options, on_progress=on_progress)

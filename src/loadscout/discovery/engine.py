@@ -29,6 +29,7 @@ from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.model import FlowSet
+from loadscout.flows.replay import FlowReplayer
 
 Progress = Callable[[str], None]
 
@@ -143,9 +144,11 @@ async def _explore(options: DiscoveryOptions, progress: Progress, started: float
     )
 
 
-async def _verified(flowset: FlowSet, options: DiscoveryOptions, progress: Progress) -> FlowSet:
+async def _verified(
+    flowset: FlowSet, options: DiscoveryOptions, progress: Progress, replayer: FlowReplayer
+) -> FlowSet:
     progress(f"verifying {len(flowset.flows)} flows over HTTP in two fresh sessions each")
-    results = await verify_flowset(flowset, timeout_s=options.page_timeout_s)
+    results = await verify_flowset(flowset, replayer, timeout_s=options.page_timeout_s)
     failed = {r.flow for r in results if not r.passed}
     for r in results:
         progress(f"verified {r.flow}: " + ("ok" if r.passed else r.detail))
@@ -163,14 +166,30 @@ async def _verified(flowset: FlowSet, options: DiscoveryOptions, progress: Progr
     return flowset.model_copy(update={"flows": kept, "discovery": report})
 
 
-async def discover(options: DiscoveryOptions, *, on_progress: Progress | None = None) -> FlowSet:
-    """Explore the target in headless Chromium (or read ``har_file``) and return verified flows."""
+async def discover(
+    options: DiscoveryOptions,
+    *,
+    on_progress: Progress | None = None,
+    replayer: FlowReplayer | None = None,
+) -> FlowSet:
+    """Explore the target in headless Chromium (or read ``har_file``) and return verified flows.
+
+    Verification replays flows with ``replayer`` (the load engine's
+    ``loadscout.load.replay.replay_flow``: discovery may not import it). With ``verify`` on and
+    no replayer this raises ``ValueError`` before any work: silently unverified flows would
+    look verified.
+    """
+    if options.verify and replayer is None:
+        raise ValueError(
+            "discover(): verify=True needs replayer=loadscout.load.replay.replay_flow "
+            "(or DiscoveryOptions(verify=False))"
+        )
     progress = on_progress or (lambda _line: None)
     started = time.monotonic()
     if options.har_file:
         flowset = har_flowset(options.har_file, target_url=options.start_url, duration_s=0.0)
     else:
         flowset = await _explore(options, progress, started)
-    if options.verify:
-        flowset = await _verified(flowset, options, progress)
+    if replayer is not None and options.verify:
+        flowset = await _verified(flowset, options, progress, replayer)
     return flowset

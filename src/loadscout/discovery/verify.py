@@ -3,72 +3,94 @@
 Two sessions at once catch what one would not: a flow that only worked because of the crawl's
 own cookies, or two users stepping on one shared token. A flow passes when both sessions run
 the set-up and every step with its recorded status class; fidelity is the share of steps that
-did. Failing flows name their first failing step and why.
+did. Failing flows name their first failing step and why. The replaying itself is the load
+engine's (``loadscout.load.replay.replay_flow``), passed in as a :class:`FlowReplayer`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from urllib.parse import urljoin, urlsplit
 
-from loadscout.discovery.replay import ReplayError, ReplaySession, is_login_attempt
-from loadscout.flows.model import Flow, FlowSet, FlowVerification
+from selectolax.lexbor import LexborHTMLParser
+
+from loadscout.flows.model import Flow, FlowSet, FlowVerification, Step
+from loadscout.flows.replay import FlowReplayer, ReplayedPage
 
 SESSIONS = 2
 MAX_PARALLEL_FLOWS = 4
 
-
-async def _one_session(
-    flowset: FlowSet, flow: Flow, vu: int, timeout_s: float
-) -> tuple[int, str | None, str]:
-    """(steps that passed, first failing step name, why) for one fresh session."""
-    rows = flowset.user_data
-    user = rows[(vu - 1) % len(rows)] if rows else {}
-    session = ReplaySession(base_url=flowset.target_url, vu=vu, user=user, timeout_s=timeout_s)
-    try:
-        for step in flowset.setup:
-            try:
-                await session.run(step)
-            except ReplayError as err:
-                return 0, f"set-up: {step.name}", str(err)
-        passed = 0
-        for step in flow.steps:
-            try:
-                await session.run(step, check_rejection=not is_login_attempt(step))
-            except ReplayError as err:
-                return passed, step.name, str(err)
-            passed += 1
-        return passed, None, ""
-    finally:
-        await session.close()
+_ERROR_MARKERS = (
+    "[role=alert], .error, .errors, .invalid, .is-invalid, [aria-invalid=true], .field-error, "
+    ".alert-danger, .form-error"
+)
 
 
-async def verify_flow(flowset: FlowSet, flow: Flow, *, timeout_s: float = 10) -> FlowVerification:
+def rejection(page: ReplayedPage) -> str | None:
+    """A form post answered with the same form and an error message: the server said no."""
+    if "<form" not in page.text:
+        return None
+    tree = LexborHTMLParser(page.text)
+    here = urlsplit(page.url).path
+    same_form = any(
+        urlsplit(urljoin(page.url, f.attributes.get("action") or page.url)).path == here
+        for f in tree.css("form")
+    )
+    messages = [n.text().strip() for n in tree.css(_ERROR_MARKERS) if n.text().strip()]
+    if same_form and messages:
+        return f"the server rejected the form: {' '.join(messages[0].split())[:120]}"
+    return None
+
+
+def is_login_attempt(step: Step) -> bool:
+    """A flow's own login form post: refused by design when discovery made the account up."""
+    return step.form is not None and any("pass" in name.lower() for name in step.form)
+
+
+def refused_form(step: Step, page: ReplayedPage, *, setup: bool) -> str | None:
+    """The step check verification adds: a form post the server refused (a flow's own login
+    attempt excepted; the set-up's login uses a real account, so it must succeed)."""
+    if step.kind != "form" or (not setup and is_login_attempt(step)):
+        return None
+    return rejection(page)
+
+
+async def verify_flow(
+    flowset: FlowSet, flow: Flow, replayer: FlowReplayer, *, timeout_s: float = 10
+) -> FlowVerification:
     runs = await asyncio.gather(
-        *(_one_session(flowset, flow, vu, timeout_s) for vu in range(1, SESSIONS + 1))
+        *(
+            replayer(flowset, flow, vu=vu, timeout_s=timeout_s, check=refused_form)
+            for vu in range(1, SESSIONS + 1)
+        )
     )
     total = len(flow.steps) * SESSIONS
-    fidelity = round(sum(r[0] for r in runs) / total, 3)
-    failing = next((r for r in runs if r[1] is not None), None)
+    fidelity = round(sum(r.passed for r in runs) / total, 3)
+    failing = next((r for r in runs if not r.ok), None)
     if failing is None:
         return FlowVerification(flow=flow.name, passed=True, fidelity=fidelity, detail="ok")
     return FlowVerification(
         flow=flow.name,
         passed=False,
         fidelity=fidelity,
-        failed_step=failing[1],
-        detail=f"step {failing[1]!r} failed: {failing[2]}",
+        failed_step=failing.failed_step,
+        detail=f"step {failing.failed_step!r} failed: {failing.reason}",
     )
 
 
 async def verify_flowset(
-    flowset: FlowSet, *, timeout_s: float = 10, flows: Sequence[Flow] | None = None
+    flowset: FlowSet,
+    replayer: FlowReplayer,
+    *,
+    timeout_s: float = 10,
+    flows: Sequence[Flow] | None = None,
 ) -> list[FlowVerification]:
     """One verification per flow, in the flow set's order, a few flows at a time."""
     gate = asyncio.Semaphore(MAX_PARALLEL_FLOWS)
 
     async def bounded(flow: Flow) -> FlowVerification:
         async with gate:
-            return await verify_flow(flowset, flow, timeout_s=timeout_s)
+            return await verify_flow(flowset, flow, replayer, timeout_s=timeout_s)
 
     return list(await asyncio.gather(*(bounded(f) for f in flows or flowset.flows)))

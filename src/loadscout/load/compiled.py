@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
 from loadscout.flows.model import Extractor, FlowSet, Step
+from loadscout.load.errors import status_error
 from loadscout.load.template import Template, compile_json, json_names, render_json
 
 BUILTINS = frozenset({"vu", "iteration", "unique", "uuid"})
@@ -58,12 +60,39 @@ class CompiledStep:
         body = None if self.body is None else self.body.render(variables).encode()
         return RenderedRequest(url=url, headers=headers, form=form, json_body=json_body, body=body)
 
+    def verdict(self, status: int, body: bytes) -> str | None:
+        """The error kind of a response that fails this step's checks (status class, then
+        ``expect_body``), else None."""
+        kind = status_error(status, self.expect_status)
+        if kind is None and self.body_contains is not None and self.body_contains not in body:
+            kind = "check_failed"
+        return kind
+
+    def why(self, kind: str, status: int) -> str:
+        """A human reason for a failed :meth:`verdict`."""
+        if kind == "check_failed":
+            return f"HTTP {status}, body lacks {self.body_contains!r}"
+        expected = f" (expected {self.expect_status})" if self.expect_status else ""
+        return f"HTTP {status}{expected}"
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledFlow:
     name: str
     weight: float
     steps: tuple[CompiledStep, ...]
+
+
+def builtin_values(
+    names: frozenset[str], *, vu: int, iteration: int, unique: Callable[[], str]
+) -> dict[str, str]:
+    """Values of the built-ins a step uses; ``unique()`` is called only when it needs one."""
+    values = {"vu": str(vu), "iteration": str(iteration)}
+    if "unique" in names:
+        values["unique"] = unique()
+    if "uuid" in names:
+        values["uuid"] = str(uuid.uuid4())
+    return values
 
 
 def compile_flowset(flowset: FlowSet) -> list[CompiledFlow]:

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import json
 from collections.abc import Iterator, Mapping
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pycurl
 
-from loadscout.load.http_client import USER_AGENT, HttpResponse
+from loadscout.load.http_client import USER_AGENT, ClientBase, HttpResponse, Outgoing
 
 _KINDS = {
     pycurl.E_COULDNT_RESOLVE_HOST: "dns",
@@ -207,7 +205,7 @@ class CurlEngine:
             fut.set_exception(error)
 
 
-class CurlClient:
+class CurlClient(ClientBase):
     """A virtual user's browser-like session: its own cookie jar and connections."""
 
     def __init__(self, engine: CurlEngine, *, timeout_s: float, verify_tls: bool = True) -> None:
@@ -247,32 +245,19 @@ class CurlClient:
             c.setopt(pycurl.SSL_VERIFYHOST, 0)
         h.plain = plain
 
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        form: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        body: bytes | None = None,
-        want_headers: bool = True,
-    ) -> HttpResponse:
-        """Send one request, follow redirects and read the whole body.
-
-        Raises :class:`TransportError` when no response arrived.
-        """
+    async def _send(self, request: Outgoing) -> HttpResponse:
+        """Raises :class:`TransportError` when no response arrived."""
         engine = self._engine
         h = engine.handle()
         c = h.curl
-        plain = method == "GET" and not headers and not want_headers
+        plain = request.method == "GET" and not request.headers and not request.want_headers
         self._prepare(h, plain)
-        c.setopt(pycurl.URL, url)
+        c.setopt(pycurl.URL, request.url)
         chunks: list[bytes] = []
         c.setopt(pycurl.WRITEFUNCTION, chunks.append)
         head: list[bytes] | None = None
         if not plain:
-            head = self._configure(c, method, headers, form, json_body, body, want_headers)
+            head = self._configure(c, request)
         fut = engine.start(h)
         try:
             await fut
@@ -297,24 +282,9 @@ class CurlClient:
         engine.release(h)
         return response
 
-    def _configure(
-        self,
-        c: pycurl.Curl,
-        method: str,
-        headers: Mapping[str, str] | None,
-        form: Mapping[str, str] | None,
-        json_body: Any,
-        body: bytes | None,
-        want_headers: bool,
-    ) -> list[bytes] | None:
-        lines = [f"{k}: {v}" for k, v in (headers or {}).items()]
-        payload: bytes | None = body
-        if form is not None:
-            payload = urlencode(form).encode()
-            lines.append("Content-Type: application/x-www-form-urlencoded")
-        elif json_body is not None:
-            payload = json.dumps(json_body).encode()
-            lines.append("Content-Type: application/json")
+    def _configure(self, c: pycurl.Curl, request: Outgoing) -> list[bytes] | None:
+        method, payload = request.method, request.payload
+        lines = [f"{k}: {v}" for k, v in (request.headers or {}).items()]
         if lines:
             c.setopt(pycurl.HTTPHEADER, lines)
         if method in _HEAD:
@@ -325,7 +295,7 @@ class CurlClient:
             c.setopt(pycurl.CUSTOMREQUEST, method)
             if payload is not None:
                 c.setopt(pycurl.POSTFIELDS, payload)
-        if not want_headers:
+        if not request.want_headers:
             return None
         head: list[bytes] = []
 

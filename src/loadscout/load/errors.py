@@ -51,3 +51,9 @@ def status_error(status: int, expect_status: int | None) -> str | None:
     if expect_status is None:
         return f"http_{status}" if status >= 400 else None
     return None if status // 100 == expect_status // 100 else f"http_{status}"
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` (just the type when the message is empty), for error examples."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import ssl
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any, cast
-from urllib.parse import urlencode, urljoin, urlsplit
+from typing import cast
+from urllib.parse import urljoin, urlsplit
 
 import httptools
 
 from loadscout.load.cookies import CookieJar
 from loadscout.load.deadlines import deadlines_for
 from loadscout.load.decoding import TransportError, charset_of, decode_body
-from loadscout.load.http_client import USER_AGENT, HttpResponse
+from loadscout.load.http_client import USER_AGENT, ClientBase, HttpResponse, Outgoing
 
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -57,8 +56,9 @@ class RawHeaders(Mapping[str, str]):
         return len(self._dict())
 
 
+_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
 _NOTED = frozenset({len(b"set-cookie"), len(b"location"), len(b"content-encoding"),
-                    len(b"content-type")})  # fmt: skip
+                    len(b"content-type"), *map(len, _FRAMING)})  # fmt: skip
 
 
 class _Conn(asyncio.Protocol):
@@ -84,6 +84,7 @@ class _Conn(asyncio.Protocol):
         self.location: bytes | None = None
         self.encoding: bytes | None = None
         self.content_type: bytes | None = None
+        self.framed = False  # a length or chunked encoding says where the body ends
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
@@ -99,7 +100,15 @@ class _Conn(asyncio.Protocol):
             self.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """A clean close ends a body that has no length or chunking (RFC 9112 §6.3: HTTP/1.0
+        style); any other close before the response is complete is a reset."""
         self.closed = True
+        if exc is None and self.status and not self.framed and not self.head_only:
+            self.keep = False
+            fut, self.fut = self.fut, None
+            if fut is not None and not fut.done():
+                fut.set_result(None)
+            return
         self._fail(exc or ConnectionResetError("the server closed the connection"))
 
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -115,6 +124,8 @@ class _Conn(asyncio.Protocol):
                 self.encoding = value
             elif lower == b"content-type":
                 self.content_type = value
+            elif lower in _FRAMING:
+                self.framed = True
 
     def on_headers_complete(self) -> None:
         self.status = self.parser.get_status_code()
@@ -138,6 +149,8 @@ class _Conn(asyncio.Protocol):
         if self.cookies:
             self.cookies = []
         self.location = self.encoding = self.content_type = None
+        self.status = 0
+        self.framed = False
         if head_only or self.head_only:  # a HEAD leaves the parser expecting a body: renew
             self.parser = httptools.HttpResponseParser(self)
         self.head_only = head_only
@@ -162,7 +175,7 @@ class _Conn(asyncio.Protocol):
             self.transport.abort()
 
 
-class H1Client:
+class H1Client(ClientBase):
     """A virtual user's browser-like session: its own cookie jar and connections."""
 
     def __init__(
@@ -176,26 +189,9 @@ class H1Client:
         self._waiters: dict[_Key, collections.deque[asyncio.Future[None]]] = {}
         self.jar = CookieJar()
 
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        form: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        body: bytes | None = None,
-        want_headers: bool = True,
-    ) -> HttpResponse:
-        """Send one request, follow redirects and read (and decode) the whole body."""
-        extra = dict(headers) if headers else {}
-        payload = body
-        if form is not None:
-            payload = urlencode(form).encode()
-            extra.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        elif json_body is not None:
-            payload = json.dumps(json_body).encode()
-            extra.setdefault("Content-Type", "application/json")
+    async def _send(self, request: Outgoing) -> HttpResponse:
+        method, url, payload = request.method, request.url, request.payload
+        extra = dict(request.headers) if request.headers else {}
         deadline = asyncio.get_running_loop().time() + self._timeout_s
         for _ in range(MAX_REDIRECTS + 1):
             conn = await self._exchange(method, url, extra, payload, deadline)

@@ -6,9 +6,12 @@ pool, so users never share sessions the way real browsers don't.
 
 from __future__ import annotations
 
+import abc
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from yarl import URL
@@ -34,7 +37,63 @@ class HttpResponse:
         return self.body.decode(self.charset or "utf-8", errors="replace")
 
 
-class HttpClient:
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A request as a client sends it: body already bytes, headers final."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] | None
+    payload: bytes | None
+    want_headers: bool  # False: the caller reads no response header, so none need keeping
+
+
+def encode_request(
+    headers: Mapping[str, str] | None,
+    form: Mapping[str, str] | None,
+    json_body: Any,
+    body: bytes | None,
+) -> tuple[Mapping[str, str] | None, bytes | None]:
+    """The headers and body bytes to send: a form is url-encoded, JSON dumped, each with its
+    Content-Type unless the step sets one. Without either, ``headers`` pass through as is."""
+    if form is not None:
+        payload, content_type = urlencode(form).encode(), "application/x-www-form-urlencoded"
+    elif json_body is not None:
+        payload, content_type = json.dumps(json_body).encode(), "application/json"
+    else:
+        return headers, body
+    if headers and any(name.lower() == "content-type" for name in headers):
+        return headers, payload
+    return {**(headers or {}), "Content-Type": content_type}, payload
+
+
+class ClientBase(abc.ABC):
+    """The ``send`` every HTTP client shares (``vuser.Client``): the body is encoded once,
+    here; subclasses move the bytes in :meth:`_send`."""
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        body: bytes | None = None,
+        want_headers: bool = True,
+    ) -> HttpResponse:
+        """Send one request, follow redirects and read (and decode) the whole body.
+
+        ``want_headers=False`` lets a client skip keeping the response headers.
+        """
+        headers, payload = encode_request(headers, form, json_body, body)
+        return await self._send(Outgoing(method, url, headers, payload, want_headers))
+
+    @abc.abstractmethod
+    async def _send(self, request: Outgoing) -> HttpResponse: ...
+
+
+class HttpClient(ClientBase):
     """A virtual user's browser-like HTTP session (cookies, keep-alive, redirects, gzip)."""
 
     def __init__(self, *, timeout_s: float, limit_per_host: int = 6) -> None:
@@ -48,31 +107,20 @@ class HttpClient:
             auto_decompress=True,
         )
 
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        form: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        body: bytes | None = None,
-        want_headers: bool = True,
-    ) -> HttpResponse:
-        """Send one request, follow redirects and read the whole body.
-
-        Raises the library's own exceptions; ``loadscout.load.errors.classify`` names them.
-        """
-        data: Any = form if form is not None else body
+    async def _send(self, request: Outgoing) -> HttpResponse:
+        """Raises the library's own exceptions; ``loadscout.load.errors.classify`` names them."""
         async with self._session.request(
-            method, url, headers=headers, data=data, json=json_body, allow_redirects=True
+            request.method,
+            request.url,
+            headers=request.headers,
+            data=request.payload,
+            allow_redirects=True,
         ) as resp:
-            payload = await resp.read()
             return HttpResponse(
                 status=resp.status,
                 url=str(resp.url),
                 headers=resp.headers,
-                body=payload,
+                body=await resp.read(),
                 charset=resp.charset,
             )
 

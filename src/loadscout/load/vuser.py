@@ -15,13 +15,12 @@ import bisect
 import itertools
 import random
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from loadscout.load.assets import AssetCache
-from loadscout.load.compiled import CompiledFlow, CompiledStep
-from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, status_error
+from loadscout.load.compiled import CompiledFlow, CompiledStep, builtin_values
+from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
 from loadscout.load.http_client import HttpResponse
 from loadscout.load.state import RunState
@@ -162,7 +161,12 @@ class VirtualUser:
 
     async def _step(self, step: CompiledStep, scope: dict[str, str]) -> bool:
         """Send one step and record its outcome exactly once; False ends the iteration."""
-        variables = {**self._builtins(step.builtins), **scope} if step.builtins else scope
+        variables = scope
+        if step.builtins:
+            builtins = builtin_values(
+                step.builtins, vu=self.number, iteration=self.iteration, unique=self._unique
+            )
+            variables = {**builtins, **scope}
         try:
             req = step.render(variables)
         except MissingVariable as exc:
@@ -182,16 +186,14 @@ class VirtualUser:
             rec.failure(step.id, TIMEOUT, f"{step.method} {req.url}: aborted when the run stopped")
             raise
         except Exception as exc:
-            rec.failure(step.id, classify(exc), f"{step.method} {req.url}: {_describe(exc)}")
+            rec.failure(step.id, classify(exc), f"{step.method} {req.url}: {describe(exc)}")
             return False
         finally:
             state.end()
         end = time.perf_counter_ns()
-        kind = status_error(resp.status, step.expect_status)
-        if kind is None and step.body_contains is not None and step.body_contains not in resp.body:
-            kind = "check_failed"
+        kind = step.verdict(resp.status, resp.body)
         if kind is not None:
-            example = f"{step.method} {req.url}: {_why(kind, resp.status, step)}"
+            example = f"{step.method} {req.url}: {step.why(kind, resp.status)}"
             rec.response(step.id, start, end, kind, example, intended)
             return False
         if step.extractors:
@@ -207,14 +209,9 @@ class VirtualUser:
             await self._assets.fetch(client, resp)
         return True
 
-    def _builtins(self, names: frozenset[str]) -> dict[str, str]:
-        values = {"vu": str(self.number), "iteration": str(self.iteration)}
-        if "unique" in names:
-            self._counter += 1
-            values["unique"] = f"{self._run_tag}-{self.number}-{self.iteration}-{self._counter}"
-        if "uuid" in names:
-            values["uuid"] = str(uuid.uuid4())
-        return values
+    def _unique(self) -> str:
+        self._counter += 1
+        return f"{self._run_tag}-{self.number}-{self.iteration}-{self._counter}"
 
     async def _pause(self, step: CompiledStep) -> None:
         think = self._think
@@ -234,15 +231,3 @@ class VirtualUser:
         seconds = min(seconds, self._state.remaining_s())
         if seconds > 0:
             await asyncio.sleep(seconds)
-
-
-def _why(kind: str, status: int, step: CompiledStep) -> str:
-    if kind == "check_failed":
-        return f"HTTP {status}, body lacks {step.body_contains!r}"
-    expected = f" (expected {step.expect_status})" if step.expect_status else ""
-    return f"HTTP {status}{expected}"
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

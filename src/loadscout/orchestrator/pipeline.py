@@ -12,10 +12,11 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from loadscout.discovery.crawler import discover
+from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryOptions
 from loadscout.errors import LoadscoutError, RunFailed
 from loadscout.flows.model import DiscoveryReport, FlowSet
+from loadscout.load.replay import replay_flow
 from loadscout.load.runner import run_load
 from loadscout.metrics.summary import LoadOutcome, RunSummary
 from loadscout.orchestrator.observer import Observers
@@ -117,7 +118,11 @@ class _Run:
     async def _discover_once(self) -> FlowSet:
         assert self.spec.discovery is not None
         timeout = self.policy.discovery_timeout_s
-        work = discover(self.spec.discovery, on_progress=self.observers.on_discovery_progress)
+        work = discover(
+            self.spec.discovery,
+            on_progress=self.observers.on_discovery_progress,
+            replayer=replay_flow,
+        )
         try:
             return await run_phase(
                 work, stop=self.cancel, timeout_s=self.budget(timeout), what="discovery"
