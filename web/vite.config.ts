@@ -23,5 +23,6 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/setupTests.ts'],
     css: false,
+    testTimeout: 20000,
   },
 })

@@ -50,6 +50,21 @@ class Settings(BaseSettings):
     phase_timeout_grace_s: float = Field(default=60.0, gt=0)
     max_attempts: int = Field(default=2, ge=1, le=10)
     retention_days: float | None = Field(default=None, gt=0)
+    artifacts_dir: Path | None = Field(
+        default=None,
+        description="Files runs produce (page thumbnails); default: beside the SQLite database",
+    )
+
+    def artifacts_root(self) -> Path:
+        """Where per-run folders go: the setting, else ``artifacts/`` beside a SQLite file,
+        else ``~/.local/share/loadscout/artifacts``."""
+        if self.artifacts_dir is not None:
+            return self.artifacts_dir
+        prefix = "sqlite+aiosqlite:///"
+        db = self.database_url.removeprefix(prefix).split("?")[0]
+        if self.database_url.startswith(prefix) and db and db != ":memory:":
+            return Path(db).expanduser().parent / "artifacts"
+        return Path.home() / ".local" / "share" / "loadscout" / "artifacts"
 
     @field_validator("database_url")
     @classmethod

@@ -86,7 +86,13 @@ def start_serve(database_url: str, folder: Path, **env: str) -> Served:
     """Start a server and wait until it is ready (so orphans are already recovered)."""
     port = free_port()
     log = folder / f"serve-{port}.log"
-    full_env = {**os.environ, **TEST_ENV, "LOADSCOUT_DATABASE_URL": database_url, **env}
+    full_env = {
+        **os.environ,
+        **TEST_ENV,
+        "LOADSCOUT_DATABASE_URL": database_url,
+        "LOADSCOUT_ARTIFACTS_DIR": str(folder / "artifacts"),
+        **env,
+    }
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],

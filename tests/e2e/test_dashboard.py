@@ -154,6 +154,17 @@ async def _shot(page: Page, path: Path) -> None:
     await page.screenshot(path=path, full_page=True)
 
 
+async def _thumbnail_loads(page: Page) -> None:
+    """At least one flow shows its page thumbnail, really fetched from the API."""
+    thumb = page.get_by_test_id("page-thumbnail").first
+    await thumb.scroll_into_view_if_needed()
+    assert (await thumb.get_attribute("alt") or "").startswith("Screenshot of page /")
+    handle = await thumb.element_handle()
+    await page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=handle, timeout=15_000
+    )
+
+
 async def _fill_form(page: Page, target: str) -> None:
     await page.get_by_label("Application URL").fill(target)
     await page.get_by_label("Virtual users").fill("5")
@@ -200,6 +211,7 @@ async def test_start_a_run_and_read_its_results(
     assert await steps.locator("tbody tr").count() >= 2
     await expect(page.locator("dl[aria-label='Run totals']")).to_contain_text("Requests")
     await expect(page.get_by_text(re.compile(r"^Flows \(\d+\)$"))).to_be_visible()
+    await _thumbnail_loads(page)
     download = page.get_by_role("link", name="Download JSON")
     assert await download.get_attribute("href") == f"/api/v1/runs/{run_id}/result"
     # The stored per-second series replaces the polled one.
@@ -295,4 +307,35 @@ async def test_cancel_a_running_test(
     await expect(page.get_by_text("The run was cancelled")).to_be_visible()
     await expect(page.get_by_role("button", name="Cancel run")).to_have_count(0)
     await _shot(page, shots / "09-run-cancelled.png")
+    assert watched.errors == [], watched.failed
+
+
+async def test_compare_two_finished_runs(server: str, watched: Watched, shots: Path) -> None:
+    """Reuses the runs the tests above finished (one completed, one cancelled)."""
+    page = watched.page
+    listing = await (await page.request.get(f"{server}/api/v1/runs?limit=50")).json()
+    final = [r["id"] for r in listing["data"] if r["status"] in ("completed", "cancelled")]
+    assert len(final) >= 2, listing
+    a, b = sorted(final[:2])
+    await page.goto(server + "/")
+    compare = page.get_by_role("button", name=re.compile("^Compare"))
+    await expect(compare).to_be_disabled()
+    await page.get_by_label(f"Select run #{b} to compare").first.check()
+    await page.get_by_label(f"Select run #{a} to compare").first.check()
+    await compare.click()
+    await expect(page).to_have_url(re.compile(rf"/compare\?a={a}&b={b}$"))
+    await expect(page.get_by_role("heading", name=f"Compare #{a} → #{b}")).to_be_visible()
+    totals = page.get_by_role("region", name="Totals compared")
+    await expect(totals.locator("tbody tr")).to_have_count(5)
+    await expect(
+        page.get_by_role("region", name="Steps compared").locator("tbody tr").first
+    ).to_be_visible()
+    await _shot(page, shots / "10-compare.png")
+
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.reload()
+    await expect(totals).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    await _no_horizontal_scroll(page)
+    await _shot(page, shots / "11-mobile-compare.png")
     assert watched.errors == [], watched.failed

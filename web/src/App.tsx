@@ -3,6 +3,7 @@ import { useTheme } from './lib/theme'
 import { NewRunPage } from './components/Runs/NewRunPage'
 import { RunDetailPage } from './components/Runs/RunDetailPage'
 import { RunsPage } from './components/Runs/RunsPage'
+import { ComparePage } from './components/Compare/ComparePage'
 import { Card } from './components/ui/Card'
 import { EmptyState } from './components/ui/Feedback'
 import { cx } from './components/ui/cx'
@@ -37,6 +38,7 @@ export default function App() {
           <Route path="/" element={<RunsPage />} />
           <Route path="/runs/new" element={<NewRunPage />} />
           <Route path="/runs/:id" element={<RunDetailPage />} />
+          <Route path="/compare" element={<ComparePage />} />
           <Route path="*" element={<Card><EmptyState title="Page not found">Check the address, or go back to the runs.</EmptyState></Card>} />
         </Routes>
       </main>

@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterEach, vi } from 'vitest'
 
 afterEach(() => cleanup())
+
+// CI shares two cores with a browser and servers: give async queries room before calling it a failure.
+configure({ asyncUtilTimeout: 5000 })
 
 // jsdom has neither matchMedia nor ResizeObserver; the theme hook and recharts need them.
 Object.defineProperty(window, 'matchMedia', {

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse
 
 from loadscout import __version__
 from loadscout.api import errors
+from loadscout.api.routers import artifacts, run_data, runs
 from loadscout.api.routers import health as probes
-from loadscout.api.routers import run_data, runs
 from loadscout.api.static import SPAStaticFiles
 from loadscout.orchestrator.control import ControlConfig, RunControl
 from loadscout.settings import Settings
@@ -65,6 +65,7 @@ def create_app(
     )
     app.include_router(runs.router, prefix=API_PREFIX)
     app.include_router(run_data.router, prefix=API_PREFIX)
+    app.include_router(artifacts.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     errors.install(app)
 

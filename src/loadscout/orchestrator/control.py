@@ -16,6 +16,7 @@ import secrets
 import socket
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -25,7 +26,7 @@ from loadscout.errors import LoadscoutError
 from loadscout.flows.model import FlowSet
 from loadscout.orchestrator.limits import Limits
 from loadscout.orchestrator.observer import Observers
-from loadscout.orchestrator.options import RunOptions
+from loadscout.orchestrator.options import RunOptions, run_artifacts_dir
 from loadscout.orchestrator.pipeline import RunSpec, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
@@ -93,6 +94,7 @@ class ControlConfig:
     phase_timeout_grace_s: float = 60.0
     max_attempts: int = 2
     retention: timedelta | None = None
+    artifacts_dir: Path | None = None  # per-run files (page thumbnails) go under runs/{id}/
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ControlConfig:
@@ -116,6 +118,7 @@ class ControlConfig:
             retention=None
             if settings.retention_days is None
             else timedelta(days=settings.retention_days),
+            artifacts_dir=settings.artifacts_root(),
         )
 
     @property
@@ -288,7 +291,12 @@ class RunControl:
             await series.stop()
 
     def _spec(self, run_id: int, options: RunOptions) -> RunSpec:
-        spec = options.spec(str(run_id), chromium_path=self.config.chromium_path)
+        shots = None
+        if self.config.artifacts_dir is not None:
+            shots = run_artifacts_dir(self.config.artifacts_dir, run_id) / "screenshots"
+        spec = options.spec(
+            str(run_id), chromium_path=self.config.chromium_path, screenshots_dir=shots
+        )
         if self.config.load_workers is not None:
             plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
             spec = replace(spec, plan=plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -80,7 +81,11 @@ class RunOptions(BaseModel):
         defaults = self.model_dump(include=set(LOAD_KEYS) - self.model_fields_set)
         return make_plan({**defaults, **from_file, **mine})
 
-    def spec(self, run_id: str, *, chromium_path: str | None) -> RunSpec:
+    def spec(
+        self, run_id: str, *, chromium_path: str | None, screenshots_dir: Path | None = None
+    ) -> RunSpec:
+        """The run as the pipeline takes it; ``screenshots_dir`` (chosen by the server, never by
+        an API caller) wins over the option of the same name."""
         if self.flowset is not None:
             return RunSpec(
                 run_id=run_id, target_url=self.target_url, plan=self.plan(), flowset=self.flowset
@@ -101,8 +106,13 @@ class RunOptions(BaseModel):
             data_file=self.data_file,
             har_file=self.har_file,
             force=self.force,
-            screenshots_dir=self.screenshots_dir,
+            screenshots_dir=str(screenshots_dir) if screenshots_dir else self.screenshots_dir,
         )
         return RunSpec(
             run_id=run_id, target_url=self.target_url, plan=self.plan(), discovery=discovery
         )
+
+
+def run_artifacts_dir(root: Path, run_id: int | str) -> Path:
+    """The folder of one run's files (``screenshots/``, ...) under the server's artifacts root."""
+    return root / "runs" / str(run_id)

@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{run_id}/screenshots/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Screenshot
+         * @description One page thumbnail (PNG) that discovery took for this run, by its file name.
+         */
+        get: operations["get_screenshot_api_v1_runs__run_id__screenshots__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1499,6 +1519,49 @@ export interface operations {
                 };
             };
             /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description A field is invalid: its name and why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    get_screenshot_api_v1_runs__run_id__screenshots__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file name from the run's `discovery.screenshots` */
+                name: string;
+                /** @description The run's id */
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PNG thumbnail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description No such run, or no screenshot of that name */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -34,3 +34,49 @@ test('planned users ramp linearly, then hold', () => {
   expect(usersOverTime(10, 60, 0)).toEqual([{ t: 0, users: 10 }, { t: 60, users: 10 }])
   expect(usersOverTime(0, 60, 0)).toEqual([])
 })
+
+const base = { ...DEFAULT_FORM, target_url: 'http://127.0.0.1:8001/' }
+
+test('constant users send users, duration and ramp-up, and no other profile', () => {
+  const body = toRunCreate({ ...base, users: '5', duration_s: '4', ramp_up_s: '1' })
+  expect(body).toMatchObject({ users: 5, duration_s: 4, ramp_up_s: 1, thresholds: [], abort_on_fail: false, login_url: null })
+  expect(body).not.toHaveProperty('stages')
+  expect(body).not.toHaveProperty('arrival_rate')
+  expect(body).not.toHaveProperty('max_users')
+})
+
+test('ramping stages send the stages text, with users and duration consistent with it', () => {
+  const values = { ...base, profile: 'stages' as const, users: 'ignored', ramp_up_s: '999',
+    stages: [{ duration: '30', target: '10' }, { duration: '60', target: '50' }, { duration: '15', target: '0' }] }
+  expect(validateRunForm(values)).toEqual({})
+  const body = toRunCreate(values)
+  expect(body).toMatchObject({ stages: '30s:10,60s:50,15s:0', users: 50, duration_s: 105, ramp_up_s: 0 })
+  expect(body).not.toHaveProperty('arrival_rate')
+})
+
+test('arrival rate sends the rate as text, max users and the duration', () => {
+  const values = { ...base, profile: 'arrival' as const, arrival_rate: '12.5', max_users: '80', duration_s: '30', ramp_up_s: '999' }
+  expect(validateRunForm(values)).toEqual({})
+  const body = toRunCreate(values)
+  expect(body).toMatchObject({ arrival_rate: '12.5', max_users: 80, users: 80, duration_s: 30, ramp_up_s: 0 })
+  expect(body).not.toHaveProperty('stages')
+})
+
+test('each profile checks only its own fields', () => {
+  expect(validateRunForm({ ...base, profile: 'arrival', arrival_rate: '0', max_users: '1.5', users: 'x' })).toEqual({
+    arrival_rate: 'The arrival rate must be more than 0', max_users: 'Max users must be a whole number',
+  })
+  expect(validateRunForm({ ...base, profile: 'stages', stages: [], users: 'x' })).toEqual({ stages: 'Add at least one stage' })
+})
+
+test('thresholds and login are checked and sent trimmed; password only with a login page', () => {
+  expect(validateRunForm({ ...base, thresholds: ['p95<500ms', 'p95 under 1s'], username: 'ann' })).toEqual({
+    thresholds: 'Fix the thresholds marked below', login_url: 'Enter the page with the login form',
+  })
+  expect(validateRunForm({ ...base, login_url: 'http://127.0.0.1:8001/login' })).toEqual({ username: 'Enter the account to log in with' })
+  const body = toRunCreate({ ...base, thresholds: [' p95<500ms', ''], abort_on_fail: true,
+    login_url: ' http://127.0.0.1:8001/login ', username: ' ann ', password: 's3cret' })
+  expect(body).toMatchObject({ thresholds: ['p95<500ms'], abort_on_fail: true,
+    login_url: 'http://127.0.0.1:8001/login', username: 'ann', password: 's3cret' })
+  expect(toRunCreate({ ...base, password: 'x' })).toMatchObject({ login_url: null, username: null, password: null })
+})

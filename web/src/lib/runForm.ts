@@ -1,5 +1,8 @@
 /** The new-test form's values, their client-side checks, and the request they become. */
 import type { RunCreate } from '../client/api'
+import { DEFAULT_STAGES, stagesDuration, stagesError, stagesPeak, stagesText } from './loadProfile'
+import type { ProfileKind, StageRow } from './loadProfile'
+import { cleanThresholds, thresholdError } from './thresholds'
 
 export interface RunFormValues {
   target_url: string
@@ -13,9 +16,21 @@ export interface RunFormValues {
   max_discovery_s: string
   allow_writes: boolean
   scope: string
+  profile: ProfileKind
+  stages: StageRow[]
+  arrival_rate: string
+  max_users: string
+  thresholds: string[]
+  abort_on_fail: boolean
+  login_url: string
+  username: string
+  password: string
 }
 
 export type FormErrors = Partial<Record<keyof RunFormValues, string>>
+
+/** The fields typed into a plain text/number input. */
+export type TextKey = { [K in keyof RunFormValues]: RunFormValues[K] extends string ? K : never }[keyof RunFormValues]
 
 export const DEFAULT_FORM: RunFormValues = {
   target_url: '',
@@ -29,6 +44,15 @@ export const DEFAULT_FORM: RunFormValues = {
   max_discovery_s: '60',
   allow_writes: false,
   scope: '',
+  profile: 'constant',
+  stages: DEFAULT_STAGES,
+  arrival_rate: '5',
+  max_users: '50',
+  thresholds: [],
+  abort_on_fail: false,
+  login_url: '',
+  username: '',
+  password: '',
 }
 
 function num(value: string): number {
@@ -53,17 +77,12 @@ export function validateRunForm(v: RunFormValues): FormErrors {
   const url = v.target_url.trim()
   if (!url) errors.target_url = 'Enter the URL of the app to test'
   else if (!/^https?:\/\/[^\s/]+/i.test(url)) errors.target_url = 'Use a full http:// or https:// URL'
-  checkNumber(errors, 'users', v.users, { min: 1, max: 100_000, integer: true, label: 'users' })
-  checkNumber(errors, 'duration_s', v.duration_s, { min: 0, max: 86_400, label: 'the duration', inclusiveMin: false })
-  checkNumber(errors, 'ramp_up_s', v.ramp_up_s, { min: 0, max: 86_400, label: 'the ramp-up' })
+  checkProfile(errors, v)
   checkNumber(errors, 'think_time_min_s', v.think_time_min_s, { min: 0, max: 3600, label: 'the minimum think time' })
   checkNumber(errors, 'think_time_max_s', v.think_time_max_s, { min: 0, max: 3600, label: 'the maximum think time' })
   checkNumber(errors, 'max_pages', v.max_pages, { min: 1, max: 10_000, integer: true, label: 'max pages' })
   checkNumber(errors, 'max_depth', v.max_depth, { min: 0, max: 50, integer: true, label: 'max depth' })
   checkNumber(errors, 'max_discovery_s', v.max_discovery_s, { min: 0, max: 3600, label: 'the discovery time limit', inclusiveMin: false })
-  if (!errors.ramp_up_s && !errors.duration_s && num(v.ramp_up_s) > num(v.duration_s)) {
-    errors.ramp_up_s = 'Ramp-up cannot be longer than the duration'
-  }
   if (!errors.think_time_min_s && !errors.think_time_max_s && num(v.think_time_max_s) < num(v.think_time_min_s)) {
     errors.think_time_max_s = 'Maximum think time is below the minimum'
   }
@@ -74,15 +93,59 @@ export function validateRunForm(v: RunFormValues): FormErrors {
       errors.scope = 'Scope must be a valid regular expression'
     }
   }
+  if (v.thresholds.some((t) => thresholdError(t))) errors.thresholds = 'Fix the thresholds marked below'
+  checkLogin(errors, v)
   return errors
 }
 
+/** Only the chosen profile's fields are checked; the others are not sent. */
+function checkProfile(errors: FormErrors, v: RunFormValues): void {
+  if (v.profile === 'stages') {
+    const problem = stagesError(v.stages)
+    if (problem) errors.stages = problem
+    return
+  }
+  checkNumber(errors, 'duration_s', v.duration_s, { min: 0, max: 86_400, label: 'the duration', inclusiveMin: false })
+  if (v.profile === 'arrival') {
+    checkNumber(errors, 'arrival_rate', v.arrival_rate.trim().replace(/\/s$/, ''),
+      { min: 0, max: 1_000_000, label: 'the arrival rate', inclusiveMin: false })
+    checkNumber(errors, 'max_users', v.max_users, { min: 1, max: 100_000, integer: true, label: 'max users' })
+    return
+  }
+  checkNumber(errors, 'users', v.users, { min: 1, max: 100_000, integer: true, label: 'users' })
+  checkNumber(errors, 'ramp_up_s', v.ramp_up_s, { min: 0, max: 86_400, label: 'the ramp-up' })
+  if (!errors.ramp_up_s && !errors.duration_s && num(v.ramp_up_s) > num(v.duration_s)) {
+    errors.ramp_up_s = 'Ramp-up cannot be longer than the duration'
+  }
+}
+
+function checkLogin(errors: FormErrors, v: RunFormValues): void {
+  const url = v.login_url.trim()
+  if (url && !/^https?:\/\/[^\s/]+/i.test(url)) errors.login_url = 'Use a full http:// or https:// URL'
+  if ((v.username.trim() || v.password) && !url) errors.login_url = 'Enter the page with the login form'
+  if (url && !v.username.trim()) errors.username = 'Enter the account to log in with'
+}
+
+/** RunCreate fields for the chosen profile; `users` is required by the API for every kind. */
+function profileFields(v: RunFormValues): Partial<RunCreate> {
+  if (v.profile === 'stages') {
+    return { users: Math.max(1, stagesPeak(v.stages)), duration_s: stagesDuration(v.stages), ramp_up_s: 0, stages: stagesText(v.stages) }
+  }
+  if (v.profile === 'arrival') {
+    const maxUsers = num(v.max_users)
+    return {
+      users: maxUsers, duration_s: num(v.duration_s), ramp_up_s: 0,
+      arrival_rate: String(num(v.arrival_rate.trim().replace(/\/s$/, ''))), max_users: maxUsers,
+    }
+  }
+  return { users: num(v.users), duration_s: num(v.duration_s), ramp_up_s: num(v.ramp_up_s) }
+}
+
 export function toRunCreate(v: RunFormValues): RunCreate {
+  const loginUrl = v.login_url.trim()
   return {
     target_url: v.target_url.trim(),
-    users: num(v.users),
-    duration_s: num(v.duration_s),
-    ramp_up_s: num(v.ramp_up_s),
+    ...profileFields(v),
     think_time_min_s: num(v.think_time_min_s),
     think_time_max_s: num(v.think_time_max_s),
     max_pages: num(v.max_pages),
@@ -90,6 +153,11 @@ export function toRunCreate(v: RunFormValues): RunCreate {
     max_discovery_s: num(v.max_discovery_s),
     allow_writes: v.allow_writes,
     scope: v.scope.trim() || null,
+    thresholds: cleanThresholds(v.thresholds),
+    abort_on_fail: v.abort_on_fail,
+    login_url: loginUrl || null,
+    username: loginUrl ? v.username.trim() || null : null,
+    password: loginUrl ? v.password || null : null,
   } as RunCreate
 }
 

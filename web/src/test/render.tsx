@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import type { ReactElement } from 'react'
-import { MemoryRouter, Route, Routes } from 'react-router'
+import { MemoryRouter, Route, Routes, useSearchParams } from 'react-router'
 
 /** Render a page inside the providers the app uses, at `path`, with a probe for navigation. */
 export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path?: string; route?: string } = {}) {
@@ -12,6 +12,7 @@ export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path
         <Routes>
           <Route path={route} element={ui} />
           <Route path="/runs/:id" element={<p>run page</p>} />
+          {route !== '/compare' && <Route path="/compare" element={<CompareProbe />} />}
         </Routes>
       </MemoryRouter>
     </QueryClientProvider>,
@@ -20,4 +21,9 @@ export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path
 
 export function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+function CompareProbe() {
+  const [params] = useSearchParams()
+  return <p>compare page a={params.get('a')} b={params.get('b')}</p>
 }

@@ -18,6 +18,7 @@ from loadscout.api.schemas import (
     ValidationFailed,
 )
 from loadscout.errors import BadInput
+from loadscout.orchestrator.artifacts import remove_run_artifacts
 from loadscout.orchestrator.limits import OptionRejected
 from loadscout.orchestrator.status import RunStatus
 from loadscout.store.queue import CancelOutcome
@@ -138,4 +139,5 @@ async def delete_run(record: RunDep, repo: RepoDep, control: ControlDep) -> Resp
         )
     if not await repo.delete(record.id):
         raise missing(record.id)
+    await remove_run_artifacts(control.config.artifacts_dir, record.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,21 +1,28 @@
 import type { FlowSet } from '../../client/api'
+import type { Thumbnail } from '../../lib/thumbnails'
+import { flowThumbnails, screenshotUrl } from '../../lib/thumbnails'
 import { Card } from '../ui/Card'
 import { MethodBadge } from '../ui/MethodBadge'
 
-/** The flows discovery recorded (the FlowSet the load engine replays), each with its steps. */
-export function FlowsCard({ flowset }: { flowset: FlowSet }) {
+/** The flows discovery recorded (the FlowSet the load engine replays), each with its steps
+ * and a thumbnail of its page when discovery took one. */
+export function FlowsCard({ flowset, runId, screenshots = [] }: { flowset: FlowSet; runId?: number; screenshots?: string[] }) {
   const total = flowset.flows.reduce((sum, f) => sum + f.weight, 0) || 1
+  const thumbs = runId === undefined ? new Map<string, Thumbnail>() : flowThumbnails(flowset, screenshots)
   return (
     <Card title={`Flows (${flowset.flows.length})`}>
       <ul className="grid gap-2">
         {flowset.flows.map((flow, i) => (
           <li key={flow.name}>
             <details open={i === 0} className="group rounded-lg border border-slate-200 dark:border-slate-800">
-              <summary className="flex cursor-pointer list-none items-center justify-between gap-3 rounded-lg px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-800/40">
-                <span className="min-w-0 truncate font-medium">{flow.name}</span>
-                <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
-                  {flow.steps.length} step{flow.steps.length === 1 ? '' : 's'} · {Math.round((flow.weight / total) * 100)}% of users
-                  <span aria-hidden className="ml-2 inline-block transition-transform group-open:rotate-180">▾</span>
+              <summary className="flex cursor-pointer list-none items-center gap-3 rounded-lg px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                {runId !== undefined && thumbs.has(flow.name) && <PageThumb runId={runId} thumb={thumbs.get(flow.name)!} />}
+                <span className="flex min-w-0 flex-1 flex-wrap items-center justify-between gap-x-3 gap-y-0.5">
+                  <span className="min-w-0 max-w-full truncate font-medium">{flow.name}</span>
+                  <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
+                    {flow.steps.length} step{flow.steps.length === 1 ? '' : 's'} · {Math.round((flow.weight / total) * 100)}% of users
+                    <span aria-hidden className="ml-2 inline-block transition-transform group-open:rotate-180">▾</span>
+                  </span>
                 </span>
               </summary>
               <ol className="grid gap-1.5 border-t border-slate-100 px-3 py-2 dark:border-slate-800">
@@ -38,5 +45,17 @@ export function FlowsCard({ flowset }: { flowset: FlowSet }) {
         ))}
       </ul>
     </Card>
+  )
+}
+
+function PageThumb({ runId, thumb }: { runId: number; thumb: Thumbnail }) {
+  const url = screenshotUrl(runId, thumb.name)
+  return (
+    <a href={url} target="_blank" rel="noreferrer" className="shrink-0" title={`Open the screenshot of ${thumb.pattern}`}
+      onClick={(e) => e.stopPropagation()}>
+      <img src={url} alt={`Screenshot of page ${thumb.pattern}`} loading="lazy" decoding="async" width={64} height={40}
+        className="h-10 w-16 rounded border border-slate-200 bg-slate-100 object-cover object-top dark:border-slate-700 dark:bg-slate-800"
+        data-testid="page-thumbnail" />
+    </a>
   )
 }

@@ -4,8 +4,11 @@ import { useNavigate } from 'react-router'
 import { ApiError } from '../../client/api'
 import { useCreateRun } from '../../hooks/runs'
 import { DEFAULT_FORM, toRunCreate, validateRunForm } from '../../lib/runForm'
-import type { FormErrors, RunFormValues } from '../../lib/runForm'
-import { RampPreview } from '../Charts/RampPreview'
+import type { FormErrors, RunFormValues, TextKey } from '../../lib/runForm'
+import { LoadCard } from '../NewRun/LoadCard'
+import { LoginFields } from '../NewRun/LoginFields'
+import { ProfilePreview } from '../NewRun/ProfilePreview'
+import { ThresholdsCard } from '../NewRun/ThresholdsCard'
 import { Button } from '../ui/Button'
 import { Card } from '../ui/Card'
 import { Field } from '../ui/Field'
@@ -14,7 +17,7 @@ import { PageHeader } from '../ui/PageHeader'
 
 type Key = keyof RunFormValues
 
-/** Start a test: target, load shape, discovery limits; client checks first, then the API's. */
+/** Start a test: target, load profile, thresholds, discovery limits and login; client checks first, then the API's. */
 export function NewRunPage() {
   const navigate = useNavigate()
   const create = useCreateRun()
@@ -26,13 +29,13 @@ export function NewRunPage() {
   const clientErrors = validateRunForm(values)
   const visible = (key: Key) => (submitted || touched[key] ? clientErrors[key] : undefined) ?? serverFieldErrors[key]
 
-  const set = (key: Key) => (value: string | boolean) => {
+  const set = <K extends Key>(key: K) => (value: RunFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }))
     setServerFieldErrors((e) => ({ ...e, [key]: undefined }))
   }
-  const text = (key: Exclude<Key, 'allow_writes'>) => ({
+  const text = (key: TextKey) => ({
     value: values[key],
-    onChange: (e: ChangeEvent<HTMLInputElement>) => set(key)(e.target.value),
+    onChange: (e: ChangeEvent<HTMLInputElement>) => set(key)(e.target.value as RunFormValues[typeof key]),
     onBlur: () => setTouched((t) => ({ ...t, [key]: true })),
     error: visible(key),
     name: key,
@@ -62,21 +65,18 @@ export function NewRunPage() {
               hint="The start page. Discovery stays on this origin unless you widen the scope." required autoFocus
               {...text('target_url')} />
           </Card>
-          <Card title="Load">
-            <div className="grid gap-4 sm:grid-cols-3">
-              <Field label="Virtual users" type="number" inputMode="numeric" min={1} step={1} {...text('users')} />
-              <Field label="Duration" type="number" inputMode="decimal" min={1} suffix="s" {...text('duration_s')} />
-              <Field label="Ramp-up" type="number" inputMode="decimal" min={0} suffix="s" hint="Users start evenly over this time." {...text('ramp_up_s')} />
-              <Field label="Think time, min" type="number" inputMode="decimal" min={0} step={0.1} suffix="s" {...text('think_time_min_s')} />
-              <Field label="Think time, max" type="number" inputMode="decimal" min={0} step={0.1} suffix="s"
-                hint="Pause between steps, picked at random." {...text('think_time_max_s')} />
-            </div>
-          </Card>
+          <LoadCard values={values} text={text} setProfile={(kind) => set('profile')(kind)}
+            setStages={(rows) => { set('stages')(rows); setTouched((t) => ({ ...t, stages: true })) }}
+            stagesError={visible('stages')} showStageErrors={submitted || Boolean(touched.stages)} />
+          <ThresholdsCard rows={values.thresholds} onChange={(rows) => set('thresholds')(rows)}
+            abortOnFail={values.abort_on_fail} onAbortChange={(v) => set('abort_on_fail')(v)}
+            showErrors={() => submitted || Boolean(touched.thresholds)} error={visible('thresholds')}
+            onRowBlur={() => setTouched((t) => ({ ...t, thresholds: true }))} />
           <details className="group rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
             <summary className="flex cursor-pointer list-none items-center justify-between gap-2 rounded-xl px-4 py-3 text-sm font-semibold">
               Discovery options
               <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
-                {values.max_pages} pages · depth {values.max_depth}{values.allow_writes ? ' · writes allowed' : ''}
+                {values.max_pages} pages · depth {values.max_depth}{values.login_url.trim() ? ' · login' : ''}{values.allow_writes ? ' · writes allowed' : ''}
                 <span aria-hidden className="ml-2 inline-block transition-transform group-open:rotate-180">▾</span>
               </span>
             </summary>
@@ -95,17 +95,13 @@ export function NewRunPage() {
                   <span className="block text-slate-500 dark:text-slate-400">Submit forms that change data (POST, PUT, DELETE). Off by default; use it on test environments only.</span>
                 </span>
               </label>
+              <LoginFields text={text} />
             </div>
           </details>
         </div>
         <aside className="grid content-start gap-6">
           <Card title="Planned load">
-            <RampPreview users={Number(values.users) || 0} durationS={Number(values.duration_s) || 0}
-              rampUpS={Number(values.ramp_up_s) || 0} />
-            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
-              Up to <b className="text-slate-700 dark:text-slate-200">{values.users || 0}</b> users for{' '}
-              <b className="text-slate-700 dark:text-slate-200">{values.duration_s || 0} s</b>, after discovery.
-            </p>
+            <ProfilePreview values={values} />
           </Card>
           <div className="grid gap-3" aria-live="polite">
             {errorCount > 0 && (

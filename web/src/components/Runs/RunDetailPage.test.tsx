@@ -60,3 +60,22 @@ test('an unknown run says so', async () => {
   page()
   expect(await screen.findByText('Run 7 does not exist')).toBeInTheDocument()
 })
+
+test('flows show a lazy thumbnail of their page when discovery took one', async () => {
+  const shots = ['/data/artifacts/runs/7/screenshots/cart.png']
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary: { ...summary, discovery: { ...summary.discovery, screenshots: shots } } })),
+    '/api/v1/runs/7/flows': () => jsonResponse(200, {
+      version: 1, target_url: 'http://127.0.0.1:8001/',
+      flows: [
+        { name: 'browse /cart', weight: 1, steps: [{ name: 'GET /cart', method: 'GET', url: '/cart', kind: 'document' }] },
+        { name: 'browse /about', weight: 1, steps: [{ name: 'GET /about', method: 'GET', url: '/about', kind: 'document' }] },
+      ],
+    }),
+  })
+  page()
+  const img = await screen.findByAltText('Screenshot of page /cart')
+  expect(img).toHaveAttribute('src', '/api/v1/runs/7/screenshots/cart.png')
+  expect(img).toHaveAttribute('loading', 'lazy')
+  expect(screen.getAllByTestId('page-thumbnail')).toHaveLength(1)
+})

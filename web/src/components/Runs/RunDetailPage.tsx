@@ -125,7 +125,10 @@ function RunView({ run }: { run: RunDetail }) {
           <DiscoveryCard summary={summary} />
         </div>
       ) : summary && summary.discovery.pages > 0 && <DiscoveryCard summary={summary} />}
-      {flows.data && <FlowsCard flowset={flows.data} />}
+      {flows.data && (
+        <FlowsCard flowset={flows.data} runId={run.id}
+          screenshots={flows.data.discovery?.screenshots.length ? flows.data.discovery.screenshots : summary?.discovery.screenshots} />
+      )}
     </div>
   )
 }

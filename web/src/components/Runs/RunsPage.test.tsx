@@ -29,3 +29,18 @@ test('an unreachable API is reported, not shown as an empty list', async () => {
   expect(await screen.findByRole('alert')).toHaveTextContent('database is locked')
   expect(screen.queryByText('No runs yet')).not.toBeInTheDocument()
 })
+
+test('ticking two runs opens the comparison with the older one as baseline', async () => {
+  vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, { data: [run({ id: 12 }), run({ id: 9 }), run({ id: 5 })], count: 3 })))
+  renderPage(<RunsPage />, { path: '/' })
+  const compare = await screen.findByRole('button', { name: /Compare/ })
+  expect(compare).toBeDisabled()
+  // The table and the phone list both render in jsdom; use the first of each checkbox.
+  await userEvent.click((await screen.findAllByLabelText('Select run #12 to compare'))[0])
+  expect(compare).toHaveTextContent('Compare (1/2)')
+  await userEvent.click(screen.getAllByLabelText('Select run #5 to compare')[0])
+  await userEvent.click(screen.getAllByLabelText('Select run #9 to compare')[0]) // drops #12
+  expect(screen.getAllByLabelText('Select run #12 to compare')[0]).not.toBeChecked()
+  await userEvent.click(compare)
+  expect(await screen.findByText('compare page a=5 b=9')).toBeInTheDocument()
+})

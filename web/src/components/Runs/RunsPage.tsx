@@ -1,4 +1,5 @@
-import { Link, useSearchParams } from 'react-router'
+import { useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
 import { RUN_STATUSES } from '../../client/api'
 import type { RunStatus } from '../../client/api'
 import { useRunsList } from '../../hooks/runs'
@@ -18,6 +19,7 @@ export function RunsPage() {
   const status = RUN_STATUSES.includes(statusParam as RunStatus) ? (statusParam as RunStatus) : undefined
   const page = Math.max(0, Number(params.get('page') ?? '0') || 0)
   const query = useRunsList({ limit: PAGE_SIZE, offset: page * PAGE_SIZE, status })
+  const compare = useCompareSelection()
 
   const update = (next: { status?: string; page?: number }) => {
     const p = new URLSearchParams(params)
@@ -38,6 +40,8 @@ export function RunsPage() {
           {query.isFetching && !query.isLoading && <Spinner className="text-slate-400" />}
         </span>
       } actions={
+        <div className="flex flex-wrap items-center gap-2">
+        <CompareButton selected={compare.selected} />
         <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
           Status
           <select value={status ?? ''} onChange={(e) => update({ status: e.target.value })}
@@ -46,6 +50,7 @@ export function RunsPage() {
             {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
+        </div>
       }>
         {query.isLoading ? <Loading label="Loading runs…" />
           : query.isError ? <Notice title="Could not load runs">{query.error.message}</Notice>
@@ -56,7 +61,7 @@ export function RunsPage() {
             </EmptyState>
           ) : (
             <>
-              <RunsTable runs={query.data.data} />
+              <RunsTable runs={query.data.data} selection={compare} />
               {pages > 1 && (
                 <nav aria-label="Pages" className="mt-4 flex items-center justify-between gap-2 text-sm">
                   <button type="button" className={buttonClass('secondary')} disabled={page === 0}
@@ -70,5 +75,27 @@ export function RunsPage() {
           )}
       </Card>
     </div>
+  )
+}
+
+/** Up to two ticked runs; ticking a third drops the first one ticked. */
+function useCompareSelection() {
+  const [selected, setSelected] = useState<number[]>([])
+  const toggle = (id: number) => setSelected((ids) =>
+    ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-2))
+  return { selected, toggle }
+}
+
+/** Opens the comparison with the older run as the baseline. */
+function CompareButton({ selected }: { selected: number[] }) {
+  const navigate = useNavigate()
+  const ready = selected.length === 2
+  const [a, b] = [...selected].sort((x, y) => x - y)
+  return (
+    <button type="button" className={buttonClass('secondary', 'py-1.5 disabled:opacity-50')} disabled={!ready}
+      title={ready ? `Compare run #${a} with run #${b}` : 'Tick two runs to compare them'}
+      onClick={() => navigate(`/compare?a=${a}&b=${b}`)}>
+      Compare{selected.length > 0 && !ready ? ` (${selected.length}/2)` : ''}
+    </button>
   )
 }

@@ -1,0 +1,90 @@
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, expect, test, vi } from 'vitest'
+import { jsonResponse, renderPage } from '../../test/render'
+import { run } from '../../test/fixtures'
+import { NewRunPage } from '../Runs/NewRunPage'
+
+afterEach(() => vi.unstubAllGlobals())
+// These walk the whole form by keyboard and mouse; give them room when the suite runs in parallel.
+vi.setConfig({ testTimeout: 20_000 })
+
+function setup(answer = () => jsonResponse(201, run({ status: 'queued' }))) {
+  const fetch = vi.fn(async (_req: Request) => answer())
+  vi.stubGlobal('fetch', fetch)
+  renderPage(<NewRunPage />, { path: '/runs/new', route: '/runs/new' })
+  return fetch
+}
+
+async function start(fetch: ReturnType<typeof setup>) {
+  await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
+  expect(await screen.findByText('run page')).toBeInTheDocument()
+  return fetch.mock.calls[0][0].json()
+}
+
+const url = () => userEvent.type(screen.getByLabelText('Application URL'), 'http://127.0.0.1:8001/')
+
+test('ramping stages: rows can be added and removed, the preview follows, and the stages are sent as text', async () => {
+  const fetch = setup()
+  await url()
+  await userEvent.click(screen.getByRole('radio', { name: /Ramping stages/ }))
+  expect(screen.queryByLabelText('Ramp-up')).not.toBeInTheDocument()
+  await userEvent.click(screen.getByRole('button', { name: 'Add stage' }))
+  await userEvent.clear(screen.getByLabelText('Stage 4 target users'))
+  await userEvent.type(screen.getByLabelText('Stage 4 target users'), '40')
+  await userEvent.click(screen.getByRole('button', { name: 'Remove stage 3' }))
+  expect(screen.getByRole('figure', { name: 'Planned users: 3 stages, peak 40 over 120 s' })).toHaveAttribute('data-points', '4')
+  expect(await start(fetch)).toMatchObject({ stages: '30s:10,60s:10,30s:40', users: 40, duration_s: 120, ramp_up_s: 0 })
+})
+
+test('arrival rate: the preview shows the rate and the open-model fields are sent', async () => {
+  const fetch = setup()
+  await url()
+  await userEvent.click(screen.getByRole('radio', { name: /Arrival rate/ }))
+  await userEvent.clear(screen.getByLabelText(/^Rate/))
+  await userEvent.type(screen.getByLabelText(/^Rate/), '20')
+  await userEvent.clear(screen.getByLabelText('Max users'))
+  await userEvent.type(screen.getByLabelText('Max users'), '100')
+  expect(screen.getByRole('figure', { name: 'Planned arrival rate: 20 iterations/s for 60 s' })).toBeInTheDocument()
+  const body = await start(fetch)
+  expect(body).toMatchObject({ arrival_rate: '20', max_users: 100, users: 100, duration_s: 60 })
+  expect(body).not.toHaveProperty('stages')
+})
+
+test('a bad threshold is marked inline and blocks the start; a fixed one is sent with abort on fail', async () => {
+  const fetch = setup()
+  await url()
+  await userEvent.click(screen.getByRole('button', { name: 'Add threshold' }))
+  await userEvent.type(screen.getByLabelText('Threshold 1'), 'p95 under 1s')
+  await userEvent.tab()
+  expect(screen.getByLabelText('Threshold 1')).toHaveAttribute('aria-invalid', 'true')
+  await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
+  expect(fetch).not.toHaveBeenCalled()
+  await userEvent.clear(screen.getByLabelText('Threshold 1'))
+  await userEvent.type(screen.getByLabelText('Threshold 1'), 'p95<500ms')
+  await userEvent.click(screen.getByRole('button', { name: 'Add threshold' }))
+  await userEvent.type(screen.getByLabelText('Threshold 2'), 'error_rate<1%')
+  await userEvent.click(screen.getByRole('checkbox', { name: /Abort on fail/ }))
+  expect(await start(fetch)).toMatchObject({ thresholds: ['p95<500ms', 'error_rate<1%'], abort_on_fail: true })
+})
+
+test('login fields in the discovery options are sent', async () => {
+  const fetch = setup()
+  await url()
+  await userEvent.click(screen.getByText('Discovery options'))
+  expect(screen.getByLabelText('Password')).toHaveAttribute('type', 'password')
+  await userEvent.type(screen.getByLabelText('Login URL'), 'http://127.0.0.1:8001/login')
+  await userEvent.type(screen.getByLabelText('Username'), 'ann')
+  await userEvent.type(screen.getByLabelText('Password'), 's3cret')
+  expect(await start(fetch)).toMatchObject({ login_url: 'http://127.0.0.1:8001/login', username: 'ann', password: 's3cret' })
+})
+
+test("the API's 422 on a new field lands on it", async () => {
+  setup(() => jsonResponse(422, { detail: [
+    { field: 'max_users', reason: 'Input should be less than or equal to 100000', loc: ['body', 'max_users'], msg: 'x', type: 'le' },
+  ] }))
+  await url()
+  await userEvent.click(screen.getByRole('radio', { name: /Arrival rate/ }))
+  await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
+  await waitFor(() => expect(screen.getByLabelText('Max users')).toHaveAttribute('aria-invalid', 'true'))
+})
