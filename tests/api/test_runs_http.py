@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.utils.demo_server import DemoServer
-from tests.utils.processes import free_port
+from tests.utils.processes import serving
 
 
 def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -33,34 +30,8 @@ def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[in
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    folder = tmp_path_factory.mktemp("serve")
-    env = {**os.environ, "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'l.db'}"}
-    log = folder / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _call("GET", f"{base}/api/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start: {log.read_text()}")
-            time.sleep(0.1)
+    with serving(tmp_path_factory.mktemp("serve")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        print(log.read_text())  # shown by pytest when a test failed
 
 
 @pytest.mark.browser

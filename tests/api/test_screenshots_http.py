@@ -3,9 +3,6 @@ serves only the ones its discovery report lists, and deleting the run removes th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +16,7 @@ from loadscout.orchestrator.options import RunOptions, run_artifacts_dir
 from loadscout.settings import Settings
 from tests.api.test_runs_http import _call
 from tests.utils.demo_server import DemoServer
-from tests.utils.processes import free_port
+from tests.utils.processes import serving
 
 
 def _get_raw(url: str) -> tuple[int, str, bytes]:
@@ -33,39 +30,10 @@ def _get_raw(url: str) -> tuple[int, str, bytes]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``loadscout serve`` with its own database and artifacts folder: (base URL, artifacts)."""
-    port = free_port()
     folder = tmp_path_factory.mktemp("shots")
     artifacts = folder / "artifacts"
-    env = {
-        **os.environ,
-        "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'l.db'}",
-        "LOADSCOUT_ARTIFACTS_DIR": str(artifacts),
-    }
-    log = folder / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _call("GET", f"{base}/api/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start: {log.read_text()}")
-            time.sleep(0.1)
+    with serving(folder, LOADSCOUT_ARTIFACTS_DIR=str(artifacts)) as base:
         yield base, artifacts
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        print(log.read_text())
 
 
 def _finished_run(base: str, target: str) -> dict[str, Any]:

@@ -6,12 +6,7 @@ page land in the pytest tmp dir (path printed with ``-s``, listed under "screens
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,27 +22,12 @@ from playwright.async_api import (
 
 from loadscout.settings import default_chromium
 from tests.utils.demo_server import DemoServer
-from tests.utils.processes import free_port
+from tests.utils.processes import serving
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 RUN_TIMEOUT_MS = 120_000
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen[str], timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            err = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
-            raise RuntimeError(f"loadscout serve did not start: {err}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -58,29 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"{DIST / 'index.html'} is missing: build the dashboard first "
             "(`bash scripts/build-web.sh`, which `make test` runs)"
         )
-    port = free_port()
-    db = tmp_path_factory.mktemp("dashboard") / "loadscout.db"
-    env = {
-        **os.environ,
-        "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        "LOADSCOUT_DASHBOARD_DIR": str(DIST),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc)
+    with serving(tmp_path_factory.mktemp("dashboard"), LOADSCOUT_DASHBOARD_DIR=str(DIST)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -26,3 +30,49 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]:
+    """``loadscout serve`` on a free port with a fresh SQLite database in ``folder``.
+
+    Yields the base URL once /api/health answers. The server's output goes to
+    ``folder/serve.log`` (a pipe nobody reads would fill up and stall the server); it is
+    printed at the end so pytest shows it when a test failed.
+    """
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'loadscout.db'}",
+        **env,
+    }
+    log = folder / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "loadscout", "serve", "--port", str(port)],
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log, timeout_s)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        print(log.read_text())
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"loadscout serve did not start:\n{log.read_text()}")
+        time.sleep(0.1)
