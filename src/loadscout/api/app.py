@@ -16,7 +16,7 @@ from loadscout.api.routers import health as probes
 from loadscout.api.static import SPAStaticFiles
 from loadscout.orchestrator.control import ControlConfig, RunControl
 from loadscout.settings import Settings
-from loadscout.store.database import make_engine, make_session_factory, upgrade
+from loadscout.store.database import open_database
 from loadscout.store.queue import RunQueue
 from loadscout.store.runs import RunRepository
 from loadscout.store.series import SeriesRepository
@@ -36,23 +36,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await upgrade(settings.database_url)
-        engine = make_engine(settings.database_url)
-        sessions = make_session_factory(engine)
-        app.state.repo = RunRepository(sessions)
-        app.state.series = SeriesRepository(sessions)
-        app.state.control = RunControl(
-            repo=app.state.repo,
-            queue=RunQueue(sessions),
-            series=app.state.series,
-            config=config or ControlConfig.from_settings(settings),
-        )
-        await app.state.control.start()
-        try:
-            yield
-        finally:
-            await app.state.control.shutdown()
-            await engine.dispose()
+        async with open_database(settings.database_url) as sessions:
+            app.state.repo = RunRepository(sessions)
+            app.state.series = SeriesRepository(sessions)
+            app.state.control = RunControl(
+                repo=app.state.repo,
+                queue=RunQueue(sessions),
+                series=app.state.series,
+                config=config or ControlConfig.from_settings(settings),
+            )
+            await app.state.control.start()
+            try:
+                yield
+            finally:
+                await app.state.control.shutdown()
 
     app = FastAPI(
         title="loadscout",

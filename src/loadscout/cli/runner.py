@@ -24,7 +24,7 @@ from loadscout.orchestrator.recording import StoreObserver
 from loadscout.reports.console import discovery_text, summary_renderable
 from loadscout.reports.json_report import write_json
 from loadscout.settings import Settings
-from loadscout.store.database import make_engine, make_session_factory, upgrade
+from loadscout.store.database import open_database
 from loadscout.store.runs import RunRepository
 
 
@@ -46,12 +46,8 @@ async def discover_to_file(
 
 @contextlib.asynccontextmanager
 async def _repository(settings: Settings) -> AsyncIterator[RunRepository]:
-    await upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        yield RunRepository(make_session_factory(engine))
-    finally:
-        await engine.dispose()
+    async with open_database(settings.database_url) as sessions:
+        yield RunRepository(sessions)
 
 
 @contextlib.contextmanager

@@ -154,3 +154,14 @@ __all__: list[str] = [
     "upgrade",
     "write_session",
 ]
+
+
+@asynccontextmanager
+async def open_database(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Migrate to head, then hand out sessions until the block ends and the engine is closed."""
+    await upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
