@@ -134,6 +134,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--locust", default=str(HERE / ".venv" / "bin" / "locust"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--only", action="append", help="run only this generator (repeatable; e.g. wrk, loadscout)"
+    )
     args = parser.parse_args()
     if shutil.which("nginx") is None or shutil.which("wrk") is None:
         raise SystemExit("needs nginx and wrk: apt-get install -y nginx-light wrk")
@@ -177,12 +180,16 @@ def main() -> None:
     results: dict[str, Result] = {}
     try:
         for name, cmd in runs.items():
+            if args.only and name not in args.only:
+                continue
             if name.startswith("locust") and not Path(cmd[0]).exists():
                 print(f"skipping {name}: {cmd[0]} missing (bench/run.sh installs it)")
                 continue
             results[name] = measure(name, cmd, args.port, args.warmup, args.window)
             print(f"  {name}: {results[name].per_cpu_s:,.0f} req/CPU-s", flush=True)
         for workers in (1, 2):
+            if args.only and not any(o.startswith("loadscout --workers") for o in args.only):
+                break
             name = f"loadscout --workers {workers}"
             results[name] = measure(
                 name,

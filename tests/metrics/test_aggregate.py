@@ -104,3 +104,24 @@ def test_late_responses_fold_into_the_last_second_and_live_view() -> None:
     assert outcome == agg.outcome(duration_s=3.0, load_s=2.0)  # folding leaves state alone
     live = agg.live(elapsed_s=1.2, duration_s=2.0)
     assert (live.requests, live.rps, live.active_users) == (2, 1.0, 1)
+
+
+def test_connect_tls_and_skipped_assets_reach_the_outcome_per_step() -> None:
+    clock = Clock()
+    a, b = (Recorder(start_ns=0, worker=w, clock=clock) for w in (1, 2))
+    a.response(0, 0, 9_000_000, ttfb_ns=5_000_000, connect_ns=1_000_000, tls_ns=3_000_000)
+    b.response(0, 0, 9_000_000, ttfb_ns=5_000_000, connect_ns=1_000_000, tls_ns=4_000_000)
+    a.response(0, 0, 2_000_000)  # a kept-alive connection: neither connect nor TLS
+    b.response(1, 0, 2_000_000, connect_ns=500_000)  # plain http: no TLS
+    a.assets_skipped(3)
+    b.assets_skipped(2)
+    outcome = aggregate(a.snapshot(), b.snapshot()).outcome(duration_s=1)
+
+    home, buy = outcome.steps
+    assert home.tls_ms is not None  # HDR buckets: within 0.1 %
+    assert (round(home.tls_ms.p50), round(home.tls_ms.max)) == (3, 4)
+    assert home.connect_ms is not None and round(home.connect_ms.max) == 1
+    assert buy.tls_ms is None and buy.connect_ms is not None and buy.connect_ms.max == 0.5
+    assert outcome.totals.tls_ms == home.tls_ms
+    assert outcome.totals.assets_skipped == 5
+    assert aggregate(a.snapshot()).outcome(duration_s=1).totals.tls_ms is None  # drained

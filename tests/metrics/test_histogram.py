@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from loadscout.metrics.histogram import HIGHEST_US, LatencyHistogram
@@ -41,3 +43,19 @@ def test_empty_histogram_reports_zeros() -> None:
     assert h.count == 0
     assert h.summary().p99 == 0.0
     assert h.summary().max == 0.0
+
+
+def test_a_batch_lands_in_the_same_buckets_as_one_by_one() -> None:
+    rng = random.Random(7)
+    edges = [0, 1, 999, 2047, 2048, 2049, 123_456, 59_999_999, 61_000_000]
+    values = [rng.choice(edges) for _ in range(200)]
+    values += [rng.randrange(1, 5_000_000) for _ in range(5_000)]
+    one, batch = LatencyHistogram(), LatencyHistogram()
+    for v in values:
+        one.record_us(v)
+    batch.record_values(values)
+    batch.record_values([])
+    assert batch.encode() == one.encode()
+    assert batch.count == one.count == len(values)
+    assert batch.max_ms() == one.max_ms() and batch.summary() == one.summary()
+    assert batch._h.get_min_value() == one._h.get_min_value()

@@ -47,7 +47,9 @@ Workers = Annotated[
     int | None, typer.Option(help="Load generator processes [default: one per core].", min=1)
 ]
 Pacing = Annotated[str | None, typer.Option(help="Least time per iteration, e.g. 5s.")]
-Assets = Annotated[bool, typer.Option(help="Also fetch page assets (per-user cache).")]
+Assets = Annotated[
+    bool, typer.Option(help="Also fetch page assets (per-user cache) within the target or --scope.")
+]
 
 
 def load_fields(

@@ -1,35 +1,8 @@
-"""Which URLs belong to the target: its origin, or whatever the user's scope regex widens it to."""
+"""Which URLs belong to the target; the rule lives in ``plan.scope``, shared with the load
+engine (page assets are fetched only in scope)."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
+from loadscout.plan.scope import Scope, origin_of
 
-from loadscout.errors import BadInput
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-class Scope:
-    """Same-origin by default; a regex (searched in the full URL) admits more."""
-
-    def __init__(self, start_url: str, pattern: str | None = None) -> None:
-        self.origin = origin_of(start_url)
-        try:
-            self._regex = re.compile(pattern) if pattern else None
-        except re.error as err:
-            raise BadInput(f"invalid --scope regex {pattern!r}: {err}") from None
-
-    @property
-    def widened(self) -> bool:
-        return self._regex is not None
-
-    def contains(self, url: str) -> bool:
-        if not url.startswith(("http://", "https://")):
-            return False
-        if origin_of(url) == self.origin:
-            return True
-        return bool(self._regex and self._regex.search(url))
+__all__ = ["Scope", "origin_of"]

@@ -1,56 +1,86 @@
 """Page assets, fetched like a browser with a warm cache: after a document, each virtual user
-fetches the scripts, stylesheets and images it links on the same host, each URL once per user
-(the user's cache), in parallel over the user's connections (at most 6 per host)."""
+fetches the scripts, stylesheets and images it links, each URL once per user (the user's
+cache), in parallel over the user's connections (at most 6 per host).
+
+Only assets in the run's scope are fetched (the target's origin plus the ``--scope`` regex,
+the rule discovery follows, and the origin of an in-scope page): load goes only where the
+user pointed it. The others (a CDN, a tracker) are counted as skipped, once per URL and
+user, and logged once per origin.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
 from loadscout.load.errors import classify, status_error
 from loadscout.load.http_client import HttpResponse
 from loadscout.metrics.recorder import Recorder
+from loadscout.plan.scope import Scope, origin_of
 
 if TYPE_CHECKING:
     from loadscout.load.vuser import Client
 
+log = logging.getLogger(__name__)
+
 _SELECTOR = "script[src], link[rel=stylesheet][href], img[src]"
+_LOGGED: set[str] = set()  # off-scope origins already logged by this process
 
 
 def asset_urls(page: HttpResponse) -> list[str]:
-    """Same-host asset URLs a page links, in document order, without repeats."""
+    """Absolute asset URLs a page links, in document order, without repeats."""
     if b"<" not in page.body[:4096]:
         return []
-    host = urlsplit(page.url).netloc
     seen: dict[str, None] = {}
     for node in LexborHTMLParser(page.text()).css(_SELECTOR):
         ref = node.attributes.get("src") or node.attributes.get("href")
         if not ref or ref.startswith("data:"):
             continue
         url = urljoin(page.url, ref).partition("#")[0]
-        if urlsplit(url).netloc == host:
+        if url.startswith(("http://", "https://")):
             seen.setdefault(url)
     return list(seen)
 
 
 class AssetCache:
-    """What one user has fetched already; records each fetch under ``step_id``."""
+    """What one user has fetched (or skipped) already; records each fetch under ``step_id``."""
 
-    def __init__(self, step_id: int, recorder: Recorder) -> None:
+    def __init__(self, step_id: int, recorder: Recorder, scope: Scope) -> None:
         self._step = step_id
         self._recorder = recorder
-        self._fetched: set[str] = set()
+        self._scope = scope
+        self._seen: set[str] = set()
 
     async def fetch(self, client: Client, page: HttpResponse) -> None:
-        todo = [u for u in asset_urls(page) if u not in self._fetched]
+        todo = [u for u in asset_urls(page) if u not in self._seen]
         if not todo:
             return
-        self._fetched.update(todo)
-        await asyncio.gather(*(self._one(client, url) for url in todo))
+        self._seen.update(todo)
+        # the page's own origin counts too when the page is in scope (the regex may name
+        # only the page's path)
+        own = origin_of(page.url) if self._scope.contains(page.url) else None
+        allowed: list[str] = []
+        skipped: list[str] = []
+        for url in todo:
+            ok = self._scope.contains(url) or (own is not None and origin_of(url) == own)
+            (allowed if ok else skipped).append(url)
+        if skipped:
+            self._skip(skipped)
+        await asyncio.gather(*(self._one(client, url) for url in allowed))
+
+    def _skip(self, urls: list[str]) -> None:
+        self._recorder.assets_skipped(len(urls))
+        for url in urls:
+            origin = origin_of(url)
+            if origin not in _LOGGED:
+                _LOGGED.add(origin)
+                log.info("page assets from %s are outside the run's scope: not fetched "
+                         "(widen it with --scope)", origin)  # fmt: skip
 
     async def _one(self, client: Client, url: str) -> None:
         start = time.perf_counter_ns()

@@ -268,6 +268,11 @@ class CurlClient(ClientBase):
         except TransportError:
             engine.release(h)
             raise
+        connect_ns = tls_ns = 0
+        if c.getinfo(pycurl.NUM_CONNECTS):  # else a kept-alive connection: nothing to time
+            tcp = c.getinfo(pycurl.CONNECT_TIME)
+            connect_ns = _ns(tcp)
+            tls_ns = _ns(c.getinfo(pycurl.APPCONNECT_TIME) - tcp)  # 0 for plain http
         response = HttpResponse(
             status=c.getinfo(pycurl.RESPONSE_CODE),
             url=c.getinfo(pycurl.EFFECTIVE_URL),
@@ -275,9 +280,8 @@ class CurlClient(ClientBase):
             body=b"".join(chunks),
             charset=_charset(c.getinfo(pycurl.CONTENT_TYPE)),
             ttfb_ns=_ns(c.getinfo(pycurl.STARTTRANSFER_TIME) - c.getinfo(pycurl.PRETRANSFER_TIME)),
-            connect_ns=_ns(max(c.getinfo(pycurl.CONNECT_TIME), c.getinfo(pycurl.APPCONNECT_TIME)))
-            if c.getinfo(pycurl.NUM_CONNECTS)
-            else 0,
+            connect_ns=connect_ns,
+            tls_ns=tls_ns,
         )  # fmt: skip
         engine.release(h)
         return response
@@ -327,6 +331,16 @@ class CurlClient(ClientBase):
                 return fields[6]
             found = found or fields[6]
         return found
+
+    def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
+        """Put a cookie in this user's jar (the share's) as if ``url``'s host had set it."""
+        host = urlsplit(url).hostname or ""
+        h = self._engine.handle()
+        try:
+            self._prepare(h, plain=False)
+            h.curl.setopt(pycurl.COOKIELIST, f"{host}\tFALSE\t{path}\tFALSE\t0\t{name}\t{value}")
+        finally:
+            self._engine.release(h)
 
     async def close(self) -> None:
         self._engine.detach(self._share)

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httptools
 
 from loadscout.load.cookies import CookieJar
-from loadscout.load.deadlines import deadlines_for
+from loadscout.load.deadlines import Deadlines, deadlines_for
 from loadscout.load.decoding import TransportError, charset_of, decode_body
 from loadscout.load.http_client import USER_AGENT, ClientBase, HttpResponse, Outgoing
 
@@ -78,7 +78,8 @@ class _Conn(asyncio.Protocol):
         self.loop = asyncio.get_running_loop()
         self.sent_ns = 0
         self.first_ns = 0
-        self.connect_ns = 0  # set once, for the first response on this connection
+        self.connect_ns = 0  # set once, for the first response on this connection: TCP
+        self.tls_ns = 0  # and the TLS handshake after it (https only)
         # the headers the client itself acts on, noted while parsing
         self.cookies: list[bytes] = []
         self.location: bytes | None = None
@@ -136,8 +137,11 @@ class _Conn(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        if not self.head_only:
-            self._done()
+        if not self.head_only:  # _done(), inlined: once per response
+            self.keep = self.parser.should_keep_alive()
+            fut, self.fut = self.fut, None
+            if fut is not None and not fut.done():
+                fut.set_result(None)
 
     def send(self, data: bytes, head_only: bool) -> asyncio.Future[None]:
         assert self.transport is not None
@@ -187,12 +191,14 @@ class H1Client(ClientBase):
         self._idle: dict[_Key, list[_Conn]] = {}
         self._busy: dict[_Key, int] = {}
         self._waiters: dict[_Key, collections.deque[asyncio.Future[None]]] = {}
+        self._deadlines: Deadlines | None = None  # this loop's; looked up on first use
         self.jar = CookieJar()
 
     async def _send(self, request: Outgoing) -> HttpResponse:
         method, url, payload = request.method, request.url, request.payload
-        extra = dict(request.headers) if request.headers else {}
-        deadline = asyncio.get_running_loop().time() + self._timeout_s
+        extra = request.headers
+        deadlines = self._deadlines or self._own_deadlines()
+        deadline = deadlines.clock() + self._timeout_s
         for _ in range(MAX_REDIRECTS + 1):
             conn = await self._exchange(method, url, extra, payload, deadline)
             status = conn.status
@@ -201,100 +207,113 @@ class H1Client(ClientBase):
             url = urljoin(url, conn.location.decode("latin-1"))
             if status in (301, 302, 303) and method != "HEAD":
                 method, payload = "GET", None
-                extra = {k: v for k, v in extra.items() if k.lower() != "content-type"}
+                if extra:
+                    extra = {k: v for k, v in extra.items() if k.lower() != "content-type"}
         raise TransportError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
 
     async def _exchange(
         self,
         method: str,
         url: str,
-        extra: Mapping[str, str],
+        extra: Mapping[str, str] | None,
         payload: bytes | None,
         deadline: float,
     ) -> _Conn:
-        key, host, path, https, start = _target(method, url)
-        head = [start]
-        cookie = self.jar.header(host, path, https)
-        if cookie:
-            head.append(f"Cookie: {cookie}\r\n")
-        for name, value in extra.items():
-            head.append(f"{name}: {value}\r\n")
-        if payload is not None or method in ("POST", "PUT", "PATCH"):
-            head.append(f"Content-Length: {len(payload or b'')}\r\n")
-        head.append("\r\n")
-        data = "".join(head).encode()
-        if payload:
-            data += payload
-        await self._acquire(key, deadline)
-        try:
-            conn = await self._roundtrip(key, data, method, deadline)
-        finally:
-            self._release(key)
-        for cookie_line in conn.cookies:
-            self.jar.store(cookie_line.decode("latin-1"), host, path)
-        return conn
+        """One request and its response on one of this user's connections to the host.
 
-    async def _roundtrip(self, key: _Key, data: bytes, method: str, deadline: float) -> _Conn:
-        idle = self._idle.get(key)
-        reused = bool(idle)
-        if idle:
-            conn = idle.pop()
+        The hot path of the load engine, kept to one coroutine: with no cookie, header or
+        body to add, the request is the pre-encoded bytes of its URL; a slot is taken without
+        waiting unless all of the host's connections are busy; an idempotent request whose
+        kept-alive connection turns out closed is sent once more on a new one.
+        """
+        target = _target(method, url)
+        key = target.key
+        cookie = self.jar.header(target.host, target.path, target.https)
+        if cookie or extra or payload is not None or method in _WITH_BODY:
+            data = _encode(target.start, cookie, extra, method, payload)
         else:
-            began = time.perf_counter_ns()
-            conn = await self._connect(key, deadline)
-            conn.connect_ns = time.perf_counter_ns() - began
-        try:
-            fut = conn.send(data, method == "HEAD")
-            deadlines = deadlines_for(conn.loop)
-            deadlines.add(fut, deadline)
-            try:
-                await fut
-            finally:
-                deadlines.discard(fut)
-        except (ConnectionError, OSError) as err:
-            conn.close()
-            if reused and not conn.got_data and method in _IDEMPOTENT:
-                return await self._roundtrip(key, data, method, deadline)  # a stale keep-alive
-            raise err
-        except BaseException:
-            conn.close()
-            raise
-        if conn.keep and not conn.closed:
-            self._idle.setdefault(key, []).append(conn)
-        else:
-            conn.close()
-        return conn
-
-    async def _connect(self, key: _Key, deadline: float) -> _Conn:
-        scheme, host, port = key
-        loop = asyncio.get_running_loop()
-        context = _tls_context(self._verify) if scheme == "https" else None
-        connecting = loop.create_connection(_Conn, host, port, ssl=context,
-                                            server_hostname=host if context else None)  # fmt: skip
-        _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
-        return conn
-
-    async def _acquire(self, key: _Key, deadline: float) -> None:
+            data = target.bare
         busy = self._busy.get(key, 0)
         if busy >= self._limit:
-            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._waiters.setdefault(key, collections.deque()).append(fut)
-            await self._await_slot(fut, deadline)
-        self._busy[key] = self._busy.get(key, 0) + 1
+            await self._await_slot(key, deadline)
+            busy = self._busy.get(key, 0)
+        self._busy[key] = busy + 1
+        deadlines = self._deadlines or self._own_deadlines()
+        try:
+            idle = self._idle.get(key)
+            while True:
+                reused = bool(idle)
+                conn = idle.pop() if idle else await self._connect(key, deadline)
+                try:
+                    fut = conn.send(data, method == "HEAD")
+                    deadlines.add(fut, deadline)
+                    try:
+                        await fut
+                    finally:
+                        deadlines.discard(fut)
+                    break
+                except (ConnectionError, OSError):
+                    conn.close()
+                    if not (reused and not conn.got_data and method in _IDEMPOTENT):
+                        raise
+                except BaseException:
+                    conn.close()
+                    raise
+        finally:
+            self._busy[key] -= 1
+            if self._waiters:
+                self._wake(key)
+        if conn.keep and not conn.closed:
+            if idle is None:
+                idle = self._idle[key] = []
+            idle.append(conn)
+        else:
+            conn.close()
+        if conn.cookies:
+            for cookie_line in conn.cookies:
+                self.jar.store(cookie_line.decode("latin-1"), target.host, target.path)
+        return conn
 
-    async def _await_slot(self, fut: asyncio.Future[None], deadline: float) -> None:
-        await self._await_fut(fut, deadline)
+    def _own_deadlines(self) -> Deadlines:
+        self._deadlines = deadlines_for()
+        return self._deadlines
 
-    async def _await_fut(self, fut: asyncio.Future[None], deadline: float) -> None:
-        deadlines = deadlines_for()
+    async def _connect(self, key: _Key, deadline: float) -> _Conn:
+        """TCP first, then TLS on top (``start_tls``), so each gets its own time."""
+        scheme, host, port = key
+        loop = asyncio.get_running_loop()
+        began = time.perf_counter_ns()
+        connecting = loop.create_connection(_Conn, host, port)
+        _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
+        tcp_done = time.perf_counter_ns()
+        conn.connect_ns = tcp_done - began
+        if scheme == "https":
+            assert conn.transport is not None
+            try:
+                upgrading = loop.start_tls(conn.transport, conn, _tls_context(self._verify),
+                                           server_hostname=host)  # fmt: skip
+                tls = await asyncio.wait_for(upgrading, max(0.001, deadline - loop.time()))
+            except BaseException:
+                conn.close()
+                raise
+            assert tls is not None
+            conn.transport = tls
+            conn.tls_ns = time.perf_counter_ns() - tcp_done
+        return conn
+
+    async def _await_slot(self, key: _Key, deadline: float) -> None:
+        """Wait until one of the host's connections is free (at most ``limit_per_host``)."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(key, collections.deque()).append(fut)
+        deadlines = self._deadlines or self._own_deadlines()
         deadlines.add(fut, deadline)
         try:
             await fut
         finally:
             deadlines.discard(fut)
 
-    def _release(self, key: _Key) -> None:
-        self._busy[key] -= 1
+    def _wake(self, key: _Key) -> None:
+        """Hand a freed slot to the first request still waiting for one."""
         waiters = self._waiters.get(key)
         while waiters:
             fut = waiters.popleft()
@@ -305,6 +324,10 @@ class H1Client(ClientBase):
     def cookie(self, name: str, url: str | None = None) -> str | None:
         return self.jar.get(name, urlsplit(url).hostname if url else None)
 
+    def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
+        """Put a cookie in this user's jar as if ``url``'s host had set it."""
+        self.jar.store(f"{name}={value}; Path={path}", urlsplit(url).hostname or "", path)
+
     async def close(self) -> None:
         for conns in self._idle.values():
             for conn in conns:
@@ -312,28 +335,57 @@ class H1Client(ClientBase):
         self._idle.clear()
 
 
-_TARGETS: dict[tuple[str, str], tuple[_Key, str, str, bool, str]] = {}
+class _Target:
+    """What a URL means to the client, worked out once per (method, URL)."""
+
+    __slots__ = ("bare", "host", "https", "key", "path", "start")
+
+    def __init__(self, method: str, url: str) -> None:
+        parts = urlsplit(url)
+        self.https = parts.scheme == "https"
+        self.host = parts.hostname or ""
+        self.key: _Key = (parts.scheme, self.host, parts.port or (443 if self.https else 80))
+        self.path = parts.path or "/"
+        target = f"{self.path}?{parts.query}" if parts.query else self.path
+        self.start = (f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                      f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
+                      "Accept-Encoding: gzip, deflate, br\r\n")  # fmt: skip
+        self.bare = (self.start + "\r\n").encode()  # the request when nothing is added
 
 
-def _target(method: str, url: str) -> tuple[_Key, str, str, bool, str]:
-    """Connection key, host, path, https and the request's fixed first lines, cached: a
-    load test sends the same few URLs millions of times."""
+_TARGETS: dict[tuple[str, str], _Target] = {}
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _target(method: str, url: str) -> _Target:
+    """Cached: a load test sends the same few URLs millions of times."""
     found = _TARGETS.get((method, url))
-    if found is not None:
-        return found
-    parts = urlsplit(url)
-    https = parts.scheme == "https"
-    host = parts.hostname or ""
-    port = parts.port or (443 if https else 80)
-    path = parts.path or "/"
-    target = f"{path}?{parts.query}" if parts.query else path
-    start = (f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: {USER_AGENT}"
-             "\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate, br\r\n")  # fmt: skip
-    found = ((parts.scheme, host, port), host, path, https, start)
-    if len(_TARGETS) > 10_000:  # unique URLs (ids in paths): keep the cache bounded
-        _TARGETS.clear()
-    _TARGETS[(method, url)] = found
+    if found is None:
+        if len(_TARGETS) > 10_000:  # unique URLs (ids in paths): keep the cache bounded
+            _TARGETS.clear()
+        found = _TARGETS[(method, url)] = _Target(method, url)
     return found
+
+
+def _encode(
+    start: str,
+    cookie: str | None,
+    extra: Mapping[str, str] | None,
+    method: str,
+    payload: bytes | None,
+) -> bytes:
+    """A request with a cookie, headers or a body added to its fixed first lines."""
+    head = [start]
+    if cookie:
+        head.append(f"Cookie: {cookie}\r\n")
+    if extra:
+        for name, value in extra.items():
+            head.append(f"{name}: {value}\r\n")
+    if payload is not None or method in _WITH_BODY:
+        head.append(f"Content-Length: {len(payload or b'')}\r\n")
+    head.append("\r\n")
+    data = "".join(head).encode()
+    return data + payload if payload else data
 
 
 def _response(conn: _Conn, url: str) -> HttpResponse:
@@ -341,11 +393,27 @@ def _response(conn: _Conn, url: str) -> HttpResponse:
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if conn.encoding is not None and body:
         body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body)
-    charset = None if conn.content_type is None else charset_of(conn.content_type.decode("latin-1"))
+    charset = None if conn.content_type is None else _charset(conn.content_type)
     connect_ns, conn.connect_ns = conn.connect_ns, 0
-    return HttpResponse(status=conn.status, url=url, headers=RawHeaders(conn.headers), body=body,
-                        charset=charset, ttfb_ns=max(0, conn.first_ns - conn.sent_ns),
-                        connect_ns=connect_ns)  # fmt: skip
+    tls_ns, conn.tls_ns = conn.tls_ns, 0
+    ttfb_ns = conn.first_ns - conn.sent_ns
+    # positional: keywords cost a measurable share here, once per response
+    return HttpResponse(conn.status, url, RawHeaders(conn.headers), body, charset,
+                        ttfb_ns if ttfb_ns > 0 else 0, connect_ns, tls_ns)  # fmt: skip
+
+
+_CHARSETS: dict[bytes, str | None] = {}
+
+
+def _charset(content_type: bytes) -> str | None:
+    """Cached: a server sends the same few content types over and over."""
+    try:
+        return _CHARSETS[content_type]
+    except KeyError:
+        if len(_CHARSETS) > 1_000:
+            _CHARSETS.clear()
+        found = _CHARSETS[content_type] = charset_of(content_type.decode("latin-1"))
+        return found
 
 
 _TLS: dict[bool, ssl.SSLContext] = {}

@@ -26,7 +26,7 @@ LIVE_STEPS = 8  # steps in the live view: each costs a percentile pass per tick
 
 
 class _Counts:
-    __slots__ = ("connect", "errors", "hist", "hist_raw", "requests", "ttfb")
+    __slots__ = ("connect", "errors", "hist", "hist_raw", "requests", "tls", "ttfb")
 
     def __init__(self) -> None:
         self.requests = 0
@@ -35,6 +35,7 @@ class _Counts:
         self.hist_raw: LatencyHistogram | None = None  # only in open-model runs
         self.ttfb: LatencyHistogram | None = None  # where the HTTP client measures them
         self.connect: LatencyHistogram | None = None
+        self.tls: LatencyHistogram | None = None  # https only
 
     def add(self, requests: int, errors: int, histogram: bytes, raw: bytes = b"") -> None:
         self.requests += requests
@@ -45,13 +46,10 @@ class _Counts:
                 self.hist_raw = LatencyHistogram()
             self.hist_raw.merge(LatencyHistogram.decode(raw))
 
-    def add_timings(self, ttfb: bytes, connect: bytes) -> None:
-        if ttfb:
-            self.ttfb = self.ttfb or LatencyHistogram()
-            self.ttfb.merge(LatencyHistogram.decode(ttfb))
-        if connect:
-            self.connect = self.connect or LatencyHistogram()
-            self.connect.merge(LatencyHistogram.decode(connect))
+    def add_timings(self, step: StepDelta) -> None:
+        self.ttfb = _merged(self.ttfb, step.histogram_ttfb)
+        self.connect = _merged(self.connect, step.histogram_connect)
+        self.tls = _merged(self.tls, step.histogram_tls)
 
     def merge(self, other: _Counts) -> None:
         self.requests += other.requests
@@ -77,6 +75,7 @@ class Aggregator:
         self._kinds: dict[str, tuple[int, str]] = {}  # kind -> (count, first example)
         self._active: dict[int, dict[int, tuple[int, int]]] = {}  # worker -> t -> (max, last)
         self.dropped_iterations = 0
+        self.assets_skipped = 0
 
     @property
     def catalog(self) -> list[StepInfo]:
@@ -98,6 +97,7 @@ class Aggregator:
 
     def add(self, snapshot: Snapshot) -> None:
         self.dropped_iterations += snapshot.dropped_iterations
+        self.assets_skipped += snapshot.assets_skipped
         for step in snapshot.steps:
             self._add_step(step)
         active = self._active.setdefault(snapshot.worker, {})
@@ -149,6 +149,8 @@ class Aggregator:
                 dropped_iterations=self.dropped_iterations,
                 ttfb_ms=_summary(total.ttfb),
                 connect_ms=_summary(total.connect),
+                tls_ms=_summary(total.tls),
+                assets_skipped=self.assets_skipped,
             ),
             steps=[_step_summary(i, c) for i, c in zip(self._catalog, self._steps, strict=True)],
             errors=[
@@ -163,7 +165,7 @@ class Aggregator:
         self._steps[step.step].add(step.requests, step.errors, step.histogram, raw)
         self._total.add(step.requests, step.errors, step.histogram, raw)
         for counts in (self._steps[step.step], self._total):
-            counts.add_timings(step.histogram_ttfb, step.histogram_connect)
+            counts.add_timings(step)
         for err in step.error_kinds:
             count, example = self._kinds.get(err.kind, (0, err.example))
             self._kinds[err.kind] = (count + err.count, example)
@@ -236,7 +238,17 @@ def _step_summary(info: StepInfo, counts: _Counts) -> StepSummary:
         latency_uncorrected_ms=_raw_summary(counts),
         ttfb_ms=_summary(counts.ttfb),
         connect_ms=_summary(counts.connect),
+        tls_ms=_summary(counts.tls),
     )
+
+
+def _merged(hist: LatencyHistogram | None, encoded: bytes) -> LatencyHistogram | None:
+    """``hist`` with ``encoded``'s samples added; created on the first samples."""
+    if not encoded:
+        return hist
+    hist = hist or LatencyHistogram()
+    hist.merge(LatencyHistogram.decode(encoded))
+    return hist
 
 
 def _summary(hist: LatencyHistogram | None) -> LatencySummary | None:

@@ -6,6 +6,7 @@ losslessly, which is what lets workers record independently and an aggregator ad
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from hdrh.histogram import HdrHistogram
@@ -31,6 +32,27 @@ class LatencyHistogram:
         elif value_us > HIGHEST_US:
             value_us = HIGHEST_US
         self._h.record_value(value_us, count)
+
+    def record_values(self, values: list[int]) -> None:
+        """Record a batch (the recorder's, once a second): each distinct value once, its bucket
+        computed inline exactly as HdrHistogram's ``record_value`` does, which costs five
+        Python calls per value there."""
+        if not values:
+            return
+        h = self._h
+        counts = h.counts
+        mask, unit = h.sub_bucket_mask, h.unit_magnitude
+        half_mag, half = h.sub_bucket_half_count_magnitude, h.sub_bucket_half_count
+        for value, count in Counter(values).items():
+            if value < LOWEST_US:
+                value = LOWEST_US
+            elif value > HIGHEST_US:
+                value = HIGHEST_US
+            bucket = (value | mask).bit_length() - unit - half_mag - 1
+            counts[((bucket + 1) << half_mag) + (value >> (bucket + unit)) - half] += count
+        h.total_count += len(values)
+        h.min_value = min(h.min_value, max(LOWEST_US, min(values)))
+        h.max_value = max(h.max_value, min(HIGHEST_US, max(values)))
 
     def merge(self, other: LatencyHistogram) -> None:
         """Add ``other``'s samples into this histogram (lossless)."""

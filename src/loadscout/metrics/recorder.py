@@ -14,7 +14,6 @@ moment the request was actually sent (uncorrected).
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable
 
 from loadscout.metrics.histogram import LatencyHistogram
@@ -34,7 +33,7 @@ class _ErrorEntry:
 class _Cell:
     """One step within one second."""
 
-    __slots__ = ("connect", "errors", "kinds", "lat", "lat_raw", "requests", "ttfb")
+    __slots__ = ("connect", "errors", "kinds", "lat", "lat_raw", "requests", "tls", "ttfb")
 
     def __init__(self) -> None:
         self.requests = 0
@@ -43,6 +42,7 @@ class _Cell:
         self.lat_raw: list[int] = []
         self.ttfb: list[int] = []
         self.connect: list[int] = []
+        self.tls: list[int] = []
         self.kinds: dict[str, _ErrorEntry] = {}
 
 
@@ -77,7 +77,10 @@ class Recorder:
         self._corrected = corrected
         self._active = 0
         self._dropped = 0
+        self._assets_skipped = 0
         self._seconds: dict[int, _Second] = {}
+        self._now = _Second(0)  # the second of the latest record, between these bounds:
+        self._now_from = self._now_to = -1
 
     @property
     def active_users(self) -> int:
@@ -95,6 +98,10 @@ class Recorder:
         """Iterations an open-model schedule wanted but could not start (no free user)."""
         self._dropped += count
 
+    def assets_skipped(self, count: int) -> None:
+        """Page assets not fetched because their URL is outside the run's scope."""
+        self._assets_skipped += count
+
     def response(
         self,
         step: int,
@@ -105,14 +112,18 @@ class Recorder:
         intended_ns: int | None = None,
         ttfb_ns: int = 0,
         connect_ns: int = 0,
+        tls_ns: int = 0,
     ) -> None:
         """A response arrived; ``kind`` set means it failed a check (``http_500``, ...).
 
         ``intended_ns`` is when the request should have been sent (open model); the corrected
-        latency counts from there. ``ttfb_ns`` and ``connect_ns`` (0: unknown, or a kept-alive
-        connection) are what the HTTP client measured.
+        latency counts from there. ``ttfb_ns``, ``connect_ns`` (TCP) and ``tls_ns`` (0: unknown,
+        plain http, or a kept-alive connection) are what the HTTP client measured.
         """
-        cell = self._cell(step, end_ns)
+        second = self._now
+        if not self._now_from <= end_ns < self._now_to:
+            second = self._second(end_ns)
+        cell = second.cells.get(step) or self._new_cell(second, step)
         cell.requests += 1
         if self._corrected:
             # never below the uncorrected figure, even for a request sent a little early
@@ -125,6 +136,8 @@ class Recorder:
             cell.ttfb.append(ttfb_ns // 1000)
         if connect_ns:
             cell.connect.append(connect_ns // 1000)
+        if tls_ns:
+            cell.tls.append(tls_ns // 1000)
         if kind is not None:
             self._error(cell, kind, example)
 
@@ -138,39 +151,51 @@ class Recorder:
         """Everything recorded since the previous snapshot, then start afresh."""
         self._observe_active(self._clock())
         seconds, self._seconds = self._seconds, {}
+        self._now_to = -1  # the remembered second went with them
         dropped, self._dropped = self._dropped, 0
+        skipped, self._assets_skipped = self._assets_skipped, 0
         steps: dict[int, _StepAcc] = {}
         second_deltas = []
         for t in sorted(seconds):
             sec = seconds[t]
-            acc = _StepAcc()
+            acc = _SecondAcc()
             for step, cell in sec.cells.items():
+                lat = LatencyHistogram()  # filled once, merged into the step's and the second's
+                lat.record_values(cell.lat)
                 by_step = steps.get(step)
                 if by_step is None:
                     by_step = steps[step] = _StepAcc()
-                by_step.add(cell, self._corrected)
-                acc.add(cell, self._corrected)
+                by_step.add(cell, lat, self._corrected)
+                acc.add(cell, lat)
             second_deltas.append(acc.second(t, sec))
         return Snapshot(
             worker=self._worker,
             steps=tuple(steps[i].step(i, self._corrected) for i in sorted(steps)),
             seconds=tuple(second_deltas),
             dropped_iterations=dropped,
+            assets_skipped=skipped,
             final=final,
         )
 
     def _cell(self, step: int, now_ns: int) -> _Cell:
         second = self._second(now_ns)
-        cell = second.cells.get(step)
-        if cell is None:
-            cell = second.cells[step] = _Cell()
+        return second.cells.get(step) or self._new_cell(second, step)
+
+    @staticmethod
+    def _new_cell(second: _Second, step: int) -> _Cell:
+        cell = second.cells[step] = _Cell()
         return cell
 
     def _second(self, now_ns: int) -> _Second:
+        """The second ``now_ns`` falls in; remembered with its bounds, as most records that
+        follow fall in the same one."""
         t = max(0, (now_ns - self._start_ns) // NS_PER_S)
         second = self._seconds.get(t)
         if second is None:
             second = self._seconds[t] = _Second(self._active)
+        self._now = second
+        self._now_from = self._start_ns + t * NS_PER_S if t else -1
+        self._now_to = self._start_ns + (t + 1) * NS_PER_S
         return second
 
     def _observe_active(self, now_ns: int) -> None:
@@ -190,9 +215,9 @@ class Recorder:
 
 
 class _StepAcc:
-    """Sums cells (of one step over seconds, or of one second over steps)."""
+    """Sums the cells of one step over seconds."""
 
-    __slots__ = ("connect", "errors", "hist", "hist_raw", "kinds", "requests", "ttfb")
+    __slots__ = ("connect", "errors", "hist", "hist_raw", "kinds", "requests", "tls", "ttfb")
 
     def __init__(self) -> None:
         self.requests = 0
@@ -201,16 +226,19 @@ class _StepAcc:
         self.hist_raw = LatencyHistogram()
         self.ttfb = LatencyHistogram()
         self.connect = LatencyHistogram()
+        self.tls = LatencyHistogram()
         self.kinds: dict[str, _ErrorEntry] = {}
 
-    def add(self, cell: _Cell, corrected: bool) -> None:
+    def add(self, cell: _Cell, lat: LatencyHistogram, corrected: bool) -> None:
+        """Add ``cell``, whose latencies ``lat`` holds already."""
         self.requests += cell.requests
         self.errors += cell.errors
-        _record(self.hist, cell.lat)
+        self.hist.merge(lat)
         if corrected:
-            _record(self.hist_raw, cell.lat_raw)
-        _record(self.ttfb, cell.ttfb)
-        _record(self.connect, cell.connect)
+            self.hist_raw.record_values(cell.lat_raw)
+        self.ttfb.record_values(cell.ttfb)
+        self.connect.record_values(cell.connect)
+        self.tls.record_values(cell.tls)
         for kind, entry in cell.kinds.items():
             mine = self.kinds.get(kind)
             if mine is None:
@@ -231,7 +259,24 @@ class _StepAcc:
             histogram_uncorrected=self.hist_raw.encode() if corrected else b"",
             histogram_ttfb=self.ttfb.encode() if self.ttfb.count else b"",
             histogram_connect=self.connect.encode() if self.connect.count else b"",
+            histogram_tls=self.tls.encode() if self.tls.count else b"",
         )
+
+
+class _SecondAcc:
+    """Sums the cells of one second over steps: counts and latency only."""
+
+    __slots__ = ("errors", "hist", "requests")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.errors = 0
+        self.hist = LatencyHistogram()
+
+    def add(self, cell: _Cell, lat: LatencyHistogram) -> None:
+        self.requests += cell.requests
+        self.errors += cell.errors
+        self.hist.merge(lat)
 
     def second(self, t: int, sec: _Second) -> SecondDelta:
         return SecondDelta(
@@ -242,12 +287,3 @@ class _StepAcc:
             active_max=sec.active_max,
             active_last=sec.active_last,
         )
-
-
-def _record(hist: LatencyHistogram, values: list[int]) -> None:
-    if len(values) < 16:
-        for v in values:
-            hist.record_us(v)
-        return
-    for value, count in Counter(values).items():
-        hist.record_us(value, count)

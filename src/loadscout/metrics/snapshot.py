@@ -27,7 +27,8 @@ class StepDelta:
     error_kinds: tuple[ErrorCount, ...] = ()
     histogram_uncorrected: bytes = b""  # open model: latencies from the actual send
     histogram_ttfb: bytes = b""  # time to first byte, where the client measures it
-    histogram_connect: bytes = b""  # new connections only (TLS included)
+    histogram_connect: bytes = b""  # new connections only: TCP connect
+    histogram_tls: bytes = b""  # new https connections only: the TLS handshake
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,4 +53,5 @@ class Snapshot:
     steps: tuple[StepDelta, ...]
     seconds: tuple[SecondDelta, ...]
     dropped_iterations: int = 0
+    assets_skipped: int = 0  # off-scope page assets not fetched
     final: bool = False  # the worker's last snapshot, taken after its users stopped

@@ -33,7 +33,11 @@ class Totals(_Model):
     latency_uncorrected_ms: LatencySummary | None = None
     dropped_iterations: int = 0
     ttfb_ms: LatencySummary | None = None  # request sent -> first byte of the response
-    connect_ms: LatencySummary | None = None  # opening a connection (TLS included)
+    connect_ms: LatencySummary | None = None  # opening a TCP connection
+    tls_ms: LatencySummary | None = None  # the TLS handshake of new https connections
+    # page assets (--assets) not fetched because they are outside the run's scope
+    # (each URL counted once per virtual user, as its cache would fetch it once)
+    assets_skipped: int = 0
 
 
 class StepSummary(_Model):
@@ -47,6 +51,7 @@ class StepSummary(_Model):
     latency_uncorrected_ms: LatencySummary | None = None
     ttfb_ms: LatencySummary | None = None
     connect_ms: LatencySummary | None = None
+    tls_ms: LatencySummary | None = None
 
 
 class ErrorSummary(_Model):

@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from loadscout.errors import BadInput
 from loadscout.plan.schedule import arrivals, ramp_points, user_changes, value_at
+from loadscout.plan.scope import compile_scope
 from loadscout.plan.thresholds import Threshold
 
 MAX_USERS = 100_000
@@ -260,6 +262,17 @@ class LoadPlan(_Frozen):
     thresholds: list[Threshold] = Field(default_factory=list)
     abort_on_fail: bool = False
     fetch_assets: bool = False
+    scope: str | None = Field(
+        default=None, description="Regex of URLs besides the target's origin (page assets)"
+    )
     http_client: Literal["h1", "curl"] = Field(
         default="h1", description="h1: httptools protocols (fastest); curl: libcurl via pycurl"
     )
+
+    @model_validator(mode="after")
+    def _scope_compiles(self) -> LoadPlan:
+        try:
+            compile_scope(self.scope)
+        except BadInput as err:
+            raise ValueError(str(err)) from None
+        return self
