@@ -7,8 +7,11 @@ page land in the pytest tmp dir (path printed with ``-s``, listed under "screens
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import (
@@ -26,6 +29,8 @@ from tests.utils.processes import serving
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 RUN_TIMEOUT_MS = 120_000
+FIRST_POINT_BAR_S = 5.0  # the issue's bar: first live data point within 5 s of the load starting
+REPORTS = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
 
 pytestmark = pytest.mark.browser
 
@@ -124,10 +129,46 @@ async def _thumbnail_loads(page: Page) -> None:
     )
 
 
+async def _seen_at(page: Page, selector: str, condition: str) -> float:
+    """The wall-clock time (epoch s) at which ``condition`` on ``selector`` first held, polled
+    every 50 ms in the page."""
+    await page.wait_for_function(
+        f"() => {{ const el = document.querySelector({selector!r}); "
+        f"return !!el && ({condition}) }}",
+        timeout=RUN_TIMEOUT_MS,
+        polling=50,
+    )
+    return time.time()
+
+
+async def _loading_started(page: Page, run_url: str) -> float:
+    """When the run's ``loading`` event was stored (epoch s; zone-less times are UTC)."""
+    events: dict[str, Any] = await (await page.request.get(f"{run_url}/events")).json()
+    at = next(e["at"] for e in events["data"] if e["status"] == "loading")
+    stamp = datetime.fromisoformat(at)
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
+
+
+async def _downloads_work(page: Page, server: str, run_id: str) -> None:
+    """Each download link answers 200 with its content type, as an attachment."""
+    links = page.get_by_role("group", name="Download the result").get_by_role("link")
+    hrefs = [await link.get_attribute("href") or "" for link in await links.all()]
+    assert hrefs == [f"/api/v1/runs/{run_id}/report.{fmt}" for fmt in REPORTS]
+    for href, (fmt, media) in zip(hrefs, REPORTS.items(), strict=True):
+        response = await page.request.get(server + href)
+        assert response.status == 200, await response.text()
+        assert response.headers["content-type"].split(";")[0] == media
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="loadscout-run-{run_id}.{fmt}"'
+        )
+        body = await response.text()
+        assert (f'"run_id": "{run_id}"' in body) if fmt == "json" else len(body) > 200
+
+
 async def _fill_form(page: Page, target: str) -> None:
     await page.get_by_label("Application URL").fill(target)
     await page.get_by_label("Virtual users").fill("5")
-    await page.get_by_label("Duration").fill("4")
+    await page.get_by_label("Duration").fill("6s")  # units, as on the command line
     await page.get_by_label("Ramp-up").fill("1")
     await page.get_by_label("Think time, min").fill("0.05")
     await page.get_by_label("Think time, max").fill("0.2")
@@ -147,20 +188,31 @@ async def test_start_a_run_and_read_its_results(
     await expect(page).to_have_url(re.compile(r"/runs/new$"))
     await _fill_form(page, demo_shop.url)
     await expect(
-        page.get_by_label("Planned users: ramp to 5 over 1 s, hold until 4 s")
+        page.get_by_label("Planned users: ramp to 5 over 1 s, hold until 6 s")
     ).to_be_visible()
     await _shot(page, shots / "02-new-test.png")
     await page.get_by_role("button", name="Start test").click()
 
     await expect(page).to_have_url(re.compile(r"/runs/\d+$"))
     run_id = page.url.rsplit("/", 1)[1]
-    # Live numbers, then live chart points, while the run is loading.
-    await expect(page.get_by_test_id("live-requests")).to_have_text(
-        re.compile(r"^[1-9]"), timeout=RUN_TIMEOUT_MS
+    # Live numbers, then live chart points, while the run is loading; the first chart point
+    # must show within 5 s of the load starting (the run's `loading` event).
+    first_number = await _seen_at(
+        page, "[data-testid=live-requests]", "/^[1-9]/.test(el.textContent)"
     )
+    first_point = await _seen_at(
+        page, "figure[aria-label='Requests per second']", "Number(el.dataset.points) > 0"
+    )
+    still_live = await page.get_by_test_id("live-panel").count()
     throughput = page.get_by_role("figure", name="Requests per second")
-    await expect(throughput).to_have_attribute("data-points", re.compile(r"^[1-9]"))
     await _shot(page, shots / "03-run-live.png")
+    loading_at = await _loading_started(page, f"{server}/api/v1/runs/{run_id}")
+    print(
+        f"\nfirst live number {first_number - loading_at:.2f} s, first chart point "
+        f"{first_point - loading_at:.2f} s after the load started"
+    )
+    assert still_live == 1, "the first chart point came only with the final summary"
+    assert 0 <= first_point - loading_at <= FIRST_POINT_BAR_S, first_point - loading_at
 
     await expect(page.get_by_role("main").get_by_text("completed", exact=True)).to_be_visible(
         timeout=RUN_TIMEOUT_MS
@@ -171,8 +223,9 @@ async def test_start_a_run_and_read_its_results(
     await expect(page.locator("dl[aria-label='Run totals']")).to_contain_text("Requests")
     await expect(page.get_by_text(re.compile(r"^Flows \(\d+\)$"))).to_be_visible()
     await _thumbnail_loads(page)
-    download = page.get_by_role("link", name="Download JSON")
-    assert await download.get_attribute("href") == f"/api/v1/runs/{run_id}/result"
+    await _downloads_work(page, server, run_id)
+    # The timeline knows how long the load took, from the run's events.
+    await expect(page.get_by_test_id("stage-loading")).to_have_text(re.compile(r"^\d+(\.\d)? s$"))
     # The stored per-second series replaces the polled one.
     assert int(await throughput.get_attribute("data-points") or 0) >= 3
 
@@ -233,6 +286,42 @@ async def test_form_reports_its_own_and_the_servers_errors(
     assert all("400" in e for e in watched.errors), watched.errors
 
 
+async def test_duration_units_and_a_custom_shape(
+    server: str, watched: Watched, shots: Path
+) -> None:
+    """Durations take units; a pasted shape is read by the server and drawn in the preview."""
+    page = watched.page
+    await page.goto(server + "/runs/new")
+    duration = page.get_by_label("Duration")
+    await duration.fill("soon")
+    await duration.blur()
+    await expect(page.get_by_text("Enter the duration like 30s, 2m or 1h30m")).to_be_visible()
+    await duration.fill("1m30s")
+    await expect(
+        page.get_by_label("Planned users: ramp to 10 over 10 s, hold until 90 s")
+    ).to_be_visible()
+
+    await page.get_by_role("radio", name=re.compile("Custom shape")).check()
+    shape = page.get_by_label("Shape", exact=True)
+    await shape.fill("duration,users\nsoon,3\n")
+    await expect(page.get_by_text("cannot read duration 'soon'")).to_be_visible()
+    assert await shape.get_attribute("aria-invalid") == "true"
+    await shape.fill("duration,users\n30s,10\n1m,20\n")
+    preview = page.get_by_role(
+        "figure", name="Planned users: custom stages shape, peak 20 over 90 s"
+    )
+    await expect(preview).to_have_attribute("data-points", "3")
+    assert await shape.get_attribute("aria-invalid") is None
+    await _shot(page, shots / "14-new-test-custom-shape.png")
+
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await expect(preview).to_be_visible()
+    await _no_horizontal_scroll(page)
+    await _shot(page, shots / "15-mobile-custom-shape.png")
+    # The only console errors are the browser's notes about the rejected shape (422).
+    assert all("422" in e for e in watched.errors), watched.errors
+
+
 async def test_unknown_run_and_deep_links(server: str, watched: Watched) -> None:
     page = watched.page
     response = await page.goto(server + "/runs/987654")
@@ -269,13 +358,42 @@ async def test_cancel_a_running_test(
     assert watched.errors == [], watched.failed
 
 
-async def test_compare_two_finished_runs(server: str, watched: Watched, shots: Path) -> None:
-    """Reuses the runs the tests above finished (one completed, one cancelled)."""
+async def _second_completed_run(page: Page, server: str) -> tuple[int, int]:
+    """The completed run of the first test, and a second short run replaying its flows (no
+    discovery, so it takes seconds), waited for until it completed too."""
+    api = f"{server}/api/v1/runs"
+    listing = await (await page.request.get(f"{api}?status=completed&limit=50")).json()
+    assert listing["data"], listing
+    first = int(listing["data"][-1]["id"])
+    flowset = await (await page.request.get(f"{api}/{first}/flows")).json()
+    created = await page.request.post(
+        api,
+        data={
+            "target_url": flowset["target_url"],
+            "flowset": flowset,
+            "users": 3,
+            "duration_s": 2,
+            "think_time_min_s": 0.05,
+            "think_time_max_s": 0.1,
+        },
+    )
+    assert created.status == 201, await created.text()
+    second = int((await created.json())["id"])
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    run: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        run = await (await page.request.get(f"{api}/{second}")).json()
+        if run["status"] in ("completed", "failed", "cancelled"):
+            break
+        await page.wait_for_timeout(200)
+    assert run["status"] == "completed", run
+    return first, second
+
+
+async def test_compare_two_completed_runs(server: str, watched: Watched, shots: Path) -> None:
+    """The first test's run against a second, shorter one replaying the same flows."""
     page = watched.page
-    listing = await (await page.request.get(f"{server}/api/v1/runs?limit=50")).json()
-    final = [r["id"] for r in listing["data"] if r["status"] in ("completed", "cancelled")]
-    assert len(final) >= 2, listing
-    a, b = sorted(final[:2])
+    a, b = await _second_completed_run(page, server)
     await page.goto(server + "/")
     compare = page.get_by_role("button", name=re.compile("^Compare"))
     await expect(compare).to_be_disabled()
@@ -286,9 +404,12 @@ async def test_compare_two_finished_runs(server: str, watched: Watched, shots: P
     await expect(page.get_by_role("heading", name=f"Compare #{a} → #{b}")).to_be_visible()
     totals = page.get_by_role("region", name="Totals compared")
     await expect(totals.locator("tbody tr")).to_have_count(5)
-    await expect(
-        page.get_by_role("region", name="Steps compared").locator("tbody tr").first
-    ).to_be_visible()
+    # Both runs have results, so every change is a number, never the "–" of a missing value.
+    for metric in ("rps", "p50", "p95", "p99", "error_rate"):
+        change = await totals.locator(f"tr[data-metric={metric}] td").nth(3).inner_text()
+        assert re.match(r"^[▲▼=]?\s*[+−]?<?\d[\d.,]*", change.strip()), (metric, change)
+    steps = page.get_by_role("region", name="Steps compared")
+    await expect(steps.locator("tbody tr").first).to_be_visible()
     await _shot(page, shots / "10-compare.png")
 
     await page.set_viewport_size({"width": 390, "height": 844})
@@ -297,4 +418,39 @@ async def test_compare_two_finished_runs(server: str, watched: Watched, shots: P
     await page.wait_for_load_state("networkidle")
     await _no_horizontal_scroll(page)
     await _shot(page, shots / "11-mobile-compare.png")
+    assert watched.errors == [], watched.failed
+
+
+async def test_delete_a_run(server: str, watched: Watched, shots: Path) -> None:
+    """The cancelled run of the tests above is deleted from its page, by keyboard."""
+    page = watched.page
+    listing = await (await page.request.get(f"{server}/api/v1/runs?status=cancelled")).json()
+    assert listing["data"], listing
+    run_id = listing["data"][0]["id"]
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(f"{server}/runs/{run_id}")
+    delete = page.get_by_role("button", name="Delete", exact=True)
+    await delete.focus()
+    await page.keyboard.press("Enter")
+    dialog = page.get_by_role("alertdialog", name=f"Delete run #{run_id}?")
+    await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    await _no_horizontal_scroll(page)
+    await page.screenshot(path=shots / "12-mobile-delete-dialog.png")
+    await page.keyboard.press("Escape")  # changed their mind: nothing happens
+    await expect(dialog).to_have_count(0)
+    await expect(delete).to_be_focused()
+
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Tab")
+    await expect(dialog.get_by_role("button", name="Delete run")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/$"))
+    # The list is back (another run shows) and the deleted one is not in it.
+    kept = await (await page.request.get(f"{server}/api/v1/runs?status=completed")).json()
+    select = "[aria-label='Select run #{} to compare']"
+    await expect(page.locator(select.format(kept["data"][0]["id"]) + ":visible")).to_have_count(1)
+    await expect(page.locator(select.format(run_id))).to_have_count(0)
+    gone = await page.request.get(f"{server}/api/v1/runs/{run_id}")
+    assert gone.status == 404
+    await _shot(page, shots / "13-mobile-runs-after-delete.png")
     assert watched.errors == [], watched.failed

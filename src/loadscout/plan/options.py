@@ -93,11 +93,17 @@ def load_shape(path: Path) -> dict[str, Any]:
     """A custom shape from a file: YAML/JSON holding a profile (``kind: stages``, ...), or a
     CSV with columns ``duration,users`` or ``duration,rate`` (one stage a row)."""
     text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".csv":
+    return parse_shape(text, is_csv=path.suffix.lower() == ".csv", source=str(path))
+
+
+def parse_shape(text: str, *, is_csv: bool, source: str = "the shape") -> dict[str, Any]:
+    """A shape file's text (CSV or YAML/JSON) as a profile mapping; the dashboard sends the
+    text of a pasted or uploaded file here too."""
+    if is_csv:
         return _csv_shape(text)
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping with a 'kind' (stages, spike, ...)")
+        raise ValueError(f"{source}: expected a mapping with a 'kind' (stages, spike, ...)")
     _PROFILE.validate_python(data)  # fail now, with pydantic's message
     return data
 
@@ -110,6 +116,11 @@ def _csv_shape(text: str) -> dict[str, Any]:
     if "duration" not in columns or not columns & {"users", "rate"}:
         raise ValueError("the shape CSV needs columns duration,users or duration,rate")
     column = "users" if "users" in columns else "rate"
+    for number, row in enumerate(rows, start=2):
+        if not row["duration"] or not row[column]:
+            raise ValueError(
+                f"line {number} of the shape CSV needs both a duration and a {column} value"
+            )
     stages = [
         {"duration_s": parse_duration(row["duration"]), "target": float(row[column])}
         for row in rows
@@ -122,6 +133,7 @@ LOAD_KEYS = frozenset({
     "users", "duration_s", "ramp_up_s", "stages", "arrival_rate", "max_users", "shape",
     "think_time_min_s", "think_time_max_s", "think_time_distribution", "think_time_recorded",
     "pacing_s", "thresholds", "abort_on_fail", "workers", "fetch_assets", "request_timeout_s",
+    "scope",
 })  # fmt: skip
 
 
@@ -157,4 +169,5 @@ def make_plan(values: Mapping[str, Any]) -> LoadPlan:
         thresholds=list(values.get("thresholds") or []),
         abort_on_fail=bool(values.get("abort_on_fail", False)),
         fetch_assets=bool(values.get("fetch_assets", False)),
+        scope=values.get("scope"),
     )

@@ -20,6 +20,9 @@ export type StepSummary = Filled<Schemas['StepSummary']>
 export type TimePoint = Filled<Schemas['TimePoint']>
 export type FlowSet = Filled<Schemas['FlowSet']>
 export type RunStatus = Schemas['RunStatus']
+export type EventPublic = Schemas['EventPublic']
+export type MetricPoint = Schemas['MetricPoint']
+export type ShapePreview = Schemas['ShapePreview']
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'queued', 'discovering', 'loading', 'completed', 'failed', 'cancelled',

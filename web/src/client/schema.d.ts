@@ -179,6 +179,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{run_id}/report.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description The finished run's result as JSON, CSV (steps, then thresholds) or one HTML file.
+         */
+        get: operations["get_report_api_v1_runs__run_id__report__fmt__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shapes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Shape
+         * @description Read a custom shape as ``loadscout run --shape`` does; 422 says what is wrong in it.
+         */
+        post: operations["preview_shape_api_v1_shapes_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -306,6 +346,11 @@ export interface components {
              * @description Client-side (pushState) route patterns found
              */
             routes?: string[];
+            /**
+             * Warnings
+             * @description Things to know before trusting the flows (a shared session, a value that changes between sessions with no source found)
+             */
+            warnings?: string[];
         };
         /** ErrorSummary */
         ErrorSummary: {
@@ -357,7 +402,8 @@ export interface components {
          *     ``css`` takes ``attribute`` of the first element matching ``expression``; ``regex`` takes the
          *     first capture group; ``header`` and ``cookie`` take that header or cookie; ``json`` follows a
          *     dotted path (``data.items.0.id``); ``form`` re-reads the live form matched by the css
-         *     ``expression`` and takes its field named ``attribute`` as a browser would submit it.
+         *     ``expression`` and takes its field named ``attribute`` as a browser would submit it
+         *     (its ``index``-th repeat when the form sends that name more than once).
          */
         Extractor: {
             /** Name */
@@ -379,6 +425,11 @@ export interface components {
              * @default true
              */
             required: boolean;
+            /**
+             * Index
+             * @description form: the repeat of a field named more than once (1 = second)
+             */
+            index?: number | null;
         };
         /**
          * Flow
@@ -413,12 +464,27 @@ export interface components {
              */
             setup?: components["schemas"]["Step"][];
             /**
+             * Setup Cookies
+             * @description Cookies each virtual user starts with (its own copy), before its set-up
+             */
+            setup_cookies?: components["schemas"]["SetupCookie"][];
+            /**
              * User Data
-             * @description Rows of per-user values (e.g. credentials.csv); virtual user N gets row (N-1) mod len, referenced as ${user.COLUMN}.
+             * @description Rows of per-user values (e.g. credentials.csv); virtual user N gets row (N-1) mod len, referenced as ${user.COLUMN}. Secret columns (password…) hold ${secret.COLUMN}, resolved before a run (see flows/secrets.py).
              */
             user_data?: {
                 [key: string]: string;
             }[];
+            /**
+             * User Data File
+             * @description The credentials CSV the secret columns of user_data are read from at run time (row N of user_data takes row N mod len of the file).
+             */
+            user_data_file?: string | null;
+            /**
+             * Storage State File
+             * @description The Playwright storage state setup_cookies are read from at run time (flows files hold ${secret.storage_state} in place of their values).
+             */
+            storage_state_file?: string | null;
             /** Flows */
             flows: components["schemas"]["Flow"][];
             discovery?: components["schemas"]["DiscoveryReport"] | null;
@@ -629,7 +695,7 @@ export interface components {
             allow_writes: boolean;
             /**
              * Scope
-             * @description Regex of extra URLs discovery may visit
+             * @description Regex of extra URLs discovery may visit and assets come from
              */
             scope?: string | null;
             /** @description Replay these flows, skip discovery */
@@ -675,6 +741,12 @@ export interface components {
              * @default false
              */
             force: boolean;
+            /**
+             * Ignore Robots
+             * @description Discovery also visits what robots.txt disallows
+             * @default false
+             */
+            ignore_robots: boolean;
             /**
              * Screenshots Dir
              * @description Folder for one PNG thumbnail per page pattern
@@ -883,6 +955,74 @@ export interface components {
             count: number;
         };
         /**
+         * SetupCookie
+         * @description A cookie every virtual user's own jar starts with, for the target's origin (copied from
+         *     a browser storage state: all users then share that server session).
+         */
+        SetupCookie: {
+            /** Name */
+            name: string;
+            /** Value */
+            value: string;
+            /**
+             * Path
+             * @default /
+             */
+            path: string;
+        };
+        /** ShapePoint */
+        ShapePoint: {
+            /** T */
+            t: number;
+            /** Value */
+            value: number;
+        };
+        /** ShapePreview */
+        ShapePreview: {
+            /**
+             * Shape
+             * @description The profile object to send as RunCreate.shape
+             */
+            shape: {
+                [key: string]: unknown;
+            };
+            /** Kind */
+            kind: string;
+            /**
+             * Unit
+             * @description users (closed) or iterations/s (open)
+             * @enum {string}
+             */
+            unit: "users" | "rate";
+            /** Duration S */
+            duration_s: number;
+            /** Peak */
+            peak: number;
+            /**
+             * Users
+             * @description Most users at once (the cap, for an arrival rate)
+             */
+            users: number;
+            /**
+             * Points
+             * @description Corner points of the planned curve
+             */
+            points: components["schemas"]["ShapePoint"][];
+        };
+        /** ShapeText */
+        ShapeText: {
+            /**
+             * Text
+             * @description A shape file's content
+             */
+            text: string;
+            /**
+             * Format
+             * @description csv (duration,users|rate rows) or yaml; guessed if null
+             */
+            format?: ("csv" | "yaml") | null;
+        };
+        /**
          * SkippedAction
          * @description An action discovery saw and deliberately did not take (logout, destructive, write…).
          */
@@ -917,15 +1057,19 @@ export interface components {
              * @default document
              * @enum {string}
              */
-            kind: "document" | "form" | "fetch";
+            kind: "document" | "form" | "fetch" | "websocket" | "eventsource";
             /** Headers */
             headers?: {
                 [key: string]: string;
             };
-            /** Form */
-            form?: {
-                [key: string]: string;
-            } | null;
+            /**
+             * Form
+             * @description Form fields in order as [name, value] pairs; a name may repeat
+             */
+            form?: [
+                string,
+                string
+            ][] | null;
             /** Json Body */
             json_body?: unknown;
             /** Body */
@@ -941,6 +1085,21 @@ export interface components {
              * @description A check: the response body must contain this text
              */
             expect_body?: string | null;
+            /**
+             * Messages
+             * @description websocket: text frames to send once connected
+             */
+            messages?: string[] | null;
+            /**
+             * Expect Messages
+             * @description websocket/eventsource: server messages to wait for (1)
+             */
+            expect_messages?: number | null;
+            /**
+             * Hold S
+             * @description websocket/eventsource: longest the stream stays open
+             */
+            hold_s?: number | null;
         };
         /** StepSummary */
         StepSummary: {
@@ -966,6 +1125,7 @@ export interface components {
             latency_uncorrected_ms?: components["schemas"]["LatencySummary"] | null;
             ttfb_ms?: components["schemas"]["LatencySummary"] | null;
             connect_ms?: components["schemas"]["LatencySummary"] | null;
+            tls_ms?: components["schemas"]["LatencySummary"] | null;
         };
         /** ThresholdResult */
         ThresholdResult: {
@@ -1024,6 +1184,12 @@ export interface components {
             dropped_iterations: number;
             ttfb_ms?: components["schemas"]["LatencySummary"] | null;
             connect_ms?: components["schemas"]["LatencySummary"] | null;
+            tls_ms?: components["schemas"]["LatencySummary"] | null;
+            /**
+             * Assets Skipped
+             * @default 0
+             */
+            assets_skipped: number;
         };
         /**
          * ValidationFailed
@@ -1571,6 +1737,93 @@ export interface operations {
                 };
             };
             /** @description A field is invalid: its name and why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    get_report_api_v1_runs__run_id__report__fmt__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description json, csv or html */
+                fmt: "json" | "csv" | "html";
+                /** @description The run's id */
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a file (Content-Disposition: attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description No such run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The run has no result yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description A field is invalid: its name and why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    preview_shape_api_v1_shapes_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShapeText"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShapePreview"];
+                };
+            };
+            /** @description The shape cannot be read */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,14 +1,19 @@
 /** Server state for runs: TanStack Query hooks over the typed client, polling while runs are active. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMemo } from 'react'
 import { api, ApiError, isActive, unwrap } from '../client/api'
 import { parseTimestamp } from '../lib/format'
-import type { FlowSet, RunCreate, RunDetail, RunPublic, RunStatus } from '../client/api'
+import { lastSecond, liveTail, mergePoints } from '../lib/liveSeries'
+import type { ChartPoint } from '../lib/liveSeries'
+import type { EventPublic, FlowSet, RunCreate, RunDetail, RunPublic, RunStatus, ShapePreview } from '../client/api'
 
 export const runKeys = {
   all: ['runs'] as const,
   list: (params: { limit: number; offset: number; status?: RunStatus }) => ['runs', 'list', params] as const,
   detail: (id: number) => ['runs', 'detail', id] as const,
   flows: (id: number) => ['runs', 'flows', id] as const,
+  events: (id: number, status?: string) => ['runs', 'events', id, ...(status ? [status] : [])] as const,
+  metrics: (id: number) => ['runs', 'metrics', id] as const,
 }
 
 export function useRunsList(params: { limit: number; offset: number; status?: RunStatus }) {
@@ -87,4 +92,85 @@ export function awaitingResult(run: RunDetail, now: number = Date.now()): boolea
   return finished !== null && now - finished.getTime() < 30_000
 }
 
-export const resultUrl = (id: number) => `/api/v1/runs/${id}/result`
+export type ReportFormat = 'json' | 'csv' | 'html'
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv', 'html']
+export const reportUrl = (id: number, format: ReportFormat) => `/api/v1/runs/${id}/report.${format}`
+
+/**
+ * The run's status changes with their times, re-read every second while it is active; keyed by
+ * the status too, so the final event is fetched once the run ends.
+ */
+export function useRunEvents(id: number, status: string) {
+  const active = isActive(status)
+  return useQuery({
+    queryKey: runKeys.events(id, status),
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<EventPublic[]> =>
+      unwrap(await api.GET('/api/v1/runs/{run_id}/events', { params: { path: { run_id: id } } })).data,
+    refetchInterval: active ? 1000 : false,
+    refetchIntervalInBackground: true,
+  })
+}
+
+/**
+ * The per-second series while the run loads: each poll asks only for seconds after the last one
+ * held (`since`) and merges them in, so a long run costs one small answer a second. The second
+ * in progress is drawn from the live numbers of the same answer until the series stores it.
+ */
+export function useRunMetrics(id: number, polling: boolean) {
+  const client = useQueryClient()
+  const key = runKeys.metrics(id)
+  const query = useQuery({
+    queryKey: key,
+    enabled: polling,
+    queryFn: async (): Promise<PolledSeries> => {
+      const held = client.getQueryData<PolledSeries>(key)?.points ?? []
+      const page = unwrap(await api.GET('/api/v1/runs/{run_id}/metrics', {
+        params: { path: { run_id: id }, query: { since: lastSecond(held) } },
+      }))
+      // Read again: a slow answer must not drop what a faster one merged meanwhile.
+      const points = mergePoints(client.getQueryData<PolledSeries>(key)?.points ?? held, page.data)
+      return { points, tail: liveTail(points, page.live) }
+    },
+    refetchInterval: polling ? 1000 : false,
+    refetchIntervalInBackground: true,
+    staleTime: Infinity,
+  })
+  const data = query.data
+  const points = useMemo(() => (data ? (data.tail ? [...data.points, data.tail] : data.points) : undefined), [data])
+  return { ...query, points }
+}
+
+interface PolledSeries {
+  points: ChartPoint[]
+  tail: ChartPoint | null
+}
+
+export function useDeleteRun(id: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (): Promise<void> => {
+      unwrap(await api.DELETE('/api/v1/runs/{run_id}', { params: { path: { run_id: id } } }))
+    },
+    onSuccess: () => {
+      for (const key of [runKeys.detail(id), runKeys.events(id), runKeys.metrics(id), runKeys.flows(id)]) {
+        client.removeQueries({ queryKey: key })
+      }
+      return client.invalidateQueries({ queryKey: ['runs', 'list'] })
+    },
+  })
+}
+
+/** A pasted or uploaded load shape read by the server (the `--shape` parser): profile + curve. */
+export function useShapePreview(text: string) {
+  const trimmed = text.trim()
+  return useQuery({
+    queryKey: ['shapes', trimmed],
+    enabled: trimmed.length > 0,
+    retry: false,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ShapePreview> =>
+      unwrap(await api.POST('/api/v1/shapes/preview', { body: { text: trimmed } })),
+  })
+}

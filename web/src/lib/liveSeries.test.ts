@@ -1,28 +1,47 @@
 import { expect, test } from 'vitest'
-import type { LivePublic } from '../client/api'
-import { appendLive } from './liveSeries'
+import type { LivePublic, MetricPoint } from '../client/api'
+import { lastSecond, liveTail, mergePoints } from './liveSeries'
 
-const live = (elapsed_s: number, requests: number, errors: number): LivePublic => ({
-  elapsed_s, active_users: 5, requests, errors, rps: 10, p50_ms: 3, p95_ms: 9,
+const point = (t: number, rps = 10): MetricPoint => ({
+  t, rps, errors: 0, active_users: 5, p50_ms: 3, p95_ms: 9, p99_ms: null,
 })
 
-test('cumulative errors become errors per interval', () => {
-  let points = appendLive([], live(1, 10, 2))
-  points = appendLive(points, live(2, 20, 5))
-  points = appendLive(points, live(3, 30, 5))
-  expect(points.map((p) => [p.t, p.errors])).toEqual([[1, 2], [2, 3], [3, 0]])
+test('new seconds are appended in order', () => {
+  let points = mergePoints([], [point(0), point(1)])
+  points = mergePoints(points, [point(2), point(3)])
+  expect(points.map((p) => p.t)).toEqual([0, 1, 2, 3])
+  expect(lastSecond(points)).toBe(3)
 })
 
-test('a repeated poll replaces its point and a stale one is ignored', () => {
-  let points = appendLive([], live(1, 10, 1))
-  points = appendLive(points, live(2, 20, 1))
-  points = appendLive(points, live(2, 22, 4))
-  expect(points.map((p) => [p.t, p.errors])).toEqual([[1, 1], [2, 3]])
-  expect(appendLive(points, live(1.5, 15, 1))).toBe(points)
+test('a second polled again replaces the one held; out-of-order answers still sort', () => {
+  let points = mergePoints([], [point(0, 5), point(2, 7)])
+  points = mergePoints(points, [point(1, 6), point(2, 70)])
+  expect(points.map((p) => [p.t, p.rps])).toEqual([[0, 5], [1, 6], [2, 70]])
 })
 
-test('the series is capped so long runs stay cheap to draw', () => {
-  let points = appendLive([], live(0, 0, 0), 3)
-  for (let t = 1; t <= 5; t++) points = appendLive(points, live(t, t, 0), 3)
-  expect(points.map((p) => p.t)).toEqual([3, 4, 5])
+test('an empty poll keeps the same array (no re-render)', () => {
+  const points = mergePoints([], [point(0)])
+  expect(mergePoints(points, [])).toBe(points)
+})
+
+test('the oldest points drop beyond the cap', () => {
+  const points = mergePoints([], [0, 1, 2, 3, 4].map((t) => point(t)), 3)
+  expect(points.map((p) => p.t)).toEqual([2, 3, 4])
+})
+
+test('before any point, poll for everything', () => {
+  expect(lastSecond([])).toBe(-1)
+})
+
+const live = (elapsed_s: number, errors = 0, requests = 50): LivePublic => ({
+  elapsed_s, active_users: 4, requests, errors, rps: 25, p50_ms: 3, p95_ms: 9,
+})
+
+test('the live numbers stand in for the second the series has not stored yet', () => {
+  expect(liveTail([], live(1.4))).toMatchObject({ t: 1, rps: 25, active_users: 4 })
+  const points = mergePoints([], [point(0), { ...point(1), errors: 2 }])
+  expect(liveTail(points, live(2.2, 5))).toMatchObject({ t: 2, errors: 3 })
+  expect(liveTail(points, live(1.9))).toBeNull() // the series already has second 1
+  expect(liveTail([], live(0.5, 0, 0))).toBeNull() // nothing measured yet
+  expect(liveTail(points, null)).toBeNull()
 })

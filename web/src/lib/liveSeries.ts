@@ -1,35 +1,13 @@
-/** Chart points for a run: accumulated from 1 s polls while it runs, from the summary after. */
-import type { LivePublic, TimePoint } from '../client/api'
+/** Chart points for a run: merged from 1 s polls of its series while it runs, from the summary after. */
+import type { LivePublic, MetricPoint, TimePoint } from '../client/api'
 
 export interface ChartPoint {
   t: number
   rps: number
   errors: number
-  errors_total?: number
   active_users: number
   p50_ms: number
   p95_ms: number
-}
-
-/** Add one polled `live` sample; a repeat of the same instant replaces the last point. */
-export function appendLive(points: ChartPoint[], live: LivePublic, maxPoints = 3600): ChartPoint[] {
-  const t = Math.round(live.elapsed_s * 10) / 10
-  const last = points.at(-1)
-  if (last && t < last.t) return points // an out-of-order response
-  const base = last && last.t === t ? points.slice(0, -1) : points
-  const before = base.at(-1)?.errors_total ?? 0
-  const point: ChartPoint = {
-    t,
-    rps: live.rps,
-    // `live.errors` is cumulative; the chart shows errors per interval.
-    errors: Math.max(0, live.errors - before),
-    errors_total: live.errors,
-    active_users: live.active_users,
-    p50_ms: live.p50_ms,
-    p95_ms: live.p95_ms,
-  }
-  const next = [...base, point]
-  return next.length > maxPoints ? next.slice(next.length - maxPoints) : next
 }
 
 export function fromTimeseries(series: TimePoint[]): ChartPoint[] {
@@ -37,4 +15,39 @@ export function fromTimeseries(series: TimePoint[]): ChartPoint[] {
     t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users,
     p50_ms: p.p50_ms, p95_ms: p.p95_ms,
   }))
+}
+
+/** A stored per-second point as a chart point (`p99_ms` is null while live; the chart skips it). */
+export function fromMetric(p: MetricPoint): ChartPoint {
+  return { t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users, p50_ms: p.p50_ms, p95_ms: p.p95_ms }
+}
+
+/**
+ * Merge newly polled seconds into what was already fetched: a second seen again replaces the old
+ * one (the server rewrites it with exact numbers), new seconds are appended, order is by `t`.
+ */
+export function mergePoints(points: ChartPoint[], fresh: MetricPoint[], maxPoints = 86_400): ChartPoint[] {
+  if (fresh.length === 0) return points
+  const byT = new Map(points.map((p) => [p.t, p]))
+  for (const p of fresh) byT.set(p.t, fromMetric(p))
+  const merged = [...byT.values()].sort((a, b) => a.t - b.t)
+  return merged.length > maxPoints ? merged.slice(merged.length - maxPoints) : merged
+}
+
+/** The `since` to poll with: the last second already held (the server answers `t > since`). */
+export const lastSecond = (points: ChartPoint[]): number => points.at(-1)?.t ?? -1
+
+/**
+ * A provisional point for the second the load is in, from the server's live numbers, shown until
+ * the stored series (written every few seconds) has that second; null when the series has it.
+ */
+export function liveTail(points: ChartPoint[], live: LivePublic | null | undefined): ChartPoint | null {
+  if (!live || live.requests === 0) return null
+  const t = Math.floor(live.elapsed_s)
+  if (t <= lastSecond(points)) return null
+  const counted = points.reduce((sum, p) => sum + p.errors, 0)
+  return {
+    t, rps: live.rps, errors: Math.max(0, live.errors - counted), active_users: live.active_users,
+    p50_ms: live.p50_ms, p95_ms: live.p95_ms,
+  }
 }

@@ -80,3 +80,30 @@ test('thresholds and login are checked and sent trimmed; password only with a lo
     login_url: 'http://127.0.0.1:8001/login', username: 'ann', password: 's3cret' })
   expect(toRunCreate({ ...base, password: 'x' })).toMatchObject({ login_url: null, username: null, password: null })
 })
+
+test('durations accept units and say how to write them', () => {
+  const values = { ...base, duration_s: '2m', ramp_up_s: '30s' }
+  expect(validateRunForm(values)).toEqual({})
+  expect(toRunCreate(values)).toMatchObject({ duration_s: 120, ramp_up_s: 30 })
+  expect(validateRunForm({ ...base, duration_s: 'two minutes' })).toMatchObject({
+    duration_s: 'Enter the duration like 30s, 2m or 1h30m',
+  })
+  expect(validateRunForm({ ...base, duration_s: '1m', ramp_up_s: '2m' })).toEqual({
+    ramp_up_s: 'Ramp-up cannot be longer than the duration',
+  })
+  expect(validateRunForm({ ...base, duration_s: '25h', ramp_up_s: '0' })).toEqual({ duration_s: 'The duration can be at most 24h' })
+})
+
+test('a custom shape needs text, and sends the profile the server read from it', () => {
+  expect(validateRunForm({ ...base, profile: 'shape' })).toEqual({ shape_text: 'Paste a shape or choose a file' })
+  const values = { ...base, profile: 'shape' as const, shape_text: 'duration,users\n30s,10' }
+  expect(validateRunForm(values)).toEqual({})
+  const shape = {
+    shape: { kind: 'stages', stages: [{ duration_s: 30, target: 10 }] }, kind: 'stages', unit: 'users' as const,
+    duration_s: 30, peak: 10, users: 10, points: [{ t: 0, value: 0 }, { t: 30, value: 10 }],
+  }
+  const body = toRunCreate(values, shape)
+  expect(body).toMatchObject({ shape: shape.shape, users: 10, duration_s: 30, ramp_up_s: 0 })
+  expect(body.stages).toBeUndefined()
+  expect(body.arrival_rate).toBeUndefined()
+})

@@ -1,5 +1,6 @@
 /** The new-test form's values, their client-side checks, and the request they become. */
-import type { RunCreate } from '../client/api'
+import type { RunCreate, ShapePreview } from '../client/api'
+import { parseDuration } from './durations'
 import { DEFAULT_STAGES, stagesDuration, stagesError, stagesPeak, stagesText } from './loadProfile'
 import type { ProfileKind, StageRow } from './loadProfile'
 import { cleanThresholds, thresholdError } from './thresholds'
@@ -20,6 +21,8 @@ export interface RunFormValues {
   stages: StageRow[]
   arrival_rate: string
   max_users: string
+  /** A custom shape's CSV or YAML text; the server reads it (POST /shapes/preview). */
+  shape_text: string
   thresholds: string[]
   abort_on_fail: boolean
   login_url: string
@@ -48,6 +51,7 @@ export const DEFAULT_FORM: RunFormValues = {
   stages: DEFAULT_STAGES,
   arrival_rate: '5',
   max_users: '50',
+  shape_text: '',
   thresholds: [],
   abort_on_fail: false,
   login_url: '',
@@ -70,6 +74,15 @@ function checkNumber(errors: FormErrors, key: keyof RunFormValues, value: string
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** A duration field: `30s`, `2m`, `1h30m` or plain seconds. */
+function checkDuration(errors: FormErrors, key: keyof RunFormValues, value: string,
+  { label, allowZero = false }: { label: string; allowZero?: boolean }): void {
+  const s = parseDuration(value)
+  if (!Number.isFinite(s)) errors[key] = `Enter ${label} like 30s, 2m or 1h30m`
+  else if (allowZero ? s < 0 : s <= 0) errors[key] = `${cap(label)} must be more than 0`
+  else if (s > 86_400) errors[key] = `${cap(label)} can be at most 24h`
+}
 
 /** Every problem at once (like the API's validation), keyed by field. */
 export function validateRunForm(v: RunFormValues): FormErrors {
@@ -105,7 +118,11 @@ function checkProfile(errors: FormErrors, v: RunFormValues): void {
     if (problem) errors.stages = problem
     return
   }
-  checkNumber(errors, 'duration_s', v.duration_s, { min: 0, max: 86_400, label: 'the duration', inclusiveMin: false })
+  if (v.profile === 'shape') {
+    if (!v.shape_text.trim()) errors.shape_text = 'Paste a shape or choose a file'
+    return
+  }
+  checkDuration(errors, 'duration_s', v.duration_s, { label: 'the duration' })
   if (v.profile === 'arrival') {
     checkNumber(errors, 'arrival_rate', v.arrival_rate.trim().replace(/\/s$/, ''),
       { min: 0, max: 1_000_000, label: 'the arrival rate', inclusiveMin: false })
@@ -113,8 +130,8 @@ function checkProfile(errors: FormErrors, v: RunFormValues): void {
     return
   }
   checkNumber(errors, 'users', v.users, { min: 1, max: 100_000, integer: true, label: 'users' })
-  checkNumber(errors, 'ramp_up_s', v.ramp_up_s, { min: 0, max: 86_400, label: 'the ramp-up' })
-  if (!errors.ramp_up_s && !errors.duration_s && num(v.ramp_up_s) > num(v.duration_s)) {
+  checkDuration(errors, 'ramp_up_s', v.ramp_up_s, { label: 'the ramp-up', allowZero: true })
+  if (!errors.ramp_up_s && !errors.duration_s && parseDuration(v.ramp_up_s) > parseDuration(v.duration_s)) {
     errors.ramp_up_s = 'Ramp-up cannot be longer than the duration'
   }
 }
@@ -126,26 +143,32 @@ function checkLogin(errors: FormErrors, v: RunFormValues): void {
   if (url && !v.username.trim()) errors.username = 'Enter the account to log in with'
 }
 
-/** RunCreate fields for the chosen profile; `users` is required by the API for every kind. */
-function profileFields(v: RunFormValues): Partial<RunCreate> {
+/**
+ * RunCreate fields for the chosen profile; `users` is required by the API for every kind. A custom
+ * shape sends the profile object the server read from the text, with its users and duration.
+ */
+function profileFields(v: RunFormValues, shape?: ShapePreview | null): Partial<RunCreate> {
+  if (v.profile === 'shape') {
+    return shape ? { users: Math.max(1, shape.users), duration_s: shape.duration_s, ramp_up_s: 0, shape: shape.shape } : {}
+  }
   if (v.profile === 'stages') {
     return { users: Math.max(1, stagesPeak(v.stages)), duration_s: stagesDuration(v.stages), ramp_up_s: 0, stages: stagesText(v.stages) }
   }
   if (v.profile === 'arrival') {
     const maxUsers = num(v.max_users)
     return {
-      users: maxUsers, duration_s: num(v.duration_s), ramp_up_s: 0,
+      users: maxUsers, duration_s: parseDuration(v.duration_s), ramp_up_s: 0,
       arrival_rate: String(num(v.arrival_rate.trim().replace(/\/s$/, ''))), max_users: maxUsers,
     }
   }
-  return { users: num(v.users), duration_s: num(v.duration_s), ramp_up_s: num(v.ramp_up_s) }
+  return { users: num(v.users), duration_s: parseDuration(v.duration_s), ramp_up_s: parseDuration(v.ramp_up_s) }
 }
 
-export function toRunCreate(v: RunFormValues): RunCreate {
+export function toRunCreate(v: RunFormValues, shape?: ShapePreview | null): RunCreate {
   const loginUrl = v.login_url.trim()
   return {
     target_url: v.target_url.trim(),
-    ...profileFields(v),
+    ...profileFields(v, shape),
     think_time_min_s: num(v.think_time_min_s),
     think_time_max_s: num(v.think_time_max_s),
     max_pages: num(v.max_pages),

@@ -12,6 +12,7 @@ export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path
         <Routes>
           <Route path={route} element={ui} />
           <Route path="/runs/:id" element={<p>run page</p>} />
+          {route !== '/' && <Route path="/" element={<p>runs list</p>} />}
           {route !== '/compare' && <Route path="/compare" element={<CompareProbe />} />}
         </Routes>
       </MemoryRouter>

@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react'
+import { DURATION_HINT } from '../../lib/durations'
 import { PROFILE_KINDS } from '../../lib/loadProfile'
 import type { ProfileKind, StageRow } from '../../lib/loadProfile'
 import type { RunFormValues } from '../../lib/runForm'
@@ -8,19 +10,21 @@ import type { Bind } from './bindings'
 import { StagesEditor } from './StagesEditor'
 
 /** Load shape: a profile kind (radio group), its own fields, and think time that applies to all kinds. */
-export function LoadCard({ values, text, setProfile, setStages, stagesError, showStageErrors }: {
+export function LoadCard({ values, text, setProfile, setStages, stagesError, showStageErrors, shapeEditor }: {
   values: RunFormValues
   text: Bind
   setProfile: (kind: ProfileKind) => void
   setStages: (rows: StageRow[]) => void
   stagesError?: string
   showStageErrors: boolean
+  /** The custom-shape editor, shown for that profile. */
+  shapeEditor: ReactNode
 }) {
   return (
     <Card title="Load">
       <fieldset>
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Load profile</legend>
-        <div className="mt-1.5 grid gap-2 sm:grid-cols-3">
+        <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
           {PROFILE_KINDS.map(({ kind, label, hint }) => (
             <label key={kind} className={cx(
               'flex cursor-pointer gap-2.5 rounded-lg border p-3 text-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-500',
@@ -41,18 +45,19 @@ export function LoadCard({ values, text, setProfile, setStages, stagesError, sho
       <div className="mt-4 grid gap-4 sm:grid-cols-3">
         {values.profile === 'constant' && <>
           <Field label="Virtual users" type="number" inputMode="numeric" min={1} step={1} {...text('users')} />
-          <Field label="Duration" type="number" inputMode="decimal" min={1} suffix="s" {...text('duration_s')} />
-          <Field label="Ramp-up" type="number" inputMode="decimal" min={0} suffix="s" hint="Users start evenly over this time." {...text('ramp_up_s')} />
+          <Field label="Duration" spellCheck={false} hint={DURATION_HINT} {...text('duration_s')} />
+          <Field label="Ramp-up" spellCheck={false} hint="Users start evenly over this time." {...text('ramp_up_s')} />
         </>}
         {values.profile === 'stages' && (
           <div className="sm:col-span-3">
             <StagesEditor rows={values.stages} onChange={setStages} showErrors={showStageErrors} error={stagesError} />
           </div>
         )}
+        {values.profile === 'shape' && <div className="sm:col-span-3">{shapeEditor}</div>}
         {values.profile === 'arrival' && <>
           <Field label="Rate" type="number" inputMode="decimal" min={0} step="any" suffix="/s"
             hint="Iterations started per second." {...text('arrival_rate')} />
-          <Field label="Duration" type="number" inputMode="decimal" min={1} suffix="s" {...text('duration_s')} />
+          <Field label="Duration" spellCheck={false} hint={DURATION_HINT} {...text('duration_s')} />
           <Field label="Max users" type="number" inputMode="numeric" min={1} step={1}
             hint="Cap on users running at once." {...text('max_users')} />
         </>}

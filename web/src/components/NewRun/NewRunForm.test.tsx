@@ -88,3 +88,49 @@ test("the API's 422 on a new field lands on it", async () => {
   await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
   await waitFor(() => expect(screen.getByLabelText('Max users')).toHaveAttribute('aria-invalid', 'true'))
 })
+
+const preview = {
+  shape: { kind: 'stages', stages: [{ duration_s: 30, target: 10 }, { duration_s: 60, target: 20 }] },
+  kind: 'stages', unit: 'users', duration_s: 90, peak: 20, users: 20,
+  points: [{ t: 0, value: 0 }, { t: 30, value: 10 }, { t: 90, value: 20 }],
+}
+
+function setupShape(shapeAnswer: (text: string) => Response) {
+  const fetch = vi.fn(async (req: Request) => {
+    const path = new URL(req.url).pathname
+    if (path === '/api/v1/shapes/preview') return shapeAnswer((await req.clone().json()).text)
+    return jsonResponse(201, run({ status: 'queued' }))
+  })
+  vi.stubGlobal('fetch', fetch)
+  renderPage(<NewRunPage />, { path: '/runs/new', route: '/runs/new' })
+  return fetch
+}
+
+test('custom shape: the server reads the pasted text, the preview draws it, and its profile is sent', async () => {
+  const texts: string[] = []
+  const fetch = setupShape((text) => { texts.push(text); return jsonResponse(200, preview) })
+  await url()
+  await userEvent.click(screen.getByRole('radio', { name: /Custom shape/ }))
+  await userEvent.click(screen.getByLabelText('Shape'))
+  await userEvent.paste('duration,users\n30s,10\n1m,20')
+  expect(await screen.findByRole('figure', { name: 'Planned users: custom stages shape, peak 20 over 90 s' }))
+    .toHaveAttribute('data-points', '3')
+  expect(texts).toEqual(['duration,users\n30s,10\n1m,20'])
+  await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
+  await screen.findByText('run page')
+  const created = fetch.mock.calls.map(([req]) => req).find((req) => new URL(req.url).pathname === '/api/v1/runs')
+  expect(await created!.json()).toMatchObject({ shape: preview.shape, users: 20, duration_s: 90 })
+})
+
+test('custom shape: a file can be loaded, and what the server cannot read is shown inline', async () => {
+  setupShape(() => jsonResponse(422, { detail: [{ field: 'text', reason: "cannot read duration 'soon'; use forms like 30s", loc: ['body', 'text'], msg: '', type: 'shape' }] }))
+  await url()
+  await userEvent.click(screen.getByRole('radio', { name: /Custom shape/ }))
+  const file = new File(['duration,users\nsoon,3\n'], 'shape.csv', { type: 'text/csv' })
+  await userEvent.upload(screen.getByLabelText('Load a shape file'), file)
+  await waitFor(() => expect(screen.getByLabelText('Shape')).toHaveValue('duration,users\nsoon,3\n'))
+  expect(await screen.findByText("cannot read duration 'soon'; use forms like 30s")).toBeInTheDocument()
+  expect(screen.getByLabelText('Shape')).toHaveAttribute('aria-invalid', 'true')
+  await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
+  expect(screen.getByText('Fix one field to start')).toBeInTheDocument()
+})

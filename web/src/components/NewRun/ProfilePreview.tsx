@@ -1,3 +1,6 @@
+import type { ShapePreview as Shape } from '../../client/api'
+import { parseDuration } from '../../lib/durations'
+import { formatDuration } from '../../lib/format'
 import { rateOverTime, stagesDuration, stagesOverTime, stagesPeak } from '../../lib/loadProfile'
 import type { RunFormValues } from '../../lib/runForm'
 import { RampPreview } from '../Charts/RampPreview'
@@ -7,8 +10,19 @@ const B = ({ children }: { children: React.ReactNode }) => <b className="text-sl
 const note = 'mt-2 text-xs text-slate-500 dark:text-slate-400'
 
 /** The chosen profile as a picture: users over time (closed) or arrival rate over time (open). */
-export function ProfilePreview({ values }: { values: RunFormValues }) {
-  const duration = Number(values.duration_s) || 0
+export function ProfilePreview({ values, shape }: { values: RunFormValues; shape?: Shape }) {
+  const duration = parseDuration(values.duration_s) || 0
+  if (values.profile === 'shape') {
+    const data = shape ? shape.points.map((p) => ({ t: p.t, value: p.value })) : []
+    const unit = shape?.unit === 'rate' ? 'iterations/s' : 'users'
+    return (
+      <>
+        <ShapePreview data={data} yKey="value" empty="Paste or load a shape to preview the load."
+          label={shape ? `Planned ${shape.unit === 'rate' ? 'arrival rate' : 'users'}: custom ${shape.kind} shape, peak ${shape.peak} over ${shape.duration_s} s` : 'Planned load: no shape yet'} />
+        {shape && <p className={note}>Up to <B>{shape.peak}</B> {unit} over <B>{formatDuration(shape.duration_s)}</B>, after discovery.</p>}
+      </>
+    )
+  }
   if (values.profile === 'stages') {
     const total = stagesDuration(values.stages)
     const peak = stagesPeak(values.stages)
@@ -34,8 +48,8 @@ export function ProfilePreview({ values }: { values: RunFormValues }) {
   }
   return (
     <>
-      <RampPreview users={Number(values.users) || 0} durationS={duration} rampUpS={Number(values.ramp_up_s) || 0} />
-      <p className={note}>Up to <B>{values.users || 0}</B> users for <B>{values.duration_s || 0} s</B>, after discovery.</p>
+      <RampPreview users={Number(values.users) || 0} durationS={duration} rampUpS={parseDuration(values.ramp_up_s) || 0} />
+      <p className={note}>Up to <B>{values.users || 0}</B> users for <B>{formatDuration(duration)}</B>, after discovery.</p>
     </>
   )
 }

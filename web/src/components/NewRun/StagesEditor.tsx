@@ -15,11 +15,11 @@ export function StagesEditor({ rows, onChange, showErrors, error }: {
   return (
     <fieldset className="min-w-0">
       <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Stages</legend>
-      <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">From 0 users, each stage moves linearly to its target.</p>
+      <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">From 0 users, each stage moves linearly to its target. Durations like 30s, 2m or 1h30m.</p>
       <ol className="mt-2 grid gap-2">
         {rows.map((row, i) => (
           <li key={i} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
-            <Field label={`Stage ${i + 1} duration`} type="number" inputMode="decimal" min={0} suffix="s" name={`stage-${i}-duration`}
+            <Field label={`Stage ${i + 1} duration`} spellCheck={false} placeholder="30s" name={`stage-${i}-duration`}
               value={row.duration} onChange={(e) => update(i, { duration: e.target.value })}
               error={showErrors ? rowErrors[i].duration : undefined} />
             <Field label={`Stage ${i + 1} target users`} type="number" inputMode="numeric" min={0} step={1} name={`stage-${i}-target`}
@@ -31,7 +31,7 @@ export function StagesEditor({ rows, onChange, showErrors, error }: {
         ))}
       </ol>
       <div className="mt-2 flex flex-wrap items-center gap-3">
-        <Button variant="secondary" onClick={() => onChange([...rows, { duration: '30', target: rows.at(-1)?.target ?? '10' }])}>
+        <Button variant="secondary" onClick={() => onChange([...rows, { duration: '30s', target: rows.at(-1)?.target ?? '10' }])}>
           Add stage
         </Button>
         {error && <p role="status" className="text-xs text-rose-600 dark:text-rose-400">{error}</p>}

@@ -2,12 +2,14 @@ import { useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import { useNavigate } from 'react-router'
 import { ApiError } from '../../client/api'
-import { useCreateRun } from '../../hooks/runs'
+import { useCreateRun, useShapePreview } from '../../hooks/runs'
+import { useDebounced } from '../../hooks/useDebounced'
 import { DEFAULT_FORM, toRunCreate, validateRunForm } from '../../lib/runForm'
 import type { FormErrors, RunFormValues, TextKey } from '../../lib/runForm'
 import { LoadCard } from '../NewRun/LoadCard'
 import { LoginFields } from '../NewRun/LoginFields'
 import { ProfilePreview } from '../NewRun/ProfilePreview'
+import { ShapeEditor } from '../NewRun/ShapeEditor'
 import { ThresholdsCard } from '../NewRun/ThresholdsCard'
 import { Button } from '../ui/Button'
 import { Card } from '../ui/Card'
@@ -16,6 +18,9 @@ import { Notice, Spinner } from '../ui/Feedback'
 import { PageHeader } from '../ui/PageHeader'
 
 type Key = keyof RunFormValues
+
+/** "Checking…" is a state, not an error: the editor shows a spinner for it instead. */
+const visibleShapeError = (error?: string) => (error === 'Checking the shape…' ? undefined : error)
 
 /** Start a test: target, load profile, thresholds, discovery limits and login; client checks first, then the API's. */
 export function NewRunPage() {
@@ -26,7 +31,15 @@ export function NewRunPage() {
   const [submitted, setSubmitted] = useState(false)
   const [serverFieldErrors, setServerFieldErrors] = useState<FormErrors>({})
 
+  const shapeText = useDebounced(values.profile === 'shape' ? values.shape_text : '', 300)
+  const shape = useShapePreview(shapeText)
+  const shapeReady = shape.data !== undefined && !shape.isError && !shape.isPlaceholderData && shapeText === values.shape_text
   const clientErrors = validateRunForm(values)
+  if (values.profile === 'shape' && !clientErrors.shape_text) {
+    // The server's reading of the text is the validation; wait for it before starting.
+    if (shape.isError) clientErrors.shape_text = shape.error.message.replace(/^text: /, '')
+    else if (!shapeReady) clientErrors.shape_text = 'Checking the shape…'
+  }
   const visible = (key: Key) => (submitted || touched[key] ? clientErrors[key] : undefined) ?? serverFieldErrors[key]
 
   const set = <K extends Key>(key: K) => (value: RunFormValues[K]) => {
@@ -45,9 +58,13 @@ export function NewRunPage() {
     e.preventDefault()
     setSubmitted(true)
     if (Object.keys(clientErrors).length > 0) return
-    create.mutate(toRunCreate(values), {
+    create.mutate(toRunCreate(values, shape.data), {
       onSuccess: (run) => navigate(`/runs/${run.id}`),
-      onError: (err) => setServerFieldErrors(err instanceof ApiError ? err.fields : {}),
+      onError: (err) => {
+        const fields: FormErrors = err instanceof ApiError ? { ...err.fields } : {}
+        if (err instanceof ApiError && err.fields.shape) fields.shape_text = err.fields.shape
+        setServerFieldErrors(fields)
+      },
     })
   }
 
@@ -67,7 +84,13 @@ export function NewRunPage() {
           </Card>
           <LoadCard values={values} text={text} setProfile={(kind) => set('profile')(kind)}
             setStages={(rows) => { set('stages')(rows); setTouched((t) => ({ ...t, stages: true })) }}
-            stagesError={visible('stages')} showStageErrors={submitted || Boolean(touched.stages)} />
+            stagesError={visible('stages')} showStageErrors={submitted || Boolean(touched.stages)}
+            shapeEditor={
+              <ShapeEditor text={values.shape_text} onChange={(t) => set('shape_text')(t)}
+                onBlur={() => setTouched((t) => ({ ...t, shape_text: true }))}
+                error={shape.isError ? clientErrors.shape_text : visibleShapeError(visible('shape_text'))}
+                checking={shape.isFetching || shapeText !== values.shape_text} />
+            } />
           <ThresholdsCard rows={values.thresholds} onChange={(rows) => set('thresholds')(rows)}
             abortOnFail={values.abort_on_fail} onAbortChange={(v) => set('abort_on_fail')(v)}
             showErrors={() => submitted || Boolean(touched.thresholds)} error={visible('thresholds')}
@@ -101,7 +124,7 @@ export function NewRunPage() {
         </div>
         <aside className="grid content-start gap-6">
           <Card title="Planned load">
-            <ProfilePreview values={values} />
+            <ProfilePreview values={values} shape={shapeReady ? shape.data : undefined} />
           </Card>
           <div className="grid gap-3" aria-live="polite">
             {errorCount > 0 && (

@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
 import { run, summary } from '../../test/fixtures'
@@ -6,11 +7,13 @@ import { RunDetailPage } from './RunDetailPage'
 
 afterEach(() => vi.unstubAllGlobals())
 
-function serve(routes: Record<string, () => Response>) {
-  vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
-    const path = new URL(req.url).pathname
-    return (routes[path] ?? (() => jsonResponse(404, { detail: `no ${path}` })))()
-  }))
+function serve(routes: Record<string, (req: Request) => Response>) {
+  const fetch = vi.fn(async (req: Request) => {
+    const key = `${req.method === 'GET' ? '' : `${req.method} `}${new URL(req.url).pathname}`
+    return (routes[key] ?? (() => jsonResponse(404, { detail: `no ${key}` })))(req)
+  })
+  vi.stubGlobal('fetch', fetch)
+  return fetch
 }
 
 const page = () => renderPage(<RunDetailPage />, { path: '/runs/7', route: '/runs/:id' })
@@ -30,7 +33,11 @@ test('a finished run shows totals, the step table, errors with examples and a do
   expect(screen.getAllByRole('row')).toHaveLength(1 + summary.steps.length)
   expect(screen.getByText('http_500')).toBeInTheDocument()
   expect(screen.getByText('GET /search -> 500 Internal Server Error')).toBeInTheDocument()
-  expect(screen.getByRole('link', { name: 'Download JSON' })).toHaveAttribute('href', '/api/v1/runs/7/result')
+  const downloads = screen.getByRole('group', { name: 'Download the result' })
+  expect(within(downloads).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual([
+    '/api/v1/runs/7/report.json', '/api/v1/runs/7/report.csv', '/api/v1/runs/7/report.html',
+  ])
+  expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('download', 'loadscout-run-7.csv')
   expect(await screen.findByText('browse /cart')).toBeInTheDocument()
   expect(screen.queryByRole('button', { name: 'Cancel run' })).not.toBeInTheDocument()
 })
@@ -78,4 +85,87 @@ test('flows show a lazy thumbnail of their page when discovery took one', async 
   expect(img).toHaveAttribute('src', '/api/v1/runs/7/screenshots/cart.png')
   expect(img).toHaveAttribute('loading', 'lazy')
   expect(screen.getAllByTestId('page-thumbnail')).toHaveLength(1)
+})
+
+const event = (status: string, at: string) => ({ status, at, reason: '' })
+
+test('the timeline shows how long each stage took, from the run events', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    '/api/v1/runs/7/events': () => jsonResponse(200, {
+      count: 4,
+      data: [
+        event('queued', '2026-11-26T01:00:00Z'), event('discovering', '2026-11-26T01:00:01Z'),
+        event('loading', '2026-11-26T01:00:08.5Z'), event('completed', '2026-11-26T01:00:12.5Z'),
+      ],
+    }),
+  })
+  page()
+  expect(await screen.findByTestId('stage-discovering')).toHaveTextContent('7.5 s')
+  expect(screen.getByTestId('stage-loading')).toHaveTextContent('4 s')
+  expect(screen.getByTestId('stage-queued')).toHaveTextContent('1 s')
+  expect(screen.getByTestId('stage-completed')).toHaveAttribute('dateTime', '2026-11-26T01:00:12.5Z')
+})
+
+test('live charts poll only new seconds and merge them into the points held', async () => {
+  const sinces: string[] = []
+  let calls = 0
+  const point = (t: number) => ({ t, rps: 10 + t, errors: 0, active_users: 5, p50_ms: 3, p95_ms: 9, p99_ms: null })
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({
+      status: 'loading', finished_at: null,
+      live: { elapsed_s: 2, active_users: 5, requests: 77, errors: 0, rps: 38, p50_ms: 3, p95_ms: 9 },
+    })),
+    '/api/v1/runs/7/flows': () => jsonResponse(409, { detail: 'no flows yet' }),
+    '/api/v1/runs/7/metrics': (req) => {
+      sinces.push(new URL(req.url).searchParams.get('since') ?? '')
+      calls += 1
+      const data = calls === 1 ? [point(0), point(1)] : calls === 2 ? [point(2)] : []
+      return jsonResponse(200, { data, count: data.length, status: 'loading', live: null })
+    },
+  })
+  page()
+  const chart = await screen.findByRole('figure', { name: 'Requests per second' })
+  await waitFor(() => expect(chart).toHaveAttribute('data-points', '3'), { timeout: 4000 })
+  expect(sinces.slice(0, 2)).toEqual(['-1', '1'])
+  await waitFor(() => expect(sinces[2]).toBe('2'), { timeout: 4000 })
+})
+
+test('delete asks first, is keyboard accessible, then goes back to the runs list', async () => {
+  const user = userEvent.setup()
+  const fetch = serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    'DELETE /api/v1/runs/7': () => new Response(null, { status: 204 }),
+  })
+  renderPage(<RunDetailPage />, { path: '/runs/7', route: '/runs/:id' })
+  const button = await screen.findByRole('button', { name: 'Delete' })
+  await user.click(button)
+  const dialog = screen.getByRole('alertdialog', { name: 'Delete run #7?' })
+  expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus()
+  await user.keyboard('{Escape}')
+  expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument()
+  expect(button).toHaveFocus()
+  expect(fetch.mock.calls.some(([req]) => (req as Request).method === 'DELETE')).toBe(false)
+
+  await user.keyboard('{Enter}')
+  await user.tab()
+  expect(screen.getByRole('button', { name: 'Delete run' })).toHaveFocus()
+  await user.tab()  // focus stays in the dialog
+  expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus()
+  await user.tab()
+  await user.keyboard('{Enter}')
+  expect(await screen.findByText('runs list')).toBeInTheDocument()
+  expect(fetch.mock.calls.some(([req]) => (req as Request).method === 'DELETE')).toBe(true)
+})
+
+test('a run that cannot be deleted says why in the dialog', async () => {
+  const user = userEvent.setup()
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    'DELETE /api/v1/runs/7': () => jsonResponse(409, { detail: 'run 7 is still running; cancel it first' }),
+  })
+  page()
+  await user.click(await screen.findByRole('button', { name: 'Delete' }))
+  await user.click(screen.getByRole('button', { name: 'Delete run' }))
+  expect(await within(screen.getByRole('alertdialog')).findByRole('alert')).toHaveTextContent('cancel it first')
 })

@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react'
-import { Link, useParams } from 'react-router'
+import { Link, useNavigate, useParams } from 'react-router'
 import type { RunDetail } from '../../client/api'
 import { ApiError, isActive } from '../../client/api'
-import { resultUrl, useCancelRun, useRun, useRunFlows } from '../../hooks/runs'
+import { REPORT_FORMATS, reportUrl, useCancelRun, useDeleteRun, useRun, useRunEvents, useRunFlows, useRunMetrics } from '../../hooks/runs'
 import { formatDuration, formatTimestamp, secondsBetween } from '../../lib/format'
-import { appendLive, fromTimeseries } from '../../lib/liveSeries'
+import { fromTimeseries } from '../../lib/liveSeries'
 import type { ChartPoint } from '../../lib/liveSeries'
+import { stageTimes } from '../../lib/timeline'
+import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { RunCharts } from '../Charts/RunCharts'
 import { Button } from '../ui/Button'
 import { buttonClass } from '../ui/styles'
@@ -53,24 +55,53 @@ function useLastStage(run: RunDetail): string | undefined {
   return undefined
 }
 
-/** Chart points: 1 s polls accumulated while loading; the stored per-second series once final. */
+/** Chart points: the series polled every second (new seconds only) while loading; the exact
+ * per-second series of the summary once final. Polling starts with discovery, so the first
+ * point shows within a second of the load starting rather than a status poll later. */
 function useChartPoints(run: RunDetail): ChartPoint[] {
-  const [livePoints, setLivePoints] = useState<ChartPoint[]>([])
-  const [seen, setSeen] = useState<RunDetail['live']>(null)
-  const live = run.live
-  if (live && live !== seen) {
-    // Derived state, updated during render (React's pattern for "accumulate props over time").
-    setSeen(live)
-    setLivePoints((points) => appendLive(points, live))
-  }
+  const polled = useRunMetrics(run.id, run.status === 'discovering' || run.status === 'loading').points
   const stored = run.summary?.timeseries
-  return useMemo(() => (stored && stored.length ? fromTimeseries(stored) : livePoints), [stored, livePoints])
+  return useMemo(() => (stored && stored.length ? fromTimeseries(stored) : polled ?? []), [stored, polled])
+}
+
+/** JSON, CSV and HTML reports of a finished run, as plain download links. */
+function Downloads({ id }: { id: number }) {
+  return (
+    <div role="group" aria-label="Download the result" className="flex flex-wrap items-center gap-2">
+      {REPORT_FORMATS.map((fmt) => (
+        <a key={fmt} className={buttonClass('secondary')} href={reportUrl(id, fmt)} download={`loadscout-run-${id}.${fmt}`}
+          aria-label={`Download ${fmt.toUpperCase()}`}>
+          <span aria-hidden>↓</span> {fmt.toUpperCase()}
+        </a>
+      ))}
+    </div>
+  )
+}
+
+/** Delete an ended run after a confirmation; back to the runs list when done. */
+function DeleteRun({ run }: { run: RunDetail }) {
+  const [asking, setAsking] = useState(false)
+  const remove = useDeleteRun(run.id)
+  const navigate = useNavigate()
+  return (
+    <>
+      <Button variant="danger" onClick={() => setAsking(true)}>Delete</Button>
+      <ConfirmDialog open={asking} title={`Delete run #${run.id}?`} confirmLabel="Delete run" busyLabel="Deleting…"
+        busy={remove.isPending} onCancel={() => { setAsking(false); remove.reset() }}
+        onConfirm={() => remove.mutate(undefined, { onSuccess: () => navigate('/', { replace: true }) })}>
+        <p>Its results, flows, series and screenshots are removed for good.</p>
+        {remove.error && <p role="alert" className="mt-2 text-rose-600 dark:text-rose-400">{remove.error.message}</p>}
+      </ConfirmDialog>
+    </>
+  )
 }
 
 function RunView({ run }: { run: RunDetail }) {
   const active = isActive(run.status)
   const points = useChartPoints(run)
   const stoppedIn = useLastStage(run)
+  const events = useRunEvents(run.id, run.status).data
+  const times = useMemo(() => (events?.length ? stageTimes(events) : undefined), [events])
   const flows = useRunFlows(run)
   const cancel = useCancelRun(run.id)
   const wall = secondsBetween(run.started_at, run.finished_at)
@@ -96,14 +127,11 @@ function RunView({ run }: { run: RunDetail }) {
               {cancel.isPending ? <><Spinner /> Cancelling…</> : 'Cancel run'}
             </Button>
           )}
-          {summary && (
-            <a className={buttonClass('secondary')} href={resultUrl(run.id)} download={`loadscout-run-${run.id}.json`}>
-              Download JSON
-            </a>
-          )}
+          {summary && <Downloads id={run.id} />}
+          {!active && <DeleteRun run={run} />}
         </>}
       />
-      <Card><StatusTimeline status={run.status} stoppedIn={stoppedIn} /></Card>
+      <Card><StatusTimeline status={run.status} times={times} fallbackStoppedIn={stoppedIn} /></Card>
       {cancel.error && <Notice title="Could not cancel">{cancel.error.message}</Notice>}
       {run.status === 'failed' && <Notice title="The run failed">{run.reason || 'No reason was recorded.'}</Notice>}
       {run.status === 'cancelled' && <Notice tone="warning" title="The run was cancelled">{run.reason || undefined}</Notice>}

@@ -1,14 +1,23 @@
+import { formatDuration, formatTimestamp } from '../../lib/format'
+import { STAGES } from '../../lib/timeline'
+import type { StageTimes } from '../../lib/timeline'
 import { cx } from '../ui/cx'
 
-const STAGES = ['queued', 'discovering', 'loading'] as const
 type Final = 'completed' | 'failed' | 'cancelled'
 const FINAL_LABEL: Record<Final, string> = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' }
 
 /**
- * queued → discovering → loading → completed | failed | cancelled. A run that ended early marks
- * the stage it stopped in; later stages stay grey.
+ * queued → discovering → loading → completed | failed | cancelled, with how long each stage took
+ * (from the run's events). A run that ended early marks the stage it stopped in; later stages
+ * stay grey.
  */
-export function StatusTimeline({ status, stoppedIn }: { status: string; stoppedIn?: string }) {
+export function StatusTimeline({ status, times, fallbackStoppedIn }: {
+  status: string
+  times?: StageTimes
+  /** Where an ended run stopped when its events are not loaded yet. */
+  fallbackStoppedIn?: string
+}) {
+  const stoppedIn = times?.stoppedIn ?? fallbackStoppedIn
   const final = (['completed', 'failed', 'cancelled'] as const).find((s) => s === status)
   const reached = final ? stageReached(final, stoppedIn) : STAGES.indexOf(status as (typeof STAGES)[number])
   const steps = [...STAGES.map((s) => ({ key: s, label: s.charAt(0).toUpperCase() + s.slice(1) })),
@@ -41,7 +50,10 @@ export function StatusTimeline({ status, stoppedIn }: { status: string; stoppedI
                 tone === 'warn' && 'bg-amber-500 text-white ring-amber-200 dark:ring-amber-900')}>
                 {tone === 'bad' ? '✕' : tone === 'warn' ? '–' : done ? '✓' : ''}
               </span>
-              <span className={cx('truncate', !(current || isFinalStep) && 'max-sm:sr-only')}>{step.label}</span>
+              <span className="flex min-w-0 flex-col">
+                <span className={cx('truncate', !(current || isFinalStep) && 'max-sm:sr-only')}>{step.label}</span>
+                <StageNote stage={step.key} times={times} isFinal={isFinalStep} />
+              </span>
               {current && <span className="sr-only">(current)</span>}
             </span>
             {i < steps.length - 1 && (
@@ -52,6 +64,21 @@ export function StatusTimeline({ status, stoppedIn }: { status: string; stoppedI
         )
       })}
     </ol>
+  )
+}
+
+/** Under a stage: how long it took (or is taking); under the final status: when it ended. */
+function StageNote({ stage, times, isFinal }: { stage: string; times?: StageTimes; isFinal: boolean }) {
+  const entered = times?.entered[stage]
+  if (!entered) return null
+  const took = times?.took[stage]
+  const text = isFinal ? formatTimestamp(entered) : took != null ? formatDuration(took) : ''
+  if (!text) return null
+  return (
+    <time dateTime={entered} data-testid={`stage-${stage}`}
+      className="truncate text-[11px] font-normal text-slate-500 max-sm:sr-only dark:text-slate-400">
+      {text}
+    </time>
   )
 }
 

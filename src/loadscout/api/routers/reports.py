@@ -1,0 +1,51 @@
+"""/api/v1/runs/{id}/report.{json|csv|html}: the result as a file to download."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+
+from loadscout.api.deps import RepoDep, RunDep
+from loadscout.api.routers.runs import NOT_FOUND
+from loadscout.api.schemas import Message
+from loadscout.reports.formats import REPORTS, ReportFormat, report_filename
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+        "description": "The report as a file (Content-Disposition: attachment)",
+    },
+    409: {"model": Message, "description": "The run has no result yet"},
+}
+
+
+@router.get(
+    "/{run_id}/report.{fmt}",
+    response_class=Response,
+    responses={**NOT_FOUND, **_FILES},
+)
+async def get_report(
+    record: RunDep,
+    repo: RepoDep,
+    fmt: Annotated[ReportFormat, PathParam(description="json, csv or html")],
+) -> Response:
+    """The finished run's result as JSON, CSV (steps, then thresholds) or one HTML file."""
+    summary = await repo.get_result(record.id)
+    if summary is None:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"run {record.id} is {record.status}; its report exists once it finishes",
+        )
+    kind = REPORTS[fmt]
+    disposition = f'attachment; filename="{report_filename(record.id, fmt)}"'
+    headers = {"content-disposition": disposition}
+    return Response(kind.render(summary), media_type=kind.media_type, headers=headers)
