@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from typer.testing import CliRunner
 
+from loadscout.cli import commands
 from loadscout.cli.commands import app
 from loadscout.flows.io import load_flowset
 from loadscout.orchestrator.options import RunOptions
@@ -61,3 +64,25 @@ def test_the_password_is_masked_when_options_are_stored() -> None:
     assert "s3cret" not in json.dumps(dumped)
     spec = options.spec("r1", chromium_path=None)
     assert spec.discovery is not None and spec.discovery.password == "s3cret"  # in memory only
+
+
+def test_ignore_robots_reaches_discovery_from_discover_and_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[RunOptions] = []
+
+    async def fake_discover(options: RunOptions, *_: object, **__: object) -> None:
+        seen.append(options)
+
+    async def fake_run(options: RunOptions, **_: object) -> SimpleNamespace:
+        seen.append(options)
+        return SimpleNamespace(status="completed", thresholds=[])
+
+    monkeypatch.setattr(commands, "discover_to_file", fake_discover)
+    monkeypatch.setattr(commands, "run_once", fake_run)
+    url, out = "http://127.0.0.1:9/", str(tmp_path / "f.yaml")
+    for args in (["discover", url, "--out", out], ["run", url, "--users", "1"]):
+        assert runner.invoke(app, [*args, "--ignore-robots"]).exit_code == 0
+        assert runner.invoke(app, args).exit_code == 0
+    flags = [o.spec("r", chromium_path=None).discovery for o in seen]
+    assert [d.ignore_robots if d else None for d in flags] == [True, False, True, False]

@@ -123,7 +123,8 @@ async def test_robots_and_not_found(client: ShopClient) -> None:
     robots = await client.get("/robots.txt")
     assert robots.status == 200
     assert "Allow: /" in robots.text
-    assert "Disallow: /" not in robots.text
+    assert "Disallow: /\n" not in robots.text  # one page is disallowed, not the whole shop
+    assert "Disallow: /categories/music\n" in robots.text
     missing = await client.get("/no/such/page")
     assert missing.status == 404
     assert "Page not found" in missing.text

@@ -8,7 +8,7 @@ import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -165,20 +165,57 @@ def _fixed(make: Callable[[], web.Response]) -> Handler:
 class Site:
     url: str
     hits: Counter[str]
+    tokens: dict[str, str] = field(default_factory=dict)  # token site: session id -> token
 
     def url_for(self, path: str) -> str:
         return self.url.rstrip("/") + path
 
 
+TOKENS = web.AppKey("tokens", dict[str, str])
+
+
+async def token_home(request: web.Request) -> web.Response:
+    """Links /next with a token made for this session (cookie ``sid``), and /r with a nonce a
+    script makes up (no response holds it)."""
+    tokens = request.app[TOKENS]
+    sid = request.cookies.get("sid") or secrets.token_hex(8)
+    tokens.setdefault(sid, f"s{secrets.token_hex(10)}7")
+    script = "<script>r.href = '/r?nonce=' + crypto.randomUUID();</script>"
+    response = _page(f'<a href="/next?token={tokens[sid]}">next</a> <a id="r">r</a>{script}')
+    response.set_cookie("sid", sid)
+    return response
+
+
+async def token_next(request: web.Request) -> web.Response:
+    """Only the token this session's home page gave is accepted."""
+    expected = request.app[TOKENS].get(request.cookies.get("sid", ""))
+    if expected is None or request.query.get("token") != expected:
+        return web.Response(status=403, text="stale or foreign token")
+    return _page("<h1>Next</h1>")
+
+
+def build_token_app() -> web.Application:
+    """A site whose link carries a per-session token the server checks."""
+    app = web.Application()
+    app[HITS] = Counter()
+    app[TOKENS] = {}
+    app.router.add_get("/", token_home)
+    app.router.add_get("/next", token_next)
+    app.router.add_get("/r", _fixed(lambda: _page("<h1>R</h1>")))
+    return app
+
+
 @asynccontextmanager
-async def running_site() -> AsyncIterator[Site]:
-    app = build_app()
+async def running_site(
+    make_app: Callable[[], web.Application] = build_app,
+) -> AsyncIterator[Site]:
+    app = make_app()
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     try:
         port = runner.addresses[0][1]
-        yield Site(url=f"http://127.0.0.1:{port}/", hits=app[HITS])
+        yield Site(url=f"http://127.0.0.1:{port}/", hits=app[HITS], tokens=app.get(TOKENS, {}))
     finally:
         await runner.cleanup()

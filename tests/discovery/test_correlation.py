@@ -97,11 +97,38 @@ def test_submission_never_records_the_token_value() -> None:
     body = template_form(
         posted, extractors=token_extractors(form), templates={"email": "ls-${unique}@example.com"}
     )
-    assert body == {
-        "csrf_token": "${csrf_token_login}",
-        "next": "${next_login}",
-        "username": "alice",
-        "password": "pw",
-        "email": "ls-${unique}@example.com",
-    }
+    assert body == [
+        ("csrf_token", "${csrf_token_login}"),
+        ("next", "${next_login}"),
+        ("username", "alice"),
+        ("password", "pw"),
+        ("email", "ls-${unique}@example.com"),
+    ]
     assert TOKEN not in str(body)
+
+
+def test_a_repeated_hidden_field_reads_each_of_its_values() -> None:
+    form = FormSpec(
+        index=0,
+        action=BASE + "/filter",
+        action_attr="/filter",
+        method="post",
+        fields=(
+            FieldSpec(name="ids", type="hidden", value="1"),
+            FieldSpec(name="tags", type="checkbox", value="a", checked=True),
+            FieldSpec(name="ids", type="hidden", value="2"),
+            FieldSpec(name="tags", type="checkbox", value="b", checked=True),
+        ),
+    )
+    extractors = token_extractors(form)
+    assert [(k, e.name, e.index) for k, e in extractors.items()] == [
+        ("ids", "ids_filter", None),
+        ("ids#1", "ids_filter_2", 1),
+    ]
+    posted = [("ids", "1"), ("tags", "a"), ("ids", "2"), ("tags", "b")]
+    assert template_form(posted, extractors=extractors, templates={}) == [
+        ("ids", "${ids_filter}"),
+        ("tags", "a"),
+        ("ids", "${ids_filter_2}"),
+        ("tags", "b"),
+    ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from loadscout.discovery import DiscoveryOptions, discover
 from loadscout.errors import RunFailed, TargetError
@@ -108,7 +109,7 @@ def test_every_flow_is_verified_in_two_fresh_sessions(discovered: Discovered) ->
     # the made-up account is refused, as when it was recorded: a faithful failed-login flow
     login = next(f for f in discovered.flowset.flows if f.name == "submit form /login")
     post = login.steps[1]
-    assert post.form is not None and post.form["csrf_token"].startswith("${")
+    assert post.form is not None and dict(post.form)["csrf_token"].startswith("${")
     assert discovered.hits["POST /login"] >= 1 + 2
 
 
@@ -117,7 +118,11 @@ def test_screenshots_one_png_per_pattern(discovered: Discovered) -> None:
     assert len(shots) >= 5
     assert len(shots) == len(set(shots))
     for path in shots:
-        assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        data = Path(path).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert len(data) < 60_000
+        with Image.open(path) as image:
+            assert image.width <= 320
 
 
 def test_safety_and_budgets_on_the_shop(discovered: Discovered) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser
@@ -17,6 +19,7 @@ from loadscout.flows.io import dumps_flowset
 from loadscout.flows.model import Flow, FlowSet
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
+from tests.utils.shop_truth import form_actions, html_page_routes, route_regex
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +58,9 @@ def test_each_user_logs_in_itself_with_the_live_csrf_token(logged_in: LoggedInRu
     csrf = next(e for e in page.extract if e.attribute == "csrf_token")
     assert csrf.source == "form"
     assert post.method == "POST" and post.form is not None
-    assert post.form["csrf_token"] == "${" + csrf.name + "}"
-    assert post.form["username"] == "${user.username}"
-    assert post.form["password"] == "${user.password}"
+    assert dict(post.form)["csrf_token"] == "${" + csrf.name + "}"
+    assert dict(post.form)["username"] == "${user.username}"
+    assert dict(post.form)["password"] == "${user.password}"
     assert logged_in.flowset.user_data == [{"username": "user7", "password": "password7"}]
 
 
@@ -70,7 +73,9 @@ def test_explores_the_account_and_checks_out_after_filling_the_cart(
     posts = [s.name for s in checkout.steps if s.method == "POST"]
     assert posts == ["POST /cart/add", "POST /checkout"]  # the prerequisite write comes first
     submit = checkout.steps[-1]
-    assert submit.form is not None and submit.form["terms"] == "on"
+    assert submit.form is not None and dict(submit.form)["terms"] == "on"
+    first = (logged_in.shop.today() - date.today()).days + 1  # the shop's first delivery day
+    assert dict(submit.form)["delivery_date"] == f"${{date:{first:+d}d}}"  # valid on later days
     report = logged_in.flowset.discovery
     assert report is not None
     verified = {v.flow: v for v in report.verification}
@@ -101,7 +106,8 @@ def test_never_logout_delete_nor_a_recorded_session(logged_in: LoggedInRun) -> N
     for session in sessions:
         assert session.id not in text
         assert session.csrf_token not in text
-    assert "password7" in text  # only as the user's own data row, never in a step
+    assert "password7" not in text  # in memory only: the file holds a reference
+    assert "password: ${secret.password}" in text
     assert all("password7" not in str(s.form) for s in logged_in.flowset.setup)
 
 
@@ -178,3 +184,20 @@ async def test_a_storage_state_file_starts_the_crawl_logged_in(
     assert demo_shop.hits["GET /account"] == 2  # the cookie-less probe, then the browser
     assert demo_shop.hits["GET /login"] == 1  # only the probe bounced to the login page
     assert flowset.setup == []
+
+
+def test_covers_the_shops_pages_and_every_form(logged_in: LoggedInRun) -> None:
+    """Coverage against the shop's own routes and templates: >= 95% of its page patterns
+    found (visited, or seen and deliberately skipped) and every form."""
+    report = logged_in.flowset.discovery
+    assert report is not None
+    skipped = {urlsplit(s.url).path for s in report.skipped}
+    found = [p.split("?")[0] for p in (*report.patterns, *report.routes, *skipped)]
+    pages = html_page_routes()
+    missed = [p for p in pages if not any(route_regex(p).match(f) for f in found)]
+    assert (len(pages) - len(missed)) / len(pages) >= 0.95, missed
+    flowset = logged_in.flowset
+    steps = [*flowset.setup, *(s for f in flowset.flows for s in f.steps)]
+    requested = {urlsplit(s.url).path for s in steps}
+    assert form_actions() <= requested | skipped
+    assert report.forms >= len(form_actions())

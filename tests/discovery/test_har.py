@@ -43,7 +43,7 @@ async def test_a_recorded_journey_replays_with_its_token_extracted(
         "GET /api/deals",
     ]
     add = steps[1]
-    assert add.form is not None and add.form["csrf_token"].startswith("${")
+    assert add.form is not None and dict(add.form)["csrf_token"].startswith("${")
     assert add.expect_status == 200  # the 303 to /cart folded into the POST
     recorded = json.loads(har.read_text())["log"]["entries"]
     cookies = [c["value"] for e in recorded for c in e["request"].get("cookies", [])]
@@ -73,3 +73,33 @@ def test_a_malformed_har_is_one_clear_error(tmp_path: Path, content: str, messag
 def test_a_missing_har_file(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="cannot read HAR file"):
         har_target(tmp_path / "none.har")
+
+
+def test_dates_stay_relative_to_the_day_the_har_was_recorded(tmp_path: Path) -> None:
+    base = "http://127.0.0.1:9/"
+    page = '<form method="post" action="/book"><input name="day" type="date"></form>'
+    entries = [
+        {
+            "startedDateTime": "2025-03-10T09:00:00.000Z",
+            "request": {"method": "GET", "url": base + "book", "headers": []},
+            "response": {"status": 200, "content": {"mimeType": "text/html", "text": page}},
+        },
+        {
+            "startedDateTime": "2025-03-10T09:00:05.000Z",
+            "request": {
+                "method": "POST",
+                "url": base + "book",
+                "headers": [],
+                "postData": {
+                    "mimeType": "application/x-www-form-urlencoded",
+                    "text": "day=2025-03-12&seats=2&seats=3",
+                },
+            },
+            "response": {"status": 200, "content": {"mimeType": "text/html", "text": "ok"}},
+        },
+    ]
+    path = tmp_path / "booking.har"
+    path.write_text(json.dumps({"log": {"entries": entries}}))
+    flowset = har_flowset(path, target_url=None, duration_s=0)
+    post = flowset.flows[0].steps[-1]
+    assert post.form == [("day", "${date:+2d}"), ("seats", "2"), ("seats", "3")]

@@ -13,12 +13,15 @@ from loadscout.discovery.provenance import (
     correlate_links,
     correlate_locations,
     correlate_page_values,
+    correlate_url_values,
     dynamic_values,
     html_sources,
     json_leaves,
     link_regex,
+    unbound_values,
+    url_value_regex,
 )
-from loadscout.flows.model import Step
+from loadscout.flows.model import Flow, Step
 
 
 def _fetch(url: str, body: object | None = None, **step: object) -> Recorded:
@@ -144,3 +147,43 @@ def test_two_recordings_tell_dynamic_values_from_constants() -> None:
     assert dynamic_values(first, [call("tok-a", "7")]) == frozenset()
     other = Exchange(kind="fetch", method="GET", url="http://127.0.0.1:1/elsewhere")
     assert dynamic_values(first, [other]) == frozenset()  # not the same call: no comparison
+
+
+def _page(html: str) -> Recorded:
+    exchange = Exchange(
+        kind="document",
+        method="GET",
+        url="http://127.0.0.1:1/",
+        status=200,
+        content_type="text/html",
+        response_body=html,
+    )
+    return Recorded(step=Step(name="GET /", url="/"), exchange=exchange)
+
+
+def test_a_url_value_regex_is_keyed_by_its_parameter_or_path_and_checked() -> None:
+    html = '<p>s1a2b3c4d5</p><a href="/next?x=1&amp;token=s1a2b3c4d5">n</a>'
+    regex = url_value_regex(html, "s1a2b3c4d5")
+    assert regex is not None and re.search(regex, html).group(1) == "s1a2b3c4d5"  # type: ignore[union-attr]
+    path = url_value_regex('<a href="/s/k9q8w7e6r5/page">', "k9q8w7e6r5")
+    assert path is not None and path.startswith(r"[\"']/s/")
+    assert url_value_regex("<p>s1a2b3c4d5</p>", "s1a2b3c4d5") is None  # not in a URL
+    # the first token= link holds another value: a regex would read the wrong one
+    assert (
+        url_value_regex('<a href="/a?token=other1">a</a><a href="/b?token=mine22">', "mine22")
+        is None
+    )
+
+
+def test_dynamic_url_values_are_read_from_the_link_or_left_alone() -> None:
+    page = _page('<a href="/next?token=s1a2b3c4d5&page=2">next</a>')
+    follow = Recorded(step=Step(name="GET /next", url="/next?token=s1a2b3c4d5&page=2&n=Zz9"))
+    correlate_url_values([page, follow], frozenset({"s1a2b3c4d5", "Zz9"}))
+    (extractor,) = page.extract
+    assert extractor.source == "regex"
+    assert follow.step.url == "/next?token=${" + extractor.name + "}&page=2&n=Zz9"
+    flow = Flow(name="f", steps=[page.done(), follow.done()])
+    assert unbound_values(flow, frozenset({"s1a2b3c4d5", "Zz9"})) == ["Zz9"]
+    untouched = Recorded(step=Step(name="GET /x", url="/x?token=s1a2b3c4d5"))
+    correlate_url_values([_page("<p>no links</p>"), untouched], frozenset())
+    assert untouched.step.url == "/x?token=s1a2b3c4d5"

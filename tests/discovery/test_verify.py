@@ -8,8 +8,8 @@ import pytest
 from aiohttp import web
 
 from loadscout.discovery import DiscoveryOptions, discover
-from loadscout.discovery.verify import refused_form, rejection, verify_flowset
-from loadscout.flows.model import Extractor, Flow, FlowSet, Step
+from loadscout.discovery.verify import refused_form, rejection, verify_flowset, with_note
+from loadscout.flows.model import Extractor, Flow, FlowSet, FlowVerification, Step
 from loadscout.flows.replay import ReplayedPage
 from loadscout.load.replay import replay_flow
 
@@ -97,3 +97,15 @@ async def test_verification_without_a_replayer_is_a_clear_error() -> None:
     options = DiscoveryOptions(start_url="http://127.0.0.1:9/")
     with pytest.raises(ValueError, match=r"replayer=loadscout\.load\.replay\.replay_flow"):
         await discover(options)
+
+
+def test_a_failing_flow_carries_discoverys_note_about_it() -> None:
+    notes = ["flow 'browse /r': 1 value(s) change between fresh sessions", "flow 'x': other"]
+    failed = FlowVerification(flow="browse /r", passed=False, detail="step 'GET /r' failed: 403")
+    assert with_note(failed, notes).detail == (
+        "step 'GET /r' failed: 403 (note: 1 value(s) change between fresh sessions)"
+    )
+    passed = FlowVerification(flow="browse /r", passed=True, detail="ok")
+    assert with_note(passed, notes) == passed
+    other = FlowVerification(flow="browse /s", passed=False, detail="boom")
+    assert with_note(other, notes) == other

@@ -26,3 +26,20 @@ def test_json_string_leaves_only() -> None:
     assert json_names(compiled) == {"x", "y"}
     rendered = render_json(compiled, {"x": "1", "y": "2"})
     assert rendered == {"a": "1", "n": 3, "list": ["2-1", True, None], "k": {"d": "c"}}
+
+
+def test_relative_dates_count_from_the_day_given() -> None:
+    import datetime as dt
+
+    from loadscout.load.template import is_relative_date, relative_date
+
+    day = dt.date(2026, 12, 30)
+    assert relative_date("date:+2d", day) == "2027-01-01"
+    assert relative_date("date:-30d", day) == "2026-11-30"
+    assert relative_date("month:+1m", day) == "2027-01"
+    assert relative_date("month:-12m", day) == "2025-12"
+    assert relative_date("week:+1w", day) == "2027-W01"  # ISO week-year
+    assert is_relative_date("date:+2d") and not is_relative_date("date:+2m")
+    t = Template("d=${date:+2d}T10:00&u=${user.name}")
+    assert t.names == {"date:+2d", "user.name"}
+    assert Template("${date:2d}").is_constant  # no sign: not a template

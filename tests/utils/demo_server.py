@@ -52,7 +52,9 @@ def running_demo(app: FastAPI | None = None, *, timeout_s: float = 10.0) -> Iter
     """Start ``app`` (default: a fresh shop), yield once it accepts connections, stop on exit."""
     app = app if app is not None else create_demo_app()
     sock = _listening_socket()
-    config = uvicorn.Config(app, log_level="warning", access_log=False, ws="none", lifespan="off")
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, ws="websockets-sansio", lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from loadscout.cli import load_options as lo
+from loadscout.cli import report
 from loadscout.cli.errors import EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("report")(report.report)
 console = Console()
 
 MaxPages = Annotated[int, typer.Option(help="Discovery: most pages to visit.", min=1)]
@@ -37,7 +39,10 @@ MaxDepth = Annotated[
 ]
 MaxTime = Annotated[str, typer.Option("--max-time", help="Discovery: time budget, e.g. 60s.")]
 AllowWrites = Annotated[bool, typer.Option(help="Discovery may submit forms that change data.")]
-Scope = Annotated[str | None, typer.Option(help="Regex of further URLs discovery may visit.")]
+Scope = Annotated[
+    str | None,
+    typer.Option(help="Regex of further URLs discovery may visit and --assets may fetch."),
+]
 LoginUrl = Annotated[str | None, typer.Option(help="Discovery: page with the login form.")]
 Username = Annotated[str | None, typer.Option(help="Discovery: account to log in with.")]
 Password = Annotated[str | None, typer.Option(help="Password of --username.")]
@@ -53,6 +58,9 @@ DataFile = Annotated[
 Force = Annotated[bool, typer.Option(help="Keep flows that fail verification.")]
 Screenshots = Annotated[
     Path | None, typer.Option(help="Folder for a PNG thumbnail per page pattern.")
+]
+IgnoreRobots = Annotated[
+    bool, typer.Option(help="Discovery: also visit pages robots.txt disallows.")
 ]
 
 
@@ -77,6 +85,7 @@ def _discovery_fields(params: Mapping[str, Any]) -> dict[str, object]:
         "data_file": path("data"),
         "force": params["force"],
         "screenshots_dir": path("screenshots"),
+        "ignore_robots": params["ignore_robots"],
     }
 
 
@@ -124,6 +133,7 @@ def discover(
     data: DataFile = None,
     force: Force = False,
     screenshots: Screenshots = None,
+    ignore_robots: IgnoreRobots = False,
 ) -> None:
     """Explore URL in headless Chromium (or read a HAR) and write the verified flows."""
     if url is None and har is None:
@@ -173,6 +183,7 @@ def run(
     data: DataFile = None,
     force: Force = False,
     screenshots: Screenshots = None,
+    ignore_robots: IgnoreRobots = False,
 ) -> None:
     """Discover flows (or read them with --flows), replay them as load, report and store the run."""
     flowset = load_flowset(flows) if flows is not None else None
@@ -192,6 +203,8 @@ def run(
             **_discovery_fields(locals()),
         }
     )
+    if options.flowset is not None:  # a password the flows file needs is missing: fail now
+        options.resolved_flowset(options.flowset)
     summary = asyncio.run(
         run_once(options, settings=_settings(), console=console, json_out=json_out)
     )

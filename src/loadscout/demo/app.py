@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from loadscout.demo.catalog import build_catalog
 from loadscout.demo.middleware import HitCounter, SessionAttacher
 from loadscout.demo.rendering import make_templates, render
-from loadscout.demo.routes import account, api, cart, extras, shop, spa
+from loadscout.demo.routes import account, api, app_streams, cart, extras, shop, spa
 from loadscout.demo.state import ShopState
 
 _TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found", 405: "Method not allowed"}
@@ -32,14 +32,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_demo_app(*, today: Callable[[], date] = date.today) -> FastAPI:
     """Build a fresh shop; ``today`` is the clock for checkout dates and the calendar.
 
-    Request counts live in ``app.state.hits`` (a ``Counter[str]`` keyed ``"GET /products/{id}"``).
+    Request counts live in ``app.state.hits`` (a ``Counter[str]`` keyed ``"GET /products/{id}"``;
+    WebSocket connections as ``"WS /app/ws/ticker"``).
     """
     app = FastAPI(title="loadscout demo shop", docs_url=None, redoc_url=None, openapi_url=None)
     state = ShopState(catalog=build_catalog(), today=today)
     app.state.shop = state
     app.state.hits = state.hits
     app.state.templates = make_templates()
-    for module in (shop, account, cart, api, extras, spa):
+    for module in (shop, account, cart, api, extras, app_streams, spa):  # spa: catch-all /app
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _http_error)

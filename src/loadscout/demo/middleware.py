@@ -14,27 +14,29 @@ UNMATCHED = "(unmatched)"
 
 
 def hit_key(scope: Scope) -> str:
-    """``"GET /products/{id}"`` when routed, ``"GET (unmatched)"`` for a 404 without a route."""
+    """``"GET /products/{id}"`` when routed, ``"GET (unmatched)"`` for a 404 without a route;
+    a WebSocket connection counts as ``"WS <path>"``."""
     route_path = getattr(scope.get("route"), "path", None)
-    return f"{scope['method']} {route_path or UNMATCHED}"
+    return f"{scope.get('method', 'WS')} {route_path or UNMATCHED}"
 
 
 class HitCounter:
-    """Counts when the response starts, so a client that has the response also sees the count."""
+    """Counts when the response starts (a socket: when accepted or refused), so a client that
+    has the response also sees the count."""
 
     def __init__(self, app: ASGIApp, *, shop: ShopState) -> None:
         self.app = app
         self.shop = shop
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(STATS_PREFIX):
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(STATS_PREFIX):
             await self.app(scope, receive, send)
             return
         counted = False
 
         async def counting_send(message: Message) -> None:
             nonlocal counted
-            if message["type"] == "http.response.start" and not counted:
+            if not counted:  # the first message starts the response or answers the handshake
                 counted = True
                 self.shop.hits[hit_key(scope)] += 1
             await send(message)

@@ -10,5 +10,10 @@ from loadscout.demo.app import create_demo_app
 def serve_demo(*, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Serve a fresh shop until interrupted (Ctrl-C)."""
     uvicorn.run(
-        create_demo_app(), host=host, port=port, log_level="info", ws="none", lifespan="off"
+        create_demo_app(),
+        host=host,
+        port=port,
+        log_level="info",
+        ws="websockets-sansio",
+        lifespan="off",
     )

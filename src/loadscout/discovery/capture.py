@@ -2,7 +2,9 @@
 
 Documents and fetch/XHR calls in scope become flow steps; static assets are ignored. A redirect
 chain is folded into one exchange: the request the page made, with the chain's final status,
-because the load engine follows redirects like a browser.
+because the load engine follows redirects like a browser. In-scope WebSocket and EventSource
+connections travel with the page's fetches (``Exchange.stream`` says which) but never count as
+in flight: they stay open, and the page would never go quiet.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from playwright.async_api import Page, Request, Response
+from playwright.async_api import Page, Request, Response, WebSocket
 
 from loadscout.discovery.scope import Scope
 
 ExchangeKind = Literal["document", "fetch"]
+StreamKind = Literal["websocket", "eventsource"]
 _STATIC_EXT = (
     ".css",
     ".js",
@@ -53,6 +56,17 @@ class Exchange:
     headers: dict[str, str] = field(default_factory=dict)  # request headers the page set
     response_body: str | None = None  # JSON fetch responses, for id correlation
     location: str | None = None  # the first redirect's Location, for ids from Location
+    stream: StreamKind | None = None  # a WebSocket / EventSource connection (kind "fetch")
+    frames_sent: list[str] = field(default_factory=list)  # WebSocket text frames the page sent
+    frames_received: int = 0  # WebSocket frames the server sent
+
+    @property
+    def expect_messages(self) -> int | None:
+        """Server messages a replay waits for: a WebSocket's replies to what the page sent
+        (plus a greeting), never a ticker's endless pushes; None (one) for an EventSource."""
+        if self.stream != "websocket":
+            return None
+        return min(self.frames_received, len(self.frames_sent) + 1)
 
     @property
     def is_html(self) -> bool:
@@ -77,6 +91,8 @@ _STANDARD_HEADERS = {
 }
 _STREAMS = ("websocket", "eventsource")
 MAX_BODY_CHARS = 200_000
+MAX_FRAMES = 20  # WebSocket frames kept per connection
+MAX_FRAME_CHARS = 10_000
 
 
 def custom_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -99,6 +115,14 @@ def exchange_kind(resource_type: str, url: str) -> ExchangeKind | None:
     return None
 
 
+def http_url(url: str) -> str:
+    """``ws://`` as ``http://`` (``wss://`` as ``https://``), so scope rules apply to sockets."""
+    for socket, http in (("ws://", "http://"), ("wss://", "https://")):
+        if url.startswith(socket):
+            return http + url[len(socket) :]
+    return url
+
+
 class Capture:
     """Records one page's in-scope exchanges and tracks its in-flight in-scope requests."""
 
@@ -115,11 +139,42 @@ class Capture:
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
-        page.on("websocket", lambda ws: self.streams.append(ws.url))
+        page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, ws: WebSocket) -> None:
+        self.streams.append(ws.url)
+        if not self._scope.contains(http_url(ws.url)):
+            return
+        exchange = self._add(Exchange(kind="fetch", stream="websocket", method="GET", url=ws.url))
+        exchange.status = 101  # the handshake succeeded, or there would be no socket
+
+        def sent(payload: str | bytes) -> None:
+            if isinstance(payload, str) and len(exchange.frames_sent) < MAX_FRAMES:
+                exchange.frames_sent.append(payload[:MAX_FRAME_CHARS])
+
+        def received(_: str | bytes) -> None:
+            exchange.frames_received += 1
+
+        ws.on("framesent", sent)
+        ws.on("framereceived", received)
+
+    def _on_stream_request(self, request: Request) -> None:
+        """An EventSource becomes a step (its response gives the status); never in flight."""
+        self.streams.append(request.url)
+        if request.resource_type != "eventsource" or not self._scope.contains(request.url):
+            return  # a WebSocket is recorded from its own event
+        if request.redirected_from is None and request not in self._by_root:
+            exchange = Exchange(kind="fetch", stream="eventsource", method="GET", url=request.url)
+            self._by_root[request] = self._add(exchange)
+
+    def _add(self, exchange: Exchange) -> Exchange:
+        exchange.seq = len(self.exchanges)
+        self.exchanges.append(exchange)
+        return exchange
 
     def _on_request(self, request: Request) -> None:
         if request.resource_type in _STREAMS:
-            self.streams.append(request.url)
+            self._on_stream_request(request)
             return  # long-lived: would never let the page go quiet
         if not self._scope.contains(request.url):
             return

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from loadscout.discovery.page_model import FieldSpec, FormSpec
-from loadscout.flows.model import Extractor
+from loadscout.flows.model import Extractor, FormPairs
 
 _TOKEN_NAME = re.compile(
     r"csrf|xsrf|token|authenticity|nonce|_wpnonce|viewstate|eventvalidation|form_build_id", re.I
@@ -73,16 +73,24 @@ def token_extractors(
     """Field name -> form extractor for every hidden field of ``form`` (tokens, ids, ``next``),
     and for any field whose value differed between two recordings in fresh sessions: the load
     engine re-reads the live form, so per-session values are never replayed as constants."""
-    return {
-        spec.name: Extractor(
-            name=variable_name(spec.name, form),
+    found: dict[str, Extractor] = {}
+    seen: Counter[str] = Counter()
+    for spec in form.fields:
+        repeat = seen[spec.name]
+        seen[spec.name] += 1
+        if spec.type != "hidden" and spec.name not in changed:
+            continue
+        key, name = spec.name, variable_name(spec.name, form)
+        if repeat:  # the k-th repeat of a name (``ids=1&ids=2``): template_form's ``name#k``
+            key, name = f"{key}#{repeat}", f"{name}_{repeat + 1}"
+        found[key] = Extractor(
+            name=name,
             source="form",
             expression=form_css(form),
             attribute=spec.name,
+            index=repeat or None,
         )
-        for spec in form.fields
-        if spec.type == "hidden" or spec.name in changed
-    }
+    return found
 
 
 def changed_fields(first: FormSpec, second: FormSpec) -> frozenset[str]:
@@ -98,16 +106,20 @@ def template_form(
     *,
     extractors: dict[str, Extractor],
     templates: dict[str, str],
-) -> dict[str, str]:
-    """The submission's form body with tokens as ``${var}`` and run-unique values templated."""
-    body: dict[str, str] = {}
+) -> FormPairs:
+    """The submission's form body, every pair in order, with tokens as ``${var}`` and
+    run-unique values templated (the k-th repeat of a field uses extractor ``name#k``)."""
+    body: FormPairs = []
+    seen: Counter[str] = Counter()
     for name, value in posted:
-        if name in extractors:
-            body[name] = "${" + extractors[name].name + "}"
+        key = name if seen[name] == 0 else f"{name}#{seen[name]}"
+        seen[name] += 1
+        if key in extractors:
+            body.append((name, "${" + extractors[key].name + "}"))
         elif name in templates:
-            body[name] = templates[name]
+            body.append((name, templates[name]))
         else:
-            body[name] = value
+            body.append((name, value))
     return body
 
 

@@ -3,7 +3,8 @@
 Each worker owns one context (its own cookie jar, or the login's storage state) and visits
 pages and clicks elements with listeners; each form is submitted in a fresh context so a cart
 never leaks into the rest of the crawl. Limits: pages, depth, wall time; per-pattern budgets,
-trap guards and DOM-state dedup come from patterns.py, safety from safety.py.
+trap guards and DOM-state dedup come from patterns.py, safety from safety.py, robots.txt rules
+from sources.py; browse flows are recorded a second time after the crawl (rerecord.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, StorageState
@@ -27,12 +28,14 @@ from loadscout.discovery.form_runner import FormRunner, Relogin
 from loadscout.discovery.frontier import ClickTask, FormTask, Frontier, Task, VisitTask
 from loadscout.discovery.options import DiscoveryOptions
 from loadscout.discovery.page_model import Link, PageModel
-from loadscout.discovery.patterns import PatternBudget, path_pattern
+from loadscout.discovery.patterns import PatternBudget
 from loadscout.discovery.provenance import dynamic_values
 from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
+from loadscout.discovery.rerecord import record_browse_again
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.scope import Scope
 from loadscout.discovery.screenshots import Screenshots
+from loadscout.discovery.sources import DISALLOWED, Sources
 from loadscout.discovery.spa import Clickable, click_once, click_verdict, clickables
 from loadscout.errors import RunFailed, TargetError
 
@@ -41,6 +44,7 @@ _DOWNLOAD_EXT = (".pdf", ".zip", ".gz", ".tar", ".exe", ".dmg", ".csv", ".xlsx",
 NEAR_DUPLICATE_BUDGET = 8  # pages with one DOM shape whose links are followed
 MAX_CLICKS_PER_PAGE = 8
 CLICKS_PER_FAMILY = 2  # sibling elements of one kind (list items) mostly do the same thing
+SECOND_RECORDING_S = 20.0  # most time the second recording of browse flows may take
 
 
 def _short(url: str) -> str:
@@ -56,21 +60,24 @@ class Crawler:
         progress: Progress,
         *,
         storage_state: StorageState | str | None = None,
-        seeds: tuple[str, ...] = (),
+        sources: Sources | None = None,
         login_signature: str | None = None,
         data: DataValues | None = None,
         relogin: Relogin | None = None,
     ) -> None:
         self.options = options
+        sources = sources or Sources()
+        self.seeds, self.robots = sources.urls, sources.robots
         self.browser = browser
         self.progress = progress
         self.storage_state = storage_state
-        self.seeds = seeds
         self.login_signature = login_signature
         self.scope = Scope(options.start_url, options.scope)
         self.policy = SafetyPolicy(allow_writes=options.allow_writes)
         self.budget = PatternBudget()
         self.result = CrawlResult()
+        if login_signature is not None:  # the login form discovery used counts as found
+            self.result.forms_seen.add(login_signature)
         self.screenshots = Screenshots(options.screenshots_dir)
         self.forms = FormRunner(
             browser=browser,
@@ -88,6 +95,8 @@ class Crawler:
         self._clicked: set[tuple[str, str]] = set()
         self._families: Counter[tuple[str, str]] = Counter()
         self._writes: list[FormSubmission] = []
+        for url in sources.disallowed:  # sitemap URLs robots.txt keeps us out of
+            self.result.skip(url, "GET", DISALLOWED)
 
     async def run(self) -> CrawlResult:
         self.budget.admit(self.options.start_url)
@@ -103,6 +112,14 @@ class Crawler:
                 raise RunFailed(f"discovery failed: {outcome.__class__.__name__}: {outcome}")
         for visit in self.result.visits:  # slugs promoted to {param} late still group together
             visit.pattern = self.budget.pattern(visit.url)
+        await record_browse_again(
+            self.result.visits,
+            self._fresh_session,
+            self.progress,
+            concurrency=self.options.concurrency,
+            timeout_s=self.options.page_timeout_s,
+            cap_s=min(SECOND_RECORDING_S, self.options.max_time_s / 2),
+        )
         self.result.screenshots = list(self.screenshots.paths)
         return self.result
 
@@ -223,6 +240,9 @@ class Crawler:
         to follow on the page before it), as a deep link into the app."""
         pattern = self.budget.pattern(url)
         self.result.inlinks[pattern] = self.result.inlinks.get(pattern, 0) + 1
+        if not self.robots.allows(url):
+            self.result.skip(url, "GET", DISALLOWED)
+            return
         if visit.depth + 1 > self.options.max_depth or self._planned >= self.options.max_pages:
             return
         if self.budget.admit(url) is None:
@@ -230,13 +250,14 @@ class Crawler:
 
     def _expand_forms(self, visit: PageVisit, model: PageModel) -> None:
         for form in model.forms:
-            signature = f"{form.method.upper()} {path_pattern(form.action)} " + ",".join(
-                sorted({f.name for f in form.fields})
-            )
+            signature = form.pattern_signature
             if signature in self.result.forms_seen:
                 continue
             self.result.forms_seen.add(signature)
             kind = form_kind(form)
+            if not self.robots.allows(form.action):
+                self.result.skip(form.action, form.method, DISALLOWED)
+                continue
             if self.login_signature is not None and kind == "login":
                 self.result.skip(form.action, form.method, "login form: each user's set-up logs in")
                 continue
@@ -312,9 +333,10 @@ class Crawler:
             again = await self._click_again(task.page, target) if sends else []
             self._record_click(task.page, target.label, done, outcome.routes, again)
 
-    async def _click_again(self, visit: PageVisit, target: Clickable) -> list[Exchange]:
-        """The second recording: the same click in a fresh session (logged in afresh), for
-        clicks whose calls send values of their own (bodies, custom headers, writes)."""
+    @contextlib.asynccontextmanager
+    async def _fresh_session(self) -> AsyncIterator[tuple[Page, Capture]]:
+        """A fresh context for a second recording, logged in afresh (or from the storage
+        state), as a new virtual user would be; TargetError if the login fails."""
         guard = self._guard()
         relogin = self.forms.relogin
         state = None if relogin else self.storage_state
@@ -322,9 +344,17 @@ class Crawler:
         try:
             page = await context.new_page()
             capture = Capture(page, self.scope)
-            with contextlib.suppress(TargetError):
-                if relogin is not None:
-                    await relogin(page, capture, guard)
+            if relogin is not None:
+                await relogin(page, capture, guard)
+            yield page, capture
+        finally:
+            await _close(context)
+
+    async def _click_again(self, visit: PageVisit, target: Clickable) -> list[Exchange]:
+        """The second recording: the same click in a fresh session (logged in afresh), for
+        clicks whose calls send values of their own (bodies, custom headers, writes)."""
+        with contextlib.suppress(TargetError):
+            async with self._fresh_session() as (page, capture):
                 timeout = self.options.page_timeout_s
                 if await load_page(page, capture, visit.url, timeout_s=timeout) is not None:
                     found = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
@@ -334,9 +364,7 @@ class Crawler:
                     if same is not None:
                         outcome = await click_once(page, capture, same, quiet_s=0.3, cap_s=5.0)
                         return [f for f in outcome.fetches if f.status is not None]
-            return []
-        finally:
-            await _close(context)
+        return []
 
     def _record_click(
         self,

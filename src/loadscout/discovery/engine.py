@@ -6,8 +6,10 @@ its time limit still returns what it found.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.async_api import Browser, Page, StorageState, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -24,11 +26,12 @@ from loadscout.discovery.options import DiscoveryOptions
 from loadscout.discovery.probe import probe_target
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.scope import Scope
-from loadscout.discovery.sources import seed_urls
+from loadscout.discovery.sources import Sources, seed_urls
+from loadscout.discovery.storage_state import SHARED_SESSION, target_cookies
 from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data_file
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
-from loadscout.flows.model import FlowSet
+from loadscout.flows.model import FlowSet, SetupCookie
 from loadscout.flows.replay import FlowReplayer
 
 Progress = Callable[[str], None]
@@ -50,6 +53,11 @@ def user_rows(options: DiscoveryOptions) -> tuple[list[dict[str, str]], Credenti
         row = {"username": options.username, "password": options.password}
         return [row], Credentials(username=options.username, password=options.password)
     return [], None
+
+
+def credentials_path(options: DiscoveryOptions) -> str | None:
+    """Where flows files tell ``run --flows`` to read the passwords they never hold."""
+    return str(Path(options.credentials_file).resolve()) if options.credentials_file else None
 
 
 def merge_data_columns(rows: list[dict[str, str]], data: DataValues | None) -> list[dict[str, str]]:
@@ -97,9 +105,37 @@ def _relogin(options: DiscoveryOptions, creds: Credentials | None) -> Relogin:
     return relogin
 
 
+def _shared_cookies(options: DiscoveryOptions, creds: Credentials | None) -> list[SetupCookie]:
+    """A storage state with no login to record: its cookies become every user's start (with
+    a login, the state is only for exploring and each user logs in itself)."""
+    if options.storage_state_file is None or (creds is not None and options.login_url):
+        return []
+    return target_cookies(options.storage_state_file, options.start_url)
+
+
+def _with_shared_cookies(
+    flowset: FlowSet, cookies: list[SetupCookie], options: DiscoveryOptions
+) -> FlowSet:
+    """The cookies for this run; files keep only where to read them again (flows/secrets.py)."""
+    state = os.path.abspath(options.storage_state_file or "")
+    return flowset.model_copy(update={"setup_cookies": cookies, "storage_state_file": state})
+
+
+async def _sources(options: DiscoveryOptions, scope: Scope) -> Sources:
+    """robots.txt and sitemap URLs; a start page robots.txt disallows is an error."""
+    sources = await seed_urls(options.start_url, scope, ignore_robots=options.ignore_robots)
+    if not sources.robots.allows(options.start_url):
+        raise TargetError(
+            f"robots.txt disallows the start page {options.start_url}; "
+            "pass --ignore-robots to explore it anyway"
+        )
+    return sources
+
+
 async def _explore(options: DiscoveryOptions, progress: Progress, started: float) -> FlowSet:
     rows, creds = user_rows(options)
     data = read_data_file(options.data_file) if options.data_file else None
+    cookies = _shared_cookies(options, creds)
     await probe_target(options.start_url)
     scope = Scope(options.start_url, options.scope)
     async with async_playwright() as pw:
@@ -116,16 +152,15 @@ async def _explore(options: DiscoveryOptions, progress: Progress, started: float
             logged_in = await _login(browser, options, creds)
             if logged_in is not None:
                 progress(f"logged in at {options.login_url} as {creds.username if creds else ''}")
-            state: StorageState | str | None = (
-                logged_in.storage_state if logged_in else options.storage_state_file
+            state: StorageState | str | None = options.storage_state_file or (
+                logged_in.storage_state if logged_in else None
             )
-            seeds = tuple(await seed_urls(options.start_url, scope))
             crawler = Crawler(
                 options,
                 browser,
                 progress,
                 storage_state=state,
-                seeds=seeds,
+                sources=await _sources(options, scope),
                 login_signature=logged_in.form_signature if logged_in else None,
                 data=data,
                 relogin=_relogin(options, creds) if logged_in else None,
@@ -135,13 +170,19 @@ async def _explore(options: DiscoveryOptions, progress: Progress, started: float
             await browser.close()
     if not result.visits:
         raise TargetError(f"the browser could not load the start page {options.start_url}")
-    return build_flowset(
+    if cookies:
+        result.warnings.append(SHARED_SESSION)
+    flowset = build_flowset(
         result,
         target_url=options.start_url,
         duration_s=time.monotonic() - started,
         setup=logged_in.setup if logged_in else [],
         user_data=merge_data_columns(rows, data),
+        user_data_file=credentials_path(options),
     )
+    for warning in result.warnings:
+        progress(f"warning: {warning}")
+    return _with_shared_cookies(flowset, cookies, options) if cookies else flowset
 
 
 async def _verified(

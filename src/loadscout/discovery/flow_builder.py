@@ -8,14 +8,16 @@ with ``${var}`` values) and one ``click`` flow per click that called the server.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 from loadscout.discovery.capture import Exchange
 from loadscout.discovery.correlation import leaked, session_secrets, template_form
-from loadscout.discovery.patterns import url_pattern
+from loadscout.discovery.dates import relative_dates
+from loadscout.discovery.patterns import path_pattern, url_pattern
 from loadscout.discovery.provenance import (
     Recorded,
     correlate_cookie_headers,
@@ -23,6 +25,8 @@ from loadscout.discovery.provenance import (
     correlate_links,
     correlate_locations,
     correlate_page_values,
+    correlate_url_values,
+    unbound_values,
 )
 from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
 from loadscout.flows.model import DiscoveryReport, Extractor, Flow, FlowSet, HttpMethod, Step
@@ -48,7 +52,7 @@ def _body(exchange: Exchange) -> dict[str, object]:
     if data is None:
         return {}
     if "x-www-form-urlencoded" in exchange.request_type:
-        return {"form": dict(parse_qsl(data, keep_blank_values=True))}
+        return {"form": parse_qsl(data, keep_blank_values=True)}
     if "json" in exchange.request_type:
         try:
             return {"json_body": json.loads(data)}
@@ -58,6 +62,8 @@ def _body(exchange: Exchange) -> dict[str, object]:
 
 
 def exchange_step(exchange: Exchange, *, extract: list[Extractor] | None = None) -> Step:
+    if exchange.stream is not None:
+        return stream_step(exchange)
     method = step_method(exchange.method)
     return Step(
         name=f"{method} {url_pattern(exchange.url)}",
@@ -71,11 +77,27 @@ def exchange_step(exchange: Exchange, *, extract: list[Extractor] | None = None)
     )
 
 
+_STREAM_LABELS = {"websocket": "WS", "eventsource": "SSE"}
+
+
+def stream_step(exchange: Exchange) -> Step:
+    """A WebSocket or EventSource the page opened: replayed with the frames the page sent."""
+    kind = exchange.stream or "websocket"
+    return Step(
+        name=f"{_STREAM_LABELS[kind]} {url_pattern(exchange.url)}",
+        url=relative(exchange.url),
+        kind=kind,
+        messages=list(exchange.frames_sent) or None,
+        expect_messages=exchange.expect_messages,
+        expect_status=exchange.status,
+    )
+
+
 def _recorded(exchange: Exchange, extract: list[Extractor] | None = None) -> Recorded:
     return Recorded(step=exchange_step(exchange, extract=extract), exchange=exchange)
 
 
-def _path_to(visit: PageVisit) -> list[PageVisit]:
+def path_to(visit: PageVisit) -> list[PageVisit]:
     chain: list[PageVisit] = []
     node: PageVisit | None = visit
     while node is not None:
@@ -108,21 +130,43 @@ def finish(
     recs: list[Recorded],
     cookies: dict[str, str],
     dynamic: frozenset[str] = frozenset(),
+    recorded_on: dt.date | None = None,
 ) -> Flow:
-    """Correlate the flow's steps (links, JSON ids, double-submit cookies) and build it."""
+    """Correlate the flow's steps (links, JSON ids, double-submit cookies) and build it;
+    dates near ``recorded_on`` (today) become relative to the day of replay."""
     correlate_links(recs)
     correlate_locations(recs)
     correlate_json_ids(recs)
     correlate_cookie_headers(recs, cookies)
+    correlate_url_values(recs, dynamic)
     correlate_page_values(recs, dynamic)
-    return Flow(name=name, weight=weight, steps=[r.done() for r in recs])
+    today = recorded_on or dt.date.today()
+    return Flow(
+        name=name, weight=weight, steps=[relative_dates(r.done(), today=today) for r in recs]
+    )
 
 
 def browse_flow(
     visit: PageVisit, inlinks: dict[str, int], cookies: dict[str, str] | None = None
 ) -> Flow:
-    recs = [r for hop in _path_to(visit) for r in _page_steps(hop)]
-    return finish(f"browse {visit.pattern}", _weight(visit, inlinks), recs, cookies or {})
+    recs = [r for hop in path_to(visit) for r in _page_steps(hop)]
+    name, weight = f"browse {visit.pattern}", _weight(visit, inlinks)
+    return finish(name, weight, recs, cookies or {}, visit.dynamic)
+
+
+def _unbound_notes(visits: list[PageVisit], flows: list[Flow]) -> list[str]:
+    """A verification note per browse flow still sending a value that changes per session."""
+    by_name = {f.name: f for f in flows}
+    notes = []
+    for visit in visits:
+        flow = by_name.get(f"browse {visit.pattern}")
+        count = len(unbound_values(flow, visit.dynamic)) if flow and visit.dynamic else 0
+        if flow is not None and count:
+            notes.append(
+                f"flow {flow.name!r}: {count} value(s) change between fresh sessions and no "
+                "earlier response holds them; it may fail verification"
+            )
+    return notes
 
 
 def _submit_step(sub: FormSubmission) -> Step:
@@ -138,10 +182,12 @@ def _submit_step(sub: FormSubmission) -> Step:
         path, _, query = url.partition("?")
         pairs = parse_qsl(query, keep_blank_values=True)
         values = template_form(pairs, extractors=sub.extractors, templates=sub.templates)
-        url = path + "?" + "&".join(f"{quote(k)}={_quote_value(values[k])}" for k, _ in pairs)
-    return Step(
+        url = path + "?" + "&".join(f"{quote(k)}={_quote_value(v)}" for k, v in values)
+    step = Step(
         name=name, method=method, url=url, kind="form", form=form, expect_status=submit.status
     )
+    months = frozenset(f.name for f in sub.form.fields if f.type == "month")
+    return relative_dates(step, today=dt.date.today(), month_fields=months)
 
 
 def _quote_value(value: str) -> str:
@@ -182,16 +228,23 @@ def _unique_names(flows: list[Flow]) -> list[Flow]:
     return out
 
 
-def build_flows(result: CrawlResult) -> list[Flow]:
+def first_visits(visits: list[PageVisit]) -> dict[str, PageVisit]:
+    """The shallowest successful visit of each pattern: the pages browse flows lead to."""
     first_by_pattern: dict[str, PageVisit] = {}
-    for visit in sorted(result.visits, key=lambda v: v.depth):
+    for visit in sorted(visits, key=lambda v: v.depth):
         if visit.document.status is not None and visit.document.status < 400:
             first_by_pattern.setdefault(visit.pattern, visit)
+    return first_by_pattern
+
+
+def build_flows(result: CrawlResult) -> list[Flow]:
+    first_by_pattern = first_visits(result.visits)
     cookies = result.cookies
     browse = sorted(
         (browse_flow(v, result.inlinks, cookies) for v in first_by_pattern.values()),
         key=lambda f: -f.weight,
     )[:MAX_BROWSE_FLOWS]
+    result.warnings.extend(_unbound_notes(list(first_by_pattern.values()), browse))
     forms = [form_flow(s, cookies) for s in result.submissions]
     clicks = [click_flow(c, cookies) for c in result.clicks if c.fetches]
     flows = _drop_leaks(_unique_names(browse + forms + clicks), result)
@@ -214,18 +267,32 @@ def _drop_leaks(flows: list[Flow], result: CrawlResult) -> list[Flow]:
     return kept
 
 
-def crawl_report(result: CrawlResult, flows: list[Flow], duration_s: float) -> DiscoveryReport:
+def _reached_pages(result: CrawlResult, setup: list[Step]) -> set[str]:
+    """Pages a user lands on without a link: after a form's redirect, and the login page."""
+    landed = {
+        path_pattern(urljoin(s.submit.url, s.submit.location))
+        for s in result.submissions
+        if s.submit.location and (s.submit.status or 0) < 400
+    }
+    return landed | {path_pattern(s.url) for s in setup if s.method == "GET"}
+
+
+def crawl_report(
+    result: CrawlResult, flows: list[Flow], duration_s: float, setup: list[Step] | None = None
+) -> DiscoveryReport:
     api_calls = {
         f"{f.method} {url_pattern(f.url)}"
         for v in result.visits
         for f in v.fetches
-        if f.status is not None
+        if f.status is not None and f.stream is None  # streams count once, below
     }
-    api_calls |= {f"{f.method} {url_pattern(f.url)}" for c in result.clicks for f in c.fetches}
+    api_calls |= {
+        f"{f.method} {url_pattern(f.url)}" for c in result.clicks for f in c.fetches if not f.stream
+    }
     api_calls |= {f"STREAM {url_pattern(u)}" for u in result.streams}
     return DiscoveryReport(
         pages=len(result.visits),
-        patterns=sorted({v.pattern for v in result.visits}),
+        patterns=sorted({v.pattern for v in result.visits} | _reached_pages(result, setup or [])),
         forms=len(result.forms_seen),
         api_calls=len(api_calls),
         flows=len(flows),
@@ -233,6 +300,7 @@ def crawl_report(result: CrawlResult, flows: list[Flow], duration_s: float) -> D
         duration_s=round(duration_s, 3),
         screenshots=list(result.screenshots),
         routes=sorted(result.routes),
+        warnings=list(result.warnings),
     )
 
 
@@ -243,13 +311,15 @@ def build_flowset(
     duration_s: float,
     setup: list[Step] | None = None,
     user_data: list[dict[str, str]] | None = None,
+    user_data_file: str | None = None,
 ) -> FlowSet:
     flows = build_flows(result)
-    report = crawl_report(result, flows, duration_s)
+    report = crawl_report(result, flows, duration_s, setup)
     return FlowSet(
         target_url=target_url,
         setup=setup or [],
         user_data=user_data or [],
+        user_data_file=user_data_file,
         flows=flows,
         discovery=report,
     )

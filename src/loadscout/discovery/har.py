@@ -9,6 +9,7 @@ crawl (provenance.py). Cookies are never copied from the recording.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -120,6 +121,15 @@ def _form_recorded(exchange: Exchange, previous: Recorded | None) -> Recorded:
     return Recorded(step=step, exchange=exchange)
 
 
+def _recorded_on(entries: list[dict[str, Any]]) -> dt.date | None:
+    """The day the browser recorded the HAR: its dates are kept relative to that day."""
+    started = str(entries[0].get("startedDateTime", ""))[:10]
+    try:
+        return dt.date.fromisoformat(started)
+    except ValueError:
+        return None
+
+
 def _target(path: str | Path, entries: list[dict[str, Any]]) -> str:
     first = next((e.get("request", {}).get("url", "") for e in entries), "")
     if not str(first).startswith(("http://", "https://")):
@@ -154,7 +164,7 @@ def har_flowset(path: str | Path, *, target_url: str | None, duration_s: float) 
         for c in e.get("request", {}).get("cookies", []) or []
         if isinstance(c, dict) and len(str(c.get("value", ""))) >= 8 and "name" in c
     }
-    flow = finish(f"har {Path(path).stem}", 1.0, recs, cookies)
+    flow = finish(f"har {Path(path).stem}", 1.0, recs, cookies, recorded_on=_recorded_on(entries))
     report = DiscoveryReport(
         pages=sum(1 for e in exchanges if e.kind == "document"),
         patterns=sorted({url_pattern(e.url) for e in exchanges if e.kind == "document"}),

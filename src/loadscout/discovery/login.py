@@ -18,12 +18,12 @@ from playwright.async_api import Error as PlaywrightError
 from loadscout.discovery.actions import load_page, submit_form
 from loadscout.discovery.browser import NetworkGuard, guarded_context
 from loadscout.discovery.capture import Capture, Exchange
-from loadscout.discovery.correlation import token_extractors
+from loadscout.discovery.correlation import template_form, token_extractors
 from loadscout.discovery.flow_builder import exchange_step, relative, step_method
 from loadscout.discovery.form_fill import FieldFill, fill_form
 from loadscout.discovery.page_model import FieldSpec, FormSpec, read_page
 from loadscout.errors import TargetError
-from loadscout.flows.model import Step
+from loadscout.flows.model import FormPairs, Step
 
 _USER_FIELD = re.compile(r"user|e-?mail|login|account|ident", re.I)
 _TEXTUAL = ("text", "email", "tel", "")
@@ -72,21 +72,16 @@ def login_fills(form: FormSpec, creds: Credentials) -> tuple[FieldFill, ...]:
     return tuple(fills)
 
 
-def _setup_form(posted: str, form: FormSpec, creds: Credentials) -> dict[str, str]:
-    extractors = token_extractors(form)
+def _setup_form(posted: str, form: FormSpec, creds: Credentials) -> FormPairs:
+    """The login's form body: tokens re-read, the account as ``${user.*}`` (never the
+    password itself), other fields as recorded."""
     user = username_field(form)
-    body: dict[str, str] = {}
-    for name, value in parse_qsl(posted, keep_blank_values=True):
-        spec = next((f for f in form.fields if f.name == name), None)
-        if name in extractors:
-            body[name] = "${" + extractors[name].name + "}"
-        elif spec is not None and spec.type == "password":
-            body[name] = creds.password_template
-        elif user is not None and name == user.name:
-            body[name] = creds.username_template
-        else:
-            body[name] = value
-    return body
+    passwords = {f.name for f in form.fields if f.type == "password"}
+    templates = {name: creds.password_template for name in passwords}
+    if user is not None:
+        templates[user.name] = creds.username_template
+    posted_pairs = parse_qsl(posted, keep_blank_values=True)
+    return template_form(posted_pairs, extractors=token_extractors(form), templates=templates)
 
 
 async def log_in(
@@ -114,7 +109,7 @@ async def log_in(
                 expect_status=submitted.status,
             ),
         ]
-        return LoggedIn(storage_state=state, setup=setup, form_signature=form.signature)
+        return LoggedIn(storage_state=state, setup=setup, form_signature=form.pattern_signature)
     finally:
         with contextlib.suppress(PlaywrightError):
             await context.close()

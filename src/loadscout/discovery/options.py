@@ -31,6 +31,7 @@ class DiscoveryOptions:
     force: bool = False  # keep flows that fail verification
     screenshots_dir: str | None = None  # PNG thumbnail per distinct page pattern
     explore_clicks: bool = True  # click elements with listeners (single-page apps)
+    ignore_robots: bool = False  # visit what robots.txt disallows too
 
     def __post_init__(self) -> None:
         problems = [

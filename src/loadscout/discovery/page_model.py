@@ -7,6 +7,8 @@ from typing import Any
 
 from playwright.async_api import Page
 
+from loadscout.discovery.patterns import path_pattern
+
 _READ_PAGE_JS = """
 () => {
   const text = (e) => (e.innerText || e.value || e.getAttribute('aria-label') || '')
@@ -82,6 +84,12 @@ class FormSpec:
         """Identity across pages: method, action and field names (Black Widow's fuzzy_eq)."""
         names = ",".join(sorted({f.name for f in self.fields}))
         return f"{self.method.upper()} {self.action.split('#')[0]} [{names}]"
+
+    @property
+    def pattern_signature(self) -> str:
+        """The same form on every page of a pattern (``/products/{num}``): what coverage counts."""
+        names = ",".join(sorted({f.name for f in self.fields}))
+        return f"{self.method.upper()} {path_pattern(self.action)} {names}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

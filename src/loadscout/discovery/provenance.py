@@ -9,16 +9,17 @@ the previous page linked to becomes a ``regex`` extractor), else a constant.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urljoin, urlsplit
 
 from loadscout.discovery.capture import Exchange
 from loadscout.discovery.patterns import generalise
-from loadscout.flows.model import Extractor, Step
+from loadscout.flows.model import Extractor, Flow, Step
 
 _ID_LIKE = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
 _PLACEHOLDER_REGEX = {
@@ -171,8 +172,9 @@ def html_sources(html: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _source(earlier: Recorded, value: str) -> Extractor | None:
-    """An extractor reading ``value`` out of ``earlier``'s response, or None."""
+def _source(earlier: Recorded, value: str, *, in_links: bool = False) -> Extractor | None:
+    """An extractor reading ``value`` out of ``earlier``'s response, or None; ``in_links``
+    also looks inside the page's URLs (a per-session token in a link's query string)."""
     body = earlier.exchange.response_body if earlier.exchange else None
     if not body:
         return None
@@ -180,9 +182,75 @@ def _source(earlier: Recorded, value: str) -> Extractor | None:
         hit = html_sources(body).get(value)
         if hit is not None:
             return Extractor(name="v", source="css", expression=hit[0], attribute=hit[1])
-        return None
+        regex = url_value_regex(body, value) if in_links else None
+        return None if regex is None else Extractor(name="v", source="regex", expression=regex)
     path = _json_index(earlier.exchange).get(value) if earlier.exchange else None
     return None if path is None else Extractor(name="v", source="json", expression=path)
+
+
+_URL_CONTEXT = 60
+
+
+def url_value_regex(html: str, value: str) -> str | None:
+    """A regex whose first capture, in ``html``, is ``value`` as it appears inside a URL: keyed
+    by the query parameter (``[?&;]token=``) or the path before it (``href="/s/``); None
+    unless its first match really is ``value``."""
+    for hit in itertools.islice(re.finditer(re.escape(value), html), 5):
+        left = re.split(r"[\"'<>\s]", html[max(0, hit.start() - _URL_CONTEXT) : hit.start()])[-1]
+        query = max(left.rfind("?"), left.rfind("&"), left.rfind(";"))
+        if query >= 0 and left.endswith("="):
+            regex = r"[?&;]" + re.escape(left[query + 1 :]) + r"([^\"'&#<>\s]+)"
+        elif left.endswith("/") and len(left) > 1:
+            regex = r"[\"']" + re.escape(left) + r"([^\"'/?&#<>\s]+)"
+        else:
+            continue
+        match = re.search(regex, html)
+        if match is not None and match.group(1) == value:
+            return regex
+    return None
+
+
+def correlate_url_values(flow: list[Recorded], dynamic: frozenset[str]) -> None:
+    """Query values and path segments a second recording showed change between sessions are
+    read from the most recent earlier response holding them (the link a page gave)."""
+    taken: set[str] = set()
+    for i, rec in enumerate(flow):
+        if not dynamic or "${" in rec.step.url:
+            continue
+        path, _, query = rec.step.url.partition("?")
+        segments = [_bound(flow[:i], s, dynamic, taken) for s in path.split("/")]
+        pairs = [p.partition("=") for p in query.split("&")] if query else []
+        params = [k + eq + _bound(flow[:i], v, dynamic, taken, raw=v) for k, eq, v in pairs]
+        url = "/".join(segments) + ("?" + "&".join(params) if params else "")
+        if url != rec.step.url:
+            rec.step = rec.step.model_copy(update={"url": url})
+
+
+def _bound(
+    earlier: list[Recorded],
+    text: str,
+    dynamic: frozenset[str],
+    taken: set[str],
+    *,
+    raw: str | None = None,
+) -> str:
+    """``${var}`` for a dynamic URL part with a source in ``earlier``, else ``text``."""
+    value = unquote_plus(raw) if raw is not None else unquote(text)
+    if value not in dynamic:
+        return text
+    for rec in reversed(earlier):
+        found = _source(rec, value, in_links=True)
+        if found is not None:
+            name = _var("page", found.expression[:24], taken)
+            rec.extract.append(found.model_copy(update={"name": name}))
+            return "${" + name + "}"
+    return text
+
+
+def unbound_values(flow: Flow, dynamic: frozenset[str]) -> list[str]:
+    """Dynamic values still sent literally: no earlier response was found to hold them."""
+    sent = [s.url for s in flow.steps] + [v for s in flow.steps for v in s.headers.values()]
+    return sorted(v for v in dynamic if any(v in text or quote(v) in text for text in sent))
 
 
 def _templated(value: Any, resolve: Any) -> Any:

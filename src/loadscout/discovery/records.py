@@ -21,6 +21,7 @@ class PageVisit:
     document: Exchange
     fetches: list[Exchange] = field(default_factory=list)
     forms: tuple[FormSpec, ...] = ()
+    dynamic: frozenset[str] = frozenset()  # values of its link path a fresh session changed
 
 
 @dataclass(kw_only=True, slots=True)
@@ -63,6 +64,7 @@ class CrawlResult:
     screenshots: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # forms the server rejected twice
     cookies: dict[str, str] = field(default_factory=dict)  # cookie value -> name, for correlation
+    warnings: list[str] = field(default_factory=list)  # for DiscoveryReport.warnings
     failed: int = 0
 
     def skip(self, url: str, method: str, reason: str) -> None:

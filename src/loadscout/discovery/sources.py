@@ -1,15 +1,23 @@
 """More URLs than links give: robots.txt (its Sitemap lines and plain Allow paths) and
-sitemap.xml (``<loc>`` entries, one level of sitemap index). Bounded in count and bytes."""
+sitemap.xml (``<loc>`` entries, one level of sitemap index). Bounded in count and bytes.
+
+robots.txt also says where not to go: :class:`Robots` answers for our agent (``loadscout``,
+else ``*``) with the stdlib parser, so its first-matching-rule semantics are Python's.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
+from urllib.robotparser import RobotFileParser
 
 import aiohttp
 
 from loadscout.discovery.scope import Scope
 
+AGENT = "loadscout"
+DISALLOWED = "robots.txt disallows"
 MAX_URLS = 200
 MAX_BYTES = 1_000_000
 _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)
@@ -29,6 +37,27 @@ def robots_urls(text: str, base: str) -> tuple[list[str], list[str]]:
     return sitemaps, pages
 
 
+class Robots:
+    """The Allow/Disallow rules of one robots.txt; ``ignore`` (``--ignore-robots``) allows all."""
+
+    def __init__(self, text: str = "", *, ignore: bool = False) -> None:
+        self._parser = RobotFileParser()
+        self._parser.parse(text.splitlines())
+        self._ignore = ignore
+
+    def allows(self, url: str) -> bool:
+        return self._ignore or self._parser.can_fetch(AGENT, url)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What robots.txt and the sitemaps gave: seed URLs (allowed ones only) and the rules."""
+
+    urls: tuple[str, ...] = ()
+    robots: Robots = field(default_factory=Robots)
+    disallowed: tuple[str, ...] = ()  # listed in a sitemap or Allow line, but disallowed
+
+
 def sitemap_locs(xml: str) -> list[str]:
     return _LOC.findall(xml)[:MAX_URLS]
 
@@ -44,8 +73,11 @@ async def _get(session: aiohttp.ClientSession, url: str) -> str | None:
         return None
 
 
-async def seed_urls(start_url: str, scope: Scope, *, timeout_s: float = 5) -> list[str]:
-    """In-scope page URLs from robots.txt and the sitemaps (it names, or /sitemap.xml)."""
+async def seed_urls(
+    start_url: str, scope: Scope, *, timeout_s: float = 5, ignore_robots: bool = False
+) -> Sources:
+    """In-scope page URLs from robots.txt and the sitemaps (it names, or /sitemap.xml), and
+    robots.txt's rules (all allowed with ``ignore_robots``)."""
     base = scope.origin + "/"
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     jar = aiohttp.DummyCookieJar()
@@ -61,5 +93,10 @@ async def seed_urls(start_url: str, scope: Scope, *, timeout_s: float = 5) -> li
                     queue.append(loc)  # a sitemap index
                 else:
                     pages.append(loc)
-    seen = dict.fromkeys(p for p in pages if scope.contains(p) and p != start_url)
-    return list(seen)[:MAX_URLS]
+    rules = Robots(robots, ignore=ignore_robots)
+    seen = list(dict.fromkeys(p for p in pages if scope.contains(p) and p != start_url))
+    return Sources(
+        urls=tuple(u for u in seen if rules.allows(u))[:MAX_URLS],
+        robots=rules,
+        disallowed=tuple(u for u in seen if not rules.allows(u)),
+    )

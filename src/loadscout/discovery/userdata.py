@@ -1,12 +1,11 @@
 """User-supplied data: a credentials CSV (one account per virtual user) and a ``--data`` file.
 
 Both end up in the FlowSet as plain values or ``${user.COLUMN}`` references, never as secrets
-discovery picked up from the target.
+discovery picked up from the target; passwords stay in memory (flows/secrets.py).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Mapping
@@ -15,24 +14,12 @@ from pathlib import Path
 import yaml
 
 from loadscout.errors import BadInput
+from loadscout.flows.secrets import read_csv_rows
 
 _USER_COLUMNS = re.compile(r"^(user(name)?|login|e-?mail|account)$", re.I)
 _PASS_COLUMNS = re.compile(r"^(pass(word)?|pwd|secret)$", re.I)
 
-
-def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a CSV with a header line; BadInput names what is wrong."""
-    try:
-        with Path(path).open(newline="", encoding="utf-8") as handle:
-            rows = [dict(r) for r in csv.DictReader(handle)]
-    except OSError as err:
-        raise BadInput(f"cannot read {path}: {err.strerror or err}") from None
-    except (csv.Error, UnicodeDecodeError) as err:
-        raise BadInput(f"{path} is not a readable CSV file: {err}") from None
-    rows = [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in rows]
-    if not rows:
-        raise BadInput(f"{path} has no data rows (expected a header line, then one row per user)")
-    return rows
+__all__ = ["login_columns", "read_csv_rows", "read_data_file"]
 
 
 def login_columns(columns: list[str]) -> tuple[str, str]:

@@ -45,7 +45,7 @@ def rejection(page: ReplayedPage) -> str | None:
 
 def is_login_attempt(step: Step) -> bool:
     """A flow's own login form post: refused by design when discovery made the account up."""
-    return step.form is not None and any("pass" in name.lower() for name in step.form)
+    return step.form is not None and any("pass" in name.lower() for name, _ in step.form)
 
 
 def refused_form(step: Step, page: ReplayedPage, *, setup: bool) -> str | None:
@@ -93,4 +93,16 @@ async def verify_flowset(
         async with gate:
             return await verify_flow(flowset, flow, replayer, timeout_s=timeout_s)
 
-    return list(await asyncio.gather(*(bounded(f) for f in flows or flowset.flows)))
+    results = await asyncio.gather(*(bounded(f) for f in flows or flowset.flows))
+    notes = flowset.discovery.warnings if flowset.discovery else []
+    return [with_note(r, notes) for r in results]
+
+
+def with_note(result: FlowVerification, warnings: Sequence[str]) -> FlowVerification:
+    """A failing flow's detail gains what discovery noted about it (a value that changes per
+    session with no response found holding it): the likely reason."""
+    prefix = f"flow {result.flow!r}: "
+    note = next((w.removeprefix(prefix) for w in warnings if w.startswith(prefix)), None)
+    if result.passed or note is None:
+        return result
+    return result.model_copy(update={"detail": f"{result.detail} (note: {note})"})

@@ -10,6 +10,20 @@ from pydantic import ValidationError
 
 from loadscout.errors import FlowsFileError
 from loadscout.flows.model import FlowSet
+from loadscout.flows.secrets import redact_secrets
+
+
+class _Pair(list[str]):
+    """A form ``[name, value]`` pair, written on one line."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _Pair, lambda dumper, pair: dumper.represent_sequence("tag:yaml.org,2002:seq", pair, True)
+)
 
 
 def _describe(err: ValidationError) -> str:
@@ -50,8 +64,12 @@ def load_flowset(path: Path) -> FlowSet:
 
 
 def dumps_flowset(flowset: FlowSet) -> str:
-    data = flowset.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """YAML without any password (secret user_data cells become ``${secret.COLUMN}``)."""
+    data = redact_secrets(flowset).model_dump(mode="json", exclude_none=True)
+    for step in [*data.get("setup", []), *(s for f in data["flows"] for s in f["steps"])]:
+        if "form" in step:
+            step["form"] = [_Pair(pair) for pair in step["form"]]
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save_flowset(flowset: FlowSet, path: Path) -> None:

@@ -14,8 +14,29 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FLOWS_FORMAT_VERSION = 1
 
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-StepKind = Literal["document", "form", "fetch"]
+StepKind = Literal["document", "form", "fetch", "websocket", "eventsource"]
+STREAM_KINDS = frozenset({"websocket", "eventsource"})
+_STREAM_FIELDS = ("messages", "expect_messages", "hold_s")
 ExtractorSource = Literal["css", "regex", "header", "cookie", "json", "form"]
+FormPairs = list[tuple[str, str]]
+"""A form body in order, a name once per value it sends (``tags=a&tags=b``)."""
+
+
+def _text(value: Any) -> Any:
+    """A number typed by hand (``[qty, 1]``) is the text a form sends."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def form_pairs(value: Any) -> Any:
+    """Accept the older ``{name: value}`` mapping and ``{name, value}`` objects as pairs."""
+    if isinstance(value, dict):
+        return [(str(k), _text(v)) for k, v in value.items()]
+    if not isinstance(value, list):
+        return value
+    pairs = [(i.get("name"), i.get("value")) if isinstance(i, dict) else i for i in value]
+    return [
+        (p[0], _text(p[1])) if isinstance(p, list | tuple) and len(p) == 2 else p for p in pairs
+    ]
 
 
 class _Frozen(BaseModel):
@@ -28,7 +49,8 @@ class Extractor(_Frozen):
     ``css`` takes ``attribute`` of the first element matching ``expression``; ``regex`` takes the
     first capture group; ``header`` and ``cookie`` take that header or cookie; ``json`` follows a
     dotted path (``data.items.0.id``); ``form`` re-reads the live form matched by the css
-    ``expression`` and takes its field named ``attribute`` as a browser would submit it.
+    ``expression`` and takes its field named ``attribute`` as a browser would submit it
+    (its ``index``-th repeat when the form sends that name more than once).
     """
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -36,6 +58,11 @@ class Extractor(_Frozen):
     expression: str = Field(min_length=1)
     attribute: str = "value"
     required: bool = True
+    index: int | None = Field(
+        default=None,
+        ge=1,
+        description="form: the repeat of a field named more than once (1 = second)",
+    )
 
 
 class Step(_Frozen):
@@ -46,7 +73,9 @@ class Step(_Frozen):
     url: str = Field(min_length=1)
     kind: StepKind = "document"
     headers: dict[str, str] = Field(default_factory=dict)
-    form: dict[str, str] | None = None
+    form: FormPairs | None = Field(
+        default=None, description="Form fields in order as [name, value] pairs; a name may repeat"
+    )
     json_body: Any = None
     body: str | None = None
     extract: list[Extractor] = Field(default_factory=list)
@@ -55,6 +84,20 @@ class Step(_Frozen):
     expect_body: str | None = Field(
         default=None, description="A check: the response body must contain this text"
     )
+    messages: list[str] | None = Field(
+        default=None, description="websocket: text frames to send once connected"
+    )
+    expect_messages: int | None = Field(
+        default=None, ge=0, description="websocket/eventsource: server messages to wait for (1)"
+    )
+    hold_s: float | None = Field(
+        default=None, gt=0, description="websocket/eventsource: longest the stream stays open"
+    )
+
+    @field_validator("form", mode="before")
+    @classmethod
+    def _form_pairs(cls, value: Any) -> Any:
+        return form_pairs(value)
 
     @model_validator(mode="after")
     def _one_body(self) -> Step:
@@ -62,6 +105,31 @@ class Step(_Frozen):
         if len(bodies) > 1:
             raise ValueError(f"step {self.name!r}: give at most one of form, json_body, body")
         return self
+
+    @model_validator(mode="after")
+    def _stream_shape(self) -> Step:
+        """Streams are replayed by a stream client, not an HTTP request: no body, and no
+        response to extract from (the jar, read after the stream, is)."""
+        if self.kind not in STREAM_KINDS:
+            stray = [n for n in _STREAM_FIELDS if getattr(self, n) is not None]
+            if stray:
+                names = ", ".join(stray)
+                raise ValueError(f"step {self.name!r}: {names} need kind websocket or eventsource")
+            return self
+        checks = {
+            "method must be GET": self.method != "GET",
+            "it takes no form, json_body or body": self._has_body(),
+            "its extractors may read cookies only": any(e.source != "cookie" for e in self.extract),
+            "it takes no expect_body": self.expect_body is not None,
+            "only a websocket sends messages": self.kind == "eventsource" and bool(self.messages),
+        }
+        problems = [text for text, failed in checks.items() if failed]
+        if problems:
+            raise ValueError(f"{self.kind} step {self.name!r}: {'; '.join(problems)}")
+        return self
+
+    def _has_body(self) -> bool:
+        return any(b is not None for b in (self.form, self.json_body, self.body))
 
 
 class Flow(_Frozen):
@@ -108,6 +176,20 @@ class DiscoveryReport(_Frozen):
     routes: list[str] = Field(
         default_factory=list, description="Client-side (pushState) route patterns found"
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Things to know before trusting the flows (a shared session, a value that "
+        "changes between sessions with no source found)",
+    )
+
+
+class SetupCookie(_Frozen):
+    """A cookie every virtual user's own jar starts with, for the target's origin (copied from
+    a browser storage state: all users then share that server session)."""
+
+    name: str = Field(min_length=1)
+    value: str
+    path: str = "/"
 
 
 class FlowSet(_Frozen):
@@ -120,10 +202,25 @@ class FlowSet(_Frozen):
         description="Steps each virtual user runs once before its first iteration (e.g. its own "
         "login); variables they extract last for the user's lifetime.",
     )
+    setup_cookies: list[SetupCookie] = Field(
+        default_factory=list,
+        description="Cookies each virtual user starts with (its own copy), before its set-up",
+    )
     user_data: list[dict[str, str]] = Field(
         default_factory=list,
         description="Rows of per-user values (e.g. credentials.csv); virtual user N gets row "
-        "(N-1) mod len, referenced as ${user.COLUMN}.",
+        "(N-1) mod len, referenced as ${user.COLUMN}. Secret columns (password…) hold "
+        "${secret.COLUMN}, resolved before a run (see flows/secrets.py).",
+    )
+    user_data_file: str | None = Field(
+        default=None,
+        description="The credentials CSV the secret columns of user_data are read from at run "
+        "time (row N of user_data takes row N mod len of the file).",
+    )
+    storage_state_file: str | None = Field(
+        default=None,
+        description="The Playwright storage state setup_cookies are read from at run time "
+        "(flows files hold ${secret.storage_state} in place of their values).",
     )
     flows: list[Flow] = Field(min_length=1)
     discovery: DiscoveryReport | None = None

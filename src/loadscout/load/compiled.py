@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,7 +12,15 @@ from urllib.parse import urljoin
 
 from loadscout.flows.model import Extractor, FlowSet, Step
 from loadscout.load.errors import status_error
-from loadscout.load.template import Template, compile_json, json_names, render_json
+from loadscout.load.streams import StreamSpec
+from loadscout.load.template import (
+    Template,
+    compile_json,
+    is_relative_date,
+    json_names,
+    relative_date,
+    render_json,
+)
 
 BUILTINS = frozenset({"vu", "iteration", "unique", "uuid"})
 
@@ -20,9 +29,10 @@ BUILTINS = frozenset({"vu", "iteration", "unique", "uuid"})
 class RenderedRequest:
     url: str
     headers: dict[str, str] | None
-    form: dict[str, str] | None
+    form: list[tuple[str, str]] | None
     json_body: Any
     body: bytes | None
+    messages: tuple[str, ...] = ()  # a WebSocket step's frames
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +45,7 @@ class CompiledStep:
     base_url: str
     url: Template
     headers: dict[str, Template]
-    form: dict[str, Template] | None
+    form: tuple[tuple[str, Template], ...] | None  # in order; a name may repeat
     json_body: Any
     body: Template | None
     extractors: tuple[Extractor, ...]
@@ -46,6 +56,7 @@ class CompiledStep:
     body_contains: bytes | None = None  # the check ``expect_body``
     fixed: RenderedRequest | None = None  # the request, when no part of it is a template
     is_document: bool = False  # a page a browser would render (and fetch the assets of)
+    stream: StreamSpec | None = None  # a WebSocket / EventSource step (``load.streams``)
 
     def render(self, variables: Mapping[str, str]) -> RenderedRequest:
         """Substitute variables; raises ``MissingVariable`` for an undefined one."""
@@ -55,10 +66,12 @@ class CompiledStep:
         if not self.url.is_constant:
             url = urljoin(self.base_url, url)
         headers = {k: t.render(variables) for k, t in self.headers.items()} or None
-        form = None if self.form is None else {k: t.render(variables) for k, t in self.form.items()}
+        form = None if self.form is None else [(k, t.render(variables)) for k, t in self.form]
         json_body = None if self.json_body is None else render_json(self.json_body, variables)
         body = None if self.body is None else self.body.render(variables).encode()
-        return RenderedRequest(url=url, headers=headers, form=form, json_body=json_body, body=body)
+        messages = tuple(m.render(variables) for m in self.stream.messages) if self.stream else ()
+        return RenderedRequest(url=url, headers=headers, form=form, json_body=json_body, body=body,
+                               messages=messages)  # fmt: skip
 
     def verdict(self, status: int, body: bytes) -> str | None:
         """The error kind of a response that fails this step's checks (status class, then
@@ -84,14 +97,23 @@ class CompiledFlow:
 
 
 def builtin_values(
-    names: frozenset[str], *, vu: int, iteration: int, unique: Callable[[], str]
+    names: frozenset[str],
+    *,
+    vu: int,
+    iteration: int,
+    unique: Callable[[], str],
+    today: dt.date | None = None,
 ) -> dict[str, str]:
-    """Values of the built-ins a step uses; ``unique()`` is called only when it needs one."""
+    """Values of the built-ins a step uses; ``unique()`` is called only when it needs one.
+    Relative dates (``date:+2d``) count from ``today``, the day of replay by default."""
     values = {"vu": str(vu), "iteration": str(iteration)}
     if "unique" in names:
         values["unique"] = unique()
     if "uuid" in names:
         values["uuid"] = str(uuid.uuid4())
+    for name in names:
+        if is_relative_date(name):
+            values[name] = relative_date(name, today or dt.date.today())
     return values
 
 
@@ -121,20 +143,22 @@ def compile_step(step: Step, step_id: int, target_url: str) -> CompiledStep:
     if url.is_constant:  # resolve once instead of on every request
         url = Template(urljoin(target_url, step.url))
     headers = {k: Template(v) for k, v in step.headers.items()}
-    form = None if step.form is None else {k: Template(v) for k, v in step.form.items()}
+    form = None if step.form is None else tuple((k, Template(v)) for k, v in step.form)
     json_body = None if step.json_body is None else compile_json(step.json_body)
     body = None if step.body is None else Template(step.body)
-    names = url.names | json_names(json_body)
-    for t in [*headers.values(), *(form or {}).values(), *([body] if body else [])]:
+    stream = StreamSpec.of(step)
+    names = url.names | json_names(json_body) | (stream.names if stream else frozenset())
+    for t in [*headers.values(), *(t for _, t in form or ()), *([body] if body else [])]:
         names |= t.names
     compiled = CompiledStep(
         id=step_id, name=step.name, method=step.method, base_url=target_url,
         url=url, headers=headers, form=form, json_body=json_body, body=body,
         extractors=tuple(step.extract), expect_status=step.expect_status,
-        think_time_s=step.think_time_s, builtins=names & BUILTINS,
+        think_time_s=step.think_time_s,
+        builtins=frozenset(n for n in names if n in BUILTINS or is_relative_date(n)),
         wants_headers=any(e.source == "header" for e in step.extract),
         body_contains=None if step.expect_body is None else step.expect_body.encode(),
-        is_document=step.kind == "document",
+        is_document=step.kind == "document", stream=stream,
     )  # fmt: skip
     if names or json_body is not None:  # JSON bodies are rebuilt: a request must not share one
         return compiled

@@ -19,9 +19,11 @@ def classify(exc: BaseException) -> str:
 
     Order matters: aiohttp's timeout and TLS errors are also connection errors.
     """
-    kind = getattr(exc, "kind", None)  # curl_client.TransportError names its own kind
+    kind = getattr(exc, "kind", None)  # curl_client.TransportError, streams.StreamError
     if isinstance(kind, str):
         return kind
+    if isinstance(exc, aiohttp.WSServerHandshakeError):  # a WebSocket upgrade refused
+        return f"http_{exc.status}"
     if isinstance(exc, TimeoutError):
         return TIMEOUT
     if isinstance(exc, socket.gaierror):

@@ -6,12 +6,13 @@ need it, so steps without extractors never pay for parsing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from loadscout.flows.model import Extractor
 from loadscout.load.http_client import HttpResponse
@@ -88,7 +89,7 @@ def _extract_one(ex: Extractor, parsed: _Parsed, cookie: CookieLookup) -> str | 
     if source == "cookie":
         return cookie(ex.expression)
     if source == "form":
-        return form_field(parsed.html, ex.expression, ex.attribute)
+        return form_field(parsed.html, ex.expression, ex.attribute, index=ex.index or 0)
     return json_path(parsed.json, ex.expression)
 
 
@@ -101,8 +102,11 @@ def _css(tree: LexborHTMLParser, selector: str, attribute: str) -> str | None:
     return node.attributes.get(attribute)
 
 
-def form_field(tree: LexborHTMLParser, form_selector: str, field: str) -> str | None:
-    """The value the browser would submit for ``field`` of the live form (the form extractor).
+def form_field(
+    tree: LexborHTMLParser, form_selector: str, field: str, *, index: int = 0
+) -> str | None:
+    """The value the browser would submit for ``field`` of the live form (the form extractor);
+    ``index`` picks a later one when the form sends that name more than once.
 
     Inputs give their value (checkboxes and radios only when checked, ``on`` if valueless),
     textareas their text, selects the selected option (else the first, as browsers do).
@@ -110,26 +114,37 @@ def form_field(tree: LexborHTMLParser, form_selector: str, field: str) -> str | 
     form = tree.css_first(form_selector)
     if form is None:
         return None
-    for node in form.css("input, select, textarea"):
-        attrs = node.attributes
-        if attrs.get("name") != field or "disabled" in attrs:
-            continue
-        if node.tag == "textarea":
-            return node.text()
-        if node.tag == "select":
-            options = node.css("option")
-            chosen = next((o for o in options if "selected" in o.attributes), None)
-            chosen = chosen or (options[0] if options else None)
-            if chosen is None:
-                continue
-            value = chosen.attributes.get("value")
-            return value if value is not None else chosen.text().strip()
-        if (attrs.get("type") or "").lower() in ("checkbox", "radio"):
-            if "checked" not in attrs:
-                continue
-            return attrs.get("value") or "on"
-        return attrs.get("value") or ""
-    return None
+    values = (
+        value
+        for node in form.css("input, select, textarea")
+        if node.attributes.get("name") == field and "disabled" not in node.attributes
+        for value in _submitted(node)
+    )  # fmt: skip
+    return next(itertools.islice(values, index, None), None)
+
+
+def _submitted(node: LexborNode) -> list[str]:
+    """What one control submits: none (an unchecked box), one value, or each selected option
+    of a ``<select multiple>``."""
+    attrs = node.attributes
+    if node.tag == "textarea":
+        return [node.text()]
+    if node.tag == "select":
+        options = node.css("option")
+        chosen = [o for o in options if "selected" in o.attributes]
+        if not chosen and options and "multiple" not in attrs:
+            chosen = options[:1]
+        if "multiple" not in attrs:
+            chosen = chosen[:1]
+        return [_option_value(o) for o in chosen]
+    if (attrs.get("type") or "").lower() in ("checkbox", "radio"):
+        return [attrs.get("value") or "on"] if "checked" in attrs else []
+    return [attrs.get("value") or ""]
+
+
+def _option_value(option: LexborNode) -> str:
+    value = option.attributes.get("value")
+    return value if value is not None else option.text().strip()
 
 
 def json_path(document: Any, path: str) -> str | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import abc
 import json
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,11 +20,14 @@ from yarl import URL
 from loadscout import __version__
 
 USER_AGENT = f"loadscout/{__version__}"
+FormData = Mapping[str, str] | Sequence[tuple[str, str]]
+"""A form body: ordered pairs (a name repeats for each value it sends) or a mapping."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x, per request
 class HttpResponse:
-    """A fully read response; ``url`` and ``status`` are those after following redirects."""
+    """A fully read response; ``url`` and ``status`` are those after following redirects.
+    Treat it as read-only."""
 
     status: int
     url: str
@@ -31,13 +35,14 @@ class HttpResponse:
     body: bytes
     charset: str | None
     ttfb_ns: int = 0  # request written -> first response byte (0: not measured)
-    connect_ns: int = 0  # opening the connection, TLS included (0: a kept-alive one)
+    connect_ns: int = 0  # opening the TCP connection (0: a kept-alive one)
+    tls_ns: int = 0  # the TLS handshake on a new https connection (0: none)
 
     def text(self) -> str:
         return self.body.decode(self.charset or "utf-8", errors="replace")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, like HttpResponse: built once per request
 class Outgoing:
     """A request as a client sends it: body already bytes, headers final."""
 
@@ -50,12 +55,13 @@ class Outgoing:
 
 def encode_request(
     headers: Mapping[str, str] | None,
-    form: Mapping[str, str] | None,
+    form: FormData | None,
     json_body: Any,
     body: bytes | None,
 ) -> tuple[Mapping[str, str] | None, bytes | None]:
-    """The headers and body bytes to send: a form is url-encoded, JSON dumped, each with its
-    Content-Type unless the step sets one. Without either, ``headers`` pass through as is."""
+    """The headers and body bytes to send: a form is url-encoded (every pair, in order), JSON
+    dumped, each with its Content-Type unless the step sets one. Without either, ``headers``
+    pass through as is."""
     if form is not None:
         payload, content_type = urlencode(form).encode(), "application/x-www-form-urlencoded"
     elif json_body is not None:
@@ -71,23 +77,25 @@ class ClientBase(abc.ABC):
     """The ``send`` every HTTP client shares (``vuser.Client``): the body is encoded once,
     here; subclasses move the bytes in :meth:`_send`."""
 
-    async def send(
+    def send(
         self,
         method: str,
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
-        form: Mapping[str, str] | None = None,
+        form: FormData | None = None,
         json_body: Any = None,
         body: bytes | None = None,
         want_headers: bool = True,
-    ) -> HttpResponse:
+    ) -> Coroutine[Any, Any, HttpResponse]:
         """Send one request, follow redirects and read (and decode) the whole body.
 
-        ``want_headers=False`` lets a client skip keeping the response headers.
+        ``want_headers=False`` lets a client skip keeping the response headers. A plain
+        function returning the client's coroutine: one coroutine less per request.
         """
-        headers, payload = encode_request(headers, form, json_body, body)
-        return await self._send(Outgoing(method, url, headers, payload, want_headers))
+        if form is not None or json_body is not None:
+            headers, body = encode_request(headers, form, json_body, body)
+        return self._send(Outgoing(method, url, headers, body, want_headers))
 
     @abc.abstractmethod
     async def _send(self, request: Outgoing) -> HttpResponse: ...
@@ -134,6 +142,13 @@ class HttpClient(ClientBase):
             if cookie.key == name:
                 return cookie.value
         return None
+
+    def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
+        """Put a cookie in this user's jar as if ``url``'s host had set it."""
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[name] = value
+        cookie[name]["path"] = path
+        self._jar.update_cookies(cookie, URL(url))
 
     async def close(self) -> None:
         await self._session.close()

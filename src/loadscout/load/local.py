@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loadscout.flows.model import FlowSet
+from loadscout.load import gcfreeze
 from loadscout.load.assets import AssetCache
 from loadscout.load.compiled import compile_flowset, compile_setup
 from loadscout.load.curl_client import CurlClient, CurlEngine
@@ -25,6 +26,7 @@ from loadscout.load.vuser import Client, ClientFactory, VirtualUser
 from loadscout.metrics.recorder import Recorder
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.plan.profiles import LoadPlan, OpenProfile
+from loadscout.plan.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,7 @@ async def run_part(
                               worker=part.worker, workers=part.workers)  # fmt: skip
     driving = asyncio.create_task(driver, name=f"loadscout-driver-{part.worker}")
     load_s = profile.duration_s
+    gcfreeze.hold()
     try:
         cancelled = await _tick_until_stop(state, cancel, recorder, on_snapshot, interval_s)
         load_s = min(load_s, loop.time() - start)
@@ -102,6 +105,7 @@ async def run_part(
         on_snapshot(recorder.snapshot(final=True))
         if engine is not None:
             engine.close()
+        gcfreeze.release()
     return load_s, cancelled
 
 
@@ -117,6 +121,7 @@ def _user_maker(
     setup = compile_setup(flowset)
     rows = flowset.user_data
     assets_id = sum(len(f.steps) for f in flows) + len(setup)  # the catalog's last entry
+    scope = Scope(flowset.target_url, plan.scope)
 
     def make(number: int) -> VirtualUser:
         rng = random.Random(f"{part.seed}-{number}") if part.seed is not None else random.Random()
@@ -124,7 +129,8 @@ def _user_maker(
             number=number, flows=flows, think_time=plan.think_time, make_client=make_client,
             recorder=recorder, state=state, rng=rng, run_tag=part.run_tag, setup=setup,
             user_row=rows[(number - 1) % len(rows)] if rows else None, pacing_s=plan.pacing_s,
-            assets=AssetCache(assets_id, recorder) if plan.fetch_assets else None,
+            assets=AssetCache(assets_id, recorder, scope) if plan.fetch_assets else None,
+            cookies=flowset.setup_cookies, target_url=flowset.target_url,
         )  # fmt: skip
 
     return make

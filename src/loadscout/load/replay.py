@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from loadscout.flows.model import Flow, FlowSet, Step
+from loadscout.flows.model import Flow, FlowSet, SetupCookie, Step
 from loadscout.flows.replay import ReplayedPage, ReplayOutcome, StepCheck
-from loadscout.load.compiled import CompiledStep, builtin_values, compile_step
+from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values, compile_step
 from loadscout.load.errors import classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
 from loadscout.load.h1_client import H1Client
+from loadscout.load.streams import StreamClient, cookie_header, jar_values
 from loadscout.load.template import MissingVariable
+from loadscout.load.vuser import seed_cookies
 
 
 async def replay_flow(
@@ -33,6 +35,7 @@ async def replay_flow(
     rows = flowset.user_data
     session = _Session(vu=vu, user=rows[(vu - 1) % len(rows)] if rows else {}, timeout_s=timeout_s)
     target = flowset.target_url
+    session.seed(flowset.setup_cookies, target)
     try:
         for i, step in enumerate(flowset.setup):
             reason = await session.run(compile_step(step, i, target), step, check, setup=True)
@@ -53,9 +56,14 @@ class _Session:
     def __init__(self, *, vu: int, user: Mapping[str, str], timeout_s: float) -> None:
         self._vu = vu
         self._client = H1Client(timeout_s=timeout_s)
+        self._timeout_s = timeout_s
+        self._streams: StreamClient | None = None  # opened by the first stream step
         self._scope = {f"user.{k}": v for k, v in user.items()}
         self._tag = f"v{uuid.uuid4().hex[:6]}-{vu}"
         self._counter = itertools.count(1)
+
+    def seed(self, cookies: Sequence[SetupCookie], url: str) -> None:
+        seed_cookies(self._client, cookies, url)
 
     def _unique(self) -> str:
         return f"{self._tag}-{next(self._counter)}"
@@ -69,6 +77,8 @@ class _Session:
             req = step.render({**builtins, **self._scope})
         except MissingVariable as exc:
             return f"variable ${{{exc.name}}} is not defined"
+        if step.stream is not None:
+            return await self._stream(step, req)
         client = self._client
         try:
             resp = await client.send(step.method, req.url, headers=req.headers, form=req.form,
@@ -91,5 +101,28 @@ class _Session:
             self._scope.update(found)
         return None
 
+    async def _stream(self, step: CompiledStep, req: RenderedRequest) -> str | None:
+        """A WebSocket/EventSource step, as a virtual user replays it; why it failed, or None."""
+        assert step.stream is not None
+        if self._streams is None:
+            self._streams = StreamClient(timeout_s=self._timeout_s)
+        client = self._client
+        try:
+            res = await self._streams.open(step.stream, req.url, headers=req.headers,
+                                           messages=list(req.messages),
+                                           cookie=cookie_header(client, req.url))  # fmt: skip
+        except Exception as exc:
+            return f"{classify(exc)}: {describe(exc)}"
+        if (kind := step.verdict(res.status, b"")) is not None:
+            return step.why(kind, res.status)
+        try:
+            found = jar_values(step.extractors, req.url, client.cookie)
+        except ExtractionFailed as exc:
+            return str(exc)
+        self._scope.update(found)
+        return None
+
     async def close(self) -> None:
         await self._client.close()
+        if self._streams is not None:
+            await self._streams.close()

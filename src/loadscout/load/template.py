@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
-# names may be dotted (``${user.email}``: a column of the user's data row)
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
+# names may be dotted (``${user.email}``: a column of the user's data row), or a date relative
+# to the day of replay (``${date:+2d}``, ``${month:+1m}``, ``${week:-1w}``)
+_RELATIVE = r"date:[+-]\d+d|month:[+-]\d+m|week:[+-]\d+w"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*|" + _RELATIVE + r")\}")
+_RELATIVE_NAME = re.compile(r"^(?:" + _RELATIVE + r")$")
+
+
+def is_relative_date(name: str) -> bool:
+    return _RELATIVE_NAME.match(name) is not None
+
+
+def relative_date(name: str, today: dt.date) -> str:
+    """The value of ``date:+2d`` (YYYY-MM-DD), ``month:+1m`` (YYYY-MM) or ``week:+1w``
+    (YYYY-Www) on ``today``: recorded dates stay as far in the future as they were."""
+    match = _RELATIVE_NAME.match(name)
+    if match is None:
+        raise ValueError(f"not a relative date: {name!r}")
+    kind, _, offset = name.partition(":")
+    amount = int(offset[:-1])
+    if kind == "date":
+        return (today + dt.timedelta(days=amount)).isoformat()
+    if kind == "week":
+        year, week, _ = (today + dt.timedelta(weeks=amount)).isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    months = today.year * 12 + today.month - 1 + amount
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
 class MissingVariable(LookupError):

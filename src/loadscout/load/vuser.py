@@ -18,12 +18,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from loadscout.flows.model import SetupCookie
 from loadscout.load.assets import AssetCache
-from loadscout.load.compiled import CompiledFlow, CompiledStep, builtin_values
+from loadscout.load.compiled import CompiledFlow, CompiledStep, RenderedRequest, builtin_values
 from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
-from loadscout.load.http_client import HttpResponse
+from loadscout.load.http_client import FormData, HttpResponse
 from loadscout.load.state import RunState
+from loadscout.load.streams import StreamClient, cookie_header, jar_values
 from loadscout.load.template import MissingVariable
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
@@ -38,7 +40,7 @@ class Client(Protocol):
         url: str,
         *,
         headers: Mapping[str, str] | None = ...,
-        form: Mapping[str, str] | None = ...,
+        form: FormData | None = ...,
         json_body: Any = ...,
         body: bytes | None = ...,
         want_headers: bool = ...,
@@ -46,10 +48,18 @@ class Client(Protocol):
 
     def cookie(self, name: str, url: str | None = None) -> str | None: ...
 
+    def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None: ...
+
     async def close(self) -> None: ...
 
 
 ClientFactory = Callable[[], Client]
+
+
+def seed_cookies(client: Client, cookies: Sequence[SetupCookie], url: str) -> None:
+    """Give a user's own jar its copy of the flow set's ``setup_cookies`` for ``url``."""
+    for cookie in cookies:
+        client.add_cookie(cookie.name, cookie.value, url=url, path=cookie.path)
 
 
 class VirtualUser:
@@ -70,13 +80,17 @@ class VirtualUser:
         user_row: Mapping[str, str] | None = None,
         pacing_s: float = 0.0,
         assets: AssetCache | None = None,
+        cookies: Sequence[SetupCookie] = (),
+        target_url: str = "",
     ) -> None:
         self.number = number
+        self._cookies = (tuple(cookies), target_url)
         self.iteration = 0
         self.retired = False  # closed model: leave after the current iteration
         self._flows = list(flows)
         self._cum_weights = list(itertools.accumulate(f.weight for f in flows))
         self._think = think_time
+        self._thinks = think_time.recorded or think_time.max_s > 0  # else no pause to take
         self._make_client = make_client
         self._client: Client | None = None
         self._recorder = recorder
@@ -89,9 +103,11 @@ class VirtualUser:
         self._pacing_s = pacing_s
         self._intended_ns: int | None = None
         self._assets = assets
+        self._streams: StreamClient | None = None  # opened by the user's first stream step
 
     async def open(self) -> None:
         self._client = self._make_client()
+        seed_cookies(self._client, *self._cookies)
         self._recorder.user_started()
 
     async def close(self) -> None:
@@ -99,6 +115,9 @@ class VirtualUser:
             self._recorder.user_stopped()
             client, self._client = self._client, None
             await client.close()
+        if self._streams is not None:
+            streams, self._streams = self._streams, None
+            await streams.close()
 
     async def run(self, *, start_delay_s: float = 0.0) -> None:
         """Closed model: wait for this user's start, then iterate until the run stops or the
@@ -153,7 +172,7 @@ class VirtualUser:
             if self._state.should_stop():
                 return False
             ok = await self._step(step, scope)
-            if i < last or think_last or not ok:
+            if self._thinks and (i < last or think_last or not ok):
                 await self._pause(step)
             if not ok:
                 return False
@@ -176,6 +195,8 @@ class VirtualUser:
         rec, state, client = self._recorder, self._state, self._client
         assert client is not None, "steps run only between open() and close()"
         intended, self._intended_ns = self._intended_ns, None
+        if step.stream is not None:
+            return await self._stream(step, req, scope, intended)
         state.begin()
         start = time.perf_counter_ns()
         try:
@@ -204,10 +225,44 @@ class VirtualUser:
                 rec.response(step.id, start, end, EXTRACTION_FAILED, example, intended)
                 return False
             scope.update(found)
-        rec.response(step.id, start, end, None, "", intended, resp.ttfb_ns, resp.connect_ns)
+        rec.response(step.id, start, end, None, "", intended, resp.ttfb_ns, resp.connect_ns,
+                     resp.tls_ns)  # fmt: skip
         if self._assets is not None and step.is_document:
             await self._assets.fetch(client, resp)
         return True
+
+    async def _stream(
+        self, step: CompiledStep, req: RenderedRequest, scope: dict[str, str], intended: int | None
+    ) -> bool:
+        """A WebSocket/EventSource step, sent with this user's cookies; recorded once."""
+        client = self._client
+        assert step.stream is not None and client is not None
+        if self._streams is None:
+            self._streams = StreamClient()
+        rec, where = self._recorder, f"{step.name} {req.url}"
+        cookie = cookie_header(client, req.url)
+        self._state.begin()
+        start = time.perf_counter_ns()
+        try:
+            res = await self._streams.open(step.stream, req.url, headers=req.headers,
+                                           messages=list(req.messages), cookie=cookie)  # fmt: skip
+        except asyncio.CancelledError:
+            rec.failure(step.id, TIMEOUT, f"{where}: aborted when the run stopped")
+            raise
+        except Exception as exc:
+            rec.failure(step.id, classify(exc), f"{where}: {describe(exc)}")
+            return False
+        finally:
+            self._state.end()
+        kind = step.verdict(res.status, b"")
+        example = f"{where}: {step.why(kind, res.status)}" if kind else ""
+        if kind is None and step.extractors:
+            try:
+                scope.update(jar_values(step.extractors, req.url, client.cookie))
+            except ExtractionFailed as exc:
+                kind, example = EXTRACTION_FAILED, f"{where}: {exc}"
+        rec.response(step.id, start, res.done_ns, kind, example, intended, ttfb_ns=res.ttfb_ns)
+        return kind is None
 
     def _unique(self) -> str:
         self._counter += 1

@@ -160,6 +160,7 @@ class RunControl:
     async def submit(self, options: RunOptions) -> RunRecord:
         """Check limits and that the target answers with HTML, then queue the run."""
         self.config.limits.check(options)
+        options.check_secrets()
         await probe_target(options.target_url)
         record = await self._repo.create(
             target_url=options.target_url,

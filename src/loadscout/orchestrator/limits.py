@@ -51,6 +51,8 @@ class Limits:
             self._check_targets(options)
 
     def check_flowset(self, flowset: FlowSet) -> None:
+        if not self.allow_file_options:
+            _check_no_credentials_path(flowset)
         if self.allowed_targets:
             for url in _flowset_urls(flowset):
                 self._check_url("flowset", url)
@@ -90,6 +92,22 @@ def _check_no_server_paths(options: RunOptions) -> None:
                 "paths on the server are not accepted over the API (upload the content instead, "
                 "e.g. a flowset); set LOADSCOUT_ALLOW_FILE_OPTIONS=true on a trusted server",
             )
+    if options.flowset is not None:
+        _check_no_credentials_path(options.flowset)
+
+
+def _check_no_credentials_path(flowset: FlowSet) -> None:
+    """A flowset's ``user_data_file`` and ``storage_state_file`` are server paths too
+    (passwords and sessions would be read from them)."""
+    instead = {"user_data_file": "give the 'password' option", "storage_state_file": "log in"}
+    for name, hint in instead.items():
+        if getattr(flowset, name) is None:
+            continue
+        raise OptionRejected(
+            f"flowset.{name}",
+            f"paths on the server are not accepted over the API: remove it and {hint}, "
+            "or set LOADSCOUT_ALLOW_FILE_OPTIONS=true on a trusted server",
+        )
 
 
 def _flowset_urls(flowset: FlowSet) -> Iterator[str]:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from loadscout.discovery.options import DiscoveryOptions
 from loadscout.flows.model import FlowSet
+from loadscout.flows.secrets import redact_secrets, resolve_secrets
 from loadscout.orchestrator.pipeline import RunSpec
 from loadscout.plan.options import LOAD_KEYS, make_plan
 from loadscout.plan.profiles import LoadPlan
@@ -29,7 +30,9 @@ class RunOptions(BaseModel):
     max_depth: int = Field(default=4, ge=0, le=50)
     max_discovery_s: float = Field(default=60.0, gt=0, le=3_600)
     allow_writes: bool = Field(default=False, description="Let discovery submit non-GET forms")
-    scope: str | None = Field(default=None, description="Regex of extra URLs discovery may visit")
+    scope: str | None = Field(
+        default=None, description="Regex of extra URLs discovery may visit and assets come from"
+    )
     flowset: FlowSet | None = Field(default=None, description="Replay these flows, skip discovery")
     login_url: str | None = Field(default=None, description="Discovery: page with the login form")
     username: str | None = Field(default=None, description="Discovery: account to log in with")
@@ -43,6 +46,9 @@ class RunOptions(BaseModel):
     data_file: str | None = Field(default=None, description="Form values (JSON/YAML/CSV)")
     har_file: str | None = Field(default=None, description="Build flows from this HAR export")
     force: bool = Field(default=False, description="Keep flows that fail verification")
+    ignore_robots: bool = Field(
+        default=False, description="Discovery also visits what robots.txt disallows"
+    )
     screenshots_dir: str | None = Field(
         default=None, description="Folder for one PNG thumbnail per page pattern"
     )
@@ -81,6 +87,22 @@ class RunOptions(BaseModel):
         defaults = self.model_dump(include=set(LOAD_KEYS) - self.model_fields_set)
         return make_plan({**defaults, **from_file, **mine})
 
+    def resolved_flowset(self, flowset: FlowSet) -> FlowSet:
+        """``flowset`` with its ``${secret.*}`` references filled from ``password``,
+        ``credentials_file`` or the environment; BadInput names what is missing."""
+        return resolve_secrets(
+            flowset,
+            password=self.password.get_secret_value() if self.password else None,
+            credentials_file=self.credentials_file,
+            storage_state_file=self.storage_state_file,
+        )
+
+    def check_secrets(self) -> None:
+        """Fail before queueing a flowset whose passwords will not survive being stored (the
+        database keeps references only) and that nothing else provides."""
+        if self.flowset is not None:
+            self.resolved_flowset(redact_secrets(self.flowset))
+
     def spec(
         self, run_id: str, *, chromium_path: str | None, screenshots_dir: Path | None = None
     ) -> RunSpec:
@@ -88,7 +110,10 @@ class RunOptions(BaseModel):
         an API caller) wins over the option of the same name."""
         if self.flowset is not None:
             return RunSpec(
-                run_id=run_id, target_url=self.target_url, plan=self.plan(), flowset=self.flowset
+                run_id=run_id,
+                target_url=self.target_url,
+                plan=self.plan(),
+                flowset=self.resolved_flowset(self.flowset),
             )
         discovery = DiscoveryOptions(
             start_url=self.target_url,
@@ -106,6 +131,7 @@ class RunOptions(BaseModel):
             data_file=self.data_file,
             har_file=self.har_file,
             force=self.force,
+            ignore_robots=self.ignore_robots,
             screenshots_dir=str(screenshots_dir) if screenshots_dir else self.screenshots_dir,
         )
         return RunSpec(

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import defer
 
 from loadscout.flows.model import FlowSet
+from loadscout.flows.secrets import redact_secrets
 from loadscout.metrics.summary import RunSummary
 from loadscout.store.database import write_session
 from loadscout.store.records import RunEvent, RunNotFound, RunRecord
@@ -257,7 +258,9 @@ async def _locked_run(session: AsyncSession, run_id: int) -> TestRun:
 
 
 async def write_flows(session: AsyncSession, run: TestRun, flowset: FlowSet) -> None:
-    """Store ``flowset`` as the run's flows, replacing any saved before."""
+    """Store ``flowset`` as the run's flows, replacing any saved before; passwords are
+    never stored (secret cells become ``${secret.*}`` references, flows/secrets.py)."""
+    flowset = redact_secrets(flowset)
     run.flowset = flowset.model_dump(mode="json")
     await session.execute(delete(FlowRow).where(FlowRow.run_id == run.id))
     for position, flow in enumerate(flowset.flows):

@@ -11,6 +11,7 @@ from loadscout.demo.middleware import STATS_PREFIX
 from loadscout.demo.rendering import render
 
 router = APIRouter()
+DISALLOWED_PAGE = "/categories/music"  # exists; robots.txt asks crawlers to stay out
 
 
 @router.get("/calendar", response_class=HTMLResponse)
@@ -27,7 +28,8 @@ async def calendar(request: Request, shop: Shop, month: str | None = None) -> HT
 @router.get("/robots.txt", response_class=PlainTextResponse)
 async def robots(request: Request) -> str:
     sitemap = str(request.url_for("sitemap"))
-    return f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
+    # the Disallow comes first: Python's robotparser (and discovery) take the first match
+    return f"User-agent: *\nDisallow: {DISALLOWED_PAGE}\nAllow: /\nSitemap: {sitemap}\n"
 
 
 @router.get("/sitemap.xml", name="sitemap")
