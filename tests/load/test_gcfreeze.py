@@ -10,10 +10,10 @@ from loadscout.load import gcfreeze
 def test_nested_holds_freeze_once_and_the_last_release_unfreezes() -> None:
     assert gc.get_freeze_count() == 0
     gcfreeze.hold()
-    frozen = gc.get_freeze_count()
-    assert frozen > 0
+    assert gc.get_freeze_count() > 0
     gcfreeze.hold()  # a second run in the same process
     gcfreeze.release()
-    assert gc.get_freeze_count() >= frozen  # still frozen for the first run
+    # still frozen for the first run (the count itself shrinks as frozen objects are freed)
+    assert gc.get_freeze_count() > 0
     gcfreeze.release()
     assert gc.get_freeze_count() == 0
