@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     )
     lease_s: float = Field(default=15.0, gt=0, description="A claimed run's lease in the queue")
     queue_poll_s: float = Field(default=0.5, gt=0)
-    series_flush_s: float = Field(default=2.0, gt=0, description="Live series write interval")
+    series_flush_s: float = Field(default=1.0, gt=0, description="Live series write interval")
     run_timeout_s: float = Field(default=6 * 3600.0, gt=0)
     phase_timeout_grace_s: float = Field(default=60.0, gt=0)
     max_attempts: int = Field(default=2, ge=1, le=10)

@@ -89,7 +89,7 @@ class ControlConfig:
     limits: Limits = field(default_factory=Limits)
     lease_s: float = 15.0
     poll_s: float = 0.5
-    series_flush_s: float = 2.0
+    series_flush_s: float = 1.0
     run_timeout_s: float | None = None
     phase_timeout_grace_s: float = 60.0
     max_attempts: int = 2

@@ -1,4 +1,4 @@
-"""Live per-second points of a run, written to the store every few seconds during the load.
+"""Live per-second points of a run, written to the store every second (settings) during the load.
 
 The load engine reports LiveStats about once a second; each report becomes the point of the
 second that just ended. Writing in batches keeps the store's load small, and a crash loses at
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class SeriesRecorder:
-    def __init__(self, series: SeriesRepository, run_id: int, *, flush_s: float = 2.0) -> None:
+    def __init__(self, series: SeriesRepository, run_id: int, *, flush_s: float = 1.0) -> None:
         self._series = series
         self._run_id = run_id
         self._flush_s = flush_s
