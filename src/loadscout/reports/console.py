@@ -8,6 +8,7 @@ from rich.text import Text
 
 from loadscout.flows.model import DiscoveryReport
 from loadscout.metrics.summary import RunSummary
+from loadscout.reports.phases import phases
 
 
 def _ms(v: float) -> str:
@@ -48,6 +49,13 @@ def totals_text(summary: RunSummary) -> Text:
         f"requests {t.requests:,}  errors {t.errors:,} ({t.error_rate:.2%})  {t.rps:,.1f} req/s\n",
         f"latency ms  p50 {_ms(lat.p50)}  p90 {_ms(lat.p90)}  p95 {_ms(lat.p95)}  "
         f"p99 {_ms(lat.p99)}  max {_ms(lat.max)}",
+        *(
+            f"\n  {label} ms  p50 {_ms(p.p50)}  p95 {_ms(p.p95)}  p99 {_ms(p.p99)}"
+            for label, p in phases(t)
+        ),
+        f"\n{t.assets_skipped:,} off-scope assets not fetched (--scope)"
+        if t.assets_skipped
+        else "",
     )
 
 

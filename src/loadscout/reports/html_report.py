@@ -16,6 +16,7 @@ import jinja2
 from loadscout import __version__
 from loadscout.metrics.summary import RunSummary, StepSummary, TimePoint
 from loadscout.reports.html_template import TEMPLATE
+from loadscout.reports.phases import phases
 
 _ENV = jinja2.Environment(
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
@@ -59,6 +60,7 @@ def html_text(summary: RunSummary) -> str:
         flows=list(_by_flow(summary.steps)),
         spark=sparkline(summary.timeseries),
         ms=_ms,
+        phases=phases(summary.totals),
         version=__version__,
     )
 

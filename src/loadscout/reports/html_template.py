@@ -68,6 +68,14 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 <div><dt>max</dt><dd>{{ ms(t.latency_ms.max) }} <small class="muted">ms</small></dd></div>
 {% if t.dropped_iterations %}<div><dt>Dropped iterations</dt><dd>{{ "{:,}".format(t.dropped_iterations) }}</dd></div>{% endif %}
 </dl>
+{% if phases %}
+<table aria-label="Where request time went">
+<thead><tr><th>phase</th><th class="n">p50 ms</th><th class="n">p95 ms</th><th class="n">p99 ms</th></tr></thead>
+<tbody>
+{% for label, p in phases %}<tr><td>{{ label }}</td><td class="n">{{ ms(p.p50) }}</td><td class="n">{{ ms(p.p95) }}</td><td class="n">{{ ms(p.p99) }}</td></tr>
+{% endfor %}</tbody></table>
+{% endif %}
+{% if t.assets_skipped %}<p class="muted">{{ "{:,}".format(t.assets_skipped) }} off-scope assets not fetched (widen with --scope).</p>{% endif %}
 </section>
 
 {% if spark %}
