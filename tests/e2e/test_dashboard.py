@@ -220,6 +220,8 @@ async def test_start_a_run_and_read_its_results(
     steps = page.get_by_role("region", name="Per-step results")
     await expect(steps.locator("tbody tr").first).to_be_visible()
     assert await steps.locator("tbody tr").count() >= 2
+    phases = page.get_by_role("table", name="Timing by phase")
+    await expect(phases.get_by_text("Waiting (TTFB)")).to_be_visible()
     await expect(page.locator("dl[aria-label='Run totals']")).to_contain_text("Requests")
     await expect(page.get_by_text(re.compile(r"^Flows \(\d+\)$"))).to_be_visible()
     await _thumbnail_loads(page)

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
-import pytest
+from collections.abc import Callable
 
 from loadscout.flows.model import SetupCookie
-from loadscout.load.curl_client import CurlClient, CurlEngine
-from loadscout.load.h1_client import H1Client
-from loadscout.load.http_client import HttpClient
 from loadscout.load.runner import run_load
 from loadscout.load.vuser import Client, seed_cookies
 from tests.load.flows import flow, flowset, plan, step
 from tests.load.target_app import Target
 
 COOKIES = [SetupCookie(name="sid", value="from-state-1"), SetupCookie(name="x", value="y")]
-
-
-@pytest.fixture(params=["h1", "aiohttp", "curl"])
-async def make_client(request: pytest.FixtureRequest) -> AsyncIterator[Callable[[], Client]]:
-    if request.param == "curl":
-        engine = CurlEngine()
-        yield lambda: CurlClient(engine, timeout_s=5)
-        engine.close()
-    elif request.param == "aiohttp":
-        yield lambda: HttpClient(timeout_s=5)
-    else:
-        yield lambda: H1Client(timeout_s=5)
 
 
 async def test_each_client_sends_the_seeded_cookies(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from loadscout.flows.model import Extractor, FlowSet
 from loadscout.load.replay import replay_flow
 from loadscout.load.runner import run_load
+from loadscout.load.vuser import ClientFactory
 from tests.load.flows import flow, flowset, plan, step
 from tests.utils.demo_server import DemoServer
 
@@ -24,14 +25,34 @@ def _live_flowset(
     ))  # fmt: skip
 
 
-async def test_every_user_replays_both_streams_with_its_own_session(demo_shop: DemoServer) -> None:
+async def test_every_user_replays_both_streams_with_its_own_session(
+    demo_shop: DemoServer, make_client: ClientFactory
+) -> None:
+    """Whichever HTTP client a user has, its session cookie reaches the streams."""
     outcome = await run_load(_live_flowset(demo_shop.url), plan(users=3, duration_s=1.5,
-                                                                think=(0.05, 0.1)))  # fmt: skip
+                             think=(0.05, 0.1)), make_client=make_client)  # fmt: skip
     assert outcome.totals.errors == 0, outcome.errors
     _, ticker, feed = outcome.steps
     assert ticker.requests >= 3 and feed.requests >= 3
     assert demo_shop.hits[TICKER] == ticker.requests
     assert demo_shop.hits[EVENTS] == feed.requests
+
+
+async def test_each_client_gives_a_socket_the_cookies_its_path_matches(
+    demo_shop: DemoServer, make_client: ClientFactory
+) -> None:
+    client = make_client()
+    try:
+        await client.send("GET", demo_shop.url_for("/app"))
+        client.add_cookie("elsewhere", "1", url=demo_shop.url, path="/other")
+        socket = demo_shop.url_for("/app/ws/ticker").replace("http://", "ws://")
+        sent = dict(c.split("=", 1) for c in (client.cookie_header(socket) or "").split("; "))
+        assert sent["shop_session"] == client.cookie("shop_session", demo_shop.url)
+        assert "elsewhere" not in sent
+        assert "elsewhere=1" in (client.cookie_header(demo_shop.url_for("/other/x")) or "")
+        assert client.cookie_header(socket.replace("127.0.0.1", "localhost")) is None
+    finally:
+        await client.close()
 
 
 async def test_stream_errors_are_classified(demo_shop: DemoServer) -> None:

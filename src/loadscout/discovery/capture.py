@@ -60,6 +60,11 @@ class Exchange:
     frames_sent: list[str] = field(default_factory=list)  # WebSocket text frames the page sent
     frames_received: int = 0  # WebSocket frames the server sent
 
+    def keep_sent(self, payload: str | bytes) -> None:
+        """Keep a frame the page sent, for replay: text ones, the first ``MAX_FRAMES``."""
+        if isinstance(payload, str) and len(self.frames_sent) < MAX_FRAMES:
+            self.frames_sent.append(payload[:MAX_FRAME_CHARS])
+
     @property
     def expect_messages(self) -> int | None:
         """Server messages a replay waits for: a WebSocket's replies to what the page sent
@@ -148,9 +153,8 @@ class Capture:
         exchange = self._add(Exchange(kind="fetch", stream="websocket", method="GET", url=ws.url))
         exchange.status = 101  # the handshake succeeded, or there would be no socket
 
-        def sent(payload: str | bytes) -> None:
-            if isinstance(payload, str) and len(exchange.frames_sent) < MAX_FRAMES:
-                exchange.frames_sent.append(payload[:MAX_FRAME_CHARS])
+        def sent(payload: str | bytes) -> None:  # playwright tags handlers: no bound method
+            exchange.keep_sent(payload)
 
         def received(_: str | bytes) -> None:
             exchange.frames_received += 1

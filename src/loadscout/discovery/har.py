@@ -1,10 +1,11 @@
 """HAR import: a browser's recording of one journey becomes a flow with the same correlation.
 
-Entries on the target's origin become steps (documents, form posts, fetch/XHR; static assets
-and other origins are dropped, redirect hops folded into the request that started them). A
-posted value that an earlier HTML response held in an input of that name is re-read from it; ids
-from earlier JSON responses, double-submit cookie headers and id links are correlated as for a
-crawl (provenance.py). Cookies are never copied from the recording.
+Entries on the target's origin become steps (documents, form posts, fetch/XHR, WebSocket and
+EventSource streams; static assets and other origins are dropped, redirect hops folded into the
+request that started them). A posted value that an earlier HTML response held in an input of
+that name is re-read from it; ids from earlier JSON responses, double-submit cookie headers and
+id links are correlated as for a crawl (provenance.py). Cookies are never copied from the
+recording.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urljoin
 
-from loadscout.discovery.capture import Exchange, custom_headers, exchange_kind
+from loadscout.discovery.capture import (
+    Exchange,
+    StreamKind,
+    custom_headers,
+    exchange_kind,
+    http_url,
+)
 from loadscout.discovery.correlation import template_form
 from loadscout.discovery.flow_builder import exchange_step, finish
 from loadscout.discovery.patterns import url_pattern
@@ -49,11 +56,40 @@ def _headers(items: Any) -> dict[str, str]:
     return {h["name"].lower(): h["value"] for h in items or [] if "name" in h and "value" in h}
 
 
+def _stream_kind(resource: str, url: str, content_type: str) -> StreamKind | None:
+    """Chrome names streams in ``_resourceType``; other exports only by scheme or type."""
+    if resource == "websocket" or url.startswith(("ws://", "wss://")):
+        return "websocket"
+    if resource == "eventsource" or "text/event-stream" in content_type:
+        return "eventsource"
+    return None
+
+
+def _stream(entry: dict[str, Any], kind: StreamKind, seq: int) -> Exchange:
+    """A WebSocket (with the text frames the page sent, Chrome's ``_webSocketMessages``) or
+    an EventSource, as the crawl records one (``Capture``)."""
+    url = entry.get("request", {}).get("url", "")
+    status = entry.get("response", {}).get("status") or None
+    exchange = Exchange(kind="fetch", stream=kind, method="GET", url=url, status=status, seq=seq)
+    frames = (entry.get("_webSocketMessages") or []) if kind == "websocket" else []
+    for frame in frames if isinstance(frames, list) else []:
+        if not isinstance(frame, dict) or frame.get("opcode") not in (1, 2):
+            continue  # control frames (ping, close) are the socket's, not the page's
+        if frame.get("type") == "send" and frame.get("opcode") == 1:
+            exchange.keep_sent(str(frame.get("data", "")))
+        elif frame.get("type") == "receive":
+            exchange.frames_received += 1
+    return exchange
+
+
 def _exchange(entry: dict[str, Any], seq: int) -> Exchange | None:
     request, response = entry.get("request", {}), entry.get("response", {})
     url, method = request.get("url", ""), request.get("method", "GET")
     resource = entry.get("_resourceType", "")
     content_type = (response.get("content", {}).get("mimeType") or "").lower()
+    stream = _stream_kind(resource, url, content_type)
+    if stream is not None:
+        return _stream(entry, stream, seq)
     if not resource:
         resource = "document" if "html" in content_type else "fetch"
     kind = exchange_kind(resource, url)
@@ -81,7 +117,7 @@ def har_exchanges(entries: list[dict[str, Any]], scope: Scope) -> list[Exchange]
     out: list[Exchange] = []
     for entry in entries:
         exchange = _exchange(entry, len(out))
-        if exchange is None or not scope.contains(exchange.url):
+        if exchange is None or not scope.contains(http_url(exchange.url)):
             continue
         last = out[-1] if out else None
         if last is not None and last.location and urljoin(last.url, last.location) == exchange.url:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import time
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 import pycurl
 
+from loadscout.load.cookies import CookieJar
+from loadscout.load.h1_client import jar_header
 from loadscout.load.http_client import USER_AGENT, ClientBase, HttpResponse, Outgoing
 
 _KINDS = {
@@ -312,25 +315,27 @@ class CurlClient(ClientBase):
         c.setopt(pycurl.HEADERFUNCTION, on_header)
         return head
 
-    def cookie(self, name: str, url: str | None = None) -> str | None:
-        """The value of cookie ``name`` in this user's jar (preferring ``url``'s host)."""
+    def _jar(self) -> CookieJar:
+        """A copy of the share's cookies (libcurl lists them as Netscape cookie-file lines),
+        matched to a URL by the same :class:`CookieJar` rules as ``H1Client``."""
         h = self._engine.handle()
         try:
             self._prepare(h, plain=False)
             lines: list[str] = h.curl.getinfo(pycurl.INFO_COOKIELIST)
         finally:
             self._engine.release(h)
-        host = urlsplit(url).hostname if url else None
-        found: str | None = None
+        jar = CookieJar()
         for line in lines:
-            fields = line.split("\t")
-            if len(fields) < 7 or fields[5] != name:
-                continue
-            domain = fields[0].removeprefix("#HttpOnly_").lstrip(".")
-            if host is None or host == domain or host.endswith("." + domain):
-                return fields[6]
-            found = found or fields[6]
-        return found
+            _keep(jar, line.split("\t"))
+        return jar
+
+    def cookie(self, name: str, url: str | None = None) -> str | None:
+        """The value of cookie ``name`` in this user's jar (preferring ``url``'s host)."""
+        return self._jar().get(name, urlsplit(url).hostname if url else None)
+
+    def cookie_header(self, url: str) -> str | None:
+        """The ``Cookie`` header for ``url`` (a stream step's, which is not libcurl's transfer)."""
+        return jar_header(self._jar(), url)
 
     def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
         """Put a cookie in this user's jar (the share's) as if ``url``'s host had set it."""
@@ -348,6 +353,22 @@ class CurlClient(ClientBase):
 
 
 _NO_HEADERS = CIHeaders([])
+
+
+def _keep(jar: CookieJar, fields: list[str]) -> None:
+    """Store one Netscape line (domain, subdomains, path, secure, expires, name, value)."""
+    if len(fields) < 7:
+        return
+    domain = fields[0].removeprefix("#HttpOnly_").lstrip(".")
+    attrs = [f"{fields[5]}={fields[6]}", f"Path={fields[2]}"]
+    if fields[1] == "TRUE":
+        attrs.append(f"Domain={domain}")
+    if fields[3] == "TRUE":
+        attrs.append("Secure")
+    expires = int(fields[4]) if fields[4].isdigit() else 0
+    if expires:  # 0: a session cookie
+        attrs.append(f"Max-Age={expires - int(time.time())}")
+    jar.store("; ".join(attrs), domain, fields[2])
 
 
 def _ns(seconds: float) -> int:

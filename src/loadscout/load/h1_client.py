@@ -324,6 +324,9 @@ class H1Client(ClientBase):
     def cookie(self, name: str, url: str | None = None) -> str | None:
         return self.jar.get(name, urlsplit(url).hostname if url else None)
 
+    def cookie_header(self, url: str) -> str | None:
+        return jar_header(self.jar, url)
+
     def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
         """Put a cookie in this user's jar as if ``url``'s host had set it."""
         self.jar.store(f"{name}={value}; Path={path}", urlsplit(url).hostname or "", path)
@@ -333,6 +336,13 @@ class H1Client(ClientBase):
             for conn in conns:
                 conn.close()
         self._idle.clear()
+
+
+def jar_header(jar: CookieJar, url: str) -> str | None:
+    """The ``Cookie`` header ``jar`` gives ``url``; ``ws://`` counts as ``http://``, ``wss://``
+    as ``https://`` (a socket's handshake carries the page's cookies)."""
+    parts = urlsplit(url)
+    return jar.header(parts.hostname or "", parts.path or "/", parts.scheme in ("https", "wss"))
 
 
 class _Target:

@@ -143,6 +143,11 @@ class HttpClient(ClientBase):
                 return cookie.value
         return None
 
+    def cookie_header(self, url: str) -> str | None:
+        """The ``Cookie`` header the jar gives ``url`` (aiohttp treats ``wss://`` as secure)."""
+        cookies = self._jar.filter_cookies(URL(url))
+        return "; ".join(f"{name}={m.value}" for name, m in cookies.items()) or None
+
     def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None:
         """Put a cookie in this user's jar as if ``url``'s host had set it."""
         cookie: SimpleCookie = SimpleCookie()

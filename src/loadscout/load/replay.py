@@ -17,7 +17,7 @@ from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_value
 from loadscout.load.errors import classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
 from loadscout.load.h1_client import H1Client
-from loadscout.load.streams import StreamClient, cookie_header, jar_values
+from loadscout.load.streams import StreamClient, jar_values
 from loadscout.load.template import MissingVariable
 from loadscout.load.vuser import seed_cookies
 
@@ -110,7 +110,7 @@ class _Session:
         try:
             res = await self._streams.open(step.stream, req.url, headers=req.headers,
                                            messages=list(req.messages),
-                                           cookie=cookie_header(client, req.url))  # fmt: skip
+                                           cookie=client.cookie_header(req.url))  # fmt: skip
         except Exception as exc:
             return f"{classify(exc)}: {describe(exc)}"
         if (kind := step.verdict(res.status, b"")) is not None:

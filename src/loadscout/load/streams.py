@@ -4,7 +4,7 @@ A stream step connects, sends its recorded frames (WebSocket), waits for ``expec
 server messages, then closes. Its latency runs from the connect to the last expected message.
 A virtual user opens its :class:`StreamClient` (one aiohttp session) only when it first meets
 a stream step, so runs without streams never pay for it; the user's cookies go along in the
-``Cookie`` header, read from its own jar.
+``Cookie`` header its HTTP client gives the URL (``Client.cookie_header``), whichever client.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 import aiohttp
 
 from loadscout.flows.model import Extractor, Step
-from loadscout.load.cookies import CookieJar
 from loadscout.load.extract import extract
 from loadscout.load.http_client import USER_AGENT, HttpResponse
 from loadscout.load.template import Template
@@ -70,18 +68,6 @@ class StreamError(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-
-
-def cookie_header(client: object, url: str) -> str | None:
-    """The ``Cookie`` header the user's jar gives ``url`` (ws:// counts as http://).
-
-    Only clients keeping a :class:`CookieJar` (``H1Client.jar``, the default) expose it.
-    """
-    jar = getattr(client, "jar", None)
-    if not isinstance(jar, CookieJar):
-        return None
-    parts = urlsplit(url)
-    return jar.header(parts.hostname or "", parts.path or "/", parts.scheme in ("https", "wss"))
 
 
 def jar_values(

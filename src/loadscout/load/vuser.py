@@ -25,7 +25,7 @@ from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
 from loadscout.load.http_client import FormData, HttpResponse
 from loadscout.load.state import RunState
-from loadscout.load.streams import StreamClient, cookie_header, jar_values
+from loadscout.load.streams import StreamClient, jar_values
 from loadscout.load.template import MissingVariable
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
@@ -47,6 +47,11 @@ class Client(Protocol):
     ) -> HttpResponse: ...
 
     def cookie(self, name: str, url: str | None = None) -> str | None: ...
+
+    def cookie_header(self, url: str) -> str | None:
+        """The ``Cookie`` header the jar gives ``url`` (``ws://``/``wss://`` too): a stream
+        step's connection is not the client's, yet carries the user's session."""
+        ...
 
     def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None: ...
 
@@ -240,7 +245,7 @@ class VirtualUser:
         if self._streams is None:
             self._streams = StreamClient()
         rec, where = self._recorder, f"{step.name} {req.url}"
-        cookie = cookie_header(client, req.url)
+        cookie = client.cookie_header(req.url)
         self._state.begin()
         start = time.perf_counter_ns()
         try:

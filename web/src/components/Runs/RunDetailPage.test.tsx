@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
-import { run, summary } from '../../test/fixtures'
+import { latency, run, summary } from '../../test/fixtures'
 import { RunDetailPage } from './RunDetailPage'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -168,4 +168,13 @@ test('a run that cannot be deleted says why in the dialog', async () => {
   await user.click(await screen.findByRole('button', { name: 'Delete' }))
   await user.click(screen.getByRole('button', { name: 'Delete run' }))
   expect(await within(screen.getByRole('alertdialog')).findByRole('alert')).toHaveTextContent('cancel it first')
+})
+
+test('a finished run breaks its request time down by phase', async () => {
+  const timed = { ...summary, totals: { ...summary.totals, ttfb_ms: latency(2, 8), connect_ms: latency(0.3, 0.9), assets_skipped: 4 } }
+  serve({ '/api/v1/runs/7': () => jsonResponse(200, run({ summary: timed })) })
+  page()
+  const phases = await screen.findByRole('table', { name: 'Timing by phase' })
+  expect(within(phases).getAllByRole('rowheader')).toHaveLength(2)
+  expect(screen.getByText('4 off-scope assets not fetched')).toBeInTheDocument()
 })

@@ -18,6 +18,7 @@ import { StatusBadge } from '../ui/StatusBadge'
 import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
 import { StatusTimeline } from './StatusTimeline'
+import { TimingCard } from './TimingCard'
 import { DiscoveryCard, ErrorsCard, StepsCard, SummaryTotals, ThresholdsCard } from './SummarySections'
 
 export function RunDetailPage() {
@@ -147,6 +148,7 @@ function RunView({ run }: { run: RunDetail }) {
       {loaded && <ThresholdsCard summary={summary} />}
       {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
       {loaded && <StepsCard summary={summary} />}
+      {loaded && <TimingCard totals={summary.totals} />}
       {loaded ? (
         <div className="grid gap-6 lg:grid-cols-2">
           <ErrorsCard summary={summary} />

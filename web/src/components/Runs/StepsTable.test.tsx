@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test, vi } from 'vitest'
-import { step } from '../../test/fixtures'
+import { latency, step } from '../../test/fixtures'
 import { StepsTable } from './StepsTable'
 
 const names = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell')[0].textContent)
@@ -48,4 +48,23 @@ test('identical steps (same flow, name and URL) still sort correctly', async () 
   expect(counts()).toEqual(['3', '3', '2', '1'])
   expect(consoleError).not.toHaveBeenCalled()
   consoleError.mockRestore()
+})
+
+test('TTFB p95 sorts both ways with steps lacking it (streams) last', async () => {
+  const timed = (name: string, ttfb: number | null) => ({ ...step(name, 10, 10), ttfb_ms: ttfb == null ? null : latency(1, ttfb) })
+  render(<StepsTable steps={[timed('/a', 4), timed('/ws', null), timed('/b', 30), timed('/c', 12)]} />)
+  const header = screen.getByRole('columnheader', { name: /TTFB p95/ })
+  const order = () => names().map((n) => n?.match(/\/(ws|[abc])/)?.[0])
+  await userEvent.click(within(header).getByRole('button'))
+  expect(header).toHaveAttribute('aria-sort', 'descending')
+  expect(order()).toEqual(['/b', '/c', '/a', '/ws'])
+  expect(screen.getAllByRole('row')[1]).toHaveTextContent('30 ms')
+  await userEvent.click(within(header).getByRole('button'))
+  expect(order()).toEqual(['/a', '/c', '/b', '/ws'])
+})
+
+test('no TTFB column for results stored before per-step TTFB existed', () => {
+  render(<StepsTable steps={[step('/a', 5, 10)]} />)
+  expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).not.toContainEqual(expect.stringContaining('TTFB'))
+  expect(within(screen.getAllByRole('row')[1]).getAllByRole('cell')).toHaveLength(8)
 })

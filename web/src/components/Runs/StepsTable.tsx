@@ -16,6 +16,7 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'p95', label: 'p95', numeric: true },
   { key: 'p99', label: 'p99', numeric: true },
   { key: 'max', label: 'Max', numeric: true },
+  { key: 'ttfb_p95', label: 'TTFB p95', numeric: true },
 ]
 
 /** Per-step results; click a header (or press Enter on it) to sort, again to flip the order. */
@@ -24,13 +25,16 @@ export function StepsTable({ steps }: { steps: StepSummary[] }) {
   // Rows keep their position in the summary as key: two steps may share flow, name and URL.
   const keyed = useMemo(() => new Map(steps.map((st, i) => [st, i])), [steps])
   const rows = useMemo(() => sortSteps(steps, sort.key, sort.desc), [steps, sort])
+  // Results stored before per-step TTFB existed would show a column of dashes.
+  const timed = steps.some((s) => s.ttfb_ms)
+  const columns = timed ? COLUMNS : COLUMNS.filter((c) => c.key !== 'ttfb_p95')
   const onSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: key !== 'name' }))
   return (
     <TableContainer label="Per-step results">
       <thead>
         <tr>
-          {COLUMNS.map((c) => (
+          {columns.map((c) => (
             <Th key={c.key} numeric={c.numeric}
               aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
               <button type="button" onClick={() => onSort(c.key)}
@@ -64,6 +68,7 @@ export function StepsTable({ steps }: { steps: StepSummary[] }) {
               <Td numeric className="font-medium">{formatMs(s.latency_ms.p95)}</Td>
               <Td numeric>{formatMs(s.latency_ms.p99)}</Td>
               <Td numeric>{formatMs(s.latency_ms.max)}</Td>
+              {timed && <Td numeric>{formatMs(s.ttfb_ms?.p95)}</Td>}
             </tr>
           )
         })}

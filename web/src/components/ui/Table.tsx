@@ -19,11 +19,13 @@ export function Th({ className, numeric, ...props }: ThHTMLAttributes<HTMLTableC
   )
 }
 
+const CELL = 'border-b border-slate-100 px-3 py-2.5 first:pl-0 last:pr-0 dark:border-slate-800/70'
+
 export function Td({ className, numeric, children }: { className?: string; numeric?: boolean; children: ReactNode }) {
-  return (
-    <td className={cx(
-      'border-b border-slate-100 px-3 py-2.5 first:pl-0 last:pr-0 dark:border-slate-800/70',
-      numeric && 'text-right tabular-nums', className,
-    )}>{children}</td>
-  )
+  return <td className={cx(CELL, numeric && 'text-right tabular-nums', className)}>{children}</td>
+}
+
+/** The first cell of a body row when it names the row (screen readers announce it with each value). */
+export function RowHeader({ className, children }: { className?: string; children: ReactNode }) {
+  return <th scope="row" className={cx(CELL, 'text-left font-medium', className)}>{children}</th>
 }
