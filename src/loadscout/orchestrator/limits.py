@@ -48,9 +48,12 @@ class Limits:
         if not self.allow_file_options:
             _check_no_server_paths(options)
         if self.allowed_targets:
-            self._check_targets(options)
+            self._check_url("target_url", options.target_url)
+        if options.flowset is not None:
+            self.check_flowset(options.flowset)
 
     def check_flowset(self, flowset: FlowSet) -> None:
+        """A flowset given at creation or replaced later: its server paths and its targets."""
         if not self.allow_file_options:
             _check_no_credentials_path(flowset)
         if self.allowed_targets:
@@ -64,13 +67,6 @@ class Limits:
                 f"{url} is not an allowed target on this server "
                 f"(allowed: {', '.join(sorted(self.allowed_targets))})",
             )
-
-    def _check_targets(self, options: RunOptions) -> None:
-        urls = [("target_url", options.target_url)]
-        if options.flowset is not None:
-            urls += [("flowset", url) for url in _flowset_urls(options.flowset)]
-        for field, url in urls:
-            self._check_url(field, url)
 
     def _allowed(self, url: str) -> bool:
         try:
@@ -92,8 +88,6 @@ def _check_no_server_paths(options: RunOptions) -> None:
                 "paths on the server are not accepted over the API (upload the content instead, "
                 "e.g. a flowset); set LOADSCOUT_ALLOW_FILE_OPTIONS=true on a trusted server",
             )
-    if options.flowset is not None:
-        _check_no_credentials_path(options.flowset)
 
 
 def _check_no_credentials_path(flowset: FlowSet) -> None:
