@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -10,7 +9,7 @@ from typing import Literal
 from loadscout.metrics.summary import RunSummary
 from loadscout.reports.csv_report import csv_text
 from loadscout.reports.html_report import html_text
-from loadscout.reports.json_report import result_dict
+from loadscout.reports.json_report import json_text
 
 ReportFormat = Literal["json", "csv", "html"]
 
@@ -19,10 +18,6 @@ ReportFormat = Literal["json", "csv", "html"]
 class ReportKind:
     media_type: str
     render: Callable[[RunSummary], str]
-
-
-def json_text(summary: RunSummary) -> str:
-    return json.dumps(result_dict(summary), indent=2) + "\n"
 
 
 REPORTS: dict[str, ReportKind] = {

@@ -13,5 +13,9 @@ def result_dict(summary: RunSummary) -> dict[str, Any]:
     return summary.model_dump(mode="json")
 
 
+def json_text(summary: RunSummary) -> str:
+    return json.dumps(result_dict(summary), indent=2) + "\n"
+
+
 def write_json(summary: RunSummary, path: Path) -> None:
-    path.write_text(json.dumps(result_dict(summary), indent=2) + "\n", encoding="utf-8")
+    path.write_text(json_text(summary), encoding="utf-8")
