@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.capture import http_url
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
@@ -19,7 +19,7 @@ def test_socket_urls_are_scoped_like_http() -> None:
 
 
 async def test_the_app_flow_replays_its_socket_and_feed(demo_shop: DemoServer) -> None:
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url_for("/app"), max_pages=1, max_time_s=20, explore_clicks=False
     )
     flowset = await discover(options, replayer=replay_flow)

@@ -11,7 +11,7 @@ from playwright.async_api import Browser
 
 from loadscout.discovery.crawler import Crawler
 from loadscout.discovery.flow_builder import build_flowset
-from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.records import CrawlResult
 from loadscout.flows.io import dumps_flowset
 from loadscout.flows.model import FlowSet
@@ -31,7 +31,7 @@ class Crawled:
 @pytest.fixture(scope="module")
 async def crawled(browser: Browser) -> AsyncIterator[Crawled]:
     async with running_site() as site:
-        options = DiscoveryOptions(
+        options = DiscoveryConfig(
             start_url=site.url,
             max_pages=30,
             max_depth=6,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.io import load_flowset, save_flowset
 from loadscout.flows.model import DiscoveryReport, FlowSet
@@ -47,7 +47,7 @@ async def discovered(
     shots = tmp_path_factory.mktemp("shots")
     data = tmp_path_factory.mktemp("data") / "data.yaml"
     data.write_text("q: [garden, kite]\n")
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop_session.url,
         max_pages=30,
         max_time_s=30,
@@ -149,13 +149,13 @@ async def test_unreachable_target_fails_before_launching_a_browser() -> None:
     started = time.monotonic()
     with pytest.raises(TargetError, match="cannot reach"):
         await discover(
-            DiscoveryOptions(start_url=f"http://127.0.0.1:{_free_port()}/"), replayer=replay_flow
+            DiscoveryConfig(start_url=f"http://127.0.0.1:{_free_port()}/"), replayer=replay_flow
         )
     assert time.monotonic() - started < 5
 
 
 async def test_missing_chromium_is_one_clear_error(demo_shop: DemoServer, tmp_path: Path) -> None:
-    options = DiscoveryOptions(start_url=demo_shop.url, chromium_path=str(tmp_path / "nope"))
+    options = DiscoveryConfig(start_url=demo_shop.url, chromium_path=str(tmp_path / "nope"))
     with pytest.raises(RunFailed, match="cannot start Chromium"):
         await discover(options, replayer=replay_flow)
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Browser
 
 from loadscout.demo.state import ShopState
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import TargetError
 from loadscout.flows.io import dumps_flowset
@@ -34,7 +34,7 @@ class LoggedInRun:
 @pytest.fixture(scope="module")
 async def logged_in(demo_shop_session: DemoServer) -> LoggedInRun:
     demo_shop_session.reset_hits()
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop_session.url,
         login_url=demo_shop_session.url_for("/login"),
         username="user7",
@@ -128,7 +128,7 @@ async def test_each_virtual_user_can_bring_its_own_account(logged_in: LoggedInRu
 
 
 async def test_a_login_that_fails_is_one_clear_error(demo_shop: DemoServer, tmp_path: Path) -> None:
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url,
         login_url=demo_shop.url_for("/login"),
         username="user7",
@@ -173,7 +173,7 @@ async def test_a_storage_state_file_starts_the_crawl_logged_in(
     await context.storage_state(path=str(state))
     await context.close()
     demo_shop.reset_hits()
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url_for("/account"),
         storage_state_file=str(state),
         max_pages=1,

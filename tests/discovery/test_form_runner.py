@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.load.http_client import USER_AGENT
 from loadscout.load.replay import replay_flow
@@ -83,7 +83,7 @@ async def filter_site() -> AsyncIterator[FilterSite]:
 
 
 async def test_repeated_fields_and_dates_replay_as_recorded(filter_site: FilterSite) -> None:
-    options = DiscoveryOptions(start_url=filter_site.url, max_pages=3, max_time_s=30)
+    options = DiscoveryConfig(start_url=filter_site.url, max_pages=3, max_time_s=30)
     flowset = await discover(options, replayer=replay_flow)
     loaded = loads_flowset(dumps_flowset(flowset))  # through the flows file
     flow = next(f for f in loaded.flows if f.name == "submit form /filter")

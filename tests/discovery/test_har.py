@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.har import har_flowset, har_target
 from loadscout.errors import BadInput
 from loadscout.flows.io import dumps_flowset
@@ -51,7 +51,7 @@ async def test_a_recorded_journey_replays_with_its_token_extracted(
     cookies = [c["value"] for e in recorded for c in e["request"].get("cookies", [])]
     text = dumps_flowset(flowset)
     assert cookies and not any(value in text for value in cookies)
-    options = DiscoveryOptions(start_url=demo_shop.url, har_file=str(har))
+    options = DiscoveryConfig(start_url=demo_shop.url, har_file=str(har))
     verified = await discover(options, replayer=replay_flow)
     report = verified.discovery
     assert report is not None
@@ -184,7 +184,7 @@ async def test_recorded_streams_become_steps_that_verify_and_replay(
     )
     assert (feed.messages, feed.expect_messages, feed.expect_status) == (None, None, 200)
     assert RECORDED_SESSION not in dumps_flowset(flowset)
-    options = DiscoveryOptions(start_url=demo_shop.url, har_file=str(har))
+    options = DiscoveryConfig(start_url=demo_shop.url, har_file=str(har))
     verified = await discover(options, replayer=replay_flow)
     report = verified.discovery
     assert report is not None

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.rerecord import looks_generated
 from loadscout.flows.model import Flow, FlowSet
 from loadscout.load.replay import replay_flow
@@ -35,7 +35,7 @@ def _flow(flowset: FlowSet, name: str) -> Flow:
 @pytest.mark.browser
 async def test_a_per_session_link_token_replays_thanks_to_the_binding(token_site: Site) -> None:
     progress: list[str] = []
-    options = DiscoveryOptions(start_url=token_site.url, concurrency=1, max_time_s=20)
+    options = DiscoveryConfig(start_url=token_site.url, concurrency=1, max_time_s=20)
     flowset = await discover(options, replayer=replay_flow, on_progress=progress.append)
     flow = _flow(flowset, NEXT)
     home, follow = flow.steps
@@ -57,7 +57,7 @@ async def test_a_per_session_link_token_replays_thanks_to_the_binding(token_site
 
 @pytest.mark.browser
 async def test_a_value_no_response_holds_gets_a_verification_note(token_site: Site) -> None:
-    options = DiscoveryOptions(start_url=token_site.url, concurrency=1, max_time_s=20, verify=False)
+    options = DiscoveryConfig(start_url=token_site.url, concurrency=1, max_time_s=20, verify=False)
     progress: list[str] = []
     flowset = await discover(options, on_progress=progress.append)
     nonce = _flow(flowset, "browse /r?nonce={}")

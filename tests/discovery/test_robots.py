@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.sources import DISALLOWED, Robots
 from loadscout.errors import TargetError
 from loadscout.flows.model import FlowSet
@@ -24,7 +24,7 @@ def test_disallow_for_everyone_and_for_us_but_not_for_others() -> None:
 
 
 async def _discover(shop: DemoServer, *, start: str = "/", ignore: bool = False) -> FlowSet:
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=shop.url_for(start),
         max_depth=1,
         max_time_s=20,

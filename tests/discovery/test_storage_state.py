@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.storage_state import SHARED_SESSION, target_cookies
 from loadscout.errors import BadInput
 from loadscout.flows.io import dumps_flowset, loads_flowset
@@ -45,8 +45,8 @@ async def _greets(flowset: FlowSet, user: str) -> bool:
 
 def _options(
     shop: DemoServer, state: Path, *, username: str | None = None, password: str | None = None
-) -> DiscoveryOptions:
-    return DiscoveryOptions(
+) -> DiscoveryConfig:
+    return DiscoveryConfig(
         start_url=shop.url_for("/account"),
         storage_state_file=str(state),
         max_pages=1,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from loadscout.discovery.engine import merge_data_columns, user_rows
-from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data_file
 from loadscout.errors import BadInput
 
@@ -17,7 +17,7 @@ URL = "http://127.0.0.1:8000/"
 def test_credentials_csv_gives_rows_and_templates(tmp_path: Path) -> None:
     path = tmp_path / "users.csv"
     path.write_text("email,pass,team\nuser1,password1,a\n user2 ,password2,b\n")
-    options = DiscoveryOptions(start_url=URL, login_url=URL + "login", credentials_file=str(path))
+    options = DiscoveryConfig(start_url=URL, login_url=URL + "login", credentials_file=str(path))
     rows, creds = user_rows(options)
     assert rows == [
         {"email": "user1", "pass": "password1", "team": "a"},
@@ -39,9 +39,9 @@ def test_credentials_need_recognisable_columns(tmp_path: Path) -> None:
 
 def test_login_options_are_checked_together() -> None:
     with pytest.raises(BadInput, match="give both --username and --password"):
-        DiscoveryOptions(start_url=URL, login_url=URL, username="a")
+        DiscoveryConfig(start_url=URL, login_url=URL, username="a")
     with pytest.raises(BadInput, match="need --login-url"):
-        DiscoveryOptions(start_url=URL, username="a", password="b")
+        DiscoveryConfig(start_url=URL, username="a", password="b")
 
 
 def test_data_file_lists_become_per_user_columns(tmp_path: Path) -> None:

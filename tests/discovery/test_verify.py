@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.verify import refused_form, rejection, verify_flowset, with_note
 from loadscout.flows.model import Extractor, Flow, FlowSet, FlowVerification, Step
 from loadscout.flows.replay import ReplayedPage
@@ -94,7 +94,7 @@ async def test_each_flow_is_replayed_in_two_fresh_sessions(
 
 
 async def test_verification_without_a_replayer_is_a_clear_error() -> None:
-    options = DiscoveryOptions(start_url="http://127.0.0.1:9/")
+    options = DiscoveryConfig(start_url="http://127.0.0.1:9/")
     with pytest.raises(ValueError, match=r"replayer=loadscout\.load\.replay\.replay_flow"):
         await discover(options)
 

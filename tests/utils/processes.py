@@ -36,7 +36,7 @@ def free_port() -> int:
 def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]:
     """``loadscout serve`` on a free port with a fresh SQLite database in ``folder``.
 
-    Yields the base URL once /api/health answers. The server's output goes to
+    Yields the base URL once /healthz answers. The server's output goes to
     ``folder/serve.log`` (a pipe nobody reads would fill up and stall the server); it is
     printed at the end so pytest shows it when a test failed.
     """
@@ -68,7 +68,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path, timeout_s
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as resp:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:

@@ -68,10 +68,6 @@ def create_app(
     app.include_router(probes.router)
     errors.install(app)
 
-    @app.get("/api/health", tags=["health"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
     if dashboard_dir is not None and (dashboard_dir / "index.html").exists():
         app.mount("/", SPAStaticFiles(directory=dashboard_dir, html=True), name="dashboard")
     else:

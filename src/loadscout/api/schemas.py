@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
+from loadscout.flows.model import FlowSet
 from loadscout.metrics.summary import RunSummary
-from loadscout.orchestrator.options import RunOptions
+from loadscout.orchestrator.options import DiscoveryOptions, LoadOptions, RunOptions
 from loadscout.store.records import RunRecord
 
 
-class RunCreate(RunOptions):
+def _as_in(model: type[BaseModel], name: str, *, required: bool = False) -> Any:
+    """A request field exactly as the domain model defines it (type checks, default,
+    description), so the wire format cannot drift from what the run accepts."""
+    info = FieldInfo.merge_field_infos(model.model_fields[name])
+    if required:
+        info.default = PydanticUndefined
+    return info
+
+
+class RunCreate(BaseModel):
+    """A new run, as one flat object (the names the dashboard and scripts send); it maps onto
+    the run options with :meth:`to_options`. Load options left out come from the flowset's
+    ``load:`` section, then from the defaults."""
+
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -20,6 +36,52 @@ class RunCreate(RunOptions):
             "examples": [{"target_url": "http://127.0.0.1:8001/", "users": 10, "duration_s": 20}]
         },
     )
+
+    target_url: str = _as_in(RunOptions, "target_url")
+    users: int = _as_in(LoadOptions, "users", required=True)
+    duration_s: float = _as_in(LoadOptions, "duration_s")
+    ramp_up_s: float = _as_in(LoadOptions, "ramp_up_s")
+    think_time_min_s: float = _as_in(LoadOptions, "think_time_min_s")
+    think_time_max_s: float = _as_in(LoadOptions, "think_time_max_s")
+    max_pages: int = _as_in(DiscoveryOptions, "max_pages")
+    max_depth: int = _as_in(DiscoveryOptions, "max_depth")
+    max_discovery_s: float = _as_in(DiscoveryOptions, "max_time_s")
+    allow_writes: bool = _as_in(DiscoveryOptions, "allow_writes")
+    scope: str | None = _as_in(LoadOptions, "scope")
+    flowset: FlowSet | None = _as_in(RunOptions, "flowset")
+    login_url: str | None = _as_in(DiscoveryOptions, "login_url")
+    username: str | None = _as_in(DiscoveryOptions, "username")
+    password: SecretStr | None = _as_in(DiscoveryOptions, "password")
+    credentials_file: str | None = _as_in(DiscoveryOptions, "credentials_file")
+    storage_state_file: str | None = _as_in(DiscoveryOptions, "storage_state_file")
+    data_file: str | None = _as_in(DiscoveryOptions, "data_file")
+    har_file: str | None = _as_in(DiscoveryOptions, "har_file")
+    force: bool = _as_in(DiscoveryOptions, "force")
+    ignore_robots: bool = _as_in(DiscoveryOptions, "ignore_robots")
+    screenshots_dir: str | None = _as_in(DiscoveryOptions, "screenshots_dir")
+    stages: str | None = _as_in(LoadOptions, "stages")
+    arrival_rate: str | None = _as_in(LoadOptions, "arrival_rate")
+    max_users: int | None = _as_in(LoadOptions, "max_users")
+    shape: dict[str, Any] | None = _as_in(LoadOptions, "shape")
+    think_time_distribution: Literal["uniform", "exponential"] = _as_in(
+        LoadOptions, "think_time_distribution"
+    )
+    think_time_recorded: bool = _as_in(LoadOptions, "think_time_recorded")
+    pacing_s: float = _as_in(LoadOptions, "pacing_s")
+    thresholds: list[str] = _as_in(LoadOptions, "thresholds")
+    abort_on_fail: bool = _as_in(LoadOptions, "abort_on_fail")
+    workers: int | None = _as_in(LoadOptions, "workers")
+    fetch_assets: bool = _as_in(LoadOptions, "fetch_assets")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RunCreate:
+        self.to_options()  # ramp-up within the duration, the profile and thresholds readable
+        return self
+
+    def to_options(self) -> RunOptions:
+        """The run options this request sets; fields it leaves out stay unset."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        return RunOptions.from_document(given)
 
 
 class LivePublic(BaseModel):

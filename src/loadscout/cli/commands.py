@@ -1,13 +1,13 @@
-"""The commands; each is thin and hands off to the orchestrator, discovery or the server."""
+"""The commands; each is thin and hands off to the orchestrator or the server."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 
 from loadscout.cli import load_options as lo
@@ -15,10 +15,14 @@ from loadscout.cli import report
 from loadscout.cli.errors import EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once
-from loadscout.discovery.har import har_target
 from loadscout.errors import BadInput
 from loadscout.flows.io import load_flowset
-from loadscout.orchestrator.options import RunOptions
+from loadscout.orchestrator.options import (
+    DiscoveryOptions,
+    LoadOptions,
+    RunOptions,
+    discovery_target,
+)
 from loadscout.settings import Settings
 
 app = typer.Typer(
@@ -32,6 +36,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("report")(report.report)
 console = Console()
+_DISCOVERY = DiscoveryOptions()  # the defaults the options below show
 
 MaxPages = Annotated[int, typer.Option(help="Discovery: most pages to visit.", min=1)]
 MaxDepth = Annotated[
@@ -64,29 +69,44 @@ IgnoreRobots = Annotated[
 ]
 
 
-def _discovery_fields(params: Mapping[str, Any]) -> dict[str, object]:
-    """The discovery options ``discover`` and ``run`` share, from that command's ``locals()``."""
+def _discovery_options(
+    *,
+    max_pages: int,
+    max_depth: int,
+    max_time: str,
+    allow_writes: bool,
+    login_url: str | None,
+    username: str | None,
+    password: str | None,
+    credentials: Path | None,
+    storage_state: Path | None,
+    data: Path | None,
+    har: Path | None = None,
+    force: bool,
+    screenshots: Path | None,
+    ignore_robots: bool,
+) -> DiscoveryOptions:
+    """The discovery options ``discover`` and ``run`` share, from their command-line values."""
 
-    def path(name: str) -> str | None:
-        value = params[name]
+    def path(value: Path | None) -> str | None:
         return str(value) if value else None
 
-    return {
-        "max_pages": params["max_pages"],
-        "max_depth": params["max_depth"],
-        "max_discovery_s": seconds(params["max_time"], "--max-time"),
-        "allow_writes": params["allow_writes"],
-        "scope": params["scope"],
-        "login_url": params["login_url"],
-        "username": params["username"],
-        "password": params["password"],
-        "credentials_file": path("credentials"),
-        "storage_state_file": path("storage_state"),
-        "data_file": path("data"),
-        "force": params["force"],
-        "screenshots_dir": path("screenshots"),
-        "ignore_robots": params["ignore_robots"],
-    }
+    return DiscoveryOptions(
+        max_pages=max_pages,
+        max_depth=max_depth,
+        max_time_s=seconds(max_time, "--max-time"),
+        allow_writes=allow_writes,
+        login_url=login_url,
+        username=username,
+        password=SecretStr(password) if password is not None else None,
+        credentials_file=path(credentials),
+        storage_state_file=path(storage_state),
+        data_file=path(data),
+        har_file=path(har),
+        force=force,
+        screenshots_dir=path(screenshots),
+        ignore_robots=ignore_robots,
+    )
 
 
 def _settings() -> Settings:
@@ -117,9 +137,9 @@ def serve(
 def discover(
     url: Annotated[str | None, typer.Argument(help="Start page; omit with --har.")] = None,
     out: Annotated[Path, typer.Option(help="Where to write the flows.")] = Path("flows.yaml"),
-    max_pages: MaxPages = 40,
-    max_depth: MaxDepth = 4,
-    max_time: MaxTime = "60s",
+    max_pages: MaxPages = _DISCOVERY.max_pages,
+    max_depth: MaxDepth = _DISCOVERY.max_depth,
+    max_time: MaxTime = f"{_DISCOVERY.max_time_s:g}s",
     allow_writes: AllowWrites = False,
     scope: Scope = None,
     har: Annotated[
@@ -136,16 +156,16 @@ def discover(
     ignore_robots: IgnoreRobots = False,
 ) -> None:
     """Explore URL in headless Chromium (or read a HAR) and write the verified flows."""
-    if url is None and har is None:
-        raise BadInput("give a URL to explore, or --har FILE to import a browser recording")
-    options = RunOptions.model_validate(
-        {
-            "target_url": url or har_target(har),
-            "users": 1,
-            "har_file": str(har) if har else None,
-            **_discovery_fields(locals()),
-        }
-    )
+    options = RunOptions(
+        target_url=discovery_target(url, har),
+        load=LoadOptions(users=1, scope=scope),
+        discovery=_discovery_options(
+            max_pages=max_pages, max_depth=max_depth, max_time=max_time,
+            allow_writes=allow_writes, login_url=login_url, username=username,
+            password=password, credentials=credentials, storage_state=storage_state, data=data,
+            har=har, force=force, screenshots=screenshots, ignore_robots=ignore_robots,
+        ),
+    )  # fmt: skip
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
 
 
@@ -170,9 +190,9 @@ def run(
     pacing: lo.Pacing = None,
     assets: lo.Assets = False,
     json_out: Annotated[Path | None, typer.Option(help="Write the result JSON here.")] = None,
-    max_pages: MaxPages = 40,
-    max_depth: MaxDepth = 4,
-    max_time: MaxTime = "60s",
+    max_pages: MaxPages = _DISCOVERY.max_pages,
+    max_depth: MaxDepth = _DISCOVERY.max_depth,
+    max_time: MaxTime = f"{_DISCOVERY.max_time_s:g}s",
     allow_writes: AllowWrites = False,
     scope: Scope = None,
     login_url: LoginUrl = None,
@@ -190,19 +210,33 @@ def run(
     target = url or (flowset.target_url if flowset else None)
     if target is None:
         raise BadInput("give a URL to discover, or --flows FILE to replay")
-    load = lo.load_fields(users=users, duration=duration, ramp_up=ramp_up, think=think_time_,
-                          stages=stages, arrival_rate=arrival_rate, max_users=max_users,
-                          shape=shape, thresholds=threshold, abort_on_fail=abort_on_fail,
-                          workers=workers, pacing=pacing, assets=assets)  # fmt: skip
-    load.setdefault("users", ((flowset.load or {}) if flowset else {}).get("users", 10))
-    options = RunOptions.model_validate(
-        {
-            "target_url": target,
-            **load,
-            "flowset": flowset,
-            **_discovery_fields(locals()),
-        }
+    load = lo.load_options(
+        users=users,
+        duration=duration,
+        ramp_up=ramp_up,
+        think=think_time_,
+        stages=stages,
+        arrival_rate=arrival_rate,
+        max_users=max_users,
+        shape=shape,
+        thresholds=threshold,
+        abort_on_fail=abort_on_fail,
+        workers=workers,
+        pacing=pacing,
+        assets=assets,
+        scope=scope,
     )
+    options = RunOptions(
+        target_url=target,
+        load=load,
+        flowset=flowset,
+        discovery=_discovery_options(
+            max_pages=max_pages, max_depth=max_depth, max_time=max_time,
+            allow_writes=allow_writes, login_url=login_url, username=username,
+            password=password, credentials=credentials, storage_state=storage_state, data=data,
+            force=force, screenshots=screenshots, ignore_robots=ignore_robots,
+        ),
+    )  # fmt: skip
     if options.flowset is not None:  # a password the flows file needs is missing: fail now
         options.resolved_flowset(options.flowset)
     summary = asyncio.run(

@@ -1,5 +1,5 @@
-"""The ``run`` command's load options (profile, thresholds, workers) turned into RunOptions
-fields; only what the user gave is set, so a flows file's ``load:`` section fills the rest."""
+"""The ``run`` command's load options (profile, thresholds, workers) turned into LoadOptions;
+only what the user gave is set, so a flows file's ``load:`` section fills the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from loadscout.cli.parsing import seconds, think_time
 from loadscout.errors import BadInput
-from loadscout.plan.options import load_shape
+from loadscout.plan.options import LoadOptions, load_shape
 from loadscout.plan.thresholds import parse_threshold
 
 Users = Annotated[int | None, typer.Option(help="Concurrent virtual users [default: 10].")]
@@ -52,7 +52,7 @@ Assets = Annotated[
 ]
 
 
-def load_fields(
+def load_options(
     *,
     users: int | None,
     duration: str | None,
@@ -67,8 +67,10 @@ def load_fields(
     workers: int | None,
     pacing: str | None,
     assets: bool,
-) -> dict[str, Any]:
-    """RunOptions fields for the options given; BadInput for anything malformed."""
+    scope: str | None,
+) -> LoadOptions:
+    """LoadOptions holding the options given (``model_fields_set``); BadInput for anything
+    malformed."""
     if users is not None and users <= 0:
         raise BadInput(f"--users must be at least 1 (got {users})")
     fields: dict[str, Any] = {}
@@ -83,7 +85,8 @@ def load_fields(
     if think is not None:
         fields.update(_think_fields(think))
     for key, value in (("stages", stages), ("arrival_rate", arrival_rate),
-                       ("max_users", max_users), ("workers", workers)):  # fmt: skip
+                       ("max_users", max_users), ("workers", workers),
+                       ("scope", scope)):  # fmt: skip
         if value is not None:
             fields[key] = value
     if shape is not None:
@@ -102,7 +105,7 @@ def load_fields(
         fields["abort_on_fail"] = True
     if assets:
         fields["fetch_assets"] = True
-    return fields
+    return LoadOptions.model_validate(fields)
 
 
 def _think_fields(text: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The async bodies of ``discover`` and ``run``: wire discovery, the pipeline, the store and the
-console together for one run in this process."""
+"""The async bodies of ``discover`` and ``run``: wire the orchestrator's entry points (the same
+ones the API's RunControl uses), the store and the console together for one run in this
+process."""
 
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ from pathlib import Path
 from rich.console import Console
 
 from loadscout.cli.console_observer import ConsoleObserver
-from loadscout.discovery.engine import discover
-from loadscout.discovery.probe import probe_target
 from loadscout.flows.io import save_flowset
-from loadscout.load.replay import replay_flow
 from loadscout.metrics.summary import RunSummary
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions
-from loadscout.orchestrator.pipeline import execute_run
+from loadscout.orchestrator.pipeline import check_target, discover_flows, execute_run
 from loadscout.orchestrator.recording import StoreObserver
 from loadscout.reports.console import discovery_text, summary_renderable
 from loadscout.reports.json_report import write_json
@@ -33,10 +31,8 @@ async def discover_to_file(
 ) -> None:
     spec = options.spec("discover", chromium_path=settings.chromium_path)
     assert spec.discovery is not None
-    flowset = await discover(
-        spec.discovery,
-        on_progress=lambda m: console.print(f"  {m}", style="dim", highlight=False),
-        replayer=replay_flow,
+    flowset = await discover_flows(
+        spec.discovery, on_progress=lambda m: console.print(f"  {m}", style="dim", highlight=False)
     )
     save_flowset(flowset, out)
     if flowset.discovery is not None:
@@ -70,14 +66,14 @@ def _ctrl_c_cancels(cancel: asyncio.Event, console: Console) -> Iterator[None]:
 async def run_once(
     options: RunOptions, *, settings: Settings, console: Console, json_out: Path | None
 ) -> RunSummary:
-    await probe_target(options.target_url)
+    await check_target(options.target_url)
     profile = options.plan().profile
     async with _repository(settings) as repo:
         record = await repo.create(
             target_url=options.target_url,
             users=profile.users,
             duration_s=profile.duration_s,
-            options=options.model_dump(mode="json", exclude={"flowset"}),
+            options=options.document(),
         )
         console.print(
             f"run {record.id} against {options.target_url} "

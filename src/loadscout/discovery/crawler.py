@@ -26,7 +26,7 @@ from loadscout.discovery.capture import Capture, Exchange
 from loadscout.discovery.form_fill import DataValues, form_kind
 from loadscout.discovery.form_runner import FormRunner, Relogin
 from loadscout.discovery.frontier import ClickTask, FormTask, Frontier, Task, VisitTask
-from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.page_model import Link, PageModel
 from loadscout.discovery.patterns import PatternBudget
 from loadscout.discovery.provenance import dynamic_values
@@ -55,7 +55,7 @@ def _short(url: str) -> str:
 class Crawler:
     def __init__(
         self,
-        options: DiscoveryOptions,
+        options: DiscoveryConfig,
         browser: Browser,
         progress: Progress,
         *,

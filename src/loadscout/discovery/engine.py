@@ -22,7 +22,7 @@ from loadscout.discovery.form_fill import DataValues, data_column
 from loadscout.discovery.form_runner import Relogin
 from loadscout.discovery.har import har_flowset
 from loadscout.discovery.login import Credentials, LoggedIn, browser_login, log_in
-from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.probe import probe_target
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.scope import Scope
@@ -37,7 +37,7 @@ from loadscout.flows.replay import FlowReplayer
 Progress = Callable[[str], None]
 
 
-def user_rows(options: DiscoveryOptions) -> tuple[list[dict[str, str]], Credentials | None]:
+def user_rows(options: DiscoveryConfig) -> tuple[list[dict[str, str]], Credentials | None]:
     """Per-user rows for ``FlowSet.user_data`` and the account discovery logs in with."""
     if options.credentials_file:
         rows = read_csv_rows(options.credentials_file)
@@ -49,13 +49,14 @@ def user_rows(options: DiscoveryOptions) -> tuple[list[dict[str, str]], Credenti
             password_template="${user." + pass_col + "}",
         )
         return rows, creds
-    if options.username is not None and options.password is not None:
-        row = {"username": options.username, "password": options.password}
-        return [row], Credentials(username=options.username, password=options.password)
+    password = options.password_text
+    if options.username is not None and password is not None:
+        row = {"username": options.username, "password": password}
+        return [row], Credentials(username=options.username, password=password)
     return [], None
 
 
-def credentials_path(options: DiscoveryOptions) -> str | None:
+def credentials_path(options: DiscoveryConfig) -> str | None:
     """Where flows files tell ``run --flows`` to read the passwords they never hold."""
     return str(Path(options.credentials_file).resolve()) if options.credentials_file else None
 
@@ -78,7 +79,7 @@ def merge_data_columns(rows: list[dict[str, str]], data: DataValues | None) -> l
 
 
 async def _login(
-    browser: Browser, options: DiscoveryOptions, creds: Credentials | None
+    browser: Browser, options: DiscoveryConfig, creds: Credentials | None
 ) -> LoggedIn | None:
     if creds is None or options.login_url is None:
         return None
@@ -91,7 +92,7 @@ async def _login(
     )
 
 
-def _relogin(options: DiscoveryOptions, creds: Credentials | None) -> Relogin:
+def _relogin(options: DiscoveryConfig, creds: Credentials | None) -> Relogin:
     """Form submissions log their fresh context in again: each gets its own session, as each
     virtual user will, so a write that needs an earlier one (checkout a cart) shows it."""
     url = options.login_url or options.start_url
@@ -105,7 +106,7 @@ def _relogin(options: DiscoveryOptions, creds: Credentials | None) -> Relogin:
     return relogin
 
 
-def _shared_cookies(options: DiscoveryOptions, creds: Credentials | None) -> list[SetupCookie]:
+def _shared_cookies(options: DiscoveryConfig, creds: Credentials | None) -> list[SetupCookie]:
     """A storage state with no login to record: its cookies become every user's start (with
     a login, the state is only for exploring and each user logs in itself)."""
     if options.storage_state_file is None or (creds is not None and options.login_url):
@@ -114,14 +115,14 @@ def _shared_cookies(options: DiscoveryOptions, creds: Credentials | None) -> lis
 
 
 def _with_shared_cookies(
-    flowset: FlowSet, cookies: list[SetupCookie], options: DiscoveryOptions
+    flowset: FlowSet, cookies: list[SetupCookie], options: DiscoveryConfig
 ) -> FlowSet:
     """The cookies for this run; files keep only where to read them again (flows/secrets.py)."""
     state = os.path.abspath(options.storage_state_file or "")
     return flowset.model_copy(update={"setup_cookies": cookies, "storage_state_file": state})
 
 
-async def _sources(options: DiscoveryOptions, scope: Scope) -> Sources:
+async def _sources(options: DiscoveryConfig, scope: Scope) -> Sources:
     """robots.txt and sitemap URLs; a start page robots.txt disallows is an error."""
     sources = await seed_urls(options.start_url, scope, ignore_robots=options.ignore_robots)
     if not sources.robots.allows(options.start_url):
@@ -132,7 +133,7 @@ async def _sources(options: DiscoveryOptions, scope: Scope) -> Sources:
     return sources
 
 
-async def _explore(options: DiscoveryOptions, progress: Progress, started: float) -> FlowSet:
+async def _explore(options: DiscoveryConfig, progress: Progress, started: float) -> FlowSet:
     rows, creds = user_rows(options)
     data = read_data_file(options.data_file) if options.data_file else None
     cookies = _shared_cookies(options, creds)
@@ -186,7 +187,7 @@ async def _explore(options: DiscoveryOptions, progress: Progress, started: float
 
 
 async def _verified(
-    flowset: FlowSet, options: DiscoveryOptions, progress: Progress, replayer: FlowReplayer
+    flowset: FlowSet, options: DiscoveryConfig, progress: Progress, replayer: FlowReplayer
 ) -> FlowSet:
     progress(f"verifying {len(flowset.flows)} flows over HTTP in two fresh sessions each")
     results = await verify_flowset(flowset, replayer, timeout_s=options.page_timeout_s)
@@ -208,7 +209,7 @@ async def _verified(
 
 
 async def discover(
-    options: DiscoveryOptions,
+    options: DiscoveryConfig,
     *,
     on_progress: Progress | None = None,
     replayer: FlowReplayer | None = None,
@@ -223,7 +224,7 @@ async def discover(
     if options.verify and replayer is None:
         raise ValueError(
             "discover(): verify=True needs replayer=loadscout.load.replay.replay_flow "
-            "(or DiscoveryOptions(verify=False))"
+            "(or DiscoveryConfig(verify=False))"
         )
     progress = on_progress or (lambda _line: None)
     started = time.monotonic()

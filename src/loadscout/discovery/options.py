@@ -1,62 +1,89 @@
-"""Options for one discovery run, as a frozen keyword-only value object."""
+"""What discovery is told: the options a user sets (:class:`DiscoveryOptions`, shared by the
+CLI, the API and the orchestrator), and the engine's full configuration for one discovery
+(:class:`DiscoveryConfig`: those options plus the start page and what the server chooses)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from loadscout.errors import BadInput
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DiscoveryOptions:
-    """What to explore and how far; ``chromium_path=None`` means settings.default_chromium()."""
+class DiscoveryOptions(BaseModel):
+    """What to explore and how far, as a user sets it; each default lives here only."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_pages: int = Field(default=40, gt=0, le=10_000, description="Most pages to visit")
+    max_depth: int = Field(default=4, ge=0, le=50, description="Most links from the start page")
+    max_time_s: float = Field(default=60.0, gt=0, le=3_600, description="Time budget")
+    allow_writes: bool = Field(default=False, description="Let discovery submit non-GET forms")
+    login_url: str | None = Field(default=None, description="Page with the login form")
+    username: str | None = Field(default=None, description="Account to log in with")
+    password: SecretStr | None = Field(default=None, description="Password (never stored)")
+    credentials_file: str | None = Field(
+        default=None, description="CSV of username,password: one account per virtual user"
+    )
+    storage_state_file: str | None = Field(
+        default=None, description="Playwright storage state of a logged-in browser"
+    )
+    data_file: str | None = Field(default=None, description="Form values (JSON/YAML/CSV)")
+    har_file: str | None = Field(default=None, description="Build flows from this HAR export")
+    force: bool = Field(default=False, description="Keep flows that fail verification")
+    ignore_robots: bool = Field(
+        default=False, description="Discovery also visits what robots.txt disallows"
+    )
+    screenshots_dir: str | None = Field(
+        default=None, description="Folder for one PNG thumbnail per page pattern"
+    )
+
+    @property
+    def password_text(self) -> str | None:
+        return self.password.get_secret_value() if self.password is not None else None
+
+
+class DiscoveryConfig(DiscoveryOptions):
+    """One discovery as the engine runs it: the user's options, the start page and what the
+    process running it decides; ``chromium_path=None`` means settings.default_chromium()."""
 
     start_url: str
-    max_pages: int = 40
-    max_depth: int = 4
-    max_time_s: float = 60
-    concurrency: int = 4
-    allow_writes: bool = False
-    scope: str | None = None
+    scope: str | None = None  # regex of further URLs to visit (the run's asset scope too)
     chromium_path: str | None = None
+    concurrency: int = 4
     page_timeout_s: float = 15
-    login_url: str | None = None
-    username: str | None = None
-    password: str | None = None
-    credentials_file: str | None = None  # CSV with a header; one row per virtual user
-    storage_state_file: str | None = None  # a Playwright storage state (already logged in)
-    data_file: str | None = None  # JSON/YAML: field name or form signature -> value(s)
-    har_file: str | None = None  # build flows from this HAR instead of crawling
     verify: bool = True  # replay each flow over HTTP in two fresh sessions before load
-    force: bool = False  # keep flows that fail verification
-    screenshots_dir: str | None = None  # PNG thumbnail per distinct page pattern
     explore_clicks: bool = True  # click elements with listeners (single-page apps)
-    ignore_robots: bool = False  # visit what robots.txt disallows too
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="before")
+    @classmethod
+    def _usable(cls, data: Any) -> Any:
+        """Every problem in one BadInput (before the field checks, which stop at the first)."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+
+        def value(name: str) -> Any:
+            return data.get(name, fields[name].default)
+
         problems = [
             f"{name} must be at least {low}"
-            for name, value, low in (
-                ("max_pages", self.max_pages, 1),
-                ("max_depth", self.max_depth, 0),
-                ("concurrency", self.concurrency, 1),
-            )
-            if value < low
+            for name, low in (("max_pages", 1), ("max_depth", 0), ("concurrency", 1))
+            if isinstance(value(name), int | float) and value(name) < low
         ]
         problems += [
             f"{name} must be positive"
-            for name, value in (
-                ("max_time_s", self.max_time_s),
-                ("page_timeout_s", self.page_timeout_s),
-            )
-            if value <= 0
+            for name in ("max_time_s", "page_timeout_s")
+            if isinstance(value(name), int | float) and value(name) <= 0
         ]
-        has_login = self.username is not None or self.password is not None
-        if has_login and (self.username is None or self.password is None):
+        has_login = value("username") is not None or value("password") is not None
+        if has_login and (value("username") is None or value("password") is None):
             problems.append("give both --username and --password")
-        if (has_login or self.credentials_file) and not self.login_url:
+        if (has_login or value("credentials_file")) and not value("login_url"):
             problems.append("--username/--password and --credentials need --login-url")
-        if has_login and self.credentials_file:
+        if has_login and value("credentials_file"):
             problems.append("give either --username/--password or --credentials, not both")
         if problems:
             raise BadInput("invalid discovery options: " + "; ".join(problems))
+        return data

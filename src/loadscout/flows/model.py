@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from loadscout.plan.options import LoadOptions
+
 FLOWS_FORMAT_VERSION = 1
 
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -224,9 +226,9 @@ class FlowSet(_Frozen):
     )
     flows: list[Flow] = Field(min_length=1)
     discovery: DiscoveryReport | None = None
-    load: dict[str, Any] | None = Field(
+    load: LoadOptions | None = Field(
         default=None,
-        description="Default run options for these flows (users, duration_s, stages, "
+        description="Default load options for these flows (users, duration_s, stages, "
         "arrival_rate, thresholds, ...); options given on the command line or API win.",
     )
 

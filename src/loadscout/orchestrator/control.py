@@ -19,15 +19,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
-from loadscout.discovery.probe import probe_target
 from loadscout.errors import LoadscoutError
 from loadscout.flows.model import FlowSet
+from loadscout.orchestrator.artifacts import remove_run_artifacts
 from loadscout.orchestrator.limits import Limits
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions, run_artifacts_dir
-from loadscout.orchestrator.pipeline import RunSpec, execute_run
+from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
@@ -44,12 +42,7 @@ log = logging.getLogger(__name__)
 def submitted_options(options: RunOptions) -> dict[str, Any]:
     """The fields the user set, secrets in clear, for the server that will execute the run
     (unset fields stay unset, so a flows file's ``load:`` section still applies)."""
-    document = options.model_dump(mode="json", exclude_unset=True, exclude={"flowset"})
-    for name in document:
-        value = getattr(options, name)
-        if isinstance(value, SecretStr):
-            document[name] = value.get_secret_value()
-    return document
+    return options.document(secrets=True, given_only=True)
 
 
 def worker_name() -> str:
@@ -161,12 +154,12 @@ class RunControl:
         """Check limits and that the target answers with HTML, then queue the run."""
         self.config.limits.check(options)
         options.check_secrets()
-        await probe_target(options.target_url)
+        await check_target(options.target_url)
         record = await self._repo.create(
             target_url=options.target_url,
-            users=options.users,
+            users=options.load.users,
             duration_s=options.plan().profile.duration_s,
-            options=options.model_dump(mode="json", exclude={"flowset"}),
+            options=options.document(),
             flowset=options.flowset,
             submitted=submitted_options(options),
         )
@@ -196,8 +189,19 @@ class RunControl:
         return outcome
 
     async def edit_flows(self, run_id: int, flowset: FlowSet) -> str | None:
-        """Replace a queued run's flows; the status it was in (edited only if "queued")."""
+        """Replace a queued run's flows; the status it was in (edited only if "queued").
+        OptionRejected if the flowset breaks this server's limits."""
+        self.config.limits.check_flowset(flowset)
         return await self._queue.edit_flows(run_id, flowset)
+
+    def run_folder(self, run_id: int) -> Path | None:
+        """The folder of the run's files (page thumbnails); None when this server keeps none."""
+        root = self.config.artifacts_dir
+        return None if root is None else run_artifacts_dir(root, run_id)
+
+    async def remove_artifacts(self, run_id: int) -> None:
+        """Delete the run's files, for a run being deleted."""
+        await remove_run_artifacts(self.config.artifacts_dir, run_id)
 
     async def shutdown(self) -> None:
         for loop_task in self._loops:
@@ -274,7 +278,7 @@ class RunControl:
         try:
             submitted = await self._repo.get_submitted(run_id) or record.options
             flows = await self._repo.get_flows(run_id)
-            options = RunOptions.model_validate({**submitted, "flowset": flows})
+            options = RunOptions.from_document({**submitted, "flowset": flows})
             spec = self._spec(run_id, options)
         except Exception as err:  # stored by another version, or a file that vanished
             await store.on_status(RunStatus.FAILED, f"the run's options are unusable: {err}")
@@ -292,9 +296,8 @@ class RunControl:
             await series.stop()
 
     def _spec(self, run_id: int, options: RunOptions) -> RunSpec:
-        shots = None
-        if self.config.artifacts_dir is not None:
-            shots = run_artifacts_dir(self.config.artifacts_dir, run_id) / "screenshots"
+        folder = self.run_folder(run_id)
+        shots = None if folder is None else folder / "screenshots"
         spec = options.spec(
             str(run_id), chromium_path=self.config.chromium_path, screenshots_dir=shots
         )
@@ -304,7 +307,7 @@ class RunControl:
         if spec.discovery is None:
             return spec
         pages = min(spec.discovery.concurrency, self.config.max_browser_pages)
-        return replace(spec, discovery=replace(spec.discovery, concurrency=pages))
+        return replace(spec, discovery=spec.discovery.model_copy(update={"concurrency": pages}))
 
     def _policy(self, spec: RunSpec) -> RunPolicy:
         grace = self.config.phase_timeout_grace_s

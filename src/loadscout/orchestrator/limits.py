@@ -35,9 +35,10 @@ class Limits:
 
     def check(self, options: RunOptions) -> None:
         """Raise OptionRejected for the first option over a limit."""
-        if options.users > self.max_users_per_run:
+        users = options.load.users
+        if users > self.max_users_per_run:
             raise OptionRejected(
-                "users", f"{options.users} is above this server's limit of {self.max_users_per_run}"
+                "users", f"{users} is above this server's limit of {self.max_users_per_run}"
             )
         duration = options.plan().profile.duration_s
         if duration > self.max_duration_s:
@@ -81,8 +82,8 @@ class Limits:
 def _check_no_server_paths(options: RunOptions) -> None:
     """Options naming files or folders on the server (``*_file``, ``*_dir``) would let an API
     caller read or write the server's disk: refused unless the server allows them."""
-    for name in type(options).model_fields:
-        if name.endswith(("_file", "_dir")) and getattr(options, name) is not None:
+    for name in type(options.discovery).model_fields:
+        if name.endswith(("_file", "_dir")) and getattr(options.discovery, name) is not None:
             raise OptionRejected(
                 name,
                 "paths on the server are not accepted over the API (upload the content instead, "

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from loadscout.discovery.engine import discover
-from loadscout.discovery.options import DiscoveryOptions
+from loadscout.discovery.options import DiscoveryConfig
+from loadscout.discovery.probe import probe_target
 from loadscout.errors import LoadscoutError, RunFailed
 from loadscout.flows.model import DiscoveryReport, FlowSet
 from loadscout.load.replay import replay_flow
@@ -41,12 +43,25 @@ class RunSpec:
     run_id: str
     target_url: str
     plan: LoadPlan
-    discovery: DiscoveryOptions | None = None
+    discovery: DiscoveryConfig | None = None
     flowset: FlowSet | None = None
 
     def __post_init__(self) -> None:
         if (self.discovery is None) == (self.flowset is None):
             raise ValueError("a RunSpec needs exactly one of discovery options or a flowset")
+
+
+async def check_target(url: str) -> None:
+    """Fail with TargetError unless ``url`` answers with an HTML page: before any run starts."""
+    await probe_target(url)
+
+
+async def discover_flows(
+    config: DiscoveryConfig, *, on_progress: Callable[[str], None] | None = None
+) -> FlowSet:
+    """One discovery, its flows verified by replaying them as the load engine will: what a
+    run's discovery phase does, and all that ``loadscout discover`` does."""
+    return await discover(config, on_progress=on_progress, replayer=replay_flow)
 
 
 class _Run:
@@ -118,11 +133,7 @@ class _Run:
     async def _discover_once(self) -> FlowSet:
         assert self.spec.discovery is not None
         timeout = self.policy.discovery_timeout_s
-        work = discover(
-            self.spec.discovery,
-            on_progress=self.observers.on_discovery_progress,
-            replayer=replay_flow,
-        )
+        work = discover_flows(self.spec.discovery, on_progress=self.observers.on_discovery_progress)
         try:
             return await run_phase(
                 work, stop=self.cancel, timeout_s=self.budget(timeout), what="discovery"

@@ -1,21 +1,22 @@
-"""Profiles from the short text forms users type (``--stages 30s:10,1m:50``,
-``--arrival-rate 100``) and from a shape file, so the CLI, the API and the flows file share
-one reading of them."""
+"""The load options users set (:class:`LoadOptions`), and the profiles read from the short text
+forms they type (``--stages 30s:10,1m:50``, ``--arrival-rate 100``) and from a shape file, so
+the CLI, the API and the flows file share one reading of them."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from loadscout.plan.durations import parse_duration
 from loadscout.plan.profiles import (
+    MAX_DURATION_S,
+    MAX_USERS,
     ConstantArrivalRate,
     ConstantUsers,
     LoadPlan,
@@ -27,6 +28,7 @@ from loadscout.plan.profiles import (
 )
 
 _PROFILE: TypeAdapter[Profile] = TypeAdapter(Profile)
+_THINK = ThinkTime()
 STAGES_HINT = "write stages as DURATION:TARGET pairs, e.g. 30s:10,1m:50,30s:0"
 
 
@@ -129,45 +131,90 @@ def _csv_shape(text: str) -> dict[str, Any]:
     return {"kind": kind, "stages": stages}
 
 
-LOAD_KEYS = frozenset({
-    "users", "duration_s", "ramp_up_s", "stages", "arrival_rate", "max_users", "shape",
-    "think_time_min_s", "think_time_max_s", "think_time_distribution", "think_time_recorded",
-    "pacing_s", "thresholds", "abort_on_fail", "workers", "fetch_assets", "request_timeout_s",
-    "scope",
-})  # fmt: skip
+class LoadOptions(BaseModel):
+    """The load a user asks for: profile, think time, thresholds, engine. The CLI, the API and
+    a flows file's ``load:`` section all give these; each default lives here only.
+
+    ``model_fields_set`` is what the user actually gave, so :meth:`over` can let explicit
+    values win over a flows file's while defaults never do.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    users: int = Field(default=10, gt=0, le=MAX_USERS, description="Concurrent virtual users")
+    duration_s: float = Field(
+        default=60.0, gt=0, le=MAX_DURATION_S, description="Load phase length"
+    )
+    ramp_up_s: float = Field(default=0.0, ge=0, description="Users start linearly over this time")
+    stages: str | None = Field(default=None, description="Ramping users, e.g. 30s:10,1m:50,30s:0")
+    arrival_rate: str | None = Field(
+        default=None, description="Open model: iterations/s (100) or rate stages (30s:100,1m:100)"
+    )
+    max_users: int | None = Field(default=None, gt=0, le=MAX_USERS, description="Open model cap")
+    shape: dict[str, Any] | None = Field(
+        default=None, description="A profile object (kind: stages|spike|constant_rate|...)"
+    )
+    think_time_min_s: float = Field(default=_THINK.min_s, ge=0)
+    think_time_max_s: float = Field(default=_THINK.max_s, ge=0)
+    think_time_distribution: Literal["uniform", "exponential"] = _THINK.distribution
+    think_time_recorded: bool = Field(
+        default=_THINK.recorded, description="Use steps' recorded think time"
+    )
+    pacing_s: float = Field(default=0.0, ge=0, description="Least time per iteration")
+    thresholds: list[str] = Field(default_factory=list, description="e.g. p95<500ms, rps>100")
+    abort_on_fail: bool = Field(default=False, description="Stop when a threshold fails")
+    workers: int | None = Field(
+        default=None, ge=1, le=256, description="Load processes; default one per core"
+    )
+    fetch_assets: bool = Field(default=False, description="Fetch page assets (per-user cache)")
+    request_timeout_s: float = Field(default=30.0, gt=0, description="Per request")
+    scope: str | None = Field(
+        default=None, description="Regex of extra URLs discovery may visit and assets come from"
+    )
+
+    def over(self, base: LoadOptions | None) -> LoadOptions:
+        """These options on top of ``base`` (a flows file's ``load:``): a value given here
+        wins, else one given in ``base``, else the default."""
+        if base is None:
+            return self
+        given = {
+            **base.model_dump(include=base.model_fields_set),
+            **self.model_dump(include=self.model_fields_set),
+        }
+        return LoadOptions.model_validate(given)
 
 
-def make_plan(values: Mapping[str, Any]) -> LoadPlan:
-    """A LoadPlan from run options (the keys of LOAD_KEYS; missing ones take defaults).
+def make_plan(options: LoadOptions) -> LoadPlan:
+    """The LoadPlan these options describe.
 
     ``workers`` None means one process per core, never more than there are users.
     """
     profile = build_profile(
-        users=int(values.get("users", 1)),
-        duration_s=float(values.get("duration_s", 60.0)),
-        ramp_up_s=float(values.get("ramp_up_s", 0.0)),
-        stages=values.get("stages"),
-        arrival_rate=values.get("arrival_rate"),
-        max_users=values.get("max_users"),
-        shape=values.get("shape"),
+        users=options.users,
+        duration_s=options.duration_s,
+        ramp_up_s=options.ramp_up_s,
+        stages=options.stages,
+        arrival_rate=options.arrival_rate,
+        max_users=options.max_users,
+        shape=options.shape,
     )
-    workers = values.get("workers")
+    workers = options.workers
     if workers is None:
         workers = min(os.cpu_count() or 1, profile.users)
     think = ThinkTime(
-        min_s=float(values.get("think_time_min_s", 0.5)),
-        max_s=float(values.get("think_time_max_s", 1.5)),
-        distribution=values.get("think_time_distribution", "uniform"),
-        recorded=bool(values.get("think_time_recorded", True)),
+        min_s=options.think_time_min_s,
+        max_s=options.think_time_max_s,
+        distribution=options.think_time_distribution,
+        recorded=options.think_time_recorded,
     )
     return LoadPlan(
         profile=profile,
         think_time=think,
-        request_timeout_s=float(values.get("request_timeout_s", 30.0)),
-        workers=int(workers),
-        pacing_s=float(values.get("pacing_s", 0.0)),
-        thresholds=list(values.get("thresholds") or []),
-        abort_on_fail=bool(values.get("abort_on_fail", False)),
-        fetch_assets=bool(values.get("fetch_assets", False)),
-        scope=values.get("scope"),
+        request_timeout_s=options.request_timeout_s,
+        workers=workers,
+        pacing_s=options.pacing_s,
+        thresholds=list(options.thresholds),
+        abort_on_fail=options.abort_on_fail,
+        fetch_assets=options.fetch_assets,
+        scope=options.scope,
     )

@@ -18,7 +18,6 @@ from fastapi.responses import FileResponse
 from loadscout.api.deps import ControlDep, RepoDep, RunDep
 from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import Message
-from loadscout.orchestrator.options import run_artifacts_dir
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunRepository
 
@@ -64,10 +63,9 @@ async def get_screenshot(
     ],
 ) -> FileResponse:
     """One page thumbnail (PNG) that discovery took for this run, by its file name."""
-    root = control.config.artifacts_dir
-    if root is not None:
+    folder = control.run_folder(record.id)
+    if folder is not None:
         listed = await listed_screenshots(repo, record)
-        folder = run_artifacts_dir(root, record.id)
         path = await asyncio.to_thread(_find, listed, folder, name)
         if path is not None:
             return FileResponse(

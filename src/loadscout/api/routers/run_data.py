@@ -11,7 +11,7 @@ from loadscout.api.live import live_public
 from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import EventPublic, EventsPublic, Message, MetricPoint, MetricsPublic
 from loadscout.flows.model import FlowSet
-from loadscout.reports.json_report import result_dict
+from loadscout.metrics.summary import RunSummary
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -20,8 +20,8 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/{run_id}/result", responses={**NOT_FOUND, **_CONFLICT})
-async def get_result(record: RunDep, repo: RepoDep) -> dict[str, Any]:
+@router.get("/{run_id}/result", response_model=RunSummary, responses={**NOT_FOUND, **_CONFLICT})
+async def get_result(record: RunDep, repo: RepoDep) -> RunSummary:
     """The result JSON (DESIGN.md) once the run has finished."""
     summary = await repo.get_result(record.id)
     if summary is None:
@@ -29,26 +29,25 @@ async def get_result(record: RunDep, repo: RepoDep) -> dict[str, Any]:
             status.HTTP_409_CONFLICT,
             f"run {record.id} is {record.status}; its result exists once it finishes",
         )
-    return result_dict(summary)
+    return summary
 
 
-@router.get("/{run_id}/flows", responses={**NOT_FOUND, **_CONFLICT})
-async def get_flows(record: RunDep, repo: RepoDep) -> dict[str, Any]:
+@router.get("/{run_id}/flows", response_model=FlowSet, responses={**NOT_FOUND, **_CONFLICT})
+async def get_flows(record: RunDep, repo: RepoDep) -> FlowSet:
     """The run's FlowSet: given at creation, edited, or found by discovery."""
     flowset = await repo.get_flows(record.id)
     if flowset is None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"run {record.id} has no flows yet")
-    return flowset.model_dump(mode="json")
+    return flowset
 
 
-@router.put("/{run_id}/flows", responses={**NOT_FOUND, **_CONFLICT})
+@router.put("/{run_id}/flows", response_model=FlowSet, responses={**NOT_FOUND, **_CONFLICT})
 async def put_flows(
     run_id: RunId,
     flowset: Annotated[FlowSet, Body(description="The flows to replay instead of discovering")],
     control: ControlDep,
-) -> dict[str, Any]:
+) -> FlowSet:
     """Replace a queued run's flows before it starts; the run then skips discovery."""
-    control.config.limits.check_flowset(flowset)
     outcome = await control.edit_flows(run_id, flowset)
     if outcome is None:
         raise missing(run_id)
@@ -57,7 +56,7 @@ async def put_flows(
             status.HTTP_409_CONFLICT,
             f"run {run_id} is {outcome}; flows can be edited only while it is queued",
         )
-    return flowset.model_dump(mode="json")
+    return flowset
 
 
 @router.get("/{run_id}/events", response_model=EventsPublic, responses=NOT_FOUND)

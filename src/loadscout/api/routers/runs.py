@@ -18,7 +18,6 @@ from loadscout.api.schemas import (
     ValidationFailed,
 )
 from loadscout.errors import BadInput
-from loadscout.orchestrator.artifacts import remove_run_artifacts
 from loadscout.orchestrator.limits import OptionRejected
 from loadscout.orchestrator.status import RunStatus
 from loadscout.store.queue import CancelOutcome
@@ -49,7 +48,7 @@ async def create_run(body: RunCreate, control: ControlDep) -> RunPublic:
     """Queue a run: discovery (unless ``flowset`` is given), then load. Runs beyond the
     server's concurrency limit wait in the queue, oldest first. Poll the run to follow it."""
     try:
-        record = await control.submit(body)
+        record = await control.submit(body.to_options())
     except OptionRejected:
         raise
     except BadInput as err:
@@ -139,5 +138,5 @@ async def delete_run(record: RunDep, repo: RepoDep, control: ControlDep) -> Resp
         )
     if not await repo.delete(record.id):
         raise missing(record.id)
-    await remove_run_artifacts(control.config.artifacts_dir, record.id)
+    await control.remove_artifacts(record.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
