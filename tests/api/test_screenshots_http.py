@@ -109,7 +109,9 @@ def test_artifacts_root_defaults_beside_the_sqlite_database(
 
 
 def test_server_chosen_screenshots_dir_wins_over_the_option() -> None:
-    options = RunOptions(target_url="http://127.0.0.1:1/", users=1, screenshots_dir="/etc")
+    options = RunOptions.from_document(
+        {"target_url": "http://127.0.0.1:1/", "users": 1, "screenshots_dir": "/etc"}
+    )
     folder = run_artifacts_dir(Path("/srv/a"), 7) / "screenshots"
     spec = options.spec("7", chromium_path=None, screenshots_dir=folder)
     assert spec.discovery is not None

@@ -51,7 +51,7 @@ def test_har_import_writes_flows_without_a_browser(tmp_path: Path) -> None:
 
 
 def test_the_password_is_masked_when_options_are_stored() -> None:
-    options = RunOptions.model_validate(
+    options = RunOptions.from_document(
         {
             "target_url": "http://h/",
             "users": 1,
@@ -63,7 +63,7 @@ def test_the_password_is_masked_when_options_are_stored() -> None:
     dumped = options.model_dump(mode="json")
     assert "s3cret" not in json.dumps(dumped)
     spec = options.spec("r1", chromium_path=None)
-    assert spec.discovery is not None and spec.discovery.password == "s3cret"  # in memory only
+    assert spec.discovery is not None and spec.discovery.password_text == "s3cret"  # in memory only
 
 
 def test_ignore_robots_reaches_discovery_from_discover_and_run(

@@ -38,7 +38,7 @@ async def test_twenty_runs_two_at_a_time_complete_in_order_none_twice(
 ) -> None:
     control = await make_control(max_concurrent=2)
     body = tiny.run_body(duration_s=0.2)
-    records = [await control.submit(RunOptions.model_validate(body)) for _ in range(20)]
+    records = [await control.submit(RunOptions.from_document(body)) for _ in range(20)]
     ids = [r.id for r in records]
 
     finals = [await _wait(control, run_id, FINAL, timeout_s=120) for run_id in ids]
@@ -62,7 +62,7 @@ async def test_cancel_stops_a_loading_run_within_two_seconds_keeping_results(
     make_control: MakeControl, tiny: TinyTarget, database_url: str
 ) -> None:
     control = await make_control()
-    record = await control.submit(RunOptions.model_validate(tiny.run_body(duration_s=60)))
+    record = await control.submit(RunOptions.from_document(tiny.run_body(duration_s=60)))
     await _wait(control, record.id, ("loading",))
     await asyncio.sleep(1.5)  # at least one second of load and one series write
 
@@ -83,8 +83,8 @@ async def test_a_queued_run_is_cancelled_before_it_starts(
     make_control: MakeControl, tiny: TinyTarget
 ) -> None:
     control = await make_control(max_concurrent=1)
-    busy = await control.submit(RunOptions.model_validate(tiny.run_body(duration_s=60)))
-    waiting = await control.submit(RunOptions.model_validate(tiny.run_body()))
+    busy = await control.submit(RunOptions.from_document(tiny.run_body(duration_s=60)))
+    waiting = await control.submit(RunOptions.from_document(tiny.run_body()))
     await _wait(control, busy.id, ("loading",))
 
     await control.cancel(waiting.id)
@@ -99,7 +99,7 @@ async def test_series_is_written_during_the_load(
     make_control: MakeControl, tiny: TinyTarget
 ) -> None:
     control = await make_control()
-    record = await control.submit(RunOptions.model_validate(tiny.run_body(duration_s=60)))
+    record = await control.submit(RunOptions.from_document(tiny.run_body(duration_s=60)))
     await _wait(control, record.id, ("loading",))
     series: SeriesRepository = control._series
     for _ in range(100):  # up to 10 s
@@ -130,7 +130,7 @@ async def test_limits_are_checked_before_queueing(
 ) -> None:
     control = await make_control(limits=limits)
     with pytest.raises(OptionRejected) as err:
-        await control.submit(RunOptions.model_validate(tiny.run_body(**body)))
+        await control.submit(RunOptions.from_document(tiny.run_body(**body)))
     assert err.value.field == field
     assert (await control._repo.list())[1] == 0
 
@@ -138,22 +138,22 @@ async def test_limits_are_checked_before_queueing(
 async def test_allowed_targets_cover_absolute_step_urls(tiny: TinyTarget) -> None:
     host = tiny.url.split("/")[2]
     limits = Limits(allowed_targets=Limits.parse_targets(f" {host} , other"))
-    options = RunOptions.model_validate(tiny.run_body())
+    options = RunOptions.from_document(tiny.run_body())
     limits.check(options)
     flows = tiny.flowset().model_dump(mode="json")
     flows["flows"][0]["steps"][0]["url"] = "http://10.1.2.3/x"
     with pytest.raises(OptionRejected, match=r"10\.1\.2\.3"):
-        limits.check(RunOptions.model_validate(tiny.run_body(flowset=flows)))
+        limits.check(RunOptions.from_document(tiny.run_body(flowset=flows)))
 
 
 async def test_secrets_reach_the_executing_server_and_are_dropped_at_the_end(
     make_control: MakeControl, tiny: TinyTarget
 ) -> None:
-    options = RunOptions.model_validate(tiny.run_body(username="ann", password="s3cret"))
+    options = RunOptions.from_document(tiny.run_body(username="ann", password="s3cret"))
     submitted = submitted_options(options)
     assert submitted["password"] == "s3cret"
     assert "max_pages" not in submitted  # unset fields stay unset
-    assert RunOptions.model_validate(submitted).password == options.password
+    assert RunOptions.from_document(submitted).discovery.password == options.discovery.password
 
     control = await make_control()
     record = await control.submit(options)

@@ -6,7 +6,7 @@ import pytest
 
 from loadscout.flows.model import Flow, FlowSet, Step
 from loadscout.orchestrator.limits import Limits, OptionRejected
-from loadscout.orchestrator.options import RunOptions
+from loadscout.orchestrator.options import LoadOptions, RunOptions
 
 FLOWSET = FlowSet(
     target_url="http://127.0.0.1:1/",
@@ -17,7 +17,7 @@ FLOWSET = FlowSet(
 
 
 def test_a_credentials_path_in_a_flowset_is_refused_over_the_api() -> None:
-    options = RunOptions(target_url=FLOWSET.target_url, users=1, flowset=FLOWSET)
+    options = RunOptions(target_url=FLOWSET.target_url, load=LoadOptions(users=1), flowset=FLOWSET)
     with pytest.raises(OptionRejected) as err:
         Limits().check(options)
     assert err.value.field == "flowset.user_data_file"

@@ -57,7 +57,7 @@ def _spec(tiny: TinyTarget, *, discover: bool = False, **overrides: Any) -> pipe
     body = tiny.run_body(**overrides)
     if discover:
         body.pop("flowset")
-    spec = RunOptions.model_validate(body).spec("1", chromium_path=default_chromium())
+    spec = RunOptions.from_document(body).spec("1", chromium_path=default_chromium())
     return replace(spec, plan=spec.plan.model_copy(update={"workers": 0}))  # in-process users
 
 

@@ -20,8 +20,8 @@ class DiscoveryOptions(BaseModel):
     max_depth: int = Field(default=4, ge=0, le=50, description="Most links from the start page")
     max_time_s: float = Field(default=60.0, gt=0, le=3_600, description="Time budget")
     allow_writes: bool = Field(default=False, description="Let discovery submit non-GET forms")
-    login_url: str | None = Field(default=None, description="Page with the login form")
-    username: str | None = Field(default=None, description="Account to log in with")
+    login_url: str | None = Field(default=None, description="Discovery: page with the login form")
+    username: str | None = Field(default=None, description="Discovery: account to log in with")
     password: SecretStr | None = Field(default=None, description="Password (never stored)")
     credentials_file: str | None = Field(
         default=None, description="CSV of username,password: one account per virtual user"

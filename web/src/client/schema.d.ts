@@ -279,23 +279,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Health */
-        get: operations["health_api_health_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -488,13 +471,8 @@ export interface components {
             /** Flows */
             flows: components["schemas"]["Flow"][];
             discovery?: components["schemas"]["DiscoveryReport"] | null;
-            /**
-             * Load
-             * @description Default run options for these flows (users, duration_s, stages, arrival_rate, thresholds, ...); options given on the command line or API win.
-             */
-            load?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description Default load options for these flows (users, duration_s, stages, arrival_rate, thresholds, ...); options given on the command line or API win. */
+            load?: components["schemas"]["LoadOptions"] | null;
         };
         /**
          * FlowVerification
@@ -583,6 +561,117 @@ export interface components {
             /** P95 Ms */
             p95_ms: number;
         };
+        /**
+         * LoadOptions
+         * @description The load a user asks for: profile, think time, thresholds, engine. The CLI, the API and
+         *     a flows file's ``load:`` section all give these; each default lives here only.
+         *
+         *     ``model_fields_set`` is what the user actually gave, so :meth:`over` can let explicit
+         *     values win over a flows file's while defaults never do.
+         */
+        LoadOptions: {
+            /**
+             * Users
+             * @description Concurrent virtual users
+             * @default 10
+             */
+            users: number;
+            /**
+             * Duration S
+             * @description Load phase length
+             * @default 60
+             */
+            duration_s: number;
+            /**
+             * Ramp Up S
+             * @description Users start linearly over this time
+             * @default 0
+             */
+            ramp_up_s: number;
+            /**
+             * Stages
+             * @description Ramping users, e.g. 30s:10,1m:50,30s:0
+             */
+            stages?: string | null;
+            /**
+             * Arrival Rate
+             * @description Open model: iterations/s (100) or rate stages (30s:100,1m:100)
+             */
+            arrival_rate?: string | null;
+            /**
+             * Max Users
+             * @description Open model cap
+             */
+            max_users?: number | null;
+            /**
+             * Shape
+             * @description A profile object (kind: stages|spike|constant_rate|...)
+             */
+            shape?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Think Time Min S
+             * @default 0.5
+             */
+            think_time_min_s: number;
+            /**
+             * Think Time Max S
+             * @default 1.5
+             */
+            think_time_max_s: number;
+            /**
+             * Think Time Distribution
+             * @default uniform
+             * @enum {string}
+             */
+            think_time_distribution: "uniform" | "exponential";
+            /**
+             * Think Time Recorded
+             * @description Use steps' recorded think time
+             * @default true
+             */
+            think_time_recorded: boolean;
+            /**
+             * Pacing S
+             * @description Least time per iteration
+             * @default 0
+             */
+            pacing_s: number;
+            /**
+             * Thresholds
+             * @description e.g. p95<500ms, rps>100
+             */
+            thresholds?: string[];
+            /**
+             * Abort On Fail
+             * @description Stop when a threshold fails
+             * @default false
+             */
+            abort_on_fail: boolean;
+            /**
+             * Workers
+             * @description Load processes; default one per core
+             */
+            workers?: number | null;
+            /**
+             * Fetch Assets
+             * @description Fetch page assets (per-user cache)
+             * @default false
+             */
+            fetch_assets: boolean;
+            /**
+             * Request Timeout S
+             * @description Per request
+             * @default 30
+             */
+            request_timeout_s: number;
+            /**
+             * Scope
+             * @description Regex of extra URLs discovery may visit and assets come from
+             */
+            scope?: string | null;
+        };
         /** Message */
         Message: {
             /** Detail */
@@ -633,6 +722,9 @@ export interface components {
         };
         /**
          * RunCreate
+         * @description A new run, as one flat object (the names the dashboard and scripts send); it maps onto
+         *     the run options with :meth:`to_options`. Load options left out come from the flowset's
+         *     ``load:`` section, then from the defaults.
          * @example {
          *       "duration_s": 20,
          *       "target_url": "http://127.0.0.1:8001/",
@@ -674,16 +766,19 @@ export interface components {
             think_time_max_s: number;
             /**
              * Max Pages
+             * @description Most pages to visit
              * @default 40
              */
             max_pages: number;
             /**
              * Max Depth
+             * @description Most links from the start page
              * @default 4
              */
             max_depth: number;
             /**
              * Max Discovery S
+             * @description Time budget
              * @default 60
              */
             max_discovery_s: number;
@@ -1477,9 +1572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RunSummary"];
                 };
             };
             /** @description No such run */
@@ -1529,9 +1622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowSet"];
                 };
             };
             /** @description No such run */
@@ -1585,9 +1676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowSet"];
                 };
             };
             /** @description No such run */
@@ -1899,28 +1988,6 @@ export interface operations {
                 };
                 content: {
                     "text/plain; version=0.0.4; charset=utf-8": unknown;
-                };
-            };
-        };
-    };
-    health_api_health_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
                 };
             };
         };

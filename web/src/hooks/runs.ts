@@ -58,8 +58,7 @@ export function useRunFlows(run: RunDetail) {
     queryFn: async (): Promise<FlowSet | null> => {
       const result = await api.GET('/api/v1/runs/{run_id}/flows', { params: { path: { run_id: run.id } } })
       if (result.response.status === 409) return null
-      // The endpoint is typed as a plain object in the spec; its body is a FlowSet.
-      return unwrap(result) as unknown as FlowSet
+      return unwrap(result) as FlowSet
     },
   })
 }
@@ -68,7 +67,7 @@ export function useCreateRun() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (body: RunCreate): Promise<RunPublic> =>
-      unwrap(await api.POST('/api/v1/runs', { body })) as unknown as RunPublic,
+      unwrap(await api.POST('/api/v1/runs', { body })) as RunPublic,
     onSuccess: (run) => {
       client.invalidateQueries({ queryKey: runKeys.all })
       client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null })
@@ -80,7 +79,7 @@ export function useCancelRun(id: number) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (): Promise<RunPublic> =>
-      unwrap(await api.POST('/api/v1/runs/{run_id}/cancel', { params: { path: { run_id: id } } })) as unknown as RunPublic,
+      unwrap(await api.POST('/api/v1/runs/{run_id}/cancel', { params: { path: { run_id: id } } })) as RunPublic,
     onSettled: () => client.invalidateQueries({ queryKey: runKeys.all }),
   })
 }
