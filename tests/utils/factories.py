@@ -14,7 +14,6 @@ from loadscout.flows.model import (
     SkippedAction,
     Step,
 )
-from loadscout.metrics.verdict import Verdict
 from loadscout.metrics.summary import (
     ErrorSummary,
     LatencySummary,
@@ -24,6 +23,7 @@ from loadscout.metrics.summary import (
     TimePoint,
     Totals,
 )
+from loadscout.metrics.verdict import Verdict
 
 TARGET = "http://127.0.0.1:8001/"
 
@@ -146,7 +146,7 @@ def make_run_summary(**overrides: Any) -> RunSummary:
                 status=500,
                 message="HTTP 500 (expected 2xx)",
                 url="/cart",
-            ),  # fmt: skip
+            ),
             ErrorSummary(kind="timeout", count=2),
         ],
         "thresholds": [
