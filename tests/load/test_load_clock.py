@@ -11,11 +11,13 @@ from tests.load.flows import flow, flowset, step
 from tests.load.target_app import Target
 
 
-@pytest.mark.parametrize("ramp_up_s", [0.0, 2.0])
-async def test_rate_and_duration_match_the_servers_log(target: Target, ramp_up_s: float) -> None:
+@pytest.mark.parametrize(("ramp_up_s", "workers"), [(0.0, 1), (2.0, 2)])
+async def test_rate_and_duration_match_the_servers_log(
+    target: Target, ramp_up_s: float, workers: int
+) -> None:
     fs = flowset(target.url, flow("a", step("a", "/a")))
-    p = LoadPlan(profile=ConstantUsers(users=4, duration_s=6.0, ramp_up_s=ramp_up_s), workers=1,
-                 think_time=ThinkTime(min_s=0.02, max_s=0.03))  # fmt: skip
+    profile = ConstantUsers(users=4, duration_s=6.0, ramp_up_s=ramp_up_s)
+    p = LoadPlan(profile=profile, workers=workers, think_time=ThinkTime(min_s=0.02, max_s=0.03))
     ticks: list[LiveStats] = []
     outcome = await run_load(fs, p, on_progress=ticks.append, seed=3)
 

@@ -96,8 +96,9 @@ async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
 
 
 class _Judge:
-    """Takes every snapshot: merges it, reports progress, and aborts on a failed threshold
-    when asked to (``abort_on_fail``; judged on the merged data, after the first second)."""
+    """Takes every snapshot: merges it, reports progress once every worker's snapshot of an
+    interval is in, and aborts on a failed threshold when asked to (``abort_on_fail``; judged on the
+    merged data, after the first second)."""
 
     def __init__(
         self,
@@ -114,6 +115,7 @@ class _Judge:
         self.aborted = ""
         self._interval_s = 1.0
         self._last_tick = 0.0
+        self._fresh: set[int] = set()  # workers whose snapshot arrived since the last report
         self._abortable = [t for t in plan.thresholds if can_abort(t)] if plan.abort_on_fail else []
 
     def set_interval(self, seconds: float) -> None:
@@ -121,7 +123,7 @@ class _Judge:
 
     def begin(self, start_ns: int) -> None:
         """The load clock starts at ``start_ns`` (the instant every worker was told)."""
-        self.start = start_ns / 1e9
+        self.start = self._last_tick = start_ns / 1e9
 
     def add(self, snapshot: Snapshot) -> None:
         """Merge a snapshot; at most once per interval also judge and report progress."""
@@ -129,8 +131,15 @@ class _Judge:
         if snapshot.final:
             return
         now = time.perf_counter_ns() / 1e9
-        if self.start is not None and now - self._last_tick >= self._interval_s * 0.5:
+        self._fresh.add(snapshot.worker)
+        # report once every worker has sent its snapshot of this interval (the first worker's
+        # alone would show a second the others have not reported yet), or when one is late
+        since = now - self._last_tick
+        everyone = len(self._fresh) >= self.aggregator.workers
+        due = (everyone and since >= self._interval_s * 0.5) or since >= self._interval_s * 1.5
+        if self.start is not None and due:
             self._last_tick = now
+            self._fresh.clear()
             duration = self.plan.profile.duration_s
             self._tick(min(max(0.0, now - self.start), duration))
 

@@ -87,6 +87,10 @@ class Aggregator:
         return self._catalog
 
     @property
+    def workers(self) -> int:
+        return self._workers
+
+    @property
     def requests(self) -> int:
         return self._total.requests
 
