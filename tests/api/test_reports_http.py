@@ -7,6 +7,7 @@ import io
 import json
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -36,7 +37,12 @@ def finished(service: Served, tiny: TinyTarget) -> int:
 
 @pytest.mark.parametrize(
     ("fmt", "media"),
-    [("json", "application/json"), ("csv", "text/csv"), ("html", "text/html")],
+    [
+        ("json", "application/json"),
+        ("csv", "text/csv"),
+        ("html", "text/html"),
+        ("xml", "application/xml"),
+    ],
 )
 def test_each_format_downloads_as_an_attachment(
     service: Served, finished: int, fmt: str, media: str
@@ -56,6 +62,10 @@ def test_each_format_downloads_as_an_attachment(
             ("browse", "GET /"), ("browse", "GET /item"), ("TOTAL", ""),
         ]  # fmt: skip
         assert int(rows[-1]["requests"]) == int(rows[0]["requests"]) + int(rows[1]["requests"])
+    elif fmt == "xml":  # JUnit, for CI
+        suite = ET.fromstring(text).find("testsuite")
+        assert suite is not None and suite.get("failures") == "0"
+        assert [c.get("name") for c in suite.iter("testcase")] == ["browse"]
     else:
         assert text.startswith("<!doctype html>") and f"Run #{finished}" in text
 
@@ -69,7 +79,7 @@ def test_the_json_report_is_the_result(service: Served, finished: int) -> None:
 def test_unknown_run_and_format(service: Served, finished: int) -> None:
     status, _, body = _get(f"{service.api}/runs/987654/report.csv")
     assert status == 404 and json.loads(body)["detail"] == "run 987654 does not exist"
-    status, _, _ = _get(f"{service.api}/runs/{finished}/report.xml")
+    status, _, _ = _get(f"{service.api}/runs/{finished}/report.pdf")
     assert status == 422
 
 

@@ -63,6 +63,8 @@ def test_run_moves_through_its_states(server: str, demo_shop: DemoServer) -> Non
     assert seen == ["queued", "discovering", "loading", "completed"], detail.get("reason")
     assert detail["summary"]["totals"]["requests"] > 0
     assert detail["requests"] == detail["summary"]["totals"]["requests"]
+    assert detail["verdict"] == detail["summary"]["verdict"]  # stored with the run, and in the list
+    assert detail["verdict"] in ("passed", "errors")
 
     status, result = _call("GET", f"{server}/api/v1/runs/{run['id']}/result")
     assert status == 200
@@ -70,6 +72,7 @@ def test_run_moves_through_its_states(server: str, demo_shop: DemoServer) -> Non
     status, listing = _call("GET", f"{server}/api/v1/runs?limit=10")
     assert status == 200 and listing["count"] >= 1
     assert run["id"] in [r["id"] for r in listing["data"]]
+    assert [r["verdict"] for r in listing["data"] if r["id"] == run["id"]] == [detail["verdict"]]
     status, flows = _call("GET", f"{server}/api/v1/runs/{run['id']}/flows")
     assert status == 200 and flows["flows"]
 

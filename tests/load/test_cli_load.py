@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import yaml
@@ -39,13 +40,21 @@ async def test_thresholds_fail_the_run_with_exit_code_1(target: Target, tmp_path
     proc = await asyncio.to_thread(
         loadscout, "run", "--flows", str(flows), "--threshold", "error_rate<1%",
         "--threshold", "p95[step=a]<5s", "--json-out", str(out), "--users", "2",
-        db=tmp_path / "db.sqlite", timeout_s=120,
+        "--junit-out", str(tmp_path / "junit.xml"), db=tmp_path / "db.sqlite", timeout_s=120,
     )  # fmt: skip
 
     assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAILED THRESHOLDS" in proc.stdout  # the verdict badge, before the numbers
     result = json.loads(out.read_text())
     verdicts = {t["expression"]: t["passed"] for t in result["thresholds"]}
     assert verdicts == {"error_rate<1%": False, "p95[step=a]<5s": True}
+    assert result["verdict"] == "thresholds_failed"
+    error_rate = next(t for t in result["thresholds"] if t["expression"] == "error_rate<1%")
+    assert error_rate["unit"] == "%" and error_rate["observed_text"].endswith("%")
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") is not None
+    failed = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert "error_rate<1%" in failed and "p95[step=a]<5s" not in failed
     assert result["users"] == 2  # the command line wins over the file's 3
     assert {s.vu for s in target.state.seen if s.vu} == {"1", "2"}
     assert result["totals"]["requests"] == target.total - target.count("GET", "/page")

@@ -145,7 +145,8 @@ async def test_connection_refused_against_a_closed_port() -> None:
     assert errors_by_kind(outcome) == {"connection_refused": outcome.totals.requests}
     assert outcome.totals.requests >= 3
     assert f"127.0.0.1:{port}" in outcome.errors[0].example
-    assert outcome.totals.latency_ms.p50 == 0.0  # no response, no latency sample
+    assert outcome.totals.latency_ms.p50 is None  # no response, no latency sample (not 0 ms)
+    assert outcome.errors[0].step == "home" and "Error" not in outcome.errors[0].message
 
 
 async def test_ramp_up_starts_users_progressively(target: Target) -> None:

@@ -27,6 +27,8 @@ async def test_two_processes_count_what_the_server_counted(target: Target) -> No
     assert {s.vu for s in target.state.seen} == {"1", "2", "3", "4"}  # users split, numbered once
     assert max(p.active_users for p in outcome.timeseries) == 4
     assert ticks and ticks[-1].requests <= outcome.totals.requests
+    # a report waits for both workers' share of a second: never a 0 rate mid-run
+    assert all(t.rps > 0 for t in ticks if t.elapsed_s >= 1.0), ticks
 
 
 async def test_open_model_arrivals_split_across_processes(target: Target) -> None:

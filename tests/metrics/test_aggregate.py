@@ -89,7 +89,7 @@ def test_outcome_shapes_totals_steps_and_timeseries() -> None:
     assert [p.t for p in outcome.timeseries] == [0, 1, 2]
     assert [p.active_users for p in outcome.timeseries] == [1, 1, 2]
     assert [p.rps for p in outcome.timeseries] == [2.0, 0.0, 2.0]  # last second is half long
-    assert outcome.timeseries[1].p95_ms == 0.0
+    assert outcome.timeseries[1].p95_ms is None  # no response that second: a gap, not 0 ms
 
 
 def test_late_responses_fold_into_the_last_second_and_live_view() -> None:
@@ -98,6 +98,7 @@ def test_late_responses_fold_into_the_last_second_and_live_view() -> None:
     rec.user_started()
     rec.response(0, 0, NS_PER_S // 2)
     rec.response(0, NS_PER_S, 3 * NS_PER_S)  # answered 1 s after a 2 s run stopped
+    clock.now = 3 * NS_PER_S + 1  # the snapshot is taken after it
     agg = aggregate(rec.snapshot())
     outcome = agg.outcome(duration_s=3.0, load_s=2.0)
     assert [p.rps for p in outcome.timeseries] == [1.0, 1.0]
@@ -125,3 +126,42 @@ def test_connect_tls_and_skipped_assets_reach_the_outcome_per_step() -> None:
     assert outcome.totals.tls_ms == home.tls_ms
     assert outcome.totals.assets_skipped == 5
     assert aggregate(a.snapshot()).outcome(duration_s=1).totals.tls_ms is None  # drained
+
+
+def test_live_rate_is_the_latest_second_every_worker_completed() -> None:
+    clock = Clock()
+    a = Recorder(start_ns=0, worker=0, clock=clock)
+    b = Recorder(start_ns=0, worker=1, clock=clock)
+    agg = Aggregator(CATALOG, workers=2)
+    for t in range(3):  # 3 requests a second from each worker
+        for k in range(3):
+            end = t * NS_PER_S + (k + 1) * NS_PER_S // 4
+            a.response(0, end - 1000, end)
+            b.response(0, end - 1000, end)
+    clock.now = 2 * NS_PER_S + 10_000_000  # a has reported up to 2.01 s, b not at all yet
+    agg.add(a.snapshot())
+    assert agg.live(elapsed_s=2.01, duration_s=5).point is None  # b's share of second 1 unknown
+    clock.now = NS_PER_S + 10_000_000  # b's snapshot covers 1.01 s: second 0 is complete
+    agg.add(b.snapshot())
+    live = agg.live(elapsed_s=2.02, duration_s=5)
+    assert live.point is not None and (live.point.t, live.rps) == (0, 6.0)
+    assert live.point.p50_ms is not None
+
+
+def test_errors_group_by_step_and_kind_with_message_and_url() -> None:
+    rec = Recorder(start_ns=0, clock=Clock())
+    rec.response(1, 0, 1000, "http_503", "POST /buy?id=7: HTTP 503 (expected 2xx)")
+    rec.response(1, 0, 1000, "http_503", "POST /buy?id=8: HTTP 503 (expected 2xx)")
+    rec.failure(0, "connection_reset", "GET /: the server closed the connection", end_ns=10)
+    rec.failure(1, "connection_reset", "POST /buy: the server closed the connection", end_ns=10)
+    outcome = aggregate(rec.snapshot()).outcome(duration_s=1)
+
+    got = [(e.step, e.kind, e.count, e.status, e.message, e.url) for e in outcome.errors]
+    assert got == [
+        ("buy", "http_503", 2, 503, "HTTP 503 (expected 2xx)", "/buy?id=7"),
+        ("home", "connection_reset", 1, None, "the server closed the connection", "/"),
+        ("buy", "connection_reset", 1, None, "the server closed the connection", "/buy"),
+    ]
+    home, buy = outcome.steps
+    assert home.latency_ms.p95 is None and home.requests == 1  # never answered: no latency
+    assert buy.latency_ms.p95 is not None

@@ -38,11 +38,12 @@ def test_merge_and_encode_round_trip() -> None:
     assert merged.count == 5
 
 
-def test_empty_histogram_reports_zeros() -> None:
+def test_empty_histogram_reports_nothing_measured() -> None:
     h = LatencyHistogram.decode(LatencyHistogram().encode())
     assert h.count == 0
-    assert h.summary().p99 == 0.0
-    assert h.summary().max == 0.0
+    assert h.summary().p99 is None  # missing, not 0 ms
+    assert h.summary().max is None
+    assert h.percentile_ms(99) == 0.0
 
 
 def test_a_batch_lands_in_the_same_buckets_as_one_by_one() -> None:

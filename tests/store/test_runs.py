@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from loadscout.metrics.summary import StepSummary
 from loadscout.store.records import RunNotFound
 from loadscout.store.runs import RunRepository
 from loadscout.store.tables import Base, FlowRow, MetricsSummaryRow, RunEventRow, StepRow, TestRun
@@ -185,6 +186,7 @@ async def test_result_round_trip_fills_summary_columns_and_step_rows(
         16.5,
         9.0,
     )
+    assert run.verdict == "thresholds_failed"  # stored with the run, for the list's badge
     async with engine.connect() as conn:
         rows = (
             await conn.execute(
@@ -207,6 +209,21 @@ async def test_result_round_trip_fills_summary_columns_and_step_rows(
 
     await repo.save_result(run_id, make_run_summary(steps=[]))
     assert await _count(engine, MetricsSummaryRow, run_id) == 0
+
+
+async def test_a_step_without_responses_stores_null_latency(
+    repo: RunRepository, engine: AsyncEngine
+) -> None:
+    run_id = await _create(repo)
+    never = StepSummary(flow="f", name="s", method="GET", url="/", requests=3, errors=3)
+    await repo.save_result(run_id, make_run_summary(steps=[never]))
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(select(MetricsSummaryRow).where(MetricsSummaryRow.run_id == run_id))
+        ).one()
+    assert (row.p50_ms, row.p95_ms, row.max_ms, row.mean_ms) == (None, None, None, None)
+    stored = await repo.get_result(run_id)
+    assert stored is not None and stored.steps[0].latency_ms.p95 is None
 
 
 async def test_delete_removes_the_run_and_everything_about_it(

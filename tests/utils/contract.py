@@ -5,6 +5,7 @@ RESULT_KEYS = frozenset(
         "run_id",
         "target_url",
         "status",
+        "verdict",
         "started_at",
         "finished_at",
         "duration_s",

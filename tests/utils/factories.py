@@ -23,6 +23,7 @@ from loadscout.metrics.summary import (
     TimePoint,
     Totals,
 )
+from loadscout.metrics.verdict import Verdict
 
 TARGET = "http://127.0.0.1:8001/"
 
@@ -125,6 +126,7 @@ def make_run_summary(**overrides: Any) -> RunSummary:
         "run_id": "1",
         "target_url": TARGET,
         "status": "completed",
+        "verdict": Verdict.THRESHOLDS_FAILED,
         "started_at": datetime(2026, 11, 26, 9, 0, 0, 250_000, tzinfo=UTC),
         "finished_at": datetime(2026, 11, 26, 9, 1, 0, 500_000, tzinfo=UTC),
         "duration_s": 60.0,
@@ -135,7 +137,16 @@ def make_run_summary(**overrides: Any) -> RunSummary:
         ),
         "steps": steps,
         "errors": [
-            ErrorSummary(kind="http_500", count=10, example="POST /cart -> 500"),
+            ErrorSummary(
+                kind="http_500",
+                count=10,
+                example="POST /cart -> 500",
+                flow="buy",
+                step="POST /cart",
+                status=500,
+                message="HTTP 500 (expected 2xx)",
+                url="/cart",
+            ),
             ErrorSummary(kind="timeout", count=2),
         ],
         "thresholds": [

@@ -11,6 +11,7 @@ from pydantic_core import PydanticUndefined
 
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.summary import RunSummary
+from loadscout.metrics.verdict import Verdict
 from loadscout.orchestrator.options import DiscoveryOptions, LoadOptions, RunOptions
 from loadscout.store.records import RunRecord
 
@@ -89,7 +90,7 @@ class LivePublic(BaseModel):
     active_users: int
     requests: int
     errors: int
-    rps: float
+    rps: float = Field(description="Requests in the latest complete second of load")
     p50_ms: float
     p95_ms: float
 
@@ -110,6 +111,9 @@ class RunPublic(BaseModel):
     error_rate: float | None = None
     rps: float | None = None
     p95_ms: float | None = None
+    verdict: Verdict | None = Field(
+        None, description="Pass/fail of a finished load, separate from status; see Verdict"
+    )
 
     @classmethod
     def from_record(cls, record: RunRecord) -> RunPublic:
@@ -152,8 +156,9 @@ class EventsPublic(BaseModel):
 
 
 class MetricPoint(BaseModel):
-    """One second of load; ``t`` counts from the start of the load phase. ``p99_ms`` is null
-    for live points (the exact per-second series replaces them when the run ends)."""
+    """One second of load; ``t`` counts from the first scheduled request (the load clock).
+    Latencies are null for a second with no response; live points are written once the
+    second is complete, and the exact series replaces them when the run ends."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -175,8 +180,8 @@ class MetricPoint(BaseModel):
     rps: float
     errors: int
     active_users: int
-    p50_ms: float
-    p95_ms: float
+    p50_ms: float | None = Field(None, description="Null for a second with no response")
+    p95_ms: float | None = None
     p99_ms: float | None = None
 
 

@@ -1,4 +1,5 @@
-"""The ``loadscout`` command line (Typer). Exit codes: 0 ok, 1 thresholds failed, 2 bad input,
+"""The ``loadscout`` command line (Typer). Exit codes: 0 ok, 1 the run's verdict is not
+passed (thresholds failed, or errors above the level; metrics/verdict.py), 2 bad input,
 3 run failed."""
 
 from loadscout.cli.commands import app

@@ -190,6 +190,9 @@ def run(
     pacing: lo.Pacing = None,
     assets: lo.Assets = False,
     json_out: Annotated[Path | None, typer.Option(help="Write the result JSON here.")] = None,
+    junit_out: Annotated[
+        Path | None, typer.Option(help="Write a JUnit XML report here (for CI).")
+    ] = None,
     max_pages: MaxPages = _DISCOVERY.max_pages,
     max_depth: MaxDepth = _DISCOVERY.max_depth,
     max_time: MaxTime = f"{_DISCOVERY.max_time_s:g}s",
@@ -240,11 +243,13 @@ def run(
     if options.flowset is not None:  # a password the flows file needs is missing: fail now
         options.resolved_flowset(options.flowset)
     summary = asyncio.run(
-        run_once(options, settings=_settings(), console=console, json_out=json_out)
+        run_once(
+            options, settings=_settings(), console=console, json_out=json_out, junit_out=junit_out
+        )
     )
     if summary.status != "completed":
         raise typer.Exit(EXIT_RUN_FAILED)
-    if any(not t.passed for t in summary.thresholds):
+    if summary.verdict is not None and not summary.verdict.ok:  # thresholds or errors failed
         raise typer.Exit(EXIT_THRESHOLDS)
 
 

@@ -1,4 +1,5 @@
-"""``loadscout report RUN_ID``: a stored run's result as JSON, CSV or HTML, from the database."""
+"""``loadscout report RUN_ID``: a stored run's result as JSON, CSV, HTML or JUnit XML, from
+the database."""
 
 from __future__ import annotations
 
@@ -37,13 +38,14 @@ def report(
         int, typer.Argument(help="The run's id (shown by run and the dashboard).", min=1)
     ],
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="json, csv or html.")
+        ReportFormat, typer.Option("--format", "-f", help="json, csv, html or junit.")
     ] = "json",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")
     ] = None,
 ) -> None:
-    """Write a finished run's result as JSON, CSV (per step, then thresholds) or one HTML file."""
+    """Write a finished run's result as JSON, CSV (per step, then thresholds), one HTML file or
+    JUnit XML (for CI)."""
     summary = asyncio.run(stored_result(Settings().database_url, run_id))
     text = REPORTS[fmt].render(summary)
     if out is None:

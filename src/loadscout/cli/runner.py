@@ -21,6 +21,7 @@ from loadscout.orchestrator.pipeline import check_target, discover_flows, execut
 from loadscout.orchestrator.recording import StoreObserver
 from loadscout.reports.console import discovery_text, summary_renderable
 from loadscout.reports.json_report import write_json
+from loadscout.reports.junit import write_junit
 from loadscout.settings import Settings
 from loadscout.store.database import open_database
 from loadscout.store.runs import RunRepository
@@ -64,7 +65,12 @@ def _ctrl_c_cancels(cancel: asyncio.Event, console: Console) -> Iterator[None]:
 
 
 async def run_once(
-    options: RunOptions, *, settings: Settings, console: Console, json_out: Path | None
+    options: RunOptions,
+    *,
+    settings: Settings,
+    console: Console,
+    json_out: Path | None,
+    junit_out: Path | None = None,
 ) -> RunSummary:
     await check_target(options.target_url)
     profile = options.plan().profile
@@ -88,4 +94,7 @@ async def run_once(
     if json_out is not None:
         write_json(summary, json_out)
         console.print(f"result JSON written to {json_out}")
+    if junit_out is not None:
+        write_junit(summary, junit_out)
+        console.print(f"JUnit XML written to {junit_out}")
     return summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 import socket
 import ssl
 
@@ -55,7 +56,26 @@ def status_error(status: int, expect_status: int | None) -> str | None:
     return None if status // 100 == expect_status // 100 else f"http_{status}"
 
 
+_READABLE = {
+    TIMEOUT: "no response within the request timeout",
+    "dns": "the host name could not be resolved",
+    "tls": "the TLS handshake failed",
+    "connection_refused": "the connection was refused (is the server listening on that port?)",
+    "connection_reset": "the server closed the connection",
+}
+_CLOSED = re.compile(r"transport (is )?closed|closed=True|connection (is )?closed", re.I)
+_REPR = re.compile(r"<[^<>]*>")  # <TCPTransport closed=True ...>, <object at 0x...>
+
+
 def describe(exc: BaseException) -> str:
-    """``Type: message`` (just the type when the message is empty), for error examples."""
+    """A readable sentence for an error example: what happened, never a Python repr or type
+    name (every transport's exceptions are mapped here, in one place)."""
     text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    kind = classify(exc)
+    clean = " ".join(_REPR.sub("", text).split()).strip(" :,;")
+    if kind == "tls" and clean:  # which certificate problem is worth saying
+        return f"{_READABLE['tls']}: {clean}"
+    readable = _READABLE.get(kind)
+    if readable is None and _CLOSED.search(text):
+        readable = _READABLE["connection_reset"]
+    return readable or clean or "the request failed with an unexpected client error"

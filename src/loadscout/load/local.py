@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 STOP_GRACE_S = 5.0
 CANCEL_GRACE_S = 1.0
+TICK_LAG_S = 0.02  # after the second ends: responses that ended in it are recorded by then
 
 SnapshotSink = Callable[[Snapshot], None]
 
@@ -90,7 +91,9 @@ async def run_part(
     load_s = profile.duration_s
     gcfreeze.hold()
     try:
-        cancelled = await _tick_until_stop(state, cancel, recorder, on_snapshot, interval_s)
+        cancelled = await _tick_until_stop(
+            state, cancel, recorder, on_snapshot, interval_s, start=start
+        )
         load_s = min(load_s, loop.time() - start)
         grace = min(plan.request_timeout_s, CANCEL_GRACE_S if cancelled else STOP_GRACE_S)
         state.stopping = True
@@ -142,11 +145,16 @@ async def _tick_until_stop(
     recorder: Recorder,
     on_snapshot: SnapshotSink,
     interval_s: float,
+    *,
+    start: float,
 ) -> bool:
-    """Snapshot every ``interval_s`` until the deadline or ``cancel``; True means cancelled."""
+    """Snapshot every ``interval_s`` until the deadline or ``cancel``; True means cancelled.
+
+    Ticks fall just after whole seconds of the load clock, so each snapshot completes a second
+    and the live view can show it at once."""
     loop = asyncio.get_running_loop()
     waiter = asyncio.ensure_future(cancel.wait())
-    next_tick = loop.time() + interval_s
+    next_tick = start + interval_s + TICK_LAG_S
     try:
         while True:
             now = loop.time()

@@ -3,8 +3,10 @@ report live progress, judge thresholds and return the outcome.
 
 ``plan.workers`` 0 runs the users in the calling event loop; N >= 1 starts N processes (see
 ``workers.py``). Either way the result has the same shape: snapshots from every worker are
-merged by one :class:`Aggregator`. ``duration_s`` of the outcome is the wall time from the
-start until every user has stopped; the timeseries covers the seconds of load.
+merged by one :class:`Aggregator`. One load clock serves everything: t = 0 is the first
+scheduled request, after every worker is ready (the start barrier in ``workers.py``); the
+outcome's ``duration_s``, its rates, the per-second series, the live view and thresholds
+all count from there, so worker start-up never dilutes a rate.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.live import LiveStats
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.metrics.summary import LoadOutcome
+from loadscout.metrics.verdict import judge as judge_run
 from loadscout.plan.profiles import LoadPlan
 
 log = logging.getLogger(__name__)
@@ -47,22 +50,22 @@ async def run_load(
     ``seed`` makes flow picks and think times repeatable; ``make_client`` swaps the HTTP stack
     (in-process runs only). Raises BadInput for a threshold naming an unknown step or flow.
     """
-    aggregator = Aggregator(step_catalog(flowset, assets=plan.fetch_assets))
+    aggregator = Aggregator(
+        step_catalog(flowset, assets=plan.fetch_assets), workers=max(1, plan.workers)
+    )
     try:
         check_names(plan.thresholds, aggregator.catalog)
     except ValueError as err:
         raise BadInput(str(err)) from None
-    loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     judge = _Judge(plan, aggregator, on_progress, stop)
     judge.set_interval(progress_interval_s)
     watcher = asyncio.ensure_future(_relay(cancel, stop)) if cancel is not None else None
     run_tag = secrets.token_hex(3)
-    began = loop.time()
     try:
         if plan.workers == 0:
             part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
-            judge.start = part.start_ns / 1e9
+            judge.begin(part.start_ns)
             load_s, _ = await run_part(flowset, plan, part, on_snapshot=judge.add, cancel=stop,
                                        interval_s=progress_interval_s,
                                        make_client=make_client)  # fmt: skip
@@ -77,9 +80,14 @@ async def run_load(
         if watcher is not None:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
-    outcome = aggregator.outcome(duration_s=loop.time() - began, load_s=load_s)
-    verdicts = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
-    return outcome.model_copy(update={"thresholds": verdicts, "aborted": judge.aborted})
+    outcome = aggregator.outcome(duration_s=load_s)
+    results = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
+    verdict = judge_run(thresholds=results, requests=outcome.totals.requests,
+                        errors=outcome.totals.errors, aborted=stop.is_set(),
+                        threshold_stop=judge.aborted != "")  # fmt: skip
+    return outcome.model_copy(
+        update={"thresholds": results, "aborted": judge.aborted, "verdict": verdict}
+    )
 
 
 async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
@@ -88,8 +96,9 @@ async def _relay(source: asyncio.Event, target: asyncio.Event) -> None:
 
 
 class _Judge:
-    """Takes every snapshot: merges it, reports progress, and aborts on a failed threshold
-    when asked to (``abort_on_fail``; judged on the merged data, after the first second)."""
+    """Takes every snapshot: merges it, reports progress once every worker's snapshot of an
+    interval is in, and aborts on a failed threshold when asked to (``abort_on_fail``; judged on the
+    merged data, after the first second)."""
 
     def __init__(
         self,
@@ -102,14 +111,19 @@ class _Judge:
         self.aggregator = aggregator
         self.on_progress = on_progress
         self.stop = stop
-        self.start = time.perf_counter_ns() / 1e9
+        self.start: float | None = None  # the load clock's 0 (monotonic s), set by begin()
         self.aborted = ""
         self._interval_s = 1.0
         self._last_tick = 0.0
+        self._fresh: set[int] = set()  # workers whose snapshot arrived since the last report
         self._abortable = [t for t in plan.thresholds if can_abort(t)] if plan.abort_on_fail else []
 
     def set_interval(self, seconds: float) -> None:
         self._interval_s = seconds
+
+    def begin(self, start_ns: int) -> None:
+        """The load clock starts at ``start_ns`` (the instant every worker was told)."""
+        self.start = self._last_tick = start_ns / 1e9
 
     def add(self, snapshot: Snapshot) -> None:
         """Merge a snapshot; at most once per interval also judge and report progress."""
@@ -117,16 +131,24 @@ class _Judge:
         if snapshot.final:
             return
         now = time.perf_counter_ns() / 1e9
-        if now - self._last_tick >= self._interval_s * 0.5:
+        self._fresh.add(snapshot.worker)
+        # report once every worker has sent its snapshot of this interval (the first worker's
+        # alone would show a second the others have not reported yet), or when one is late
+        since = now - self._last_tick
+        everyone = len(self._fresh) >= self.aggregator.workers
+        due = (everyone and since >= self._interval_s * 0.5) or since >= self._interval_s * 1.5
+        if self.start is not None and due:
             self._last_tick = now
-            self._tick(now - self.start)
+            self._fresh.clear()
+            duration = self.plan.profile.duration_s
+            self._tick(min(max(0.0, now - self.start), duration))
 
     def _tick(self, elapsed: float) -> None:
         if self._abortable and not self.aborted and elapsed >= 1.0:
             for verdict in evaluate(self._abortable, self.aggregator, elapsed):
                 if not verdict.passed:
-                    seen = verdict.observed
-                    self.aborted = f"threshold {verdict.expression} failed (observed {seen:g})"
+                    seen = verdict.observed_text
+                    self.aborted = f"threshold {verdict.expression} failed (observed {seen})"
                     self.stop.set()
                     break
         if self.on_progress is None:

@@ -1,8 +1,9 @@
 """Worker processes: one event loop (uvloop) per process, each running every N-th user.
 
-The parent spawns the workers, waits until each is ready, gives them one common start
-instant, then merges the snapshots they send; a cancel becomes a Stop message. Workers
-ignore SIGINT: Ctrl-C is the parent's to turn into a graceful stop.
+The parent spawns the workers, waits until each is ready (the start barrier: a worker is
+ready once its flows and plan are parsed and its event loop runs), gives them one absolute
+start instant, which is the load clock's 0, then merges the snapshots they send; a cancel
+becomes a Stop message. Workers ignore SIGINT: Ctrl-C is the parent's to turn into a graceful stop.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ START_MARGIN_NS = 100_000_000
 
 
 class SnapshotTaker(Protocol):
+    """Where the parent hands the run's start instant, then every worker's snapshots."""
+
+    def begin(self, start_ns: int) -> None: ...
+
     def add(self, snapshot: Snapshot) -> None: ...
 
 
@@ -89,6 +94,7 @@ async def _supervise(conns: list[Connection], taker: SnapshotTaker, cancel: asyn
                 raise RunFailed(f"worker {msg.worker} failed to start: {msg.error}")
             ready.add(i)
         start = Start(start_ns=time.perf_counter_ns() + START_MARGIN_NS)
+        taker.begin(start.start_ns)
         for conn in conns:
             conn.send(start)
         return await _collect(conns, inbox, taker, cancel)

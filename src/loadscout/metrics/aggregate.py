@@ -7,6 +7,7 @@ result of N workers identical to one worker that recorded everything.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from loadscout.metrics.catalog import StepInfo
@@ -23,6 +24,7 @@ from loadscout.metrics.summary import (
 )
 
 LIVE_STEPS = 8  # steps in the live view: each costs a percentile pass per tick
+_EXAMPLE = re.compile(r"^(?P<method>[A-Z]+) (?P<url>\S+): (?P<message>.*)$", re.S)
 
 
 class _Counts:
@@ -67,12 +69,15 @@ _EMPTY = _Counts()
 class Aggregator:
     """Cumulative state of a run, built only from snapshots."""
 
-    def __init__(self, catalog: Sequence[StepInfo]) -> None:
+    def __init__(self, catalog: Sequence[StepInfo], *, workers: int = 1) -> None:
         self._catalog = list(catalog)
+        self._workers = max(1, workers)
+        self._covered: dict[int, float] = {}  # worker -> load-clock seconds its snapshots cover
         self._steps = [_Counts() for _ in self._catalog]
         self._total = _Counts()
         self._seconds: dict[int, _Counts] = {}
-        self._kinds: dict[str, tuple[int, str]] = {}  # kind -> (count, first example)
+        # (step, kind) -> (count, first example)
+        self._kinds: dict[tuple[int, str], tuple[int, str]] = {}
         self._active: dict[int, dict[int, tuple[int, int]]] = {}  # worker -> t -> (max, last)
         self.dropped_iterations = 0
         self.assets_skipped = 0
@@ -80,6 +85,10 @@ class Aggregator:
     @property
     def catalog(self) -> list[StepInfo]:
         return self._catalog
+
+    @property
+    def workers(self) -> int:
+        return self._workers
 
     @property
     def requests(self) -> int:
@@ -98,14 +107,27 @@ class Aggregator:
     def add(self, snapshot: Snapshot) -> None:
         self.dropped_iterations += snapshot.dropped_iterations
         self.assets_skipped += snapshot.assets_skipped
+        covered = self._covered.get(snapshot.worker, 0.0)
+        self._covered[snapshot.worker] = max(covered, snapshot.covered_s)
         for step in snapshot.steps:
             self._add_step(step)
         active = self._active.setdefault(snapshot.worker, {})
         for second in snapshot.seconds:
             self._add_second(second, active)
 
+    def complete_second(self) -> int:
+        """The latest second every worker has reported in full (-1: none yet)."""
+        if len(self._covered) < self._workers:
+            return -1
+        return int(min(self._covered.values())) - 1
+
     def live(self, *, elapsed_s: float, duration_s: float) -> LiveStats:
-        last = self._seconds.get(int(elapsed_s) - 1)
+        """Totals so far, and the latest complete second as ``point`` (its rate is ``rps``)."""
+        t = min(self.complete_second(), int(elapsed_s) - 1)
+        point = None
+        if t >= 0:
+            users = _active_series(self._active, t)[t]
+            point = _point(t, self._seconds.get(t) or _EMPTY, 1.0, users)
         p50, p95, p99 = self._total.hist.percentiles_ms((50, 95, 99))
         busiest = sorted(range(len(self._steps)), key=lambda i: -self._steps[i].requests)
         steps = []
@@ -122,12 +144,13 @@ class Aggregator:
             active_users=sum(_latest(by_t)[1] for by_t in self._active.values()),
             requests=self._total.requests,
             errors=self._total.errors,
-            rps=float(last.requests) if last else 0.0,
+            rps=point.rps if point else 0.0,
             p50_ms=p50,
             p95_ms=p95,
             p99_ms=p99,
             dropped_iterations=self.dropped_iterations,
             steps=steps,
+            point=point,
         )
 
     def outcome(self, *, duration_s: float, load_s: float | None = None) -> LoadOutcome:
@@ -154,8 +177,10 @@ class Aggregator:
             ),
             steps=[_step_summary(i, c) for i, c in zip(self._catalog, self._steps, strict=True)],
             errors=[
-                ErrorSummary(kind=kind, count=count, example=example)
-                for kind, (count, example) in sorted(self._kinds.items(), key=lambda kv: -kv[1][0])
+                _error(self._catalog[step], kind, count, example)
+                for (step, kind), (count, example) in sorted(
+                    self._kinds.items(), key=lambda kv: (-kv[1][0], kv[0])
+                )
             ],
             timeseries=self._timeseries(duration_s if load_s is None else load_s),
         )
@@ -167,8 +192,9 @@ class Aggregator:
         for counts in (self._steps[step.step], self._total):
             counts.add_timings(step)
         for err in step.error_kinds:
-            count, example = self._kinds.get(err.kind, (0, err.example))
-            self._kinds[err.kind] = (count + err.count, example)
+            key = (step.step, err.kind)
+            count, example = self._kinds.get(key, (0, err.example))
+            self._kinds[key] = (count + err.count, example)
 
     def _add_second(self, second: SecondDelta, active: dict[int, tuple[int, int]]) -> None:
         counts = self._seconds.get(second.t)
@@ -191,20 +217,35 @@ class Aggregator:
         users = _active_series(self._active, n - 1)
         points = []
         for t in range(n):
-            counts = seconds.get(t) or _EMPTY
             width = min(1.0, load_s - t) if load_s > t else 1.0
-            points.append(
-                TimePoint(
-                    t=t,
-                    rps=round(counts.requests / width, 3),
-                    errors=counts.errors,
-                    active_users=users[t],
-                    p50_ms=counts.hist.percentile_ms(50),
-                    p95_ms=counts.hist.percentile_ms(95),
-                    p99_ms=counts.hist.percentile_ms(99),
-                )
-            )
+            points.append(_point(t, seconds.get(t) or _EMPTY, width, users[t]))
         return points
+
+
+def _point(t: int, counts: _Counts, width: float, users: int) -> TimePoint:
+    """Second ``t`` (``width`` seconds of it under load); no latency without a response."""
+    p50 = p95 = p99 = None
+    if counts.hist.count:
+        p50, p95, p99 = counts.hist.percentiles_ms((50, 95, 99))
+    return TimePoint(
+        t=t,
+        rps=round(counts.requests / width, 3),
+        errors=counts.errors,
+        active_users=users,
+        p50_ms=p50,
+        p95_ms=p95,
+        p99_ms=p99,
+    )
+
+
+def _error(info: StepInfo, kind: str, count: int, example: str) -> ErrorSummary:
+    """One error group, its example split into a readable message and the URL requested."""
+    match = _EXAMPLE.match(example)
+    status = int(kind[5:]) if kind.startswith("http_") and kind[5:].isdigit() else None
+    return ErrorSummary(
+        kind=kind, count=count, example=example, flow=info.flow, step=info.name, status=status,
+        message=match["message"] if match else example, url=match["url"] if match else info.url,
+    )  # fmt: skip
 
 
 def _latest(by_t: dict[int, tuple[int, int]]) -> tuple[int, int]:

@@ -99,6 +99,9 @@ class LatencyHistogram:
         return sum(c * (low + high) / 2 for low, high, c in buckets) / total / 1000.0
 
     def summary(self) -> LatencySummary:
+        """Percentiles, max and mean; all None for an empty histogram."""
+        if not self.count:
+            return LatencySummary()
         nonzero = self._nonzero()
         p50, p90, p95, p99 = self.percentiles_ms((50, 90, 95, 99), nonzero)
         return LatencySummary(

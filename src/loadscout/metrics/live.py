@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loadscout.metrics.summary import TimePoint
+
 
 class LiveStep(BaseModel):
     """One step's totals so far, for the live table."""
@@ -19,7 +21,10 @@ class LiveStep(BaseModel):
 
 
 class LiveStats(BaseModel):
-    """Totals so far; ``rps`` is the last complete second, percentiles cover the run so far."""
+    """Totals so far; ``rps`` is the last complete second, percentiles cover the run so far.
+
+    ``elapsed_s`` is on the load clock (0 at the first scheduled request); ``point`` is the
+    latest second every worker has reported in full, None until there is one."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -34,3 +39,4 @@ class LiveStats(BaseModel):
     p99_ms: float = 0.0
     dropped_iterations: int = 0
     steps: list[LiveStep] = Field(default_factory=list)  # the busiest few, most requests first
+    point: TimePoint | None = None

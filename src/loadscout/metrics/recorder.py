@@ -149,7 +149,8 @@ class Recorder:
 
     def snapshot(self, *, final: bool = False) -> Snapshot:
         """Everything recorded since the previous snapshot, then start afresh."""
-        self._observe_active(self._clock())
+        now_ns = self._clock()
+        self._observe_active(now_ns)
         seconds, self._seconds = self._seconds, {}
         self._now_to = -1  # the remembered second went with them
         dropped, self._dropped = self._dropped, 0
@@ -175,6 +176,7 @@ class Recorder:
             dropped_iterations=dropped,
             assets_skipped=skipped,
             final=final,
+            covered_s=max(0.0, (now_ns - self._start_ns) / NS_PER_S),
         )
 
     def _cell(self, step: int, now_ns: int) -> _Cell:

@@ -55,3 +55,6 @@ class Snapshot:
     dropped_iterations: int = 0
     assets_skipped: int = 0  # off-scope page assets not fetched
     final: bool = False  # the worker's last snapshot, taken after its users stopped
+    # load-clock seconds when it was taken: every second below floor(covered_s) is complete
+    # for this worker, which is how the live view knows which second it may show
+    covered_s: float = 0.0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loadscout.flows.model import DiscoveryReport
+from loadscout.metrics.verdict import Verdict
 
 
 class _Model(BaseModel):
@@ -14,12 +17,14 @@ class _Model(BaseModel):
 
 
 class LatencySummary(_Model):
-    p50: float = 0.0
-    p90: float = 0.0
-    p95: float = 0.0
-    p99: float = 0.0
-    max: float = 0.0
-    mean: float = 0.0
+    """Milliseconds; every field is None when no response was measured (missing is not 0)."""
+
+    p50: float | None = None
+    p90: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    max: float | None = None
+    mean: float | None = None
 
 
 class Totals(_Model):
@@ -55,25 +60,83 @@ class StepSummary(_Model):
 
 
 class ErrorSummary(_Model):
+    """Errors of one kind at one step (``http_503`` at ``checkout``), most frequent first.
+
+    ``message`` says what happened in words and ``url`` is one request that got it; ``example``
+    is the raw line both come from (``POST /buy: HTTP 503``)."""
+
     kind: str
     count: int
     example: str = ""
+    flow: str = ""
+    step: str = ""
+    status: int | None = None  # the HTTP status, for http_<code> kinds
+    message: str = ""
+    url: str = ""
 
 
 class ThresholdResult(_Model):
+    """One threshold's result. ``observed`` is the raw number (an error rate as a fraction);
+    ``observed_text`` is the same value for people, with its unit (``30.94 ms``, ``49.50%``,
+    ``14.8 req/s``; ``–`` when nothing was measured). Both derive from the expression, so
+    whoever judges thresholds only sets ``expression``, ``passed`` and ``observed``."""
+
     expression: str
     passed: bool
     observed: float | None = None
+    unit: str = ""
+    observed_text: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_unit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "expression" in data and not data.get("observed_text"):
+            unit, text = observed_with_unit(data["expression"], data.get("observed"))
+            data = {**data, "unit": unit, "observed_text": text}
+        return data
+
+
+_METRIC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)")
+MISSING = "–"  # how a value that was never measured is shown (never as 0)
+
+
+def metric_unit(expression: str) -> str:
+    """The unit of a threshold's metric: ``ms``, ``%``, ``req/s`` or ``""`` (a count)."""
+    match = _METRIC.match(expression)
+    metric = match.group(1).lower() if match else ""
+    if metric == "error_rate":
+        return "%"
+    if metric == "rps":
+        return "req/s"
+    if metric == "requests":
+        return ""
+    return "ms"
+
+
+def observed_with_unit(expression: str, observed: float | None) -> tuple[str, str]:
+    """(unit, text) for a threshold's observed value; error rates become percentages."""
+    unit = metric_unit(expression)
+    if observed is None:
+        return unit, MISSING
+    if unit == "%":
+        return unit, f"{observed * 100:.2f}%"
+    if unit == "ms":
+        return unit, f"{observed:,.2f} ms"
+    if unit == "req/s":
+        return unit, f"{observed:,.1f} req/s"
+    return unit, f"{observed:,.0f}"
 
 
 class TimePoint(_Model):
+    """One second of load; latency is None for a second with no response (a gap, not 0 ms)."""
+
     t: int
     rps: float
     errors: int
     active_users: int
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
 
 
 class LoadOutcome(_Model):
@@ -86,12 +149,16 @@ class LoadOutcome(_Model):
     timeseries: list[TimePoint]
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
+    verdict: Verdict | None = None
 
 
 class RunSummary(_Model):
     run_id: str
     target_url: str
     status: str
+    # passed / thresholds_failed / errors / aborted (metrics.verdict.Verdict); None when the
+    # run never reached its load phase. Separate from ``status``: a completed run can fail.
+    verdict: Verdict | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
     duration_s: float = 0.0

@@ -182,6 +182,7 @@ class _Run:
                 "errors": outcome.errors,
                 "timeseries": outcome.timeseries,
                 "thresholds": outcome.thresholds,
+                "verdict": outcome.verdict,
             }
         )
         return RunSummary(

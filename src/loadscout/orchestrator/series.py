@@ -1,8 +1,9 @@
 """Live per-second points of a run, written to the store every second (settings) during the load.
 
-The load engine reports LiveStats about once a second; each report becomes the point of the
-second that just ended. Writing in batches keeps the store's load small, and a crash loses at
-most the last batch. The exact series from the final outcome replaces these points at the end.
+The load engine reports LiveStats about once a second; each report carries the latest second
+every worker has completed (``stats.point``, on the load clock), which becomes its point.
+Writing in batches keeps the store's load small, and a crash loses at most the last batch.
+The exact series from the final outcome replaces these points at the end.
 """
 
 from __future__ import annotations
@@ -24,25 +25,15 @@ class SeriesRecorder:
         self._flush_s = flush_s
         self._pending: list[SeriesPoint] = []
         self._last_t = -1
-        self._last_errors = 0
         self._task: asyncio.Task[None] | None = None
 
     def add(self, stats: LiveStats) -> None:
-        """Buffer the point of the second that just ended (never blocks)."""
-        t = round(stats.elapsed_s) - 1
-        if t <= self._last_t:
+        """Buffer the latest complete second, once (never blocks)."""
+        point = stats.point
+        if point is None or point.t <= self._last_t:
             return
-        self._pending.append(
-            SeriesPoint(
-                t=t,
-                errors=max(0, stats.errors - self._last_errors),
-                rps=stats.rps,
-                active_users=stats.active_users,
-                p50_ms=stats.p50_ms,
-                p95_ms=stats.p95_ms,
-            )
-        )
-        self._last_t, self._last_errors = t, stats.errors
+        self._pending.append(SeriesPoint(**point.model_dump()))
+        self._last_t = point.t
 
     def start(self) -> None:
         if self._task is None:

@@ -7,12 +7,37 @@ from rich.table import Table
 from rich.text import Text
 
 from loadscout.flows.model import DiscoveryReport
-from loadscout.metrics.summary import RunSummary
+from loadscout.metrics.summary import MISSING, RunSummary
+from loadscout.metrics.verdict import Verdict
 from loadscout.reports.phases import phases
 
 
-def _ms(v: float) -> str:
-    return f"{v:,.1f}"
+def _ms(v: float | None) -> str:
+    return MISSING if v is None else f"{v:,.1f}"
+
+
+def verdict_text(summary: RunSummary) -> Text:
+    """The first line of a report: the verdict as a badge (green only when it passed)."""
+    verdict = summary.verdict
+    if verdict is None:
+        return Text.assemble(("■ NO VERDICT", "bold yellow"), f"  run {summary.status}")
+    style = "bold green" if verdict is Verdict.PASSED else "bold red"
+    failed = [t for t in summary.thresholds if not t.passed]
+    detail = f"  {len(failed)} of {len(summary.thresholds)} thresholds failed" if failed else ""
+    if verdict is Verdict.ERRORS:
+        detail = f"  error rate {summary.totals.error_rate:.2%}"
+    return Text.assemble((f"■ {verdict.label.upper()}", style), detail)
+
+
+def thresholds_table(summary: RunSummary) -> Table:
+    table = Table(title="Thresholds", title_justify="left", header_style="bold")
+    table.add_column("threshold")
+    table.add_column("result")
+    table.add_column("observed", justify="right")
+    for th in summary.thresholds:
+        result = Text("pass", style="green") if th.passed else Text("FAIL", style="bold red")
+        table.add_row(th.expression, result, th.observed_text)
+    return table
 
 
 def steps_table(summary: RunSummary) -> Table:
@@ -61,16 +86,22 @@ def totals_text(summary: RunSummary) -> Text:
 
 def errors_table(summary: RunSummary) -> Table:
     table = Table(title="Errors", title_justify="left", header_style="bold")
+    table.add_column("step", overflow="fold")
     table.add_column("kind")
     table.add_column("count", justify="right")
-    table.add_column("example", overflow="fold")
+    table.add_column("message / example", overflow="fold")
     for e in summary.errors:
-        table.add_row(e.kind, f"{e.count:,}", e.example)
+        where = f"{e.flow} / {e.step}" if e.step else "–"
+        detail = e.message + (f"\n{e.url}" if e.url else "")
+        table.add_row(where, e.kind, f"{e.count:,}", detail)
     return table
 
 
 def summary_renderable(summary: RunSummary) -> Group:
-    parts: list[Table | Text] = [totals_text(summary), steps_table(summary)]
+    parts: list[Table | Text] = [verdict_text(summary), totals_text(summary)]
+    if summary.thresholds:
+        parts.append(thresholds_table(summary))
+    parts.append(steps_table(summary))
     if summary.errors:
         parts.append(errors_table(summary))
     if summary.reason:

@@ -21,8 +21,10 @@ THRESHOLD_COLUMNS = ("threshold", "passed", "observed")
 TOTAL = "TOTAL"
 
 
-def _num(value: float) -> str:
-    """Short and exact enough: up to 3 decimals, no trailing zeros."""
+def _num(value: float | None) -> str:
+    """Short and exact enough: up to 3 decimals, no trailing zeros; empty when not measured."""
+    if value is None:
+        return ""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text if text != "-0" else "0"
 

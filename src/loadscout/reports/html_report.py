@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from loadscout import __version__
-from loadscout.metrics.summary import RunSummary, StepSummary, TimePoint
+from loadscout.metrics.summary import MISSING, RunSummary, StepSummary, TimePoint
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
 
@@ -48,8 +48,8 @@ def _by_flow(steps: list[StepSummary]) -> Iterator[tuple[str, list[StepSummary]]
         yield flow, list(group)
 
 
-def _ms(value: float) -> str:
-    return f"{value:,.1f}"
+def _ms(value: float | None) -> str:
+    return MISSING if value is None else f"{value:,.1f}"
 
 
 def html_text(summary: RunSummary) -> str:
@@ -62,6 +62,7 @@ def html_text(summary: RunSummary) -> str:
         ms=_ms,
         phases=phases(summary.totals),
         version=__version__,
+        failed=[th for th in summary.thresholds if not th.passed],
     )
 
 

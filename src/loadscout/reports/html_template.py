@@ -28,6 +28,9 @@ h2 { font-size:16px; margin:28px 0 8px; }
   font-weight:600; border:1px solid currentColor; }
 .status.completed, .pass { color:var(--good); }
 .status.failed, .status.cancelled, .fail { color:var(--bad); }
+.verdict { display:inline-block; padding:4px 14px; border-radius:6px; font-size:16px; font-weight:700;
+  color:#fff; background:var(--bad); margin:8px 0; }
+.verdict.passed { background:var(--good); }
 .stats { display:grid; grid-template-columns:repeat(auto-fit,minmax(140px,1fr)); gap:12px; margin:0; }
 .stats div { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:10px 12px; }
 .stats dt { font-size:12px; color:var(--muted); }
@@ -49,6 +52,8 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 <body>
 <main>
 <header>
+{% if s.verdict %}<p class="verdict {{ s.verdict.value }}" role="status">{{ s.verdict.label }}{% if failed %}: {{ failed|length }} of {{ s.thresholds|length }} thresholds failed{% elif s.verdict.value == "errors" %}: {{ "%.2f"|format(t.error_rate * 100) }}% of requests failed{% endif %}</p>
+{% else %}<p class="verdict" role="status">No verdict ({{ s.status }})</p>{% endif %}
 <h1>{{ s.target_url }}</h1>
 <p class="muted">Run #{{ s.run_id }} <span class="status {{ s.status }}">{{ s.status }}</span>
  · {{ s.users }} users · {{ "%.1f"|format(s.duration_s) }} s of load
@@ -94,7 +99,7 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 {% for th in s.thresholds %}
 <tr><td><code>{{ th.expression }}</code></td>
 <td class="{{ 'pass' if th.passed else 'fail' }}">{{ "pass" if th.passed else "FAIL" }}</td>
-<td class="n">{{ "—" if th.observed is none else "%g"|format(th.observed) }}</td></tr>
+<td class="n">{{ th.observed_text }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% else %}<p class="muted">No thresholds were set.</p>{% endif %}
@@ -123,9 +128,9 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 
 <section aria-labelledby="errors"><h2 id="errors">Errors</h2>
 {% if s.errors %}
-<div class="scroll"><table><thead><tr><th>Kind</th><th class="n">Count</th><th>Example</th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>Flow / step</th><th>Kind</th><th class="n">Count</th><th>Message</th><th>Example URL</th></tr></thead><tbody>
 {% for e in s.errors %}
-<tr><td>{{ e.kind }}</td><td class="n">{{ "{:,}".format(e.count) }}</td><td><code>{{ e.example }}</code></td></tr>
+<tr><td>{{ e.flow ~ " / " ~ e.step if e.step else "–" }}</td><td>{{ e.kind }}</td><td class="n">{{ "{:,}".format(e.count) }}</td><td>{{ e.message or e.example }}</td><td><code>{{ e.url }}</code></td></tr>
 {% endfor %}
 </tbody></table></div>
 {% else %}<p class="muted">No errors.</p>{% endif %}

@@ -34,6 +34,7 @@ class RunRecord(_Record):
     error_rate: float | None = None
     rps: float | None = None
     p95_ms: float | None = None
+    verdict: str | None = None  # a metrics.verdict.Verdict value, once the run has a result
 
 
 class RunEvent(_Record):

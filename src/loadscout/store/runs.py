@@ -132,6 +132,7 @@ class RunRepository:
             run.error_rate = totals.error_rate
             run.rps = totals.rps
             run.p95_ms = totals.latency_ms.p95
+            run.verdict = None if summary.verdict is None else str(summary.verdict)
             await session.execute(
                 delete(MetricsSummaryRow).where(MetricsSummaryRow.run_id == run_id)
             )
@@ -303,6 +304,7 @@ def to_record(run: TestRun) -> RunRecord:
         error_rate=run.error_rate,
         rps=run.rps,
         p95_ms=run.p95_ms,
+        verdict=run.verdict,
     )
 
 

@@ -20,7 +20,8 @@ from loadscout.store.tables import MetricSeriesRow
 
 
 class SeriesPoint(BaseModel):
-    """One second of load: ``t`` counts seconds from the start of the load phase."""
+    """One second of load: ``t`` counts seconds from the start of the load phase; latency is
+    None for a second with no response."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -28,8 +29,8 @@ class SeriesPoint(BaseModel):
     errors: int
     rps: float
     active_users: int
-    p50_ms: float
-    p95_ms: float
+    p50_ms: float | None = None
+    p95_ms: float | None = None
     p99_ms: float | None = None
 
 

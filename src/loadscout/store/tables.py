@@ -93,6 +93,9 @@ class TestRun(Base):
     error_rate: Mapped[float | None] = mapped_column(Float)
     rps: Mapped[float | None] = mapped_column(Float)
     p95_ms: Mapped[float | None] = mapped_column(Float)
+    # passed / thresholds_failed / errors / aborted (metrics/verdict.py; migration 0003);
+    # null until the run has a result
+    verdict: Mapped[str | None] = mapped_column(String(32))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # The work queue (migration 0002): who runs it, until when, and whether to stop it.
     claimed_by: Mapped[str | None] = mapped_column(String(128))
@@ -160,12 +163,13 @@ class MetricsSummaryRow(Base):
     url: Mapped[str] = mapped_column(Text)
     requests: Mapped[int] = mapped_column(Integer)
     errors: Mapped[int] = mapped_column(Integer)
-    p50_ms: Mapped[float] = mapped_column(Float)
-    p90_ms: Mapped[float] = mapped_column(Float)
-    p95_ms: Mapped[float] = mapped_column(Float)
-    p99_ms: Mapped[float] = mapped_column(Float)
-    max_ms: Mapped[float] = mapped_column(Float)
-    mean_ms: Mapped[float] = mapped_column(Float)
+    # null when the step had no response at all (migration 0003): missing is not 0 ms
+    p50_ms: Mapped[float | None] = mapped_column(Float)
+    p90_ms: Mapped[float | None] = mapped_column(Float)
+    p95_ms: Mapped[float | None] = mapped_column(Float)
+    p99_ms: Mapped[float | None] = mapped_column(Float)
+    max_ms: Mapped[float | None] = mapped_column(Float)
+    mean_ms: Mapped[float | None] = mapped_column(Float)
 
 
 class MetricSeriesRow(Base):
@@ -181,8 +185,8 @@ class MetricSeriesRow(Base):
     errors: Mapped[int] = mapped_column(Integer)
     rps: Mapped[float] = mapped_column(Float)
     active_users: Mapped[int] = mapped_column(Integer)
-    p50_ms: Mapped[float] = mapped_column(Float)
-    p95_ms: Mapped[float] = mapped_column(Float)
+    p50_ms: Mapped[float | None] = mapped_column(Float)  # null: no response that second
+    p95_ms: Mapped[float | None] = mapped_column(Float)
     p99_ms: Mapped[float | None] = mapped_column(Float)
 
 

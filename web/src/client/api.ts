@@ -20,6 +20,7 @@ export type StepSummary = Filled<Schemas['StepSummary']>
 export type TimePoint = Filled<Schemas['TimePoint']>
 export type FlowSet = Filled<Schemas['FlowSet']>
 export type RunStatus = Schemas['RunStatus']
+export type Verdict = Schemas['Verdict']
 export type EventPublic = Schemas['EventPublic']
 export type MetricPoint = Schemas['MetricPoint']
 export type ShapePreview = Schemas['ShapePreview']

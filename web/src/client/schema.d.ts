@@ -188,7 +188,8 @@ export interface paths {
         };
         /**
          * Get Report
-         * @description The finished run's result as JSON, CSV (steps, then thresholds) or one HTML file.
+         * @description The finished run's result as JSON, CSV (steps, then thresholds), one HTML file or
+         *     JUnit XML (a test case per threshold and per flow, for CI).
          */
         get: operations["get_report_api_v1_runs__run_id__report__fmt__get"];
         put?: never;
@@ -335,7 +336,13 @@ export interface components {
              */
             warnings?: string[];
         };
-        /** ErrorSummary */
+        /**
+         * ErrorSummary
+         * @description Errors of one kind at one step (``http_503`` at ``checkout``), most frequent first.
+         *
+         *     ``message`` says what happened in words and ``url`` is one request that got it; ``example``
+         *     is the raw line both come from (``POST /buy: HTTP 503``).
+         */
         ErrorSummary: {
             /** Kind */
             kind: string;
@@ -346,6 +353,28 @@ export interface components {
              * @default
              */
             example: string;
+            /**
+             * Flow
+             * @default
+             */
+            flow: string;
+            /**
+             * Step
+             * @default
+             */
+            step: string;
+            /** Status */
+            status?: number | null;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /**
+             * Url
+             * @default
+             */
+            url: string;
         };
         /**
          * EventPublic
@@ -511,38 +540,23 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** LatencySummary */
+        /**
+         * LatencySummary
+         * @description Milliseconds; every field is None when no response was measured (missing is not 0).
+         */
         LatencySummary: {
-            /**
-             * P50
-             * @default 0
-             */
-            p50: number;
-            /**
-             * P90
-             * @default 0
-             */
-            p90: number;
-            /**
-             * P95
-             * @default 0
-             */
-            p95: number;
-            /**
-             * P99
-             * @default 0
-             */
-            p99: number;
-            /**
-             * Max
-             * @default 0
-             */
-            max: number;
-            /**
-             * Mean
-             * @default 0
-             */
-            mean: number;
+            /** P50 */
+            p50?: number | null;
+            /** P90 */
+            p90?: number | null;
+            /** P95 */
+            p95?: number | null;
+            /** P99 */
+            p99?: number | null;
+            /** Max */
+            max?: number | null;
+            /** Mean */
+            mean?: number | null;
         };
         /** LivePublic */
         LivePublic: {
@@ -554,7 +568,10 @@ export interface components {
             requests: number;
             /** Errors */
             errors: number;
-            /** Rps */
+            /**
+             * Rps
+             * @description Requests in the latest complete second of load
+             */
             rps: number;
             /** P50 Ms */
             p50_ms: number;
@@ -679,8 +696,9 @@ export interface components {
         };
         /**
          * MetricPoint
-         * @description One second of load; ``t`` counts from the start of the load phase. ``p99_ms`` is null
-         *     for live points (the exact per-second series replaces them when the run ends).
+         * @description One second of load; ``t`` counts from the first scheduled request (the load clock).
+         *     Latencies are null for a second with no response; live points are written once the
+         *     second is complete, and the exact series replaces them when the run ends.
          * @example {
          *       "active_users": 20,
          *       "errors": 1,
@@ -700,10 +718,13 @@ export interface components {
             errors: number;
             /** Active Users */
             active_users: number;
-            /** P50 Ms */
-            p50_ms: number;
+            /**
+             * P50 Ms
+             * @description Null for a second with no response
+             */
+            p50_ms?: number | null;
             /** P95 Ms */
-            p95_ms: number;
+            p95_ms?: number | null;
             /** P99 Ms */
             p99_ms?: number | null;
         };
@@ -950,6 +971,8 @@ export interface components {
             rps?: number | null;
             /** P95 Ms */
             p95_ms?: number | null;
+            /** @description Pass/fail of a finished load, separate from status; see Verdict */
+            verdict?: components["schemas"]["Verdict"] | null;
             live?: components["schemas"]["LivePublic"] | null;
             /**
              * Discovery Message
@@ -998,6 +1021,8 @@ export interface components {
             rps?: number | null;
             /** P95 Ms */
             p95_ms?: number | null;
+            /** @description Pass/fail of a finished load, separate from status; see Verdict */
+            verdict?: components["schemas"]["Verdict"] | null;
         };
         /**
          * RunStatus
@@ -1012,6 +1037,7 @@ export interface components {
             target_url: string;
             /** Status */
             status: string;
+            verdict?: components["schemas"]["Verdict"] | null;
             /** Started At */
             started_at?: string | null;
             /** Finished At */
@@ -1222,7 +1248,13 @@ export interface components {
             connect_ms?: components["schemas"]["LatencySummary"] | null;
             tls_ms?: components["schemas"]["LatencySummary"] | null;
         };
-        /** ThresholdResult */
+        /**
+         * ThresholdResult
+         * @description One threshold's result. ``observed`` is the raw number (an error rate as a fraction);
+         *     ``observed_text`` is the same value for people, with its unit (``30.94 ms``, ``49.50%``,
+         *     ``14.8 req/s``; ``–`` when nothing was measured). Both derive from the expression, so
+         *     whoever judges thresholds only sets ``expression``, ``passed`` and ``observed``.
+         */
         ThresholdResult: {
             /** Expression */
             expression: string;
@@ -1230,8 +1262,21 @@ export interface components {
             passed: boolean;
             /** Observed */
             observed?: number | null;
+            /**
+             * Unit
+             * @default
+             */
+            unit: string;
+            /**
+             * Observed Text
+             * @default
+             */
+            observed_text: string;
         };
-        /** TimePoint */
+        /**
+         * TimePoint
+         * @description One second of load; latency is None for a second with no response (a gap, not 0 ms).
+         */
         TimePoint: {
             /** T */
             t: number;
@@ -1242,11 +1287,11 @@ export interface components {
             /** Active Users */
             active_users: number;
             /** P50 Ms */
-            p50_ms: number;
+            p50_ms?: number | null;
             /** P95 Ms */
-            p95_ms: number;
+            p95_ms?: number | null;
             /** P99 Ms */
-            p99_ms: number;
+            p99_ms?: number | null;
         };
         /** Totals */
         Totals: {
@@ -1323,6 +1368,11 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * Verdict
+         * @enum {string}
+         */
+        Verdict: "passed" | "thresholds_failed" | "errors" | "aborted";
     };
     responses: never;
     parameters: never;
@@ -1841,8 +1891,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description json, csv or html */
-                fmt: "json" | "csv" | "html";
+                /** @description json, csv, html or xml (JUnit) */
+                fmt: "json" | "csv" | "html" | "xml";
                 /** @description The run's id */
                 run_id: number;
             };
@@ -1859,6 +1909,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                     "text/csv": string;
                     "text/html": string;
+                    "application/xml": string;
                 };
             };
             /** @description No such run */

@@ -91,8 +91,8 @@ export function awaitingResult(run: RunDetail, now: number = Date.now()): boolea
   return finished !== null && now - finished.getTime() < 30_000
 }
 
-export type ReportFormat = 'json' | 'csv' | 'html'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv', 'html']
+export type ReportFormat = 'json' | 'csv' | 'html' | 'xml'
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv', 'html', 'xml'] // xml: JUnit, for CI
 export const reportUrl = (id: number, format: ReportFormat) => `/api/v1/runs/${id}/report.${format}`
 
 /**

@@ -37,11 +37,18 @@ const live = (elapsed_s: number, errors = 0, requests = 50): LivePublic => ({
   elapsed_s, active_users: 4, requests, errors, rps: 25, p50_ms: 3, p95_ms: 9,
 })
 
-test('the live numbers stand in for the second the series has not stored yet', () => {
-  expect(liveTail([], live(1.4))).toMatchObject({ t: 1, rps: 25, active_users: 4 })
+test('the live numbers stand in for the last complete second the series has not stored yet', () => {
+  expect(liveTail([], live(1.4))).toMatchObject({ t: 0, rps: 25, active_users: 4 })
+  expect(liveTail([], live(0.8))).toBeNull() // no second of load is complete yet
   const points = mergePoints([], [point(0), { ...point(1), errors: 2 }])
-  expect(liveTail(points, live(2.2, 5))).toMatchObject({ t: 2, errors: 3 })
-  expect(liveTail(points, live(1.9))).toBeNull() // the series already has second 1
+  expect(liveTail(points, live(3.2, 5))).toMatchObject({ t: 2, errors: 3 })
+  expect(liveTail(points, live(2.2))).toBeNull() // the series already has second 1
   expect(liveTail([], live(0.5, 0, 0))).toBeNull() // nothing measured yet
   expect(liveTail(points, null)).toBeNull()
+})
+
+test('a second without a response keeps null latency: a gap in the chart, not 0 ms', () => {
+  const [gap] = mergePoints([], [{ ...point(0), p50_ms: null, p95_ms: null }])
+  expect(gap.p50_ms).toBeNull()
+  expect(gap.p95_ms).toBeNull()
 })

@@ -6,8 +6,8 @@ export interface ChartPoint {
   rps: number
   errors: number
   active_users: number
-  p50_ms: number
-  p95_ms: number
+  p50_ms: number | null  // null: no response that second, drawn as a gap (never as 0 ms)
+  p95_ms: number | null
 }
 
 export function fromTimeseries(series: TimePoint[]): ChartPoint[] {
@@ -17,9 +17,12 @@ export function fromTimeseries(series: TimePoint[]): ChartPoint[] {
   }))
 }
 
-/** A stored per-second point as a chart point (`p99_ms` is null while live; the chart skips it). */
+/** A stored per-second point as a chart point (`p99_ms` is not charted). */
 export function fromMetric(p: MetricPoint): ChartPoint {
-  return { t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users, p50_ms: p.p50_ms, p95_ms: p.p95_ms }
+  return {
+    t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users,
+    p50_ms: p.p50_ms ?? null, p95_ms: p.p95_ms ?? null,
+  }
 }
 
 /**
@@ -38,12 +41,13 @@ export function mergePoints(points: ChartPoint[], fresh: MetricPoint[], maxPoint
 export const lastSecond = (points: ChartPoint[]): number => points.at(-1)?.t ?? -1
 
 /**
- * A provisional point for the second the load is in, from the server's live numbers, shown until
- * the stored series (written every few seconds) has that second; null when the series has it.
+ * A provisional point for the latest complete second of load (the one `live.rps` counts; the
+ * load clock starts at the first request), shown until the stored series has that second.
  */
 export function liveTail(points: ChartPoint[], live: LivePublic | null | undefined): ChartPoint | null {
   if (!live || live.requests === 0) return null
-  const t = Math.floor(live.elapsed_s)
+  const t = Math.floor(live.elapsed_s) - 1
+  if (t < 0) return null
   if (t <= lastSecond(points)) return null
   const counted = points.reduce((sum, p) => sum + p.errors, 0)
   return {

@@ -12,7 +12,8 @@ export const summary: RunSummary = {
   discovery: { pages: 10, patterns: ['/', '/cart'], forms: 1, api_calls: 1, flows: 2, skipped: [], verification: [], duration_s: 7, screenshots: [], routes: [], warnings: [] },
   totals: { requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, latency_ms: latency(3.9, 12.3), latency_uncorrected_ms: null, dropped_iterations: 0, ttfb_ms: null, connect_ms: null, tls_ms: null, assets_skipped: 0 },
   steps: [step('/cart', 40, 15), step('/', 90, 7), step('/search', 13, 26, 3)],
-  errors: [{ kind: 'http_500', count: 3, example: 'GET /search -> 500 Internal Server Error' }],
+  errors: [{ kind: 'http_500', count: 3, example: 'GET /search: HTTP 500', flow: 'browse', step: '/search', status: 500, message: 'HTTP 500', url: '/search' }],
+  verdict: 'passed',
   thresholds: [],
   timeseries: [0, 1, 2, 3].map((t) => ({ t, rps: 35, errors: t === 2 ? 3 : 0, active_users: 5, p50_ms: 4, p95_ms: 12, p99_ms: 20 })),
 }
@@ -20,6 +21,6 @@ export const summary: RunSummary = {
 export const run = (over: Partial<RunDetail> = {}): RunDetail => ({
   id: 7, target_url: 'http://127.0.0.1:8001/', status: 'completed', users: 5, duration_s: 4, options: {},
   created_at: '2026-11-26T01:00:00Z', started_at: '2026-11-26T01:00:00Z', finished_at: '2026-11-26T01:00:12Z',
-  reason: '', requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, p95_ms: 12.3,
+  reason: '', requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, p95_ms: 12.3, verdict: 'passed',
   live: null, discovery_message: '', summary: null, ...over,
 })

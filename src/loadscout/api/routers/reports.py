@@ -1,4 +1,5 @@
-"""/api/v1/runs/{id}/report.{json|csv|html}: the result as a file to download."""
+"""/api/v1/runs/{id}/report.{json|csv|html|xml}: the result as a file to download (xml is
+JUnit, for CI)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from loadscout.api.deps import RepoDep, RunDep
 from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import Message
-from loadscout.reports.formats import REPORTS, ReportFormat, report_filename
+from loadscout.reports.formats import REPORTS, ReportExtension, format_of, report_filename
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -21,6 +22,7 @@ _FILES: dict[int | str, dict[str, Any]] = {
             "application/json": {"schema": {"type": "object"}},
             "text/csv": {"schema": {"type": "string"}},
             "text/html": {"schema": {"type": "string"}},
+            "application/xml": {"schema": {"type": "string"}},
         },
         "description": "The report as a file (Content-Disposition: attachment)",
     },
@@ -36,16 +38,18 @@ _FILES: dict[int | str, dict[str, Any]] = {
 async def get_report(
     record: RunDep,
     repo: RepoDep,
-    fmt: Annotated[ReportFormat, PathParam(description="json, csv or html")],
+    fmt: Annotated[ReportExtension, PathParam(description="json, csv, html or xml (JUnit)")],
 ) -> Response:
-    """The finished run's result as JSON, CSV (steps, then thresholds) or one HTML file."""
+    """The finished run's result as JSON, CSV (steps, then thresholds), one HTML file or
+    JUnit XML (a test case per threshold and per flow, for CI)."""
     summary = await repo.get_result(record.id)
     if summary is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"run {record.id} is {record.status}; its report exists once it finishes",
         )
-    kind = REPORTS[fmt]
-    disposition = f'attachment; filename="{report_filename(record.id, fmt)}"'
+    name = format_of(fmt)
+    kind = REPORTS[name]
+    disposition = f'attachment; filename="{report_filename(record.id, name)}"'
     headers = {"content-disposition": disposition}
     return Response(kind.render(summary), media_type=kind.media_type, headers=headers)

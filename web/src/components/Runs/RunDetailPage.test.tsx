@@ -32,10 +32,14 @@ test('a finished run shows totals, the step table, errors with examples and a do
   expect(within(totals).getByText('2.1%')).toBeInTheDocument()
   expect(screen.getAllByRole('row')).toHaveLength(1 + summary.steps.length)
   expect(screen.getByText('http_500')).toBeInTheDocument()
-  expect(screen.getByText('GET /search -> 500 Internal Server Error')).toBeInTheDocument()
+  expect(screen.getByText('browse / /search')).toBeInTheDocument() // which step failed
+  expect(screen.getByText('HTTP 500')).toBeInTheDocument()
+  const errors = screen.getByRole('list', { name: 'Errors by step and kind' })
+  expect(within(errors).getByText('/search')).toBeInTheDocument() // an example URL
   const downloads = screen.getByRole('group', { name: 'Download the result' })
   expect(within(downloads).getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual([
     '/api/v1/runs/7/report.json', '/api/v1/runs/7/report.csv', '/api/v1/runs/7/report.html',
+    '/api/v1/runs/7/report.xml',
   ])
   expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('download', 'loadscout-run-7.csv')
   expect(await screen.findByText('browse /cart')).toBeInTheDocument()

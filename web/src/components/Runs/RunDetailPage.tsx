@@ -15,6 +15,7 @@ import { Card } from '../ui/Card'
 import { EmptyState, Loading, Notice, Spinner } from '../ui/Feedback'
 import { PageHeader } from '../ui/PageHeader'
 import { StatusBadge } from '../ui/StatusBadge'
+import { VerdictBadge } from '../ui/VerdictBadge'
 import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
 import { StatusTimeline } from './StatusTimeline'
@@ -65,7 +66,7 @@ function useChartPoints(run: RunDetail): ChartPoint[] {
   return useMemo(() => (stored && stored.length ? fromTimeseries(stored) : polled ?? []), [stored, polled])
 }
 
-/** JSON, CSV and HTML reports of a finished run, as plain download links. */
+/** JSON, CSV, HTML and JUnit XML reports of a finished run, as plain download links. */
 function Downloads({ id }: { id: number }) {
   return (
     <div role="group" aria-label="Download the result" className="flex flex-wrap items-center gap-2">
@@ -113,7 +114,7 @@ function RunView({ run }: { run: RunDetail }) {
   return (
     <div className="grid gap-6">
       <PageHeader
-        title={<span className="flex flex-wrap items-center gap-3"><span className="break-all">{run.target_url}</span> <StatusBadge status={run.status} /></span>}
+        title={<span className="flex flex-wrap items-center gap-3"><span className="break-all">{run.target_url}</span> <VerdictBadge verdict={run.verdict} /> <StatusBadge status={run.status} verdict={run.verdict} /></span>}
         subtitle={
           <span className="flex flex-wrap gap-x-3 gap-y-1">
             <span>Run #{run.id}</span>

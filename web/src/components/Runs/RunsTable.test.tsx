@@ -21,3 +21,17 @@ test('rows link to their run and show a dash until a run has numbers', () => {
   expect(within(active).getAllByText('–')).toHaveLength(3)
   expect(active).toHaveTextContent('running')
 })
+
+test('the verdict is the badge: a completed run that failed its thresholds is not green', () => {
+  render(
+    <MemoryRouter>
+      <RunsTable now={new Date('2026-11-26T01:05:00Z')} runs={[run(), run({ id: 8, verdict: 'thresholds_failed' })]} />
+    </MemoryRouter>,
+  )
+  const table = screen.getByRole('region', { name: 'Runs' })
+  const [, passed, failed] = within(table).getAllByRole('row')
+  expect(within(passed).getByText('Passed').className).toMatch(/emerald/)
+  const badge = within(failed).getByText('Failed thresholds')
+  expect(badge.className).toMatch(/rose/)
+  expect(failed.innerHTML).not.toMatch(/emerald/) // neither the verdict nor the status is green
+})

@@ -4,6 +4,7 @@ import { isActive } from '../../client/api'
 import { formatDuration, formatMs, formatPercent, formatRate, formatRelative, secondsBetween, shortUrl } from '../../lib/format'
 import { cx } from '../ui/cx'
 import { StatusBadge } from '../ui/StatusBadge'
+import { VerdictBadge } from '../ui/VerdictBadge'
 import { TableContainer, Td, Th } from '../ui/Table'
 
 /** Which runs are ticked for comparison; absent means the table has no checkboxes. */
@@ -45,7 +46,7 @@ function RunsList({ runs, now, selection }: Props) {
                 <span className="min-w-0 truncate font-medium">
                   <span className="mr-1.5 text-slate-400 tabular-nums">#{run.id}</span>{shortUrl(run.target_url)}
                 </span>
-                <StatusBadge status={run.status} />
+                <span className="flex items-center gap-1.5"><VerdictBadge verdict={run.verdict} /><StatusBadge status={run.status} verdict={run.verdict} /></span>
               </div>
               <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500 tabular-nums dark:text-slate-400">
                 <span>{run.users} users</span>
@@ -79,7 +80,7 @@ function RunsGrid({ runs, now, selection }: Props) {
           return (
             <tr key={run.id} className="group hover:bg-slate-50 dark:hover:bg-slate-800/40">
               {selection && <Td><SelectBox run={run} selection={selection} /></Td>}
-              <Td><StatusBadge status={run.status} /></Td>
+              <Td><span className="flex items-center gap-1.5"><VerdictBadge verdict={run.verdict} /><StatusBadge status={run.status} verdict={run.verdict} /></span></Td>
               <Td className="max-w-[16rem]">
                 <Link to={`/runs/${run.id}`} className="block truncate font-medium text-slate-900 hover:text-indigo-600 dark:text-slate-100 dark:hover:text-indigo-400" title={run.target_url}>
                   <span className="mr-1.5 text-slate-400 tabular-nums">#{run.id}</span>{shortUrl(run.target_url)}

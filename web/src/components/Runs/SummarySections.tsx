@@ -40,7 +40,7 @@ export function ThresholdsCard({ summary }: { summary: RunSummary }) {
               <span className="sr-only">{t.passed ? 'passed' : 'failed'}</span>
             </span>
             <span className="shrink-0 tabular-nums text-slate-500 dark:text-slate-400">
-              observed {t.observed == null ? '–' : t.observed.toLocaleString('en-US', { maximumFractionDigits: 2 })}
+              observed {t.observed_text || '–'}
             </span>
           </li>
         ))}
@@ -67,16 +67,20 @@ export function ErrorsCard({ summary }: { summary: RunSummary }) {
           <span aria-hidden>✓</span> No errors: every request got the response it expected.
         </p>
       ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Errors by kind">
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Errors by step and kind">
           {errors.map((e) => (
-            <li key={e.kind} className="py-2.5 first:pt-0 last:pb-0">
+            <li key={`${e.flow}/${e.step}/${e.kind}`} className="py-2.5 first:pt-0 last:pb-0">
               <div className="flex items-baseline justify-between gap-3">
-                <span className="font-mono text-sm font-medium break-all text-rose-700 dark:text-rose-300">{e.kind}</span>
+                <span className="min-w-0 break-all">
+                  <span className="font-mono text-sm font-medium text-rose-700 dark:text-rose-300">{e.kind}</span>
+                  {e.step && <span className="ml-2 text-sm text-slate-600 dark:text-slate-300">{e.flow} / {e.step}</span>}
+                </span>
                 <span className="shrink-0 text-sm tabular-nums text-slate-600 dark:text-slate-300">{formatCount(e.count)}×</span>
               </div>
-              {e.example && (
-                <p className="mt-1 line-clamp-3 font-mono text-xs break-all text-slate-500 dark:text-slate-400">{e.example}</p>
+              {(e.message || e.example) && (
+                <p className="mt-1 line-clamp-3 text-xs break-all text-slate-500 dark:text-slate-400">{e.message || e.example}</p>
               )}
+              {e.url && <p className="mt-0.5 font-mono text-xs break-all text-slate-400">{e.url}</p>}
             </li>
           ))}
         </ul>

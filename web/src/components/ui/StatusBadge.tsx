@@ -11,11 +11,13 @@ const TONES: Record<string, string> = {
 
 const ACTIVE = new Set(['queued', 'discovering', 'loading'])
 
-export function StatusBadge({ status }: { status: string }) {
+/** The run's lifecycle status; a completed run whose verdict is not `passed` is not drawn green. */
+export function StatusBadge({ status, verdict }: { status: string, verdict?: string | null }) {
+  const tone = status === 'completed' && verdict && verdict !== 'passed' ? TONES.queued : TONES[status]
   return (
     <span className={cx(
       'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset whitespace-nowrap',
-      TONES[status] ?? TONES.queued,
+      tone ?? TONES.queued,
     )}>
       <span aria-hidden className={cx('size-1.5 rounded-full bg-current', ACTIVE.has(status) && 'animate-pulse')} />
       {status}
