@@ -20,6 +20,7 @@ from loadscout.errors import BadInput
 from loadscout.flows.io import load_flowset
 from loadscout.orchestrator.options import RunOptions
 from loadscout.settings import Settings
+from loadscout.status import RunStatus
 
 app = typer.Typer(
     name="loadscout",
@@ -208,7 +209,7 @@ def run(
     summary = asyncio.run(
         run_once(options, settings=_settings(), console=console, json_out=json_out)
     )
-    if summary.status != "completed":
+    if summary.status != RunStatus.COMPLETED:
         raise typer.Exit(EXIT_RUN_FAILED)
     if any(not t.passed for t in summary.thresholds):
         raise typer.Exit(EXIT_THRESHOLDS)

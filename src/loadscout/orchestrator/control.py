@@ -17,7 +17,7 @@ import socket
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import SecretStr
 
@@ -31,8 +31,8 @@ from loadscout.orchestrator.pipeline import RunSpec, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
-from loadscout.orchestrator.status import RunStatus
 from loadscout.settings import Settings
+from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome, RunQueue
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunRepository
@@ -195,8 +195,10 @@ class RunControl:
             event.set()
         return outcome
 
-    async def edit_flows(self, run_id: int, flowset: FlowSet) -> str | None:
-        """Replace a queued run's flows; the status it was in (edited only if "queued")."""
+    async def edit_flows(
+        self, run_id: int, flowset: FlowSet
+    ) -> RunStatus | Literal["starting"] | None:
+        """Replace a queued run's flows; the status it was in (edited only if still queued)."""
         return await self._queue.edit_flows(run_id, flowset)
 
     async def shutdown(self) -> None:
