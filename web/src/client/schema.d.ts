@@ -219,6 +219,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/thresholds/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Thresholds
+         * @description Whether each criterion would be accepted by a run, and if not, what is wrong with it.
+         */
+        post: operations["check_thresholds_api_v1_thresholds_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -383,8 +403,7 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Reason */
             reason: string;
         };
@@ -519,6 +538,11 @@ export interface components {
             /** Failed Step */
             failed_step?: string | null;
         };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
         /** Health */
         Health: {
             /** Status */
@@ -624,11 +648,8 @@ export interface components {
             data: components["schemas"]["MetricPoint"][];
             /** Count */
             count: number;
-            /**
-             * Status
-             * @description The run's status when the series was read
-             */
-            status: string;
+            /** @description The run's status when the series was read */
+            status: components["schemas"]["RunStatus"];
             live?: components["schemas"]["LivePublic"] | null;
         };
         /**
@@ -821,8 +842,7 @@ export interface components {
             id: number;
             /** Target Url */
             target_url: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Users */
             users: number;
             /** Duration S */
@@ -869,8 +889,7 @@ export interface components {
             id: number;
             /** Target Url */
             target_url: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Users */
             users: number;
             /** Duration S */
@@ -1127,6 +1146,28 @@ export interface components {
             connect_ms?: components["schemas"]["LatencySummary"] | null;
             tls_ms?: components["schemas"]["LatencySummary"] | null;
         };
+        /** ThresholdCheck */
+        ThresholdCheck: {
+            /** Expression */
+            expression: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Error
+             * @description Why the expression cannot be read, if it cannot
+             */
+            error?: string | null;
+        };
+        /** ThresholdChecks */
+        ThresholdChecks: {
+            /**
+             * Data
+             * @description One answer per expression, in the same order
+             */
+            data: components["schemas"]["ThresholdCheck"][];
+            /** Count */
+            count: number;
+        };
         /** ThresholdResult */
         ThresholdResult: {
             /** Expression */
@@ -1135,6 +1176,14 @@ export interface components {
             passed: boolean;
             /** Observed */
             observed?: number | null;
+        };
+        /** ThresholdTexts */
+        ThresholdTexts: {
+            /**
+             * Expressions
+             * @description Criteria such as p95<500ms, as typed (blank lines are fine)
+             */
+            expressions: string[];
         };
         /** TimePoint */
         TimePoint: {
@@ -1190,6 +1239,19 @@ export interface components {
              * @default 0
              */
             assets_skipped: number;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
         };
         /**
          * ValidationFailed
@@ -1830,6 +1892,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    check_thresholds_api_v1_thresholds_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdTexts"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdChecks"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
