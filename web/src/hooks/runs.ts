@@ -1,7 +1,8 @@
 /** Server state for runs: TanStack Query hooks over the typed client, polling while runs are active. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo } from 'react'
-import { api, ApiError, isActive, unwrap } from '../client/api'
+import { api, ApiError, unwrap } from '../client/api'
+import { isActive } from '../lib/status'
 import { parseTimestamp } from '../lib/format'
 import { lastSecond, liveTail, mergePoints } from '../lib/liveSeries'
 import type { ChartPoint } from '../lib/liveSeries'
