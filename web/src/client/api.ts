@@ -23,6 +23,7 @@ export type RunStatus = Schemas['RunStatus']
 export type EventPublic = Schemas['EventPublic']
 export type MetricPoint = Schemas['MetricPoint']
 export type ShapePreview = Schemas['ShapePreview']
+export type ThresholdCheck = Schemas['ThresholdCheck']
 
 export const api = createClient<paths>({
   // Same origin as the dashboard; absolute so it also works under jsdom in tests.
