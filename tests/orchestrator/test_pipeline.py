@@ -23,8 +23,8 @@ from loadscout.orchestrator import pipeline
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions
 from loadscout.orchestrator.policy import PhaseTimeout, RunPolicy
-from loadscout.orchestrator.status import RunStatus
 from loadscout.settings import default_chromium
+from loadscout.status import RunStatus
 from tests.orchestrator.tiny_target import TinyTarget, tiny_target
 
 

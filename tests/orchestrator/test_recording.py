@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from loadscout.orchestrator.recording import StoreObserver
-from loadscout.orchestrator.status import RunStatus
+from loadscout.status import RunStatus
 from loadscout.store.database import make_engine, make_session_factory, upgrade
 from loadscout.store.queue import INTERRUPTED, RunQueue
 from loadscout.store.runs import RunRepository

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from loadscout.store.database import make_session_factory
-from loadscout.store.queue import INTERRUPTED, CancelOutcome, RunQueue
+from loadscout.errors import IllegalTransition
+from loadscout.status import RunStatus
+from loadscout.store.database import make_session_factory, write_session
+from loadscout.store.queue import INTERRUPTED, STARTING, CancelOutcome, RunQueue, finish
 from loadscout.store.runs import RunRepository
+from loadscout.store.tables import TestRun
 from tests.store.conftest import StepClock
 from tests.utils.factories import make_flowset
 
@@ -122,12 +126,12 @@ async def test_flows_can_be_edited_only_while_queued(
     run_id = await _create(repo)
     flows = make_flowset()
 
-    assert await queue.edit_flows(run_id, flows) == "queued"
+    assert await queue.edit_flows(run_id, flows) is RunStatus.QUEUED
     assert await repo.get_flows(run_id) == flows
     await queue.claim("w", lease_s=60)
-    assert await queue.edit_flows(run_id, flows) == "starting"
-    await repo.set_status(run_id, "loading")
-    assert await queue.edit_flows(run_id, flows) == "loading"
+    assert await queue.edit_flows(run_id, flows) == STARTING
+    await repo.set_status(run_id, RunStatus.LOADING)
+    assert await queue.edit_flows(run_id, flows) is RunStatus.LOADING
     assert await queue.edit_flows(999, flows) is None
 
 
@@ -147,3 +151,33 @@ async def test_a_run_can_be_interrupted_by_its_holder_name_before_the_lease_ends
     record = await repo.get(run_id)
     assert record is not None and (record.status, record.reason) == ("failed", INTERRUPTED)
     assert await queue.holders() == {other: "live-server"}
+
+
+async def test_the_queue_ends_runs_through_the_transition_table(
+    repo: RunRepository, engine: AsyncEngine, clock: StepClock
+) -> None:
+    """An ended run cannot be ended again: the move is refused and nothing is written."""
+    run_id = await _create(repo)
+    await repo.set_status(run_id, RunStatus.LOADING)
+    await repo.set_status(run_id, RunStatus.COMPLETED)
+    sessions = make_session_factory(engine)
+
+    async def cancel_again() -> None:
+        async with write_session(sessions) as session:
+            run = await session.get(TestRun, run_id)
+            assert run is not None
+            finish(session, run, clock(), RunStatus.CANCELLED, "too late")
+
+    with pytest.raises(IllegalTransition, match="from completed to cancelled"):
+        await cancel_again()
+    record = await repo.get(run_id)
+    assert record is not None and record.status is RunStatus.COMPLETED
+    assert [e.status for e in await repo.events(run_id)][-1] is RunStatus.COMPLETED
+
+
+async def test_records_carry_the_status_enum(repo: RunRepository) -> None:
+    run_id = await _create(repo)
+    record = await repo.get(run_id)
+    assert record is not None and record.status is RunStatus.QUEUED
+    assert [e.status for e in await repo.events(run_id)] == [RunStatus.QUEUED]
+    assert await repo.count_by_status() == {RunStatus.QUEUED: 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from loadscout.metrics.live import LiveStats
-from loadscout.orchestrator.status import RunStatus
+from loadscout.status import RunStatus
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -16,15 +16,14 @@ def _family(name: str, help_text: str, samples: Iterable[tuple[str, float]]) -> 
     return lines
 
 
-def render(by_status: Mapping[str, int], active: Mapping[int, LiveStats | None]) -> str:
+def render(by_status: Mapping[RunStatus, int], active: Mapping[int, LiveStats | None]) -> str:
     """Runs by status (all servers, from the database) and the live numbers of the runs
     loading on this server."""
-    statuses = [str(s) for s in RunStatus]
     loading = {run_id: s for run_id, s in active.items() if s is not None}
     lines = _family(
         "loadscout_runs",
         "Runs stored, by status.",
-        ((f'{{status="{s}"}}', by_status.get(s, 0)) for s in statuses),
+        ((f'{{status="{s}"}}', by_status.get(s, 0)) for s in RunStatus),
     )
     lines += _family("loadscout_active_runs", "Runs executing on this server.", [("", len(active))])
     per_run = (

@@ -13,6 +13,7 @@ from loadscout.flows.model import FlowSet
 from loadscout.metrics.summary import RunSummary
 from loadscout.metrics.verdict import Verdict
 from loadscout.orchestrator.options import DiscoveryOptions, LoadOptions, RunOptions
+from loadscout.status import RunStatus
 from loadscout.store.records import RunRecord
 
 
@@ -98,7 +99,7 @@ class LivePublic(BaseModel):
 class RunPublic(BaseModel):
     id: int
     target_url: str
-    status: str
+    status: RunStatus
     users: int
     duration_s: float
     options: dict[str, Any]
@@ -139,14 +140,14 @@ class EventPublic(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"at": "2026-11-26T10:00:03Z", "status": "loading", "reason": ""},
-                {"at": "2026-11-26T10:01:03Z", "status": "failed", "reason": "interrupted"},
+                {"at": "2026-11-26T10:00:03Z", "status": RunStatus.LOADING, "reason": ""},
+                {"at": "2026-11-26T10:01:03Z", "status": RunStatus.FAILED, "reason": "interrupted"},
             ]
         }
     )
 
     at: datetime
-    status: str
+    status: RunStatus
     reason: str
 
 
@@ -188,7 +189,7 @@ class MetricPoint(BaseModel):
 class MetricsPublic(BaseModel):
     data: list[MetricPoint]
     count: int
-    status: str = Field(description="The run's status when the series was read")
+    status: RunStatus = Field(description="The run's status when the series was read")
     live: LivePublic | None = None
 
 

@@ -24,6 +24,7 @@ from loadscout.orchestrator.options import (
     discovery_target,
 )
 from loadscout.settings import Settings
+from loadscout.status import RunStatus
 
 app = typer.Typer(
     name="loadscout",
@@ -247,7 +248,7 @@ def run(
             options, settings=_settings(), console=console, json_out=json_out, junit_out=junit_out
         )
     )
-    if summary.status != "completed":
+    if summary.status != RunStatus.COMPLETED:
         raise typer.Exit(EXIT_RUN_FAILED)
     if summary.verdict is not None and not summary.verdict.ok:  # thresholds or errors failed
         raise typer.Exit(EXIT_THRESHOLDS)

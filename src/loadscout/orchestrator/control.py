@@ -17,7 +17,7 @@ import socket
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from loadscout.errors import LoadscoutError
 from loadscout.flows.model import FlowSet
@@ -29,8 +29,8 @@ from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
-from loadscout.orchestrator.status import RunStatus
 from loadscout.settings import Settings
+from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome, RunQueue
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunRepository
@@ -188,8 +188,10 @@ class RunControl:
             event.set()
         return outcome
 
-    async def edit_flows(self, run_id: int, flowset: FlowSet) -> str | None:
-        """Replace a queued run's flows; the status it was in (edited only if "queued").
+    async def edit_flows(
+        self, run_id: int, flowset: FlowSet
+    ) -> RunStatus | Literal["starting"] | None:
+        """Replace a queued run's flows; the status it was in (edited only if still queued).
         OptionRejected if the flowset breaks this server's limits."""
         self.config.limits.check_flowset(flowset)
         return await self._queue.edit_flows(run_id, flowset)

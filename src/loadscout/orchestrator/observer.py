@@ -8,7 +8,7 @@ from typing import Protocol
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.live import LiveStats
 from loadscout.metrics.summary import RunSummary
-from loadscout.orchestrator.status import RunStatus
+from loadscout.status import RunStatus
 
 
 class RunObserver(Protocol):

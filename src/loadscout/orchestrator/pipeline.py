@@ -30,8 +30,8 @@ from loadscout.orchestrator.policy import (
     run_phase,
     set_after,
 )
-from loadscout.orchestrator.status import RunStatus, transition
 from loadscout.plan.profiles import LoadPlan
+from loadscout.status import RunStatus, transition
 
 log = logging.getLogger(__name__)
 

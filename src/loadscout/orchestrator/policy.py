@@ -41,7 +41,7 @@ class PhaseTimeout(RunFailed):
 
 
 class PhaseStopped(Exception):
-    """The user cancelled while the phase ran (internal: becomes status "cancelled")."""
+    """The user cancelled while the phase ran (internal: becomes RunStatus.CANCELLED)."""
 
 
 def is_transient(err: BaseException) -> bool:

@@ -11,7 +11,7 @@ from loadscout.flows.model import FlowSet
 from loadscout.metrics.live import LiveStats
 from loadscout.metrics.summary import RunSummary
 from loadscout.orchestrator.series import SeriesRecorder
-from loadscout.orchestrator.status import RunStatus
+from loadscout.status import RunStatus
 from loadscout.store.runs import RunRepository
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class StoreObserver:
         self._lease_task: asyncio.Task[None] | None = None
 
     async def on_status(self, status: RunStatus, reason: str) -> None:
-        await self._repo.set_status(self._run_id, str(status), reason=reason)
+        await self._repo.set_status(self._run_id, status, reason=reason)
         if self._series is not None and status is RunStatus.LOADING:
             self._series.start()
         if status.is_final:
@@ -67,7 +67,7 @@ class StoreObserver:
             self._lease_task = None
 
     async def on_note(self, status: RunStatus, reason: str) -> None:
-        await self._repo.add_event(self._run_id, str(status), reason)
+        await self._repo.add_event(self._run_id, status, reason)
 
     async def on_flows(self, flowset: FlowSet) -> None:
         await self._repo.save_flows(self._run_id, flowset)

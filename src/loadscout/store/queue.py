@@ -4,7 +4,7 @@ A claim is one transaction. On PostgreSQL it selects with ``FOR UPDATE SKIP LOCK
 servers polling at once never take the same run; on SQLite the write transaction begins with
 ``BEGIN IMMEDIATE`` (see ``database.write_session``), which serialises claims outright.
 A server renews the lease of its runs with a heartbeat; a run whose lease ran out while it was
-discovering or loading lost its server (a crash, ``kill -9``) and is marked failed, "interrupted".
+discovering or loading lost its server (a crash, ``kill -9``) and is failed as ``interrupted``.
 Lease times use the servers' clocks, so servers sharing a database must keep their clocks in sync.
 """
 
@@ -13,24 +13,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.flows.model import FlowSet
+from loadscout.status import FINAL_STATUSES, RUNNING_STATUSES, RunStatus, transition
 from loadscout.store.database import write_session
 from loadscout.store.records import RunRecord
-from loadscout.store.runs import FINAL_STATUSES, QUEUED, to_record, utc_now, write_flows
+from loadscout.store.runs import to_record, utc_now, write_flows
 from loadscout.store.tables import RunEventRow, TestRun
 
-RUNNING_STATUSES = ("discovering", "loading")
 INTERRUPTED = "interrupted"
+# A queued run a server has claimed but not yet moved: too late to edit its flows.
+STARTING: Literal["starting"] = "starting"
 
 
 class CancelOutcome(StrEnum):
     MISSING = "missing"
     FINISHED = "finished"  # already final: nothing to cancel
-    CANCELLED = "cancelled"  # was waiting in the queue: cancelled on the spot
+    CANCELLED = RunStatus.CANCELLED.value  # was waiting in the queue: cancelled on the spot
     REQUESTED = "requested"  # a server runs it: it stops at its next heartbeat
 
 
@@ -50,7 +53,7 @@ class RunQueue:
         """Take the oldest queued run nobody holds (or whose holder's lease ran out)."""
         now = self._clock()
         claimable = and_(
-            TestRun.status == QUEUED,
+            TestRun.status == RunStatus.QUEUED,
             TestRun.cancel_requested.is_(False),
             or_(TestRun.claimed_by.is_(None), TestRun.lease_expires_at < now),
         )
@@ -72,7 +75,7 @@ class RunQueue:
                 RunEventRow(
                     run_id=run.id,
                     at=now,
-                    status=QUEUED,
+                    status=RunStatus.QUEUED,
                     reason=f"claimed by {worker} (claim {run.attempts})",
                 )
             )
@@ -101,20 +104,23 @@ class RunQueue:
             run = await session.get(TestRun, run_id, with_for_update=True)
             if run is None:
                 return CancelOutcome.MISSING
-            if run.status in FINAL_STATUSES:
+            if RunStatus(run.status).is_final:
                 return CancelOutcome.FINISHED
             run.cancel_requested = True
             held = run.claimed_by is not None and (
                 run.lease_expires_at is None or run.lease_expires_at >= now
             )
-            if run.status == QUEUED and not held:
-                _finish(session, run, now, "cancelled", "cancelled before it started")
+            if run.status == RunStatus.QUEUED and not held:
+                finish(session, run, now, RunStatus.CANCELLED, "cancelled before it started")
                 return CancelOutcome.CANCELLED
             return CancelOutcome.REQUESTED
 
-    async def edit_flows(self, run_id: int, flowset: FlowSet) -> str | None:
+    async def edit_flows(
+        self, run_id: int, flowset: FlowSet
+    ) -> RunStatus | Literal["starting"] | None:
         """Replace the flows of a run that has not started; returns the run's status (the edit
-        happened only if it is "queued"), or None for an unknown run."""
+        happened only if it is still queued), ``STARTING`` if a server has just claimed it, or
+        None for an unknown run."""
         now = self._clock()
         async with write_session(self._sessions) as session:
             run = await session.get(TestRun, run_id, with_for_update=True)
@@ -123,14 +129,16 @@ class RunQueue:
             held = run.claimed_by is not None and (
                 run.lease_expires_at is not None and run.lease_expires_at >= now
             )
-            if run.status != QUEUED or held:
-                return run.status if run.status != QUEUED else "starting"
+            if run.status != RunStatus.QUEUED or held:
+                return RunStatus(run.status) if run.status != RunStatus.QUEUED else STARTING
             await write_flows(session, run, flowset)
-            session.add(RunEventRow(run_id=run_id, at=now, status=QUEUED, reason="flows edited"))
-            return QUEUED
+            session.add(
+                RunEventRow(run_id=run_id, at=now, status=RunStatus.QUEUED, reason="flows edited")
+            )
+            return RunStatus.QUEUED
 
     async def recover_orphans(self) -> list[int]:
-        """Fail runs whose server vanished mid-run (lease expired) with reason "interrupted"."""
+        """Fail runs whose server vanished mid-run (lease expired) as ``interrupted``."""
         now = self._clock()
         expired = and_(TestRun.claimed_by.is_not(None), TestRun.lease_expires_at < now)
         return await self._interrupt(expired, now)
@@ -144,7 +152,7 @@ class RunQueue:
             return {run_id: str(holder) for run_id, holder in (await session.execute(query))}
 
     async def interrupt(self, run_id: int, holder: str) -> bool:
-        """Fail a run in progress as "interrupted" if ``holder`` still holds it (its process is
+        """Fail a run in progress as ``interrupted`` if ``holder`` still holds it (its process is
         known to be dead: no need to wait for the lease to run out)."""
         held = and_(TestRun.id == run_id, TestRun.claimed_by == holder)
         return bool(await self._interrupt(held, self._clock()))
@@ -158,12 +166,16 @@ class RunQueue:
         async with write_session(self._sessions) as session:
             runs = (await session.scalars(lost)).all()
             for run in runs:
-                _finish(session, run, now, "failed", INTERRUPTED)
+                finish(session, run, now, RunStatus.FAILED, INTERRUPTED)
             return [run.id for run in runs]
 
 
-def _finish(session: AsyncSession, run: TestRun, now: datetime, status: str, reason: str) -> None:
-    run.status = status
+def finish(
+    session: AsyncSession, run: TestRun, now: datetime, status: RunStatus, reason: str
+) -> None:
+    """End a run the queue owns (cancelled while waiting, or lost with its server), through the
+    transition table like every other status change."""
+    run.status = transition(RunStatus(run.status), status)
     run.reason = reason
     run.finished_at = now
     run.submitted = None

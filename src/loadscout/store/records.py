@@ -1,14 +1,12 @@
-"""What the store hands out: frozen snapshots of rows, detached from any session.
-
-Status is a plain string here; its enum and transition table belong to the orchestrator, a layer
-above the store.
-"""
+"""What the store hands out: frozen snapshots of rows, detached from any session."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from loadscout.status import RunStatus
 
 
 class _Record(BaseModel):
@@ -21,7 +19,7 @@ class RunRecord(_Record):
 
     id: int
     target_url: str
-    status: str
+    status: RunStatus
     users: int
     duration_s: float
     options: dict[str, Any]
@@ -42,7 +40,7 @@ class RunEvent(_Record):
 
     run_id: int
     at: AwareDatetime
-    status: str
+    status: RunStatus
     reason: str = ""
 
 

@@ -18,12 +18,11 @@ from sqlalchemy.orm import defer
 from loadscout.flows.model import FlowSet
 from loadscout.flows.secrets import redact_secrets
 from loadscout.metrics.summary import RunSummary
+from loadscout.status import FINAL_STATUSES, RunStatus
 from loadscout.store.database import write_session
 from loadscout.store.records import RunEvent, RunNotFound, RunRecord
 from loadscout.store.tables import FlowRow, MetricsSummaryRow, RunEventRow, StepRow, TestRun
 
-QUEUED = "queued"
-FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
 SORTABLE = frozenset(
     {"created_at", "started_at", "finished_at", "status", "target_url", "users", "requests"}
     | {"error_rate", "rps", "p95_ms", "id"}
@@ -59,13 +58,13 @@ class RunRepository:
         flowset: FlowSet | None = None,
         submitted: dict[str, Any] | None = None,
     ) -> RunRecord:
-        """A new run in status "queued", with its first event (and its flows, when given: in
+        """A new run, queued, with its first event (and its flows, when given: in
         the same transaction, so no server can claim the run before its flows are there)."""
         now = self._clock()
         async with write_session(self._sessions) as session:
             run = TestRun(
                 target_url=target_url,
-                status=QUEUED,
+                status=RunStatus.QUEUED,
                 users=users,
                 duration_s=duration_s,
                 options=options,
@@ -75,22 +74,22 @@ class RunRepository:
             )
             session.add(run)
             await session.flush()
-            session.add(RunEventRow(run_id=run.id, at=now, status=QUEUED, reason=""))
+            session.add(RunEventRow(run_id=run.id, at=now, status=RunStatus.QUEUED, reason=""))
             if flowset is not None:
                 await write_flows(session, run, flowset)
             return to_record(run)
 
-    async def set_status(self, run_id: int, status: str, *, reason: str = "") -> None:
-        """Record a status change; legality is the orchestrator's business, not the store's.
+    async def set_status(self, run_id: int, status: RunStatus, *, reason: str = "") -> None:
+        """Record a status change the pipeline has already checked with ``transition()``.
 
-        The first move out of "queued" stamps ``started_at``; a final status stamps
+        The first move out of the queue stamps ``started_at``; a final status stamps
         ``finished_at``. A non-empty ``reason`` also becomes the run's current reason.
         """
         now = self._clock()
         async with write_session(self._sessions) as session:
             run = await _locked_run(session, run_id)
             run.status = status
-            if status != QUEUED and run.started_at is None:
+            if status != RunStatus.QUEUED and run.started_at is None:
                 run.started_at = now
             if status in FINAL_STATUSES:
                 run.finished_at = now
@@ -148,7 +147,7 @@ class RunRepository:
         *,
         limit: int = 50,
         offset: int = 0,
-        status: str | None = None,
+        status: RunStatus | None = None,
         target: str | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
@@ -196,12 +195,12 @@ class RunRepository:
         async with self._sessions() as session:
             await session.execute(select(1))
 
-    async def count_by_status(self) -> dict[str, int]:
+    async def count_by_status(self) -> dict[RunStatus, int]:
         query = select(TestRun.status, func.count()).group_by(TestRun.status)
         async with self._sessions() as session:
-            return {status: n for status, n in (await session.execute(query)).all()}
+            return {RunStatus(status): n for status, n in (await session.execute(query)).all()}
 
-    async def add_event(self, run_id: int, status: str, reason: str) -> None:
+    async def add_event(self, run_id: int, status: RunStatus, reason: str) -> None:
         """A note in the run's history that is not a status change (a retry, a claim)."""
         async with write_session(self._sessions) as session:
             await _locked_run(session, run_id)

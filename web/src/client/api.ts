@@ -24,13 +24,7 @@ export type Verdict = Schemas['Verdict']
 export type EventPublic = Schemas['EventPublic']
 export type MetricPoint = Schemas['MetricPoint']
 export type ShapePreview = Schemas['ShapePreview']
-
-export const RUN_STATUSES: readonly RunStatus[] = [
-  'queued', 'discovering', 'loading', 'completed', 'failed', 'cancelled',
-]
-export const FINAL_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled']
-
-export const isActive = (status: string): boolean => !FINAL_STATUSES.includes(status)
+export type ThresholdCheck = Schemas['ThresholdCheck']
 
 export const api = createClient<paths>({
   // Same origin as the dashboard; absolute so it also works under jsdom in tests.

@@ -220,6 +220,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/thresholds/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Thresholds
+         * @description Whether each criterion would be accepted by a run, and if not, what is wrong with it.
+         */
+        post: operations["check_thresholds_api_v1_thresholds_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -395,8 +415,7 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Reason */
             reason: string;
         };
@@ -525,6 +544,11 @@ export interface components {
             fidelity: number;
             /** Failed Step */
             failed_step?: string | null;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /** Health */
         Health: {
@@ -734,11 +758,8 @@ export interface components {
             data: components["schemas"]["MetricPoint"][];
             /** Count */
             count: number;
-            /**
-             * Status
-             * @description The run's status when the series was read
-             */
-            status: string;
+            /** @description The run's status when the series was read */
+            status: components["schemas"]["RunStatus"];
             live?: components["schemas"]["LivePublic"] | null;
         };
         /**
@@ -937,8 +958,7 @@ export interface components {
             id: number;
             /** Target Url */
             target_url: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Users */
             users: number;
             /** Duration S */
@@ -987,8 +1007,7 @@ export interface components {
             id: number;
             /** Target Url */
             target_url: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Users */
             users: number;
             /** Duration S */
@@ -1248,6 +1267,28 @@ export interface components {
             connect_ms?: components["schemas"]["LatencySummary"] | null;
             tls_ms?: components["schemas"]["LatencySummary"] | null;
         };
+        /** ThresholdCheck */
+        ThresholdCheck: {
+            /** Expression */
+            expression: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Error
+             * @description Why the expression cannot be read, if it cannot
+             */
+            error?: string | null;
+        };
+        /** ThresholdChecks */
+        ThresholdChecks: {
+            /**
+             * Data
+             * @description One answer per expression, in the same order
+             */
+            data: components["schemas"]["ThresholdCheck"][];
+            /** Count */
+            count: number;
+        };
         /**
          * ThresholdResult
          * @description One threshold's result. ``observed`` is the raw number (an error rate as a fraction);
@@ -1272,6 +1313,14 @@ export interface components {
              * @default
              */
             observed_text: string;
+        };
+        /** ThresholdTexts */
+        ThresholdTexts: {
+            /**
+             * Expressions
+             * @description Criteria such as p95<500ms, as typed (blank lines are fine)
+             */
+            expressions: string[];
         };
         /**
          * TimePoint
@@ -1330,6 +1379,19 @@ export interface components {
              * @default 0
              */
             assets_skipped: number;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
         };
         /**
          * ValidationFailed
@@ -1970,6 +2032,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    check_thresholds_api_v1_thresholds_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdTexts"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdChecks"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

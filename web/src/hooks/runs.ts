@@ -1,11 +1,12 @@
 /** Server state for runs: TanStack Query hooks over the typed client, polling while runs are active. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo } from 'react'
-import { api, ApiError, isActive, unwrap } from '../client/api'
+import { api, ApiError, unwrap } from '../client/api'
+import { isActive } from '../lib/status'
 import { parseTimestamp } from '../lib/format'
 import { lastSecond, liveTail, mergePoints } from '../lib/liveSeries'
 import type { ChartPoint } from '../lib/liveSeries'
-import type { EventPublic, FlowSet, RunCreate, RunDetail, RunPublic, RunStatus, ShapePreview } from '../client/api'
+import type { EventPublic, FlowSet, RunCreate, RunDetail, RunPublic, RunStatus, ShapePreview, ThresholdCheck } from '../client/api'
 
 export const runKeys = {
   all: ['runs'] as const,
@@ -171,5 +172,21 @@ export function useShapePreview(text: string) {
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<ShapePreview> =>
       unwrap(await api.POST('/api/v1/shapes/preview', { body: { text: trimmed } })),
+  })
+}
+
+/**
+ * Threshold rows read by the server (the grammar a run uses, plan/thresholds.py): one answer per
+ * row, in order. Blank rows are skipped by the server too, so nothing is asked for them alone.
+ */
+export function useThresholdCheck(rows: string[]) {
+  return useQuery({
+    queryKey: ['thresholds', rows],
+    enabled: rows.some((r) => r.trim()),
+    retry: false,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ThresholdCheck[]> =>
+      unwrap(await api.POST('/api/v1/thresholds/check', { body: { expressions: rows } })).data,
   })
 }

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { DEFAULT_FORM, toRunCreate, usersOverTime, validateRunForm } from './runForm'
+import { DEFAULT_FORM, cleanThresholds, toRunCreate, usersOverTime, validateRunForm } from './runForm'
 
 test('reports every problem at once, keyed by field', () => {
   const errors = validateRunForm({
@@ -69,9 +69,9 @@ test('each profile checks only its own fields', () => {
   expect(validateRunForm({ ...base, profile: 'stages', stages: [], users: 'x' })).toEqual({ stages: 'Add at least one stage' })
 })
 
-test('thresholds and login are checked and sent trimmed; password only with a login page', () => {
+test('thresholds are sent trimmed (the server reads them); login is checked; password only with a login page', () => {
   expect(validateRunForm({ ...base, thresholds: ['p95<500ms', 'p95 under 1s'], username: 'ann' })).toEqual({
-    thresholds: 'Fix the thresholds marked below', login_url: 'Enter the page with the login form',
+    login_url: 'Enter the page with the login form',
   })
   expect(validateRunForm({ ...base, login_url: 'http://127.0.0.1:8001/login' })).toEqual({ username: 'Enter the account to log in with' })
   const body = toRunCreate({ ...base, thresholds: [' p95<500ms', ''], abort_on_fail: true,
@@ -106,4 +106,8 @@ test('a custom shape needs text, and sends the profile the server read from it',
   expect(body).toMatchObject({ shape: shape.shape, users: 10, duration_s: 30, ramp_up_s: 0 })
   expect(body.stages).toBeUndefined()
   expect(body.arrival_rate).toBeUndefined()
+})
+
+test('blank threshold rows are not sent', () => {
+  expect(cleanThresholds([' p95<500ms ', '', '  ', 'rps>1'])).toEqual(['p95<500ms', 'rps>1'])
 })

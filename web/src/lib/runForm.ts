@@ -3,7 +3,6 @@ import type { RunCreate, ShapePreview } from '../client/api'
 import { parseDuration } from './durations'
 import { DEFAULT_STAGES, stagesDuration, stagesError, stagesPeak, stagesText } from './loadProfile'
 import type { ProfileKind, StageRow } from './loadProfile'
-import { cleanThresholds, thresholdError } from './thresholds'
 
 export interface RunFormValues {
   target_url: string
@@ -106,7 +105,6 @@ export function validateRunForm(v: RunFormValues): FormErrors {
       errors.scope = 'Scope must be a valid regular expression'
     }
   }
-  if (v.thresholds.some((t) => thresholdError(t))) errors.thresholds = 'Fix the thresholds marked below'
   checkLogin(errors, v)
   return errors
 }
@@ -183,6 +181,9 @@ export function toRunCreate(v: RunFormValues, shape?: ShapePreview | null): RunC
     password: loginUrl ? v.password || null : null,
   } as RunCreate
 }
+
+/** The threshold expressions to send: trimmed, blanks dropped (the server reads them). */
+export const cleanThresholds = (rows: string[]): string[] => rows.map((r) => r.trim()).filter(Boolean)
 
 /** Planned users over time: a linear ramp, then flat until the end (the ConstantUsers profile). */
 export function usersOverTime(users: number, durationS: number, rampUpS: number): { t: number; users: number }[] {

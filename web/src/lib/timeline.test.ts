@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest'
+import type { RunStatus } from './status'
 import { loadStartedAt, stageTimes } from './timeline'
 
-const e = (status: string, at: string) => ({ status, at, reason: '' })
+const e = (status: RunStatus, at: string) => ({ status, at, reason: '' })
 
 test('each stage lasts until the next one starts; repeats (claims) keep the first time', () => {
   const times = stageTimes([

@@ -1,10 +1,8 @@
 /** The run's progress read from its status events: when each stage began and where it ended. */
 import type { EventPublic } from '../client/api'
 import { parseTimestamp, secondsBetween } from './format'
-
-export const STAGES = ['queued', 'discovering', 'loading'] as const
-export type Stage = (typeof STAGES)[number]
-const FINAL = new Set(['completed', 'failed', 'cancelled'])
+import { STAGES, isFinal } from './status'
+import type { RunStatus } from './status'
 
 export interface StageTimes {
   /** When each stage (and the final status) was first entered, ISO strings from the server. */
@@ -12,7 +10,7 @@ export interface StageTimes {
   /** Seconds spent in each stage that has ended (or up to `now` for the current one). */
   took: Partial<Record<string, number>>
   /** For an ended run, the last stage it went through before its final status. */
-  stoppedIn?: Stage
+  stoppedIn?: RunStatus
 }
 
 export function stageTimes(events: EventPublic[], now: Date = new Date()): StageTimes {
@@ -26,13 +24,13 @@ export function stageTimes(events: EventPublic[], now: Date = new Date()): Stage
   }
   const took: Record<string, number> = {}
   order.forEach((status, i) => {
-    if (FINAL.has(status)) return
+    if (isFinal(status)) return
     const next = order[i + 1]
     const seconds = secondsBetween(entered[status], next ? entered[next] : null, now)
     if (seconds != null) took[status] = seconds
   })
-  const stoppedIn = [...order].reverse().find((s): s is Stage => (STAGES as readonly string[]).includes(s))
-  return { entered, took, stoppedIn: order.some((s) => FINAL.has(s)) ? stoppedIn : undefined }
+  const stoppedIn = [...order].reverse().find((s): s is RunStatus => (STAGES as readonly string[]).includes(s))
+  return { entered, took, stoppedIn: order.some(isFinal) ? stoppedIn : undefined }
 }
 
 /** When the load started (the first `loading` event), in ms since the epoch, or null. */

@@ -12,6 +12,7 @@ from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import EventPublic, EventsPublic, Message, MetricPoint, MetricsPublic
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.summary import RunSummary
+from loadscout.status import RunStatus
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -51,7 +52,7 @@ async def put_flows(
     outcome = await control.edit_flows(run_id, flowset)
     if outcome is None:
         raise missing(run_id)
-    if outcome != "queued":
+    if outcome is not RunStatus.QUEUED:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"run {run_id} is {outcome}; flows can be edited only while it is queued",

@@ -19,7 +19,7 @@ from loadscout.api.schemas import (
 )
 from loadscout.errors import BadInput
 from loadscout.orchestrator.limits import OptionRejected
-from loadscout.orchestrator.status import RunStatus
+from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome
 
 router = APIRouter(prefix="/runs", tags=["runs"])
@@ -83,7 +83,7 @@ async def list_runs(
     records, count = await repo.list(
         limit=limit,
         offset=offset,
-        status=str(run_status) if run_status else None,
+        status=run_status,
         target=target,
         created_after=_aware(created_after),
         created_before=_aware(created_before),
@@ -101,7 +101,7 @@ async def get_run(record: RunDep, repo: RepoDep, control: ControlDep) -> RunDeta
     if live is not None:
         detail.live = live_public(live.stats)
         detail.discovery_message = live.message
-    if RunStatus(record.status).is_final:
+    if record.status.is_final:
         detail.summary = await repo.get_result(record.id)
     return detail
 

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router'
 import type { RunDetail } from '../../client/api'
-import { ApiError, isActive } from '../../client/api'
+import { ApiError } from '../../client/api'
+import { isActive } from '../../lib/status'
 import { useRun } from '../../hooks/runs'
 import { compareSteps, compareTotals } from '../../lib/compare'
 import { formatDuration, formatTimestamp, shortUrl } from '../../lib/format'

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react'
+import { act, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
@@ -9,17 +9,39 @@ afterEach(() => vi.unstubAllGlobals())
 // These walk the whole form by keyboard and mouse; give them room when the suite runs in parallel.
 vi.setConfig({ testTimeout: 20_000 })
 
+/** The server's threshold check, faked: a row with a space in it is unreadable. */
+const thresholdAnswer = (expressions: string[]) => {
+  const data = expressions.map((expression) => expression.trim().includes(' ')
+    ? { expression, ok: false, error: `cannot read threshold '${expression}'; write it like p95<500ms` }
+    : { expression, ok: true, error: null })
+  return jsonResponse(200, { data, count: data.length })
+}
+
+const path = (req: Request) => new URL(req.url).pathname
+
 function setup(answer = () => jsonResponse(201, run({ status: 'queued' }))) {
-  const fetch = vi.fn(async (_req: Request) => answer())
+  const fetch = vi.fn(async (req: Request) =>
+    path(req) === '/api/v1/thresholds/check' ? thresholdAnswer((await req.clone().json()).expressions) : answer())
   vi.stubGlobal('fetch', fetch)
   renderPage(<NewRunPage />, { path: '/runs/new', route: '/runs/new' })
   return fetch
 }
 
+/** Wait until the server has answered for exactly these rows (the form checks them debounced). */
+async function checked(fetch: ReturnType<typeof setup>, rows: string[]) {
+  await waitFor(async () => {
+    const checks = fetch.mock.calls.map(([req]) => req).filter((req) => path(req) === '/api/v1/thresholds/check')
+    expect(await checks.at(-1)?.clone().json()).toEqual({ expressions: rows })
+  })
+  await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+}
+
+const creates = (fetch: ReturnType<typeof setup>) => fetch.mock.calls.map(([req]) => req).filter((req) => path(req) === '/api/v1/runs')
+
 async function start(fetch: ReturnType<typeof setup>) {
   await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
   expect(await screen.findByText('run page')).toBeInTheDocument()
-  return fetch.mock.calls[0][0].json()
+  return creates(fetch)[0].json()
 }
 
 const url = () => userEvent.type(screen.getByLabelText('Application URL'), 'http://127.0.0.1:8001/')
@@ -51,21 +73,38 @@ test('arrival rate: the preview shows the rate and the open-model fields are sen
   expect(body).not.toHaveProperty('stages')
 })
 
-test('a bad threshold is marked inline and blocks the start; a fixed one is sent with abort on fail', async () => {
+test('a bad threshold is marked inline with the server\'s reason and blocks the start; a fixed one is sent with abort on fail', async () => {
   const fetch = setup()
   await url()
   await userEvent.click(screen.getByRole('button', { name: 'Add threshold' }))
   await userEvent.type(screen.getByLabelText('Threshold 1'), 'p95 under 1s')
   await userEvent.tab()
-  expect(screen.getByLabelText('Threshold 1')).toHaveAttribute('aria-invalid', 'true')
+  await waitFor(() => expect(screen.getByLabelText('Threshold 1')).toHaveAttribute('aria-invalid', 'true'))
+  expect(screen.getByText("cannot read threshold 'p95 under 1s'; write it like p95<500ms")).toBeInTheDocument()
   await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
-  expect(fetch).not.toHaveBeenCalled()
+  expect(creates(fetch)).toEqual([])
   await userEvent.clear(screen.getByLabelText('Threshold 1'))
   await userEvent.type(screen.getByLabelText('Threshold 1'), 'p95<500ms')
   await userEvent.click(screen.getByRole('button', { name: 'Add threshold' }))
   await userEvent.type(screen.getByLabelText('Threshold 2'), 'error_rate<1%')
   await userEvent.click(screen.getByRole('checkbox', { name: /Abort on fail/ }))
+  await checked(fetch, ['p95<500ms', 'error_rate<1%'])
   expect(await start(fetch)).toMatchObject({ thresholds: ['p95<500ms', 'error_rate<1%'], abort_on_fail: true })
+})
+
+test('the server reads the thresholds, so its whole grammar is accepted (p75, p99.9, requests, minutes)', async () => {
+  const fetch = setup()
+  await url()
+  const rows = ['p75<200ms', 'p99.9<1s', 'requests>10', 'p95<2m']
+  for (const [i, row] of rows.entries()) {
+    await userEvent.click(screen.getByRole('button', { name: 'Add threshold' }))
+    await userEvent.type(screen.getByLabelText(`Threshold ${i + 1}`), row)
+  }
+  await checked(fetch, rows)
+  expect(await start(fetch)).toMatchObject({ thresholds: rows })
+  const checks = fetch.mock.calls.map(([req]) => req).filter((req) => path(req) === '/api/v1/thresholds/check')
+  expect(await checks.at(-1)!.json()).toEqual({ expressions: rows })
+  expect(checks.length).toBeLessThan(rows.join('').length) // debounced: not one request per key
 })
 
 test('login fields in the discovery options are sent', async () => {

@@ -1,11 +1,14 @@
-import { THRESHOLD_HINT, thresholdError } from '../../lib/thresholds'
 import { Button } from '../ui/Button'
 import { Card } from '../ui/Card'
 import { Field } from '../ui/Field'
 
-/** Pass/fail rules checked against the results, with the option to stop the run on the first failure. */
-export function ThresholdsCard({ rows, onChange, abortOnFail, onAbortChange, showErrors, error, onRowBlur }: {
+/**
+ * Pass/fail rules checked against the results, with the option to stop the run on the first
+ * failure. The server reads each row (POST /thresholds/check); `rowErrors` is its answer.
+ */
+export function ThresholdsCard({ rows, rowErrors, onChange, abortOnFail, onAbortChange, showErrors, error, onRowBlur }: {
   rows: string[]
+  rowErrors: (string | undefined)[]
   onChange: (rows: string[]) => void
   abortOnFail: boolean
   onAbortChange: (value: boolean) => void
@@ -18,7 +21,7 @@ export function ThresholdsCard({ rows, onChange, abortOnFail, onAbortChange, sho
       <fieldset className="min-w-0">
         <legend className="sr-only">Thresholds</legend>
         <p className="text-xs text-slate-500 dark:text-slate-400">
-          {THRESHOLD_HINT}. Add <code>[step=NAME]</code> or <code>[flow=NAME]</code> after the metric to narrow it.
+          Write METRIC OP VALUE, e.g. p95&lt;500ms, p99.9&lt;1s, error_rate&lt;1% or rps&gt;=50. Add <code>[step=NAME]</code> or <code>[flow=NAME]</code> after the metric to narrow it.
         </p>
         {rows.length > 0 && (
           <ol className="mt-3 grid gap-2">
@@ -27,7 +30,7 @@ export function ThresholdsCard({ rows, onChange, abortOnFail, onAbortChange, sho
                 <Field label={`Threshold ${i + 1}`} placeholder="p95<500ms" name={`threshold-${i}`} value={row}
                   autoComplete="off" spellCheck={false} onBlur={onRowBlur}
                   onChange={(e) => onChange(rows.map((r, j) => (j === i ? e.target.value : r)))}
-                  error={showErrors(i) ? thresholdError(row) : undefined} />
+                  error={showErrors(i) ? rowErrors[i] : undefined} />
                 <Button variant="ghost" className="mt-6 px-2.5" aria-label={`Remove threshold ${i + 1}`}
                   onClick={() => onChange(rows.filter((_, j) => j !== i))}>✕</Button>
               </li>

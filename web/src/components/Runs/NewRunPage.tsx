@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import { useNavigate } from 'react-router'
 import { ApiError } from '../../client/api'
-import { useCreateRun, useShapePreview } from '../../hooks/runs'
+import { useCreateRun, useShapePreview, useThresholdCheck } from '../../hooks/runs'
 import { useDebounced } from '../../hooks/useDebounced'
 import { DEFAULT_FORM, toRunCreate, validateRunForm } from '../../lib/runForm'
 import type { FormErrors, RunFormValues, TextKey } from '../../lib/runForm'
@@ -40,6 +40,15 @@ export function NewRunPage() {
     if (shape.isError) clientErrors.shape_text = shape.error.message.replace(/^text: /, '')
     else if (!shapeReady) clientErrors.shape_text = 'Checking the shape…'
   }
+  const thresholdRows = useDebounced(values.thresholds, 300)
+  const thresholds = useThresholdCheck(thresholdRows)
+  const thresholdsRead = thresholds.data !== undefined && !thresholds.isPlaceholderData && thresholdRows === values.thresholds
+  // The server's reading of each row is the validation; blank rows need no answer.
+  const rowErrors = values.thresholds.map((row, i) =>
+    !row.trim() ? undefined : thresholdsRead ? thresholds.data?.[i]?.error ?? undefined : undefined)
+  if (rowErrors.some(Boolean)) clientErrors.thresholds = 'Fix the thresholds marked below'
+  else if (thresholds.isError) clientErrors.thresholds = thresholds.error.message
+  else if (values.thresholds.some((r) => r.trim()) && !thresholdsRead) clientErrors.thresholds = 'Checking the thresholds…'
   const visible = (key: Key) => (submitted || touched[key] ? clientErrors[key] : undefined) ?? serverFieldErrors[key]
 
   const set = <K extends Key>(key: K) => (value: RunFormValues[K]) => {
@@ -91,7 +100,7 @@ export function NewRunPage() {
                 error={shape.isError ? clientErrors.shape_text : visibleShapeError(visible('shape_text'))}
                 checking={shape.isFetching || shapeText !== values.shape_text} />
             } />
-          <ThresholdsCard rows={values.thresholds} onChange={(rows) => set('thresholds')(rows)}
+          <ThresholdsCard rows={values.thresholds} rowErrors={rowErrors} onChange={(rows) => set('thresholds')(rows)}
             abortOnFail={values.abort_on_fail} onAbortChange={(v) => set('abort_on_fail')(v)}
             showErrors={() => submitted || Boolean(touched.thresholds)} error={visible('thresholds')}
             onRowBlur={() => setTouched((t) => ({ ...t, thresholds: true }))} />

@@ -1,6 +1,6 @@
 import { Link } from 'react-router'
 import type { RunPublic } from '../../client/api'
-import { isActive } from '../../client/api'
+import { isActive } from '../../lib/status'
 import { formatDuration, formatMs, formatPercent, formatRate, formatRelative, secondsBetween, shortUrl } from '../../lib/format'
 import { cx } from '../ui/cx'
 import { StatusBadge } from '../ui/StatusBadge'

@@ -1,10 +1,8 @@
 import { formatDuration, formatTimestamp } from '../../lib/format'
-import { STAGES } from '../../lib/timeline'
+import { STAGES, isFinal, outcomeOf, statusLabel } from '../../lib/status'
+import type { RunStatus } from '../../lib/status'
 import type { StageTimes } from '../../lib/timeline'
 import { cx } from '../ui/cx'
-
-type Final = 'completed' | 'failed' | 'cancelled'
-const FINAL_LABEL: Record<Final, string> = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' }
 
 /**
  * queued → discovering → loading → completed | failed | cancelled, with how long each stage took
@@ -12,16 +10,16 @@ const FINAL_LABEL: Record<Final, string> = { completed: 'Completed', failed: 'Fa
  * stay grey.
  */
 export function StatusTimeline({ status, times, fallbackStoppedIn }: {
-  status: string
+  status: RunStatus
   times?: StageTimes
   /** Where an ended run stopped when its events are not loaded yet. */
   fallbackStoppedIn?: string
 }) {
   const stoppedIn = times?.stoppedIn ?? fallbackStoppedIn
-  const final = (['completed', 'failed', 'cancelled'] as const).find((s) => s === status)
-  const reached = final ? stageReached(final, stoppedIn) : STAGES.indexOf(status as (typeof STAGES)[number])
-  const steps = [...STAGES.map((s) => ({ key: s, label: s.charAt(0).toUpperCase() + s.slice(1) })),
-    { key: final ?? 'completed', label: final ? FINAL_LABEL[final] : 'Done' }]
+  const final = isFinal(status) ? status : undefined
+  const reached = final ? stageReached(final, stoppedIn) : STAGES.indexOf(status)
+  const steps = [...STAGES.map((s) => ({ key: s, label: statusLabel(s) })),
+    { key: final ?? 'end', label: final ? statusLabel(final) : 'Done' }]
   return (
     <ol aria-label="Run progress" className="flex w-full items-center gap-1 text-xs sm:text-sm">
       {steps.map((step, i) => {
@@ -29,7 +27,7 @@ export function StatusTimeline({ status, times, fallbackStoppedIn }: {
         const done = final ? (isFinalStep || i <= reached) : i < reached
         const current = !final && i === reached
         const tone = isFinalStep && final
-          ? (final === 'completed' ? 'good' : final === 'failed' ? 'bad' : 'warn')
+          ? outcomeOf(final)
           : done ? 'done' : current ? 'current' : 'todo'
         return (
           <li key={step.key} aria-current={current ? 'step' : undefined}
@@ -82,9 +80,9 @@ function StageNote({ stage, times, isFinal }: { stage: string; times?: StageTime
   )
 }
 
-/** For an ended run, the last stage it went through (all three for a completed run). */
-function stageReached(final: Final, stoppedIn?: string): number {
-  if (final === 'completed') return STAGES.length - 1
-  const i = STAGES.indexOf(stoppedIn as (typeof STAGES)[number])
+/** For an ended run, the last stage it went through (all of them for a run that succeeded). */
+function stageReached(final: RunStatus, stoppedIn?: string): number {
+  if (outcomeOf(final) === 'good') return STAGES.length - 1
+  const i = STAGES.indexOf(stoppedIn as RunStatus)
   return i >= 0 ? i : STAGES.length - 1
 }

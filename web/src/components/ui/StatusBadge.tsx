@@ -1,6 +1,8 @@
+import type { RunStatus } from '../../lib/status'
+import { isActive } from '../../lib/status'
 import { cx } from './cx'
 
-const TONES: Record<string, string> = {
+const TONES: Record<RunStatus, string> = {
   queued: 'bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600',
   discovering: 'bg-sky-50 text-sky-700 ring-sky-200 dark:bg-sky-950 dark:text-sky-300 dark:ring-sky-800',
   loading: 'bg-indigo-50 text-indigo-700 ring-indigo-200 dark:bg-indigo-950 dark:text-indigo-300 dark:ring-indigo-800',
@@ -9,17 +11,15 @@ const TONES: Record<string, string> = {
   cancelled: 'bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-800',
 }
 
-const ACTIVE = new Set(['queued', 'discovering', 'loading'])
-
 /** The run's lifecycle status; a completed run whose verdict is not `passed` is not drawn green. */
-export function StatusBadge({ status, verdict }: { status: string, verdict?: string | null }) {
+export function StatusBadge({ status, verdict }: { status: RunStatus, verdict?: string | null }) {
   const tone = status === 'completed' && verdict && verdict !== 'passed' ? TONES.queued : TONES[status]
   return (
     <span className={cx(
       'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset whitespace-nowrap',
       tone ?? TONES.queued,
     )}>
-      <span aria-hidden className={cx('size-1.5 rounded-full bg-current', ACTIVE.has(status) && 'animate-pulse')} />
+      <span aria-hidden className={cx('size-1.5 rounded-full bg-current', isActive(status) && 'animate-pulse')} />
       {status}
     </span>
   )

@@ -1,7 +1,7 @@
 import pytest
 
 from loadscout.errors import IllegalTransition
-from loadscout.orchestrator.status import TRANSITIONS, RunStatus, transition
+from loadscout.status import TRANSITIONS, RunStatus, transition
 
 
 def test_happy_path_is_legal() -> None:

@@ -1,4 +1,9 @@
-"""Run status as an enum with one transition table; every status change goes through it."""
+"""Run status as an enum with one transition table; every status change goes through it.
+
+It sits at the top of the package, outside the layers, because every layer speaks of it: the
+orchestrator moves runs, the store and its queue persist the moves, the API and the dashboard
+show them (the API publishes it as an enum, so the generated TypeScript client types it too).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ class RunStatus(StrEnum):
 
 
 FINAL_STATUSES = frozenset({RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED})
+# A server holds a run in these; a run whose server vanished here is failed as interrupted.
+RUNNING_STATUSES = frozenset({RunStatus.DISCOVERING, RunStatus.LOADING})
 
 TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     # A run given its flows skips discovery and goes straight to loading.
