@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loadscout.flows.model import DiscoveryReport
 from loadscout.metrics.verdict import Verdict
+from loadscout.status import RunStatus
 
 
 class _Model(BaseModel):
@@ -155,7 +156,7 @@ class LoadOutcome(_Model):
 class RunSummary(_Model):
     run_id: str
     target_url: str
-    status: str
+    status: RunStatus
     # passed / thresholds_failed / errors / aborted (metrics.verdict.Verdict); None when the
     # run never reached its load phase. Separate from ``status``: a completed run can fail.
     verdict: Verdict | None = None

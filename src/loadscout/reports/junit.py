@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from loadscout.metrics.summary import RunSummary
+from loadscout.status import RunStatus
 
 SUITE = "loadscout"
 
@@ -26,7 +27,7 @@ def junit_text(summary: RunSummary) -> str:
         name=f"{SUITE} run {summary.run_id}: {summary.target_url}",
         tests=str(len(cases)),
         failures=str(failures),
-        errors="0" if summary.status == "completed" else "1",
+        errors="0" if summary.status == RunStatus.COMPLETED else "1",
         time=f"{summary.duration_s:.3f}",
     )
     if summary.finished_at is not None:
@@ -40,7 +41,7 @@ def junit_text(summary: RunSummary) -> str:
     ):
         ET.SubElement(props, "property", name=name, value=value)
     suite.extend(cases)
-    if summary.status != "completed":
+    if summary.status != RunStatus.COMPLETED:
         case = ET.SubElement(suite, "testcase", classname=f"{SUITE}.run", name="run finished")
         ET.SubElement(case, "error", message=summary.reason or summary.status)
     ET.indent(suites)

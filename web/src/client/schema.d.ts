@@ -1054,8 +1054,7 @@ export interface components {
             run_id: string;
             /** Target Url */
             target_url: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             verdict?: components["schemas"]["Verdict"] | null;
             /** Started At */
             started_at?: string | null;
