@@ -9,7 +9,6 @@ import json
 import uvloop
 
 from loadscout.flows.model import Flow, FlowSet, Step
-from loadscout.load.http_client import HttpClient
 from loadscout.load.runner import run_load
 from loadscout.plan.profiles import ConstantUsers, LoadPlan, ThinkTime
 
@@ -22,19 +21,18 @@ async def main(args: argparse.Namespace) -> None:
     )
     think = ThinkTime(min_s=args.think, max_s=args.think, recorded=False)
     profile = ConstantUsers(users=args.users, duration_s=args.duration, ramp_up_s=args.ramp_up)
-    http = "curl" if args.client == "curl" else "h1"
     plan = LoadPlan(
         profile=profile,
         think_time=think,
         workers=args.workers,
         request_timeout_s=60,
-        http_client=http,
     )
     make_client = None
     if args.client == "aiohttp":
+        from aiohttp_client import AiohttpClient  # bench/ itself: this file runs as a script
 
-        def make_client() -> HttpClient:
-            return HttpClient(timeout_s=60)
+        def make_client() -> AiohttpClient:
+            return AiohttpClient(timeout_s=60)
 
     outcome = await run_load(flowset, plan, make_client=make_client)
     totals = outcome.totals
@@ -59,5 +57,5 @@ if __name__ == "__main__":
     parser.add_argument("--ramp-up", type=float, default=0.0)
     parser.add_argument("--think", type=float, default=0.0)
     parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--client", choices=["h1", "curl", "aiohttp"], default="h1")
+    parser.add_argument("--client", choices=["h1", "aiohttp"], default="h1")
     uvloop.run(main(parser.parse_args()))

@@ -174,7 +174,6 @@ def main() -> None:
             "WARNING",
         ],
         "loadscout": gen,
-        "loadscout (libcurl client)": [*gen, "--client", "curl"],
         "loadscout (aiohttp client)": [*gen, "--client", "aiohttp"],
     }
     results: dict[str, Result] = {}

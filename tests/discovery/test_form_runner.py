@@ -13,7 +13,7 @@ from aiohttp import web
 
 from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.flows.io import dumps_flowset, loads_flowset
-from loadscout.load.http_client import USER_AGENT
+from loadscout.load.client import USER_AGENT
 from loadscout.load.replay import replay_flow
 
 pytestmark = pytest.mark.browser

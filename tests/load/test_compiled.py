@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from loadscout.flows.model import Step
+from loadscout.load.client import encode_request
 from loadscout.load.compiled import builtin_values, compile_step
-from loadscout.load.http_client import encode_request
 
 
 def test_repeated_form_fields_are_all_sent_in_order() -> None:

@@ -4,8 +4,8 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from loadscout.flows.model import Extractor
+from loadscout.load.client import HttpResponse
 from loadscout.load.extract import ExtractionFailed, extract, json_path
-from loadscout.load.http_client import HttpResponse
 
 FORM_INPUT = 'form[action="/login"] input[name=csrf_token]'
 HTML = b'<form action="/login"><input name="csrf_token" value="tok-1"></form><h1> Hi  there</h1>'

@@ -15,9 +15,10 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 from aiohttp import web
 
+from loadscout.load.client import TransportError
 from loadscout.load.cookies import CookieJar
 from loadscout.load.errors import classify
-from loadscout.load.h1_client import H1Client, TransportError
+from loadscout.load.h1_client import H1Client
 
 BODY = b"hello " * 200
 

@@ -16,7 +16,6 @@ import uvloop
 from aiohttp import web
 
 from loadscout.flows.model import Flow, FlowSet, Step
-from loadscout.load.curl_client import CurlClient, CurlEngine
 from loadscout.load.errors import classify
 from loadscout.load.h1_client import H1Client
 from loadscout.load.runner import run_load
@@ -120,16 +119,3 @@ async def test_tls_ms_in_the_result_for_https_only(cert: tuple[Path, Path]) -> N
     assert plain.totals.tls_ms is None and plain.steps[0].tls_ms is None
     assert plain.totals.connect_ms is not None
     assert "tls_ms" in secure.model_dump(mode="json")["totals"]
-
-
-async def test_the_curl_client_times_tls_too(cert: tuple[Path, Path]) -> None:
-    """The libcurl client (``--http-client curl``) reports the same split."""
-    engine = CurlEngine()
-    client = CurlClient(engine, timeout_s=5, verify_tls=False)
-    async with serving(server_context(cert)) as https, serving(None) as http:
-        first = await client.send("GET", https)
-        plain = await client.send("GET", http)
-    await client.close()
-    engine.close()
-    assert first.body == b"hello" and first.connect_ns > 0 and first.tls_ns > 0
-    assert plain.body == b"hello" and plain.connect_ns > 0 and plain.tls_ns == 0

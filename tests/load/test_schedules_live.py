@@ -157,11 +157,9 @@ async def test_assets_are_fetched_once_per_user_from_the_same_host(target: Targe
     assert outcome.totals.requests == target.total
 
 
-@pytest.mark.parametrize("http_client", ["h1", "curl"])
-async def test_time_to_first_byte_and_connect_times(target: Target, http_client: str) -> None:
+async def test_time_to_first_byte_and_connect_times(target: Target) -> None:
     fs = flowset(target.url, flow("slow", step("slow", "/delay?s=0.05")))
-    p = plan(users=2, duration_s=0.5).model_copy(update={"http_client": http_client})
-    outcome = await run_load(fs, p)
+    outcome = await run_load(fs, plan(users=2, duration_s=0.5))
 
     ttfb, connect = outcome.totals.ttfb_ms, outcome.totals.connect_ms
     assert ttfb is not None and connect is not None

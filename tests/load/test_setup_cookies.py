@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from loadscout.flows.model import SetupCookie
+from loadscout.load.client import Client, seed_cookies
 from loadscout.load.runner import run_load
-from loadscout.load.vuser import Client, seed_cookies
 from tests.load.flows import flow, flowset, plan, step
 from tests.load.target_app import Target
 

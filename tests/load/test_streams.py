@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from loadscout.flows.model import Extractor, FlowSet
+from loadscout.load.client import ClientFactory
 from loadscout.load.replay import replay_flow
 from loadscout.load.runner import run_load
-from loadscout.load.vuser import ClientFactory
 from tests.load.flows import flow, flowset, plan, step
 from tests.utils.demo_server import DemoServer
 

@@ -13,18 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
+from loadscout.load.client import Client, HttpResponse
 from loadscout.load.errors import classify, status_error
-from loadscout.load.http_client import HttpResponse
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.scope import Scope, origin_of
-
-if TYPE_CHECKING:
-    from loadscout.load.vuser import Client
 
 log = logging.getLogger(__name__)
 

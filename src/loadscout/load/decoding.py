@@ -6,13 +6,7 @@ import zlib
 
 import brotli  # type: ignore[import-untyped]
 
-
-class TransportError(Exception):
-    """No usable response; ``kind`` is the error class reports group by."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+from loadscout.load.client import TransportError
 
 
 def decode_body(encoding: str, body: bytes) -> bytes:

@@ -9,6 +9,8 @@ import ssl
 
 import aiohttp
 
+from loadscout.load.client import TransportError
+
 EXTRACTION_FAILED = "extraction_failed"
 TIMEOUT = "timeout"
 
@@ -18,11 +20,10 @@ _RESET_ERRNOS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
 def classify(exc: BaseException) -> str:
     """Map an exception raised while sending a request to an error kind.
 
-    Order matters: aiohttp's timeout and TLS errors are also connection errors.
+    Order matters: aiohttp's (streams') timeout and TLS errors are also connection errors.
     """
-    kind = getattr(exc, "kind", None)  # curl_client.TransportError, streams.StreamError
-    if isinstance(kind, str):
-        return kind
+    if isinstance(exc, TransportError):  # the client's and the streams' own
+        return exc.kind
     if isinstance(exc, aiohttp.WSServerHandshakeError):  # a WebSocket upgrade refused
         return f"http_{exc.status}"
     if isinstance(exc, TimeoutError):

@@ -15,7 +15,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from loadscout.flows.model import Extractor
-from loadscout.load.http_client import HttpResponse
+from loadscout.load.client import HttpResponse
 
 CookieLookup = Callable[[str], str | None]
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from loadscout.flows.model import FlowSet
 from loadscout.load import gcfreeze
 from loadscout.load.assets import AssetCache
+from loadscout.load.client import Client, ClientFactory
 from loadscout.load.compiled import compile_flowset, compile_setup
-from loadscout.load.curl_client import CurlClient, CurlEngine
 from loadscout.load.drivers import drive_closed, drive_open
 from loadscout.load.h1_client import H1Client
 from loadscout.load.state import RunState
-from loadscout.load.vuser import Client, ClientFactory, VirtualUser
+from loadscout.load.vuser import VirtualUser
 from loadscout.metrics.recorder import Recorder
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.plan.profiles import LoadPlan, OpenProfile
@@ -65,15 +65,7 @@ async def run_part(
     profile = plan.profile
     recorder = Recorder(start_ns=part.start_ns, worker=part.worker, corrected=profile.is_open)
     state = RunState(deadline=start + profile.duration_s, clock=loop.time)
-    engine: CurlEngine | None = None
-    if make_client is None and plan.http_client == "curl":
-        engine = CurlEngine(loop)
-        curl = engine
-
-        def make_client() -> Client:
-            return CurlClient(curl, timeout_s=plan.request_timeout_s)
-
-    elif make_client is None:
+    if make_client is None:
 
         def make_client() -> Client:
             return H1Client(timeout_s=plan.request_timeout_s)
@@ -106,8 +98,6 @@ async def run_part(
         state.stopped.set()
         await asyncio.gather(driving, return_exceptions=True)
         on_snapshot(recorder.snapshot(final=True))
-        if engine is not None:
-            engine.close()
         gcfreeze.release()
     return load_s, cancelled
 

@@ -1,25 +1,28 @@
 """One flow replayed once in a fresh session, the way a virtual user runs it: verification.
 
-The same compiled steps, templates, extractors, checks and default HTTP client (``H1Client``)
-as a load run, so a flow that passes here is one load can run. Implements
-:class:`loadscout.flows.replay.FlowReplayer` (discovery receives it from its callers).
+Each step goes through the load engine's own :func:`~loadscout.load.step.execute_step` with
+the engine's client (``H1Client``), so a flow that passes here is one load can run.
+Implements :class:`loadscout.flows.replay.FlowReplayer` (discovery receives it from its
+callers).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 
 from loadscout.flows.model import Flow, FlowSet, SetupCookie, Step
 from loadscout.flows.replay import ReplayedPage, ReplayOutcome, StepCheck
-from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values, compile_step
-from loadscout.load.errors import classify, describe
-from loadscout.load.extract import ExtractionFailed, extract
+from loadscout.load.client import HttpResponse, seed_cookies
+from loadscout.load.compiled import CompiledStep, compile_step
+from loadscout.load.errors import EXTRACTION_FAILED
 from loadscout.load.h1_client import H1Client
-from loadscout.load.streams import StreamClient, jar_values
-from loadscout.load.template import MissingVariable
-from loadscout.load.vuser import seed_cookies
+from loadscout.load.state import RunState
+from loadscout.load.step import PageCheck, execute_step
+from loadscout.load.streams import StreamClient
 
 
 async def replay_flow(
@@ -51,76 +54,68 @@ async def replay_flow(
 
 
 class _Session:
-    """One virtual user's fresh client and variables for a single iteration."""
+    """One virtual user's fresh client and variables for a single iteration; as the
+    :class:`~loadscout.load.step.StepUser` it keeps the reason a step failed."""
+
+    iteration = 1
 
     def __init__(self, *, vu: int, user: Mapping[str, str], timeout_s: float) -> None:
-        self._vu = vu
+        self.number = vu
         self._client = H1Client(timeout_s=timeout_s)
         self._timeout_s = timeout_s
+        self._state = RunState(deadline=math.inf, clock=time.monotonic)
         self._streams: StreamClient | None = None  # opened by the first stream step
         self._scope = {f"user.{k}": v for k, v in user.items()}
         self._tag = f"v{uuid.uuid4().hex[:6]}-{vu}"
         self._counter = itertools.count(1)
+        self._reason: str | None = None
 
     def seed(self, cookies: Sequence[SetupCookie], url: str) -> None:
         seed_cookies(self._client, cookies, url)
-
-    def _unique(self) -> str:
-        return f"{self._tag}-{next(self._counter)}"
 
     async def run(
         self, step: CompiledStep, source: Step, check: StepCheck | None, *, setup: bool
     ) -> str | None:
         """Send, check the status class (and ``check``), extract; why it failed, or None."""
-        builtins = builtin_values(step.builtins, vu=self._vu, iteration=1, unique=self._unique)
-        try:
-            req = step.render({**builtins, **self._scope})
-        except MissingVariable as exc:
-            return f"variable ${{{exc.name}}} is not defined"
-        if step.stream is not None:
-            return await self._stream(step, req)
-        client = self._client
-        try:
-            resp = await client.send(step.method, req.url, headers=req.headers, form=req.form,
-                                     json_body=req.json_body, body=req.body,
-                                     want_headers=step.wants_headers)  # fmt: skip
-        except Exception as exc:
-            return f"{classify(exc)}: {describe(exc)}"
-        kind = step.verdict(resp.status, resp.body)
-        if kind is not None:
-            return step.why(kind, resp.status)
+        page_check: PageCheck | None = None
         if check is not None:
-            page = ReplayedPage(status=resp.status, url=resp.url, text=resp.text())
-            if (reason := check(source, page, setup=setup)) is not None:
-                return reason
-        if step.extractors:
-            try:
-                found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
-            except ExtractionFailed as exc:
-                return str(exc)
-            self._scope.update(found)
-        return None
 
-    async def _stream(self, step: CompiledStep, req: RenderedRequest) -> str | None:
-        """A WebSocket/EventSource step, as a virtual user replays it; why it failed, or None."""
-        assert step.stream is not None
+            def page_check(resp: HttpResponse) -> str | None:
+                page = ReplayedPage(status=resp.status, url=resp.url, text=resp.text())
+                return check(source, page, setup=setup)
+
+        self._reason = None
+        ok = await execute_step(
+            step, self._scope, self._client, self, self._state, check=page_check
+        )
+        return None if ok else self._reason or "failed"
+
+    def unique(self) -> str:
+        return f"{self._tag}-{next(self._counter)}"
+
+    def streams(self) -> StreamClient:
         if self._streams is None:
             self._streams = StreamClient(timeout_s=self._timeout_s)
-        client = self._client
-        try:
-            res = await self._streams.open(step.stream, req.url, headers=req.headers,
-                                           messages=list(req.messages),
-                                           cookie=client.cookie_header(req.url))  # fmt: skip
-        except Exception as exc:
-            return f"{classify(exc)}: {describe(exc)}"
-        if (kind := step.verdict(res.status, b"")) is not None:
-            return step.why(kind, res.status)
-        try:
-            found = jar_values(step.extractors, req.url, client.cookie)
-        except ExtractionFailed as exc:
-            return str(exc)
-        self._scope.update(found)
-        return None
+        return self._streams
+
+    def failure(self, step: CompiledStep, kind: str, where: str, detail: str) -> None:
+        """No response: the error class leads the reason (an undefined variable's says it)."""
+        self._reason = detail if kind == EXTRACTION_FAILED else f"{kind}: {detail}"
+
+    def response(
+        self,
+        step: CompiledStep,
+        start_ns: int,
+        end_ns: int,
+        kind: str | None,
+        where: str,
+        detail: str,
+        ttfb_ns: int = 0,
+        connect_ns: int = 0,
+        tls_ns: int = 0,
+    ) -> None:
+        if kind is not None:
+            self._reason = detail
 
     async def close(self) -> None:
         await self._client.close()

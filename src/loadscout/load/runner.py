@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 from loadscout.errors import BadInput
 from loadscout.flows.model import FlowSet
+from loadscout.load.client import ClientFactory
 from loadscout.load.local import WorkerPart, run_part
 from loadscout.load.verdicts import can_abort, check_names, evaluate
-from loadscout.load.vuser import ClientFactory
 from loadscout.metrics.aggregate import Aggregator
 from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.live import LiveStats

@@ -18,8 +18,8 @@ from typing import Literal
 import aiohttp
 
 from loadscout.flows.model import Extractor, Step
+from loadscout.load.client import USER_AGENT, HttpResponse, TransportError
 from loadscout.load.extract import extract
-from loadscout.load.http_client import USER_AGENT, HttpResponse
 from loadscout.load.template import Template
 
 StreamKind = Literal["websocket", "eventsource"]
@@ -59,15 +59,6 @@ class StreamResult:
     received: int
     done_ns: int
     ttfb_ns: int
-
-
-class StreamError(Exception):
-    """A stream that ended before its messages arrived; ``kind`` is the error class
-    (``ws_close_<code>``, ``stream_ended``) that ``errors.classify`` reports."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def jar_values(
@@ -134,7 +125,7 @@ class StreamClient:
             while resp.status < 300 and received < expect:
                 line = await resp.content.readline()
                 if not line:
-                    raise StreamError(
+                    raise TransportError(
                         "stream_ended", f"the stream ended after {received} of {expect} events"
                     )
                 line = line.rstrip(b"\r\n")
@@ -153,6 +144,6 @@ class StreamClient:
 def _closed(code: int | None, received: int, expect: int) -> Exception:
     if code is None:
         return ConnectionResetError(f"the socket dropped after {received} of {expect} messages")
-    return StreamError(
+    return TransportError(
         f"ws_close_{code}", f"the server closed ({code}) after {received} of {expect} messages"
     )

@@ -14,57 +14,19 @@ import asyncio
 import bisect
 import itertools
 import random
-import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from loadscout.flows.model import SetupCookie
 from loadscout.load.assets import AssetCache
-from loadscout.load.compiled import CompiledFlow, CompiledStep, RenderedRequest, builtin_values
-from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
-from loadscout.load.extract import ExtractionFailed, extract
-from loadscout.load.http_client import FormData, HttpResponse
+from loadscout.load.client import Client, ClientFactory, seed_cookies
+from loadscout.load.compiled import CompiledFlow, CompiledStep
 from loadscout.load.state import RunState
-from loadscout.load.streams import StreamClient, jar_values
-from loadscout.load.template import MissingVariable
+from loadscout.load.step import execute_step
+from loadscout.load.streams import StreamClient
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
 
-
-class Client(Protocol):
-    """What a virtual user needs from its HTTP session (aiohttp or libcurl underneath)."""
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = ...,
-        form: FormData | None = ...,
-        json_body: Any = ...,
-        body: bytes | None = ...,
-        want_headers: bool = ...,
-    ) -> HttpResponse: ...
-
-    def cookie(self, name: str, url: str | None = None) -> str | None: ...
-
-    def cookie_header(self, url: str) -> str | None:
-        """The ``Cookie`` header the jar gives ``url`` (``ws://``/``wss://`` too): a stream
-        step's connection is not the client's, yet carries the user's session."""
-        ...
-
-    def add_cookie(self, name: str, value: str, *, url: str, path: str = "/") -> None: ...
-
-    async def close(self) -> None: ...
-
-
-ClientFactory = Callable[[], Client]
-
-
-def seed_cookies(client: Client, cookies: Sequence[SetupCookie], url: str) -> None:
-    """Give a user's own jar its copy of the flow set's ``setup_cookies`` for ``url``."""
-    for cookie in cookies:
-        client.add_cookie(cookie.name, cookie.value, url=url, path=cookie.path)
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class VirtualUser:
@@ -87,7 +49,11 @@ class VirtualUser:
         assets: AssetCache | None = None,
         cookies: Sequence[SetupCookie] = (),
         target_url: str = "",
+        clock: Callable[[], float] | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
+        """``clock`` (seconds; the event loop's by default) times pacing; ``sleep`` waits out
+        start delays, think times and pacing: tests pass virtual ones."""
         self.number = number
         self._cookies = (tuple(cookies), target_url)
         self.iteration = 0
@@ -98,6 +64,8 @@ class VirtualUser:
         self._thinks = think_time.recorded or think_time.max_s > 0  # else no pause to take
         self._make_client = make_client
         self._client: Client | None = None
+        self._clock = clock
+        self._wait = sleep
         self._recorder = recorder
         self._state = state
         self._rng = rng
@@ -128,17 +96,17 @@ class VirtualUser:
         """Closed model: wait for this user's start, then iterate until the run stops or the
         user is retired. The client is opened only once the user starts and always closed."""
         if start_delay_s > 0:
-            await asyncio.sleep(start_delay_s)
+            await self._wait(start_delay_s)
         if self._state.should_stop() or self.retired:
             return
         await self.open()
-        loop = asyncio.get_running_loop()
+        clock = self._clock or asyncio.get_running_loop().time
         try:
             while not self._state.should_stop() and not self.retired:
-                began = loop.time()
+                began = clock()
                 ok = await self.iterate()
                 if self._pacing_s > 0:
-                    await self._sleep(self._pacing_s - (loop.time() - began))
+                    await self._sleep(self._pacing_s - (clock() - began))
                 if not ok:
                     await asyncio.sleep(0)  # never starve the loop when every step fails at once
         finally:
@@ -172,104 +140,50 @@ class VirtualUser:
     async def _run_steps(
         self, steps: Sequence[CompiledStep], scope: dict[str, str], *, think_last: bool
     ) -> bool:
+        client, state, assets = self._client, self._state, self._assets
+        assert client is not None, "steps run only between open() and close()"
         last = len(steps) - 1
         for i, step in enumerate(steps):
-            if self._state.should_stop():
+            if state.should_stop():
                 return False
-            ok = await self._step(step, scope)
+            ok = await execute_step(step, scope, client, self, state, assets)
             if self._thinks and (i < last or think_last or not ok):
                 await self._pause(step)
             if not ok:
                 return False
         return True
 
-    async def _step(self, step: CompiledStep, scope: dict[str, str]) -> bool:
-        """Send one step and record its outcome exactly once; False ends the iteration."""
-        variables = scope
-        if step.builtins:
-            builtins = builtin_values(
-                step.builtins, vu=self.number, iteration=self.iteration, unique=self._unique
-            )
-            variables = {**builtins, **scope}
-        try:
-            req = step.render(variables)
-        except MissingVariable as exc:
-            example = f"{step.method} {step.url.source}: variable ${{{exc.name}}} is not defined"
-            self._recorder.failure(step.id, EXTRACTION_FAILED, example)
-            return False
-        rec, state, client = self._recorder, self._state, self._client
-        assert client is not None, "steps run only between open() and close()"
-        intended, self._intended_ns = self._intended_ns, None
-        if step.stream is not None:
-            return await self._stream(step, req, scope, intended)
-        state.begin()
-        start = time.perf_counter_ns()
-        try:
-            resp = await client.send(step.method, req.url, headers=req.headers, form=req.form,
-                                     json_body=req.json_body, body=req.body,
-                                     want_headers=step.wants_headers)  # fmt: skip
-        except asyncio.CancelledError:
-            rec.failure(step.id, TIMEOUT, f"{step.method} {req.url}: aborted when the run stopped")
-            raise
-        except Exception as exc:
-            rec.failure(step.id, classify(exc), f"{step.method} {req.url}: {describe(exc)}")
-            return False
-        finally:
-            state.end()
-        end = time.perf_counter_ns()
-        kind = step.verdict(resp.status, resp.body)
-        if kind is not None:
-            example = f"{step.method} {req.url}: {step.why(kind, resp.status)}"
-            rec.response(step.id, start, end, kind, example, intended)
-            return False
-        if step.extractors:
-            try:
-                found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
-            except ExtractionFailed as exc:
-                example = f"{step.method} {req.url}: {exc}"
-                rec.response(step.id, start, end, EXTRACTION_FAILED, example, intended)
-                return False
-            scope.update(found)
-        rec.response(step.id, start, end, None, "", intended, resp.ttfb_ns, resp.connect_ns,
-                     resp.tls_ns)  # fmt: skip
-        if self._assets is not None and step.is_document:
-            await self._assets.fetch(client, resp)
-        return True
+    # the StepUser side of execute_step: outcomes go to the recorder, the first one of an
+    # open-model iteration counted from when the iteration was meant to start
 
-    async def _stream(
-        self, step: CompiledStep, req: RenderedRequest, scope: dict[str, str], intended: int | None
-    ) -> bool:
-        """A WebSocket/EventSource step, sent with this user's cookies; recorded once."""
-        client = self._client
-        assert step.stream is not None and client is not None
+    def failure(self, step: CompiledStep, kind: str, where: str, detail: str) -> None:
+        self._intended_ns = None
+        self._recorder.failure(step.id, kind, f"{where}: {detail}")
+
+    def response(
+        self,
+        step: CompiledStep,
+        start_ns: int,
+        end_ns: int,
+        kind: str | None,
+        where: str,
+        detail: str,
+        ttfb_ns: int = 0,
+        connect_ns: int = 0,
+        tls_ns: int = 0,
+    ) -> None:
+        intended, self._intended_ns = self._intended_ns, None
+        example = "" if kind is None else f"{where}: {detail}"
+        self._recorder.response(
+            step.id, start_ns, end_ns, kind, example, intended, ttfb_ns, connect_ns, tls_ns
+        )
+
+    def streams(self) -> StreamClient:
         if self._streams is None:
             self._streams = StreamClient()
-        rec, where = self._recorder, f"{step.name} {req.url}"
-        cookie = client.cookie_header(req.url)
-        self._state.begin()
-        start = time.perf_counter_ns()
-        try:
-            res = await self._streams.open(step.stream, req.url, headers=req.headers,
-                                           messages=list(req.messages), cookie=cookie)  # fmt: skip
-        except asyncio.CancelledError:
-            rec.failure(step.id, TIMEOUT, f"{where}: aborted when the run stopped")
-            raise
-        except Exception as exc:
-            rec.failure(step.id, classify(exc), f"{where}: {describe(exc)}")
-            return False
-        finally:
-            self._state.end()
-        kind = step.verdict(res.status, b"")
-        example = f"{where}: {step.why(kind, res.status)}" if kind else ""
-        if kind is None and step.extractors:
-            try:
-                scope.update(jar_values(step.extractors, req.url, client.cookie))
-            except ExtractionFailed as exc:
-                kind, example = EXTRACTION_FAILED, f"{where}: {exc}"
-        rec.response(step.id, start, res.done_ns, kind, example, intended, ttfb_ns=res.ttfb_ns)
-        return kind is None
+        return self._streams
 
-    def _unique(self) -> str:
+    def unique(self) -> str:
         self._counter += 1
         return f"{self._run_tag}-{self.number}-{self.iteration}-{self._counter}"
 
@@ -288,6 +202,7 @@ class VirtualUser:
         await self._sleep(seconds)
 
     async def _sleep(self, seconds: float) -> None:
+        """Think or pace, never past the run's end."""
         seconds = min(seconds, self._state.remaining_s())
         if seconds > 0:
-            await asyncio.sleep(seconds)
+            await self._wait(seconds)

@@ -265,9 +265,6 @@ class LoadPlan(_Frozen):
     scope: str | None = Field(
         default=None, description="Regex of URLs besides the target's origin (page assets)"
     )
-    http_client: Literal["h1", "curl"] = Field(
-        default="h1", description="h1: httptools protocols (fastest); curl: libcurl via pycurl"
-    )
 
     @model_validator(mode="after")
     def _scope_compiles(self) -> LoadPlan:

@@ -1,8 +1,8 @@
-"""encode_request: the one place every client turns a step's body into bytes."""
+"""encode_request: the one place a step's form or JSON body becomes bytes."""
 
 from __future__ import annotations
 
-from loadscout.load.http_client import encode_request
+from loadscout.load.client import encode_request
 
 
 def test_form_and_json_get_their_content_type() -> None:

@@ -1,0 +1,173 @@
+"""One step executed: rendered, sent, judged, its values extracted, its outcome reported once.
+
+The virtual user of a load run and the one-off replay that verifies a flow both run steps
+through :func:`execute_step`, so a flow that passes verification is one a load run can run.
+They differ only in who the user is and where the outcome goes (:class:`StepUser`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from loadscout.load.assets import AssetCache
+from loadscout.load.client import Client, HttpResponse
+from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values
+from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
+from loadscout.load.extract import ExtractionFailed, extract
+from loadscout.load.state import RunState
+from loadscout.load.streams import StreamClient, jar_values
+from loadscout.load.template import MissingVariable
+
+PageCheck = Callable[[HttpResponse], str | None]
+"""An extra check of a response that passed the step's own (verification's): why it fails."""
+CHECK_FAILED = "check_failed"
+
+
+class StepUser(Protocol):
+    """Who a step runs as, and where its one outcome goes.
+
+    ``where`` names the request (``GET <url>``), ``detail`` what went wrong, ``kind`` the
+    error class reports group by (None: the step passed).
+    """
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def iteration(self) -> int: ...
+
+    def unique(self) -> str:
+        """A value no other request of the run sends (``${unique}``)."""
+        ...
+
+    def streams(self) -> StreamClient:
+        """The user's stream connections, opened by its first stream step."""
+        ...
+
+    def failure(self, step: CompiledStep, kind: str, where: str, detail: str) -> None:
+        """No response: an undefined variable, a transport error, the run stopping."""
+        ...
+
+    def response(
+        self,
+        step: CompiledStep,
+        start_ns: int,
+        end_ns: int,
+        kind: str | None,
+        where: str,
+        detail: str,
+        ttfb_ns: int = 0,
+        connect_ns: int = 0,
+        tls_ns: int = 0,
+    ) -> None:
+        """A response (or an opened stream), judged; ``perf_counter_ns`` times."""
+        ...
+
+
+async def execute_step(
+    step: CompiledStep,
+    scope: dict[str, str],
+    client: Client,
+    user: StepUser,
+    state: RunState,
+    assets: AssetCache | None = None,
+    check: PageCheck | None = None,
+) -> bool:
+    """Run ``step`` as ``user``: its extracted values go into ``scope``; False when it failed
+    (later steps depend on it). ``assets``: fetch a document's page assets after it, as a
+    browser would; ``check``: judge a passing response once more before extracting."""
+    variables = scope
+    if step.builtins:
+        builtins = builtin_values(
+            step.builtins, vu=user.number, iteration=user.iteration, unique=user.unique
+        )
+        variables = {**builtins, **scope}
+    try:
+        req = step.render(variables)
+    except MissingVariable as exc:
+        where = f"{step.method} {step.url.source}"
+        user.failure(step, EXTRACTION_FAILED, where, f"variable ${{{exc.name}}} is not defined")
+        return False
+    if step.stream is not None:
+        return await _stream(step, req, scope, client, user, state)
+    state.begin()
+    start = time.perf_counter_ns()
+    try:
+        resp = await client.send(
+            step.method,
+            req.url,
+            headers=req.headers,
+            form=req.form,
+            json_body=req.json_body,
+            body=req.body,
+            want_headers=step.wants_headers,
+        )
+    except asyncio.CancelledError:
+        user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
+        raise
+    except Exception as exc:
+        user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
+        return False
+    finally:
+        state.end()
+    end = time.perf_counter_ns()
+    kind = step.verdict(resp.status, resp.body)
+    if kind is not None:
+        why = step.why(kind, resp.status)
+        user.response(step, start, end, kind, f"{step.method} {req.url}", why)
+        return False
+    if check is not None and (reason := check(resp)) is not None:
+        user.response(step, start, end, CHECK_FAILED, f"{step.method} {req.url}", reason)
+        return False
+    if step.extractors:
+        try:
+            found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
+        except ExtractionFailed as exc:
+            where = f"{step.method} {req.url}"
+            user.response(step, start, end, EXTRACTION_FAILED, where, str(exc))
+            return False
+        scope.update(found)
+    user.response(step, start, end, None, "", "", resp.ttfb_ns, resp.connect_ns, resp.tls_ns)
+    if assets is not None and step.is_document:
+        await assets.fetch(client, resp)
+    return True
+
+
+async def _stream(
+    step: CompiledStep,
+    req: RenderedRequest,
+    scope: dict[str, str],
+    client: Client,
+    user: StepUser,
+    state: RunState,
+) -> bool:
+    """A WebSocket/EventSource step, sent with the user's cookies."""
+    assert step.stream is not None
+    streams, where = user.streams(), f"{step.name} {req.url}"
+    cookie = client.cookie_header(req.url)
+    state.begin()
+    start = time.perf_counter_ns()
+    try:
+        res = await streams.open(
+            step.stream, req.url, headers=req.headers, messages=list(req.messages), cookie=cookie
+        )
+    except asyncio.CancelledError:
+        user.failure(step, TIMEOUT, where, "aborted when the run stopped")
+        raise
+    except Exception as exc:
+        user.failure(step, classify(exc), where, describe(exc))
+        return False
+    finally:
+        state.end()
+    kind = step.verdict(res.status, b"")
+    detail = step.why(kind, res.status) if kind else ""
+    if kind is None and step.extractors:
+        try:
+            scope.update(jar_values(step.extractors, req.url, client.cookie))
+        except ExtractionFailed as exc:
+            kind, detail = EXTRACTION_FAILED, str(exc)
+    user.response(step, start, res.done_ns, kind, where, detail, ttfb_ns=res.ttfb_ns)
+    return kind is None
