@@ -59,8 +59,10 @@ def test_each_format_downloads_as_an_attachment(
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text.split("\r\n\r\n")[0])))
         assert [(r["flow"], r["step"]) for r in rows] == [
-            ("browse", "GET /"), ("browse", "GET /item"), ("TOTAL", ""),
-        ]  # fmt: skip
+            ("browse", "GET /"),
+            ("browse", "GET /item"),
+            ("TOTAL", ""),
+        ]
         assert int(rows[-1]["requests"]) == int(rows[0]["requests"]) + int(rows[1]["requests"])
     elif fmt == "xml":  # JUnit, for CI
         suite = ET.fromstring(text).find("testsuite")

@@ -22,8 +22,11 @@ def test_a_csv_shape_previews_as_stages(service: Served) -> None:
     assert (preview["unit"], preview["duration_s"], preview["peak"]) == ("users", 105.0, 10.0)
     assert preview["users"] == 10
     assert [(p["t"], p["value"]) for p in preview["points"]] == [
-        (0, 0), (30, 10), (90, 10), (105, 0),
-    ]  # fmt: skip
+        (0, 0),
+        (30, 10),
+        (90, 10),
+        (105, 0),
+    ]
 
 
 def test_a_yaml_shape_previews_its_schedule(service: Served) -> None:

@@ -39,8 +39,11 @@ def test_one_answer_per_row_in_order_and_blank_rows_are_fine(service: Served) ->
     status, body = call("POST", f"{service.api}/thresholds/check", {"expressions": rows})
     assert status == 200, body
     assert [(a["expression"], a["ok"]) for a in body["data"]] == [
-        ("p95<500ms", True), ("", True), ("nonsense", False), ("  ", True),
-    ]  # fmt: skip
+        ("p95<500ms", True),
+        ("", True),
+        ("nonsense", False),
+        ("  ", True),
+    ]
     assert body["count"] == 4
 
 

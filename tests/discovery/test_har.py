@@ -149,13 +149,20 @@ def _live_har(shop: DemoServer, feed_marker: dict[str, str]) -> dict[str, object
             "response": {"status": 101, "content": {}},
         },
         {
-            **({"_resourceType": feed_marker["_resourceType"]} if "_resourceType" in feed_marker
-               else {}),
-            "request": {"method": "GET", "url": shop.url_for("/app/events"), "headers": [],
-                        "cookies": cookie},
+            **(
+                {"_resourceType": feed_marker["_resourceType"]}
+                if "_resourceType" in feed_marker
+                else {}
+            ),
+            "request": {
+                "method": "GET",
+                "url": shop.url_for("/app/events"),
+                "headers": [],
+                "cookies": cookie,
+            },
             "response": {"status": 200, "content": {"mimeType": sse_type}},
         },
-    ]  # fmt: skip
+    ]
     return {"log": {"entries": entries}}
 
 

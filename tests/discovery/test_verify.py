@@ -70,12 +70,22 @@ async def shop() -> AsyncIterator[tuple[str, list[str]]]:
 
 def _flows(url: str) -> FlowSet:
     tok = Extractor(name="tok", source="json", expression="token")
-    good = Flow(name="good", steps=[Step(name="token", url="/token", extract=[tok]),
-                                    Step(name="use", url="/use?t=${tok}")])  # fmt: skip
-    stale = Flow(name="stale", steps=[Step(name="token", url="/token"),
-                                      Step(name="use", url="/use?t=t-s0")])  # fmt: skip
-    signup = Flow(name="signup", steps=[Step(name="signup", url="/signup", method="POST",
-                                             kind="form", form={"name": "ann"})])  # fmt: skip
+    good = Flow(
+        name="good",
+        steps=[
+            Step(name="token", url="/token", extract=[tok]),
+            Step(name="use", url="/use?t=${tok}"),
+        ],
+    )
+    stale = Flow(
+        name="stale", steps=[Step(name="token", url="/token"), Step(name="use", url="/use?t=t-s0")]
+    )
+    signup = Flow(
+        name="signup",
+        steps=[
+            Step(name="signup", url="/signup", method="POST", kind="form", form={"name": "ann"})
+        ],
+    )
     return FlowSet(target_url=url, flows=[good, stale, signup])
 
 

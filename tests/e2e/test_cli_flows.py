@@ -55,9 +55,20 @@ def test_discover_then_replay_the_file(demo_shop: DemoServer, tmp_path: Path) ->
 
 def _replay(flows: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return loadscout(
-        "run", "--flows", str(flows), "--users", "2", "--duration", "2s", "--think-time", "0",
-        "--json-out", str(tmp_path / "r.json"), *extra, db=tmp_path / "db.sqlite",
-    )  # fmt: skip
+        "run",
+        "--flows",
+        str(flows),
+        "--users",
+        "2",
+        "--duration",
+        "2s",
+        "--think-time",
+        "0",
+        "--json-out",
+        str(tmp_path / "r.json"),
+        *extra,
+        db=tmp_path / "db.sqlite",
+    )
 
 
 def test_flows_files_never_hold_a_password(
@@ -68,10 +79,18 @@ def test_flows_files_never_hold_a_password(
     users.write_text("username,password\nuser31,password31\nuser32,password32\n")
     flows = tmp_path / "flows.yaml"
     proc = loadscout(
-        "discover", demo_shop.url, "--login-url", demo_shop.url_for("/login"),
-        "--credentials", str(users), "--out", str(flows), "--max-pages", "4",
+        "discover",
+        demo_shop.url,
+        "--login-url",
+        demo_shop.url_for("/login"),
+        "--credentials",
+        str(users),
+        "--out",
+        str(flows),
+        "--max-pages",
+        "4",
         db=tmp_path / "db.sqlite",
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = flows.read_text()
     assert "password31" not in text and "password32" not in text
@@ -91,9 +110,11 @@ def test_flows_files_never_hold_a_password(
     assert demo_shop.hits["POST /login"] >= 2  # each virtual user logged in as its own account
 
     one_user = load_flowset(flows).model_copy(
-        update={"user_data": [{"username": "user33", "password": "${secret.password}"}],
-                "user_data_file": None}
-    )  # fmt: skip
+        update={
+            "user_data": [{"username": "user33", "password": "${secret.password}"}],
+            "user_data_file": None,
+        }
+    )
     save_flowset(one_user, flows)
     proc = _replay(flows, tmp_path)
     assert proc.returncode == 2 and "LOADSCOUT_PASSWORD" in proc.stderr, proc.stderr[-2000:]

@@ -67,8 +67,13 @@ def make_app(state: TargetState) -> web.Application:
     @web.middleware
     async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
         state.counts[f"{request.method} {request.path}"] += 1
-        seen = Seen(time.monotonic(), request.method, request.path,
-                    request.headers.get("X-VU"), _sid(request))  # fmt: skip
+        seen = Seen(
+            time.monotonic(),
+            request.method,
+            request.path,
+            request.headers.get("X-VU"),
+            _sid(request),
+        )
         state.seen.append(seen)
         return await handler(request)
 

@@ -48,8 +48,10 @@ async def two_origins() -> AsyncIterator[tuple[str, str, Counter[str], Counter[s
     own: Counter[str] = Counter()
     other: Counter[str] = Counter()
     async with serving(counting_app(other)) as other_url:
-        page = (f'<html><head><link rel="stylesheet" href="/own.css"></head><body>'
-                f'<img src="{other_url}/cdn.png"></body></html>')  # fmt: skip
+        page = (
+            f'<html><head><link rel="stylesheet" href="/own.css"></head><body>'
+            f'<img src="{other_url}/cdn.png"></body></html>'
+        )
         async with serving(counting_app(own, page)) as target_url:
             yield target_url, other_url, own, other
 

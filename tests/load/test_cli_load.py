@@ -38,10 +38,23 @@ async def test_thresholds_fail_the_run_with_exit_code_1(target: Target, tmp_path
     flows = write_flows(target, tmp_path / "flows.yaml")
     out = tmp_path / "result.json"
     proc = await asyncio.to_thread(
-        loadscout, "run", "--flows", str(flows), "--threshold", "error_rate<1%",
-        "--threshold", "p95[step=a]<5s", "--json-out", str(out), "--users", "2",
-        "--junit-out", str(tmp_path / "junit.xml"), db=tmp_path / "db.sqlite", timeout_s=120,
-    )  # fmt: skip
+        loadscout,
+        "run",
+        "--flows",
+        str(flows),
+        "--threshold",
+        "error_rate<1%",
+        "--threshold",
+        "p95[step=a]<5s",
+        "--json-out",
+        str(out),
+        "--users",
+        "2",
+        "--junit-out",
+        str(tmp_path / "junit.xml"),
+        db=tmp_path / "db.sqlite",
+        timeout_s=120,
+    )
 
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "FAILED THRESHOLDS" in proc.stdout  # the verdict badge, before the numbers
@@ -65,9 +78,15 @@ async def test_a_malformed_threshold_is_rejected_before_any_load(
 ) -> None:
     flows = write_flows(target, tmp_path / "flows.yaml")
     proc = await asyncio.to_thread(
-        loadscout, "run", "--flows", str(flows), "--threshold", "p95<fast",
-        db=tmp_path / "db.sqlite", timeout_s=60,
-    )  # fmt: skip
+        loadscout,
+        "run",
+        "--flows",
+        str(flows),
+        "--threshold",
+        "p95<fast",
+        db=tmp_path / "db.sqlite",
+        timeout_s=60,
+    )
 
     assert proc.returncode == 2
     assert "cannot read threshold 'p95<fast'" in proc.stderr

@@ -11,15 +11,32 @@ CSRF = 'form[action="/login"] input[name=csrf_token]'
 
 
 async def test_login_flow_against_the_demo_shop(demo_shop: DemoServer) -> None:
-    fs = flowset(demo_shop.url, flow(
-        "log in",
-        step("login form", "/login", expect_status=200,
-             extract=[Extractor(name="csrf_token", source="css", expression=CSRF)]),
-        step("log in", "/login", method="POST", kind="form", expect_status=200, form={
-            "csrf_token": "${csrf_token}", "next": "/account",
-            "username": "user8100${vu}", "password": "password8100${vu}",
-        }, extract=[Extractor(name="who", source="regex", expression=r"Hello, (user8100\d)")]),
-    ))  # fmt: skip
+    fs = flowset(
+        demo_shop.url,
+        flow(
+            "log in",
+            step(
+                "login form",
+                "/login",
+                expect_status=200,
+                extract=[Extractor(name="csrf_token", source="css", expression=CSRF)],
+            ),
+            step(
+                "log in",
+                "/login",
+                method="POST",
+                kind="form",
+                expect_status=200,
+                form={
+                    "csrf_token": "${csrf_token}",
+                    "next": "/account",
+                    "username": "user8100${vu}",
+                    "password": "password8100${vu}",
+                },
+                extract=[Extractor(name="who", source="regex", expression=r"Hello, (user8100\d)")],
+            ),
+        ),
+    )
     outcome = await run_load(fs, plan(users=3, duration_s=1.5, think=(0.05, 0.1)))
 
     assert outcome.totals.errors == 0, outcome.errors

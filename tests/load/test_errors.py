@@ -15,8 +15,10 @@ KEY = ConnectionKey("example.test", 443, True, True, None, None, None)
         (TimeoutError(), "timeout"),
         (aiohttp.ServerTimeoutError("read"), "timeout"),
         (aiohttp.ClientConnectorDNSError(KEY, OSError(-2, "Name or service not known")), "dns"),
-        (aiohttp.ClientConnectorError(KEY, ConnectionRefusedError(111, "refused")),
-         "connection_refused"),
+        (
+            aiohttp.ClientConnectorError(KEY, ConnectionRefusedError(111, "refused")),
+            "connection_refused",
+        ),
         (aiohttp.ClientConnectorCertificateError(KEY, ssl.SSLCertVerificationError()), "tls"),
         (aiohttp.ServerDisconnectedError(), "connection_reset"),
         (aiohttp.ClientOSError(104, "Connection reset by peer"), "connection_reset"),
@@ -24,7 +26,7 @@ KEY = ConnectionKey("example.test", 443, True, True, None, None, None)
         (aiohttp.TooManyRedirects(None, ()), "other"),  # type: ignore[arg-type]
         (ValueError("bad url"), "other"),
     ],
-)  # fmt: skip
+)
 def test_classify(exc: BaseException, kind: str) -> None:
     assert classify(exc) == kind
 
@@ -42,15 +44,22 @@ def test_status_checks_compare_classes() -> None:
 @pytest.mark.parametrize(
     ("exc", "text"),
     [
-        (RuntimeError("unable to perform operation on <TCPTransport closed=True reading=False "
-                      "0x7f3c>; the handler is closed"), "the server closed the connection"),
+        (
+            RuntimeError(
+                "unable to perform operation on <TCPTransport closed=True reading=False "
+                "0x7f3c>; the handler is closed"
+            ),
+            "the server closed the connection",
+        ),
         (TimeoutError(), "no response within the request timeout"),
-        (aiohttp.ClientConnectorError(KEY, ConnectionRefusedError(111, "refused")),
-         "the connection was refused (is the server listening on that port?)"),
+        (
+            aiohttp.ClientConnectorError(KEY, ConnectionRefusedError(111, "refused")),
+            "the connection was refused (is the server listening on that port?)",
+        ),
         (ValueError("bad url <object at 0x1>"), "bad url"),
         (RuntimeError(), "the request failed with an unexpected client error"),
     ],
-)  # fmt: skip
+)
 def test_describe_is_readable(exc: BaseException, text: str) -> None:
     described = describe(exc)
     assert described == text

@@ -12,8 +12,13 @@ HTML = b'<form action="/login"><input name="csrf_token" value="tok-1"></form><h1
 
 
 def response(body: bytes, **headers: str) -> HttpResponse:
-    return HttpResponse(status=200, url="http://127.0.0.1/x", headers=CIMultiDictProxy(
-        CIMultiDict(headers)), body=body, charset="utf-8")  # fmt: skip
+    return HttpResponse(
+        status=200,
+        url="http://127.0.0.1/x",
+        headers=CIMultiDictProxy(CIMultiDict(headers)),
+        body=body,
+        charset="utf-8",
+    )
 
 
 def no_cookies(name: str) -> str | None:
@@ -21,20 +26,28 @@ def no_cookies(name: str) -> str | None:
 
 
 def test_css_attribute_and_text() -> None:
-    found = extract([
-        Extractor(name="t", source="css", expression=FORM_INPUT),
-        Extractor(name="h", source="css", expression="h1", attribute="text"),
-    ], response(HTML), no_cookies)  # fmt: skip
+    found = extract(
+        [
+            Extractor(name="t", source="css", expression=FORM_INPUT),
+            Extractor(name="h", source="css", expression="h1", attribute="text"),
+        ],
+        response(HTML),
+        no_cookies,
+    )
     assert found == {"t": "tok-1", "h": "Hi there"}
 
 
 def test_regex_header_cookie() -> None:
-    found = extract([
-        Extractor(name="r", source="regex", expression=r"id=(\d+)"),
-        Extractor(name="whole", source="regex", expression=r"id=\d+"),
-        Extractor(name="h", source="header", expression="x-trace"),
-        Extractor(name="c", source="cookie", expression="sid"),
-    ], response(b"id=42;", **{"X-Trace": "abc"}), {"sid": "s1"}.get)  # fmt: skip
+    found = extract(
+        [
+            Extractor(name="r", source="regex", expression=r"id=(\d+)"),
+            Extractor(name="whole", source="regex", expression=r"id=\d+"),
+            Extractor(name="h", source="header", expression="x-trace"),
+            Extractor(name="c", source="cookie", expression="sid"),
+        ],
+        response(b"id=42;", **{"X-Trace": "abc"}),
+        {"sid": "s1"}.get,
+    )
     assert found == {"r": "42", "whole": "id=42", "h": "abc", "c": "s1"}
 
 

@@ -18,8 +18,9 @@ from tests.load.flows import flow, flowset, step
 
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.load.slow_server"],
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.load.slow_server"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())

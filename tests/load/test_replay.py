@@ -23,8 +23,11 @@ def _login_flowset(target: Target) -> FlowSet:
         ),
     ]
     sid = Extractor(name="sid", source="json", expression="sid")
-    home = flow("home", step("home", "/home", extract=[sid]), step("echo", "/echo?s=${sid}",
-                method="POST", body="vu=${vu} ${unique}"))  # fmt: skip
+    home = flow(
+        "home",
+        step("home", "/home", extract=[sid]),
+        step("echo", "/echo?s=${sid}", method="POST", body="vu=${vu} ${unique}"),
+    )
     base = flowset(target.url, home)
     rows = [{"name": "ann"}, {"name": "bob"}]
     return base.model_copy(update={"setup": setup, "user_data": rows})
@@ -66,8 +69,12 @@ async def test_the_check_sees_each_page_and_can_fail_a_step(target: Target) -> N
         return "no echo wanted" if step.name == "echo" else None
 
     outcome = await replay_flow(fs, fs.flows[0], vu=1, timeout_s=5, check=check)
-    assert seen == [("login page", True, 200), ("login", True, 200), ("home", False, 200),
-                    ("echo", False, 200)]  # fmt: skip
+    assert seen == [
+        ("login page", True, 200),
+        ("login", True, 200),
+        ("home", False, 200),
+        ("echo", False, 200),
+    ]
     assert (outcome.passed, outcome.failed_step, outcome.reason) == (1, "echo", "no echo wanted")
 
 

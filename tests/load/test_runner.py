@@ -30,20 +30,47 @@ def errors_by_kind(outcome: LoadOutcome) -> dict[str, int]:
 
 LOGIN_FLOW = flow(
     "login",
-    step("login page", "/login", headers={"X-VU": "${vu}"}, extract=[
-        Extractor(name="csrf", source="css",
-                  expression='form[action="/login"] input[name=csrf_token]'),
-        Extractor(name="sid_cookie", source="cookie", expression="sid"),
-        Extractor(name="greeting", source="css", expression="p.greeting", attribute="text"),
-    ]),
-    step("sign in", "/login", method="POST", kind="form", expect_status=200,
-         headers={"X-VU": "${vu}"}, form={"csrf_token": "${csrf}", "username": "u${vu}"},
-         extract=[Extractor(name="home_sid", source="json", expression="sid"),
-                  Extractor(name="item", source="json", expression="items.1.id")]),
-    step("report", "/echo", method="POST", kind="fetch", headers={"X-VU": "${vu}"},
-         json_body={"vu": "${vu}", "cookie": "${sid_cookie}", "home": ["${home_sid}"],
-                    "item": "${item}", "greeting": "${greeting}", "n": 3}),
-)  # fmt: skip
+    step(
+        "login page",
+        "/login",
+        headers={"X-VU": "${vu}"},
+        extract=[
+            Extractor(
+                name="csrf", source="css", expression='form[action="/login"] input[name=csrf_token]'
+            ),
+            Extractor(name="sid_cookie", source="cookie", expression="sid"),
+            Extractor(name="greeting", source="css", expression="p.greeting", attribute="text"),
+        ],
+    ),
+    step(
+        "sign in",
+        "/login",
+        method="POST",
+        kind="form",
+        expect_status=200,
+        headers={"X-VU": "${vu}"},
+        form={"csrf_token": "${csrf}", "username": "u${vu}"},
+        extract=[
+            Extractor(name="home_sid", source="json", expression="sid"),
+            Extractor(name="item", source="json", expression="items.1.id"),
+        ],
+    ),
+    step(
+        "report",
+        "/echo",
+        method="POST",
+        kind="fetch",
+        headers={"X-VU": "${vu}"},
+        json_body={
+            "vu": "${vu}",
+            "cookie": "${sid_cookie}",
+            "home": ["${home_sid}"],
+            "item": "${item}",
+            "greeting": "${greeting}",
+            "n": 3,
+        },
+    ),
+)
 
 
 async def test_login_flow_isolates_cookies_and_replays_the_csrf_token(target: Target) -> None:
@@ -74,17 +101,36 @@ async def test_login_flow_isolates_cookies_and_replays_the_csrf_token(target: Ta
 
 
 async def test_regex_header_and_builtin_variables(target: Target) -> None:
-    fs = flowset(target.url, flow(
-        "order",
-        step("items", "/api/items", kind="fetch", extract=[
-            Extractor(name="rid", source="header", expression="x-request-id"),
-            Extractor(name="first", source="json", expression="data.items.0.name")]),
-        step("order", "/echo", method="POST", kind="form",
-             form={"rid": "${rid}", "first": "${first}", "ref": "${unique}", "id": "${uuid}"},
-             extract=[Extractor(name="order", source="regex", expression=r"order=(ORD-\d+);")]),
-        step("raw", "/echo", method="POST", body="order ${order} it ${iteration}",
-             headers={"Content-Type": "text/plain"}),
-    ))  # fmt: skip
+    fs = flowset(
+        target.url,
+        flow(
+            "order",
+            step(
+                "items",
+                "/api/items",
+                kind="fetch",
+                extract=[
+                    Extractor(name="rid", source="header", expression="x-request-id"),
+                    Extractor(name="first", source="json", expression="data.items.0.name"),
+                ],
+            ),
+            step(
+                "order",
+                "/echo",
+                method="POST",
+                kind="form",
+                form={"rid": "${rid}", "first": "${first}", "ref": "${unique}", "id": "${uuid}"},
+                extract=[Extractor(name="order", source="regex", expression=r"order=(ORD-\d+);")],
+            ),
+            step(
+                "raw",
+                "/echo",
+                method="POST",
+                body="order ${order} it ${iteration}",
+                headers={"Content-Type": "text/plain"},
+            ),
+        ),
+    )
     outcome = await run_load(fs, plan(duration_s=1.0, think=(0.05, 0.05)))
 
     assert outcome.totals.errors == 0, outcome.errors
@@ -99,13 +145,20 @@ async def test_regex_header_and_builtin_variables(target: Target) -> None:
 
 
 async def test_error_kinds_are_counted_per_step_with_an_example(target: Target) -> None:
-    fs = flowset(target.url,
+    fs = flowset(
+        target.url,
         flow("boom", step("fails", "/status/500")),
-        flow("missing", step("no match", "/a", extract=[
-            Extractor(name="x", source="regex", expression=r"nothing-(\d+)")])),
+        flow(
+            "missing",
+            step(
+                "no match",
+                "/a",
+                extract=[Extractor(name="x", source="regex", expression=r"nothing-(\d+)")],
+            ),
+        ),
         flow("undefined", step("bad template", "/b?q=${nope}")),
         flow("wrong class", step("expects redirect", "/a", expect_status=302)),
-    )  # fmt: skip
+    )
     outcome = await run_load(fs, plan(users=2, duration_s=1.0, think=(0.02, 0.02)), seed=3)
 
     kinds = errors_by_kind(outcome)

@@ -29,8 +29,12 @@ def open_plan(rate: float, duration_s: float, max_users: int, **kw: float) -> Lo
 
 async def test_ramping_stages_add_and_retire_users(target: Target) -> None:
     fs = flowset(target.url, flow("a", step("a", "/a", headers={"X-VU": "${vu}"})))
-    stages = [Stage(duration_s=1, target=3), Stage(duration_s=1, target=3),
-              Stage(duration_s=0, target=1), Stage(duration_s=1, target=1)]  # fmt: skip
+    stages = [
+        Stage(duration_s=1, target=3),
+        Stage(duration_s=1, target=3),
+        Stage(duration_s=0, target=1),
+        Stage(duration_s=1, target=1),
+    ]
     profile = RampingUsers(stages=stages)
     outcome = await run_load(
         fs, LoadPlan(profile=profile, think_time=ThinkTime(min_s=0.05, max_s=0.05))
@@ -76,12 +80,19 @@ async def test_arrivals_beyond_max_users_wait_then_are_dropped(target: Target) -
 
 async def test_setup_runs_once_per_user_with_its_data_row(target: Target) -> None:
     setup = [
-        step("login page", "/login", extract=[Extractor(
-            name="csrf", source="css", expression="input[name=csrf_token]")]),
-        step("sign in", "/login", method="POST", form={"csrf_token": "${csrf}",
-             "username": "${user.name}"}, extract=[Extractor(name="me", source="json",
-             expression="sid")]),
-    ]  # fmt: skip
+        step(
+            "login page",
+            "/login",
+            extract=[Extractor(name="csrf", source="css", expression="input[name=csrf_token]")],
+        ),
+        step(
+            "sign in",
+            "/login",
+            method="POST",
+            form={"csrf_token": "${csrf}", "username": "${user.name}"},
+            extract=[Extractor(name="me", source="json", expression="sid")],
+        ),
+    ]
     fs = FlowSet(
         target_url=target.url,
         setup=setup,
@@ -115,19 +126,28 @@ async def test_failed_setup_is_counted_and_retried(target: Target) -> None:
 async def test_thresholds_are_judged_and_can_abort(target: Target) -> None:
     fs = flowset(target.url, flow("a", step("fast", "/a")), flow("b", step("boom", "/status/500")))
     thresholds = ["p95<2s", "error_rate<1%", "p99[step=fast]<1s", "rps>1000000"]
-    p = LoadPlan.model_validate({"profile": {"users": 2, "duration_s": 0.8},
-                                 "think_time": {"min_s": 0.01, "max_s": 0.01},
-                                 "thresholds": thresholds})  # fmt: skip
+    p = LoadPlan.model_validate(
+        {
+            "profile": {"users": 2, "duration_s": 0.8},
+            "think_time": {"min_s": 0.01, "max_s": 0.01},
+            "thresholds": thresholds,
+        }
+    )
     outcome = await run_load(fs, p, seed=1)
 
     verdicts = {t.expression: t.passed for t in outcome.thresholds}
-    assert verdicts == {"p95<2s": True, "error_rate<1%": False, "p99[step=fast]<1s": True,
-                        "rps>1000000": False}  # fmt: skip
+    assert verdicts == {
+        "p95<2s": True,
+        "error_rate<1%": False,
+        "p99[step=fast]<1s": True,
+        "rps>1000000": False,
+    }
     error_rate = next(t for t in outcome.thresholds if t.expression == "error_rate<1%")
     assert error_rate.observed == pytest.approx(0.5, abs=0.1)
 
-    aborting = p.model_copy(update={"abort_on_fail": True, "profile": p.profile.model_copy(
-        update={"duration_s": 20})})  # fmt: skip
+    aborting = p.model_copy(
+        update={"abort_on_fail": True, "profile": p.profile.model_copy(update={"duration_s": 20})}
+    )
     outcome = await run_load(fs, aborting, seed=1)
     assert outcome.duration_s < 4
     assert "error_rate<1%" in outcome.aborted
@@ -135,8 +155,9 @@ async def test_thresholds_are_judged_and_can_abort(target: Target) -> None:
 
 async def test_threshold_on_an_unknown_step_is_rejected_before_the_run(target: Target) -> None:
     fs = flowset(target.url, flow("a", step("fast", "/a")))
-    p = LoadPlan.model_validate({"profile": {"users": 1, "duration_s": 1},
-                                 "thresholds": ["p95[step=nope]<1s"]})  # fmt: skip
+    p = LoadPlan.model_validate(
+        {"profile": {"users": 1, "duration_s": 1}, "thresholds": ["p95[step=nope]<1s"]}
+    )
     with pytest.raises(BadInput, match="no step named 'nope'"):
         await run_load(fs, p)
     assert target.total == 0
@@ -148,10 +169,18 @@ async def test_assets_are_fetched_once_per_user_from_the_same_host(target: Targe
     outcome = await run_load(fs, p)
 
     (assets,) = [s for s in outcome.steps if s.flow == "(assets)"]
-    statics = {path: n for key, n in target.state.counts.items()
-               for path in [key.split(" ")[1]] if path.startswith("/static/")}  # fmt: skip
-    assert statics == {"/static/a.css": 2, "/static/b.js": 2, "/static/c.png": 2,
-                       "/static/missing.png": 2}  # fmt: skip
+    statics = {
+        path: n
+        for key, n in target.state.counts.items()
+        for path in [key.split(" ")[1]]
+        if path.startswith("/static/")
+    }
+    assert statics == {
+        "/static/a.css": 2,
+        "/static/b.js": 2,
+        "/static/c.png": 2,
+        "/static/missing.png": 2,
+    }
     assert target.count("GET", "/page") > 4  # pages again and again, assets only once
     assert assets.requests == 8 and assets.errors == 2  # the 404s
     assert outcome.totals.requests == target.total

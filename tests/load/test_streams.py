@@ -16,21 +16,36 @@ def _live_flowset(
     url: str, *, with_session: bool = True, expect_messages: int = 3, hold_s: float | None = None
 ) -> FlowSet:
     shell = [step("GET /app", "/app", expect_status=200)] if with_session else []
-    return flowset(url, flow(
-        "live",
-        *shell,
-        step("WS ticker", "/app/ws/ticker", kind="websocket", messages=["a", "b"],
-             expect_messages=expect_messages, hold_s=hold_s, expect_status=101),
-        step("SSE feed", "/app/events", kind="eventsource", expect_messages=3, expect_status=200),
-    ))  # fmt: skip
+    return flowset(
+        url,
+        flow(
+            "live",
+            *shell,
+            step(
+                "WS ticker",
+                "/app/ws/ticker",
+                kind="websocket",
+                messages=["a", "b"],
+                expect_messages=expect_messages,
+                hold_s=hold_s,
+                expect_status=101,
+            ),
+            step(
+                "SSE feed", "/app/events", kind="eventsource", expect_messages=3, expect_status=200
+            ),
+        ),
+    )
 
 
 async def test_every_user_replays_both_streams_with_its_own_session(
     demo_shop: DemoServer, make_client: ClientFactory
 ) -> None:
     """Whichever HTTP client a user has, its session cookie reaches the streams."""
-    outcome = await run_load(_live_flowset(demo_shop.url), plan(users=3, duration_s=1.5,
-                             think=(0.05, 0.1)), make_client=make_client)  # fmt: skip
+    outcome = await run_load(
+        _live_flowset(demo_shop.url),
+        plan(users=3, duration_s=1.5, think=(0.05, 0.1)),
+        make_client=make_client,
+    )
     assert outcome.totals.errors == 0, outcome.errors
     _, ticker, feed = outcome.steps
     assert ticker.requests >= 3 and feed.requests >= 3
@@ -65,15 +80,19 @@ async def test_stream_errors_are_classified(demo_shop: DemoServer) -> None:
 
 
 async def test_a_refused_upgrade_and_a_short_feed_are_classified(demo_shop: DemoServer) -> None:
-    fs = flowset(demo_shop.url, flow(
-        "odd",
-        step("GET /app", "/app"),
-        step("no socket here", "/app/items", kind="websocket"),
-    ), flow(
-        "short",
-        step("GET /app", "/app"),
-        step("feed", "/app/events", kind="eventsource", expect_messages=4),
-    ))  # fmt: skip
+    fs = flowset(
+        demo_shop.url,
+        flow(
+            "odd",
+            step("GET /app", "/app"),
+            step("no socket here", "/app/items", kind="websocket"),
+        ),
+        flow(
+            "short",
+            step("GET /app", "/app"),
+            step("feed", "/app/events", kind="eventsource", expect_messages=4),
+        ),
+    )
     refused = await replay_flow(fs, fs.flows[0], vu=1, timeout_s=5)
     assert refused.reason.startswith("http_403"), refused
     short = await replay_flow(fs, fs.flows[1], vu=1, timeout_s=5)
@@ -86,8 +105,14 @@ async def test_replay_passes_both_streams_and_reads_the_jar_after_one(
     live = _live_flowset(demo_shop.url).flows[0]
     csrf = Extractor(name="csrf", source="cookie", expression="app_csrf")
     feed = live.steps[-1].model_copy(update={"extract": [csrf]})
-    wish = step("wish", "/api/app/wishlist", method="POST", kind="fetch",
-                json_body={"product_id": 3}, headers={"X-CSRF-Token": "${csrf}"})  # fmt: skip
+    wish = step(
+        "wish",
+        "/api/app/wishlist",
+        method="POST",
+        kind="fetch",
+        json_body={"product_id": 3},
+        headers={"X-CSRF-Token": "${csrf}"},
+    )
     fs = flowset(demo_shop.url, flow("live", *live.steps[:-1], feed, wish))
     outcome = await replay_flow(fs, fs.flows[0], vu=1, timeout_s=5)
     assert outcome.ok and outcome.passed == 4, outcome

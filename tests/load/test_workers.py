@@ -12,10 +12,16 @@ from tests.load.target_app import Target
 
 
 async def test_two_processes_count_what_the_server_counted(target: Target) -> None:
-    fs = flowset(target.url, flow("a", step("a", "/a", headers={"X-VU": "${vu}"})),
-                 flow("b", step("b", "/b", headers={"X-VU": "${vu}"})))  # fmt: skip
-    p = LoadPlan(profile=ConstantUsers(users=4, duration_s=1.5), workers=2,
-                 think_time=ThinkTime(min_s=0.01, max_s=0.02))  # fmt: skip
+    fs = flowset(
+        target.url,
+        flow("a", step("a", "/a", headers={"X-VU": "${vu}"})),
+        flow("b", step("b", "/b", headers={"X-VU": "${vu}"})),
+    )
+    p = LoadPlan(
+        profile=ConstantUsers(users=4, duration_s=1.5),
+        workers=2,
+        think_time=ThinkTime(min_s=0.01, max_s=0.02),
+    )
     ticks = []
     began = time.monotonic()
     outcome = await run_load(fs, p, on_progress=ticks.append, seed=5)
@@ -33,8 +39,11 @@ async def test_two_processes_count_what_the_server_counted(target: Target) -> No
 
 async def test_open_model_arrivals_split_across_processes(target: Target) -> None:
     fs = flowset(target.url, flow("a", step("a", "/a")))
-    p = LoadPlan(profile=ConstantArrivalRate(rate=30, duration_s=1.0, max_users=4), workers=2,
-                 think_time=ThinkTime(min_s=0, max_s=0))  # fmt: skip
+    p = LoadPlan(
+        profile=ConstantArrivalRate(rate=30, duration_s=1.0, max_users=4),
+        workers=2,
+        think_time=ThinkTime(min_s=0, max_s=0),
+    )
     outcome = await run_load(fs, p)
 
     assert outcome.totals.requests == target.count("GET", "/a")
@@ -46,8 +55,12 @@ async def test_open_model_arrivals_split_across_processes(target: Target) -> Non
 
 async def test_cancel_reaches_every_worker(target: Target) -> None:
     fs = flowset(target.url, flow("slow", step("slow", "/delay?s=10")))
-    p = LoadPlan(profile=ConstantUsers(users=2, duration_s=60), workers=2, request_timeout_s=30,
-                 think_time=ThinkTime(min_s=0, max_s=0))  # fmt: skip
+    p = LoadPlan(
+        profile=ConstantUsers(users=2, duration_s=60),
+        workers=2,
+        request_timeout_s=30,
+        think_time=ThinkTime(min_s=0, max_s=0),
+    )
     cancel = asyncio.Event()
     asyncio.get_running_loop().call_later(2.5, cancel.set)
     began = time.monotonic()

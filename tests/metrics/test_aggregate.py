@@ -5,8 +5,10 @@ from loadscout.metrics.catalog import StepInfo
 from loadscout.metrics.recorder import NS_PER_S, Recorder
 from loadscout.metrics.snapshot import Snapshot
 
-CATALOG = [StepInfo(flow="f", name="home", method="GET", url="/"),
-           StepInfo(flow="f", name="buy", method="POST", url="/buy")]  # fmt: skip
+CATALOG = [
+    StepInfo(flow="f", name="home", method="GET", url="/"),
+    StepInfo(flow="f", name="buy", method="POST", url="/buy"),
+]
 
 
 class Clock:

@@ -20,13 +20,21 @@ def result(expression: str, passed: bool, observed: float | None = 1.0) -> Thres
         ([result("p95<5ms", False)], 0, True, False, Verdict.ABORTED),
         ([result("p95<5ms", False)], 0, True, True, Verdict.THRESHOLDS_FAILED),  # abort-on-fail
     ],
-)  # fmt: skip
+)
 def test_judge(
-    thresholds: list[ThresholdResult], errors: int, aborted: bool, threshold_stop: bool,
+    thresholds: list[ThresholdResult],
+    errors: int,
+    aborted: bool,
+    threshold_stop: bool,
     verdict: Verdict,
-) -> None:  # fmt: skip
-    got = judge(thresholds=thresholds, requests=1000, errors=errors, aborted=aborted,
-                threshold_stop=threshold_stop)  # fmt: skip
+) -> None:
+    got = judge(
+        thresholds=thresholds,
+        requests=1000,
+        errors=errors,
+        aborted=aborted,
+        threshold_stop=threshold_stop,
+    )
     assert got is verdict
     assert got.ok is (verdict is Verdict.PASSED)
 

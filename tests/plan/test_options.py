@@ -69,8 +69,12 @@ def test_given_values_win_over_the_base_and_defaults_never_do() -> None:
     assert (merged.users, merged.duration_s, merged.workers) == (2, 1.5, 1)
     assert merged.think_time_max_s == 0.0
     assert merged.model_fields_set == {
-        "users", "duration_s", "workers", "think_time_min_s", "think_time_max_s",
-    }  # fmt: skip
+        "users",
+        "duration_s",
+        "workers",
+        "think_time_min_s",
+        "think_time_max_s",
+    }
     # a default here (pacing_s, users when not given) leaves the base's value alone
     assert LoadOptions().over(from_file).users == 3
     assert given.over(None) is given

@@ -101,8 +101,9 @@ def test_shape_from_csv_and_yaml(tmp_path: Path) -> None:
     assert isinstance(profile, RampingUsers)
     assert profile.duration_s == 35
     yaml_file = tmp_path / "shape.yaml"
-    yaml_file.write_text("kind: spike\nbase_users: 1\npeak_users: 4\nduration_s: 9\n"
-                         "spike_at_s: 2\nspike_hold_s: 3\n")  # fmt: skip
+    yaml_file.write_text(
+        "kind: spike\nbase_users: 1\npeak_users: 4\nduration_s: 9\nspike_at_s: 2\nspike_hold_s: 3\n"
+    )
     assert isinstance(build_profile(users=1, duration_s=1, shape=load_shape(yaml_file)), Spike)
     bad = tmp_path / "bad.csv"
     bad.write_text("time,people\n1,2\n")

@@ -19,8 +19,13 @@ from loadscout.plan.thresholds import parse_threshold
 )
 def test_parse(text: str, metric: str, op: str, value: float, scope: str, name: str) -> None:
     t = parse_threshold(text)
-    assert (t.metric, t.op, t.value, t.scope, t.name) == (metric, op, pytest.approx(value), scope,
-                                                          name)  # fmt: skip
+    assert (t.metric, t.op, t.value, t.scope, t.name) == (
+        metric,
+        op,
+        pytest.approx(value),
+        scope,
+        name,
+    )
 
 
 @pytest.mark.parametrize(

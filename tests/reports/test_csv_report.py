@@ -33,8 +33,12 @@ def test_one_row_per_step_then_totals() -> None:
     assert (buy["requests"], buy["errors"], buy["error_rate"]) == ("400", "12", "0.03")
     assert buy["rps"] == "6.667"  # 400 requests over the 60 s run
     assert [buy[c] for c in ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms")] == [
-        "3", "8.5", "12", "24.25", "80",
-    ]  # fmt: skip
+        "3",
+        "8.5",
+        "12",
+        "24.25",
+        "80",
+    ]
     total = steps[2]
     assert (total["requests"], total["error_rate"], total["rps"]) == ("1000", "0.012", "16.5")
     assert total["p99_ms"] == "18.188"

@@ -161,12 +161,22 @@ def discover(
         target_url=discovery_target(url, har),
         load=LoadOptions(users=1, scope=scope),
         discovery=_discovery_options(
-            max_pages=max_pages, max_depth=max_depth, max_time=max_time,
-            allow_writes=allow_writes, login_url=login_url, username=username,
-            password=password, credentials=credentials, storage_state=storage_state, data=data,
-            har=har, force=force, screenshots=screenshots, ignore_robots=ignore_robots,
+            max_pages=max_pages,
+            max_depth=max_depth,
+            max_time=max_time,
+            allow_writes=allow_writes,
+            login_url=login_url,
+            username=username,
+            password=password,
+            credentials=credentials,
+            storage_state=storage_state,
+            data=data,
+            har=har,
+            force=force,
+            screenshots=screenshots,
+            ignore_robots=ignore_robots,
         ),
-    )  # fmt: skip
+    )
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
 
 
@@ -235,12 +245,21 @@ def run(
         load=load,
         flowset=flowset,
         discovery=_discovery_options(
-            max_pages=max_pages, max_depth=max_depth, max_time=max_time,
-            allow_writes=allow_writes, login_url=login_url, username=username,
-            password=password, credentials=credentials, storage_state=storage_state, data=data,
-            force=force, screenshots=screenshots, ignore_robots=ignore_robots,
+            max_pages=max_pages,
+            max_depth=max_depth,
+            max_time=max_time,
+            allow_writes=allow_writes,
+            login_url=login_url,
+            username=username,
+            password=password,
+            credentials=credentials,
+            storage_state=storage_state,
+            data=data,
+            force=force,
+            screenshots=screenshots,
+            ignore_robots=ignore_robots,
         ),
-    )  # fmt: skip
+    )
     if options.flowset is not None:  # a password the flows file needs is missing: fail now
         options.resolved_flowset(options.flowset)
     summary = asyncio.run(

@@ -36,8 +36,14 @@ def progress_table(s: LiveStats) -> Group:
         table.add_column(column, justify="right")
     for step in s.steps:
         errors = f"[red]{step.errors:,}[/]" if step.errors else "0"
-        table.add_row(step.flow, step.name, f"{step.requests:,}", errors,
-                      f"{step.p50_ms:.1f}", f"{step.p95_ms:.1f}")  # fmt: skip
+        table.add_row(
+            step.flow,
+            step.name,
+            f"{step.requests:,}",
+            errors,
+            f"{step.p50_ms:.1f}",
+            f"{step.p95_ms:.1f}",
+        )
     line = progress_line(s)
     if s.dropped_iterations:
         line.append(f"  dropped iterations {s.dropped_iterations:,}", style="yellow")

@@ -39,9 +39,12 @@ Shape = Annotated[
 ]
 Thresholds = Annotated[
     list[str] | None,
-    typer.Option("--threshold", help="Pass/fail criterion, repeatable: p95<500ms, "
-                 "p99[step=login]<1s, error_rate<1%, rps>100."),
-]  # fmt: skip
+    typer.Option(
+        "--threshold",
+        help="Pass/fail criterion, repeatable: p95<500ms, "
+        "p99[step=login]<1s, error_rate<1%, rps>100.",
+    ),
+]
 AbortOnFail = Annotated[bool, typer.Option(help="Stop the run as soon as a threshold fails.")]
 Workers = Annotated[
     int | None, typer.Option(help="Load generator processes [default: one per core].", min=1)
@@ -84,9 +87,13 @@ def load_options(
         fields["pacing_s"] = seconds(pacing, "--pacing")
     if think is not None:
         fields.update(_think_fields(think))
-    for key, value in (("stages", stages), ("arrival_rate", arrival_rate),
-                       ("max_users", max_users), ("workers", workers),
-                       ("scope", scope)):  # fmt: skip
+    for key, value in (
+        ("stages", stages),
+        ("arrival_rate", arrival_rate),
+        ("max_users", max_users),
+        ("workers", workers),
+        ("scope", scope),
+    ):
         if value is not None:
             fields[key] = value
     if shape is not None:
@@ -111,7 +118,11 @@ def load_options(
 def _think_fields(text: str) -> dict[str, Any]:
     if text.strip().lower().startswith("exp:"):
         mean = seconds(text.strip()[4:], "--think-time")
-        return {"think_time_min_s": mean, "think_time_max_s": mean,
-                "think_time_distribution": "exponential", "think_time_recorded": False}  # fmt: skip
+        return {
+            "think_time_min_s": mean,
+            "think_time_max_s": mean,
+            "think_time_distribution": "exponential",
+            "think_time_recorded": False,
+        }
     low, high = think_time(text)
     return {"think_time_min_s": low, "think_time_max_s": high, "think_time_recorded": False}

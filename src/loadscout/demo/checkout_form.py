@@ -10,9 +10,17 @@ COUNTRIES = {"DE": "Germany", "FR": "France", "NL": "Netherlands", "ES": "Spain"
 PAYMENTS = {"card": "Credit card", "invoice": "Invoice", "paypal": "PayPal"}
 DELIVERY_WINDOW_DAYS = 60
 TEXT_FIELDS = (
-    "email", "phone", "full_name", "address", "postcode", "country",
-    "delivery_date", "invoice_copies", "payment", "notes",
-)  # fmt: skip
+    "email",
+    "phone",
+    "full_name",
+    "address",
+    "postcode",
+    "country",
+    "delivery_date",
+    "invoice_copies",
+    "payment",
+    "notes",
+)
 CHECKBOXES = ("gift_wrap", "terms")
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -75,8 +75,11 @@ class AssetCache:
             origin = origin_of(url)
             if origin not in _LOGGED:
                 _LOGGED.add(origin)
-                log.info("page assets from %s are outside the run's scope: not fetched "
-                         "(widen it with --scope)", origin)  # fmt: skip
+                log.info(
+                    "page assets from %s are outside the run's scope: not fetched "
+                    "(widen it with --scope)",
+                    origin,
+                )
 
     async def _one(self, client: Client, url: str) -> None:
         start = time.perf_counter_ns()

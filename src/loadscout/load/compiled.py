@@ -70,8 +70,9 @@ class CompiledStep:
         json_body = None if self.json_body is None else render_json(self.json_body, variables)
         body = None if self.body is None else self.body.render(variables).encode()
         messages = tuple(m.render(variables) for m in self.stream.messages) if self.stream else ()
-        return RenderedRequest(url=url, headers=headers, form=form, json_body=json_body, body=body,
-                               messages=messages)  # fmt: skip
+        return RenderedRequest(
+            url=url, headers=headers, form=form, json_body=json_body, body=body, messages=messages
+        )
 
     def verdict(self, status: int, body: bytes) -> str | None:
         """The error kind of a response that fails this step's checks (status class, then
@@ -151,15 +152,24 @@ def compile_step(step: Step, step_id: int, target_url: str) -> CompiledStep:
     for t in [*headers.values(), *(t for _, t in form or ()), *([body] if body else [])]:
         names |= t.names
     compiled = CompiledStep(
-        id=step_id, name=step.name, method=step.method, base_url=target_url,
-        url=url, headers=headers, form=form, json_body=json_body, body=body,
-        extractors=tuple(step.extract), expect_status=step.expect_status,
+        id=step_id,
+        name=step.name,
+        method=step.method,
+        base_url=target_url,
+        url=url,
+        headers=headers,
+        form=form,
+        json_body=json_body,
+        body=body,
+        extractors=tuple(step.extract),
+        expect_status=step.expect_status,
         think_time_s=step.think_time_s,
         builtins=frozenset(n for n in names if n in BUILTINS or is_relative_date(n)),
         wants_headers=any(e.source == "header" for e in step.extract),
         body_contains=None if step.expect_body is None else step.expect_body.encode(),
-        is_document=step.kind == "document", stream=stream,
-    )  # fmt: skip
+        is_document=step.kind == "document",
+        stream=stream,
+    )
     if names or json_body is not None:  # JSON bodies are rebuilt: a request must not share one
         return compiled
     return dataclasses.replace(compiled, fixed=compiled.render({}))

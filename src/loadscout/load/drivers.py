@@ -89,9 +89,17 @@ async def drive_open(
     counting from the intended time: coordinated omission correction); one that has waited
     longer than ``max_delay_s`` is dropped and counted.
     """
-    pool = _OpenPool(make_user, state, recorder, start=start, start_ns=start_ns,
-                     limit=max(1, share(max_users, worker, workers)), max_delay_s=max_delay_s,
-                     worker=worker, workers=workers)  # fmt: skip
+    pool = _OpenPool(
+        make_user,
+        state,
+        recorder,
+        start=start,
+        start_ns=start_ns,
+        limit=max(1, share(max_users, worker, workers)),
+        max_delay_s=max_delay_s,
+        worker=worker,
+        workers=workers,
+    )
     await pool.follow(arrival_times)
 
 
@@ -187,8 +195,7 @@ class _OpenPool:
             if self._idle:
                 self._launch(self._idle.pop(), waiting.popleft(), first=False)
             elif len(self._users) < self._limit:
-                user = self._make_user(global_number(len(self._users), self._worker,
-                                                     self._workers))  # fmt: skip
+                user = self._make_user(global_number(len(self._users), self._worker, self._workers))
                 self._users.append(user)
                 self._launch(user, waiting.popleft(), first=True)
             else:

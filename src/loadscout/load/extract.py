@@ -119,7 +119,7 @@ def form_field(
         for node in form.css("input, select, textarea")
         if node.attributes.get("name") == field and "disabled" not in node.attributes
         for value in _submitted(node)
-    )  # fmt: skip
+    )
     return next(itertools.islice(values, index, None), None)
 
 

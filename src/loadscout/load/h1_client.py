@@ -57,8 +57,15 @@ class RawHeaders(Mapping[str, str]):
 
 
 _FRAMING = frozenset({b"content-length", b"transfer-encoding"})
-_NOTED = frozenset({len(b"set-cookie"), len(b"location"), len(b"content-encoding"),
-                    len(b"content-type"), *map(len, _FRAMING)})  # fmt: skip
+_NOTED = frozenset(
+    {
+        len(b"set-cookie"),
+        len(b"location"),
+        len(b"content-encoding"),
+        len(b"content-type"),
+        *map(len, _FRAMING),
+    }
+)
 
 
 class _Conn(asyncio.Protocol):
@@ -309,8 +316,9 @@ class H1Client:
         if scheme == "https":
             assert conn.transport is not None
             try:
-                upgrading = loop.start_tls(conn.transport, conn, _tls_context(self._verify),
-                                           server_hostname=host)  # fmt: skip
+                upgrading = loop.start_tls(
+                    conn.transport, conn, _tls_context(self._verify), server_hostname=host
+                )
                 tls = await asyncio.wait_for(upgrading, max(0.001, deadline - loop.time()))
             except BaseException:
                 conn.close()
@@ -376,9 +384,11 @@ class _Target:
         self.key: _Key = (parts.scheme, self.host, parts.port or (443 if self.https else 80))
         self.path = parts.path or "/"
         target = f"{self.path}?{parts.query}" if parts.query else self.path
-        self.start = (f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-                      f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
-                      "Accept-Encoding: gzip, deflate, br\r\n")  # fmt: skip
+        self.start = (
+            f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
+            "Accept-Encoding: gzip, deflate, br\r\n"
+        )
         self.bare = (self.start + "\r\n").encode()  # the request when nothing is added
 
 
@@ -427,8 +437,16 @@ def _response(conn: _Conn, url: str) -> HttpResponse:
     tls_ns, conn.tls_ns = conn.tls_ns, 0
     ttfb_ns = conn.first_ns - conn.sent_ns
     # positional: keywords cost a measurable share here, once per response
-    return HttpResponse(conn.status, url, RawHeaders(conn.headers), body, charset,
-                        ttfb_ns if ttfb_ns > 0 else 0, connect_ns, tls_ns)  # fmt: skip
+    return HttpResponse(
+        conn.status,
+        url,
+        RawHeaders(conn.headers),
+        body,
+        charset,
+        ttfb_ns if ttfb_ns > 0 else 0,
+        connect_ns,
+        tls_ns,
+    )
 
 
 _CHARSETS: dict[bytes, str | None] = {}

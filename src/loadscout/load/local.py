@@ -72,13 +72,27 @@ async def run_part(
 
     make_user = _user_maker(flowset, plan, part, recorder, state, make_client)
     if isinstance(profile, OpenProfile):
-        driver = drive_open(profile.arrival_times(), make_user, state, recorder, start=start,
-                            start_ns=part.start_ns, max_users=profile.max_users,
-                            max_delay_s=profile.max_delay_s, worker=part.worker,
-                            workers=part.workers)  # fmt: skip
+        driver = drive_open(
+            profile.arrival_times(),
+            make_user,
+            state,
+            recorder,
+            start=start,
+            start_ns=part.start_ns,
+            max_users=profile.max_users,
+            max_delay_s=profile.max_delay_s,
+            worker=part.worker,
+            workers=part.workers,
+        )
     else:
-        driver = drive_closed(profile.user_changes(), make_user, state, start=start,
-                              worker=part.worker, workers=part.workers)  # fmt: skip
+        driver = drive_closed(
+            profile.user_changes(),
+            make_user,
+            state,
+            start=start,
+            worker=part.worker,
+            workers=part.workers,
+        )
     driving = asyncio.create_task(driver, name=f"loadscout-driver-{part.worker}")
     load_s = profile.duration_s
     gcfreeze.hold()
@@ -119,12 +133,21 @@ def _user_maker(
     def make(number: int) -> VirtualUser:
         rng = random.Random(f"{part.seed}-{number}") if part.seed is not None else random.Random()
         return VirtualUser(
-            number=number, flows=flows, think_time=plan.think_time, make_client=make_client,
-            recorder=recorder, state=state, rng=rng, run_tag=part.run_tag, setup=setup,
-            user_row=rows[(number - 1) % len(rows)] if rows else None, pacing_s=plan.pacing_s,
+            number=number,
+            flows=flows,
+            think_time=plan.think_time,
+            make_client=make_client,
+            recorder=recorder,
+            state=state,
+            rng=rng,
+            run_tag=part.run_tag,
+            setup=setup,
+            user_row=rows[(number - 1) % len(rows)] if rows else None,
+            pacing_s=plan.pacing_s,
             assets=AssetCache(assets_id, recorder, scope) if plan.fetch_assets else None,
-            cookies=flowset.setup_cookies, target_url=flowset.target_url,
-        )  # fmt: skip
+            cookies=flowset.setup_cookies,
+            target_url=flowset.target_url,
+        )
 
     return make
 

@@ -66,25 +66,40 @@ async def run_load(
         if plan.workers == 0:
             part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
             judge.begin(part.start_ns)
-            load_s, _ = await run_part(flowset, plan, part, on_snapshot=judge.add, cancel=stop,
-                                       interval_s=progress_interval_s,
-                                       make_client=make_client)  # fmt: skip
+            load_s, _ = await run_part(
+                flowset,
+                plan,
+                part,
+                on_snapshot=judge.add,
+                cancel=stop,
+                interval_s=progress_interval_s,
+                make_client=make_client,
+            )
         else:
             from loadscout.load.workers import run_processes
 
             load_s = await run_processes(
-                flowset, plan, judge, cancel=stop, seed=seed, run_tag=run_tag,
+                flowset,
+                plan,
+                judge,
+                cancel=stop,
+                seed=seed,
+                run_tag=run_tag,
                 interval_s=progress_interval_s,
-            )  # fmt: skip
+            )
     finally:
         if watcher is not None:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
     outcome = aggregator.outcome(duration_s=load_s)
     results = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
-    verdict = judge_run(thresholds=results, requests=outcome.totals.requests,
-                        errors=outcome.totals.errors, aborted=stop.is_set(),
-                        threshold_stop=judge.aborted != "")  # fmt: skip
+    verdict = judge_run(
+        thresholds=results,
+        requests=outcome.totals.requests,
+        errors=outcome.totals.errors,
+        aborted=stop.is_set(),
+        threshold_stop=judge.aborted != "",
+    )
     return outcome.model_copy(
         update={"thresholds": results, "aborted": judge.aborted, "verdict": verdict}
     )

@@ -52,8 +52,16 @@ async def run_processes(
     procs = []
     for w in range(n):
         mine, theirs = ctx.Pipe()
-        args = (theirs, flowset.model_dump_json(), plan.model_dump_json(), w, n, seed, run_tag,
-                interval_s)  # fmt: skip
+        args = (
+            theirs,
+            flowset.model_dump_json(),
+            plan.model_dump_json(),
+            w,
+            n,
+            seed,
+            run_tag,
+            interval_s,
+        )
         proc = ctx.Process(target=worker_main, args=args, name=f"loadscout-worker-{w}")
         proc.daemon = True
         proc.start()
@@ -202,11 +210,13 @@ async def _worker(
             cancel.set()
 
     loop.add_reader(conn.fileno(), on_message)
-    part = WorkerPart(worker=worker, workers=workers, start_ns=start.start_ns, run_tag=run_tag,
-                      seed=seed)  # fmt: skip
+    part = WorkerPart(
+        worker=worker, workers=workers, start_ns=start.start_ns, run_tag=run_tag, seed=seed
+    )
     try:
-        load_s, _ = await run_part(flowset, plan, part, on_snapshot=conn.send, cancel=cancel,
-                                   interval_s=interval_s)  # fmt: skip
+        load_s, _ = await run_part(
+            flowset, plan, part, on_snapshot=conn.send, cancel=cancel, interval_s=interval_s
+        )
     finally:
         loop.remove_reader(conn.fileno())
     conn.send(Done(worker=worker, load_s=load_s))

@@ -136,8 +136,16 @@ class Aggregator:
             if not counts.requests:
                 break
             s50, s95 = counts.hist.percentiles_ms((50, 95))
-            steps.append(LiveStep(flow=info.flow, name=info.name, requests=counts.requests,
-                                  errors=counts.errors, p50_ms=s50, p95_ms=s95))  # fmt: skip
+            steps.append(
+                LiveStep(
+                    flow=info.flow,
+                    name=info.name,
+                    requests=counts.requests,
+                    errors=counts.errors,
+                    p50_ms=s50,
+                    p95_ms=s95,
+                )
+            )
         return LiveStats(
             elapsed_s=round(elapsed_s, 3),
             duration_s=duration_s,
@@ -243,9 +251,15 @@ def _error(info: StepInfo, kind: str, count: int, example: str) -> ErrorSummary:
     match = _EXAMPLE.match(example)
     status = int(kind[5:]) if kind.startswith("http_") and kind[5:].isdigit() else None
     return ErrorSummary(
-        kind=kind, count=count, example=example, flow=info.flow, step=info.name, status=status,
-        message=match["message"] if match else example, url=match["url"] if match else info.url,
-    )  # fmt: skip
+        kind=kind,
+        count=count,
+        example=example,
+        flow=info.flow,
+        step=info.name,
+        status=status,
+        message=match["message"] if match else example,
+        url=match["url"] if match else info.url,
+    )
 
 
 def _latest(by_t: dict[int, tuple[int, int]]) -> tuple[int, int]:

@@ -76,8 +76,11 @@ def build_profile(
     shape: dict[str, Any] | None = None,
 ) -> Profile:
     """The one profile these options describe; at most one of stages, arrival rate, shape."""
-    given = [n for n, v in (("stages", stages), ("arrival rate", arrival_rate),
-                            ("shape", shape)) if v is not None]  # fmt: skip
+    given = [
+        n
+        for n, v in (("stages", stages), ("arrival rate", arrival_rate), ("shape", shape))
+        if v is not None
+    ]
     if len(given) > 1:
         raise ValueError(f"give only one of {' and '.join(given)}")
     if shape is not None:

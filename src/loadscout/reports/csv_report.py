@@ -14,9 +14,21 @@ from pathlib import Path
 from loadscout.metrics.summary import LatencySummary, RunSummary
 
 STEP_COLUMNS = (
-    "flow", "step", "method", "url", "requests", "errors", "error_rate", "rps",
-    "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms",
-)  # fmt: skip
+    "flow",
+    "step",
+    "method",
+    "url",
+    "requests",
+    "errors",
+    "error_rate",
+    "rps",
+    "p50_ms",
+    "p90_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "mean_ms",
+)
 THRESHOLD_COLUMNS = ("threshold", "passed", "observed")
 TOTAL = "TOTAL"
 
@@ -45,15 +57,33 @@ def csv_text(summary: RunSummary) -> str:
     seconds = summary.duration_s
     for s in summary.steps:
         rps = s.requests / seconds if seconds > 0 else 0.0
-        writer.writerow([
-            s.flow, s.name, s.method, s.url, s.requests, s.errors,
-            _rate(s.errors, s.requests), _num(rps), *_latency(s.latency_ms),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                s.flow,
+                s.name,
+                s.method,
+                s.url,
+                s.requests,
+                s.errors,
+                _rate(s.errors, s.requests),
+                _num(rps),
+                *_latency(s.latency_ms),
+            ]
+        )
     t = summary.totals
-    writer.writerow([
-        TOTAL, "", "", summary.target_url, t.requests, t.errors,
-        _num(t.error_rate), _num(t.rps), *_latency(t.latency_ms),
-    ])  # fmt: skip
+    writer.writerow(
+        [
+            TOTAL,
+            "",
+            "",
+            summary.target_url,
+            t.requests,
+            t.errors,
+            _num(t.error_rate),
+            _num(t.rps),
+            *_latency(t.latency_ms),
+        ]
+    )
     writer.writerow([])
     writer.writerow(THRESHOLD_COLUMNS)
     for th in summary.thresholds:

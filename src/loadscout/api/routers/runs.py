@@ -29,10 +29,29 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationFailed, "description": "A field is invalid: its name and why"},
 }
 RunSort = Literal[
-    "created_at", "-created_at", "started_at", "-started_at", "finished_at", "-finished_at",
-    "status", "-status", "target_url", "-target_url", "users", "-users", "requests", "-requests",
-    "error_rate", "-error_rate", "rps", "-rps", "p95_ms", "-p95_ms", "id", "-id",
-]  # fmt: skip
+    "created_at",
+    "-created_at",
+    "started_at",
+    "-started_at",
+    "finished_at",
+    "-finished_at",
+    "status",
+    "-status",
+    "target_url",
+    "-target_url",
+    "users",
+    "-users",
+    "requests",
+    "-requests",
+    "error_rate",
+    "-error_rate",
+    "rps",
+    "-rps",
+    "p95_ms",
+    "-p95_ms",
+    "id",
+    "-id",
+]
 
 
 @router.post(
