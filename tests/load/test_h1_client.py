@@ -26,8 +26,11 @@ BODY = b"hello " * 200
 def make_app(peers: set[object], active: list[int]) -> web.Application:
     async def enc(request: web.Request) -> web.Response:
         kind = request.match_info["kind"]
-        data = {"gzip": gzip.compress(BODY), "br": brotli.compress(BODY),
-                "deflate": zlib.compress(BODY)}[kind]  # fmt: skip
+        data = {
+            "gzip": gzip.compress(BODY),
+            "br": brotli.compress(BODY),
+            "deflate": zlib.compress(BODY),
+        }[kind]
         return web.Response(body=data, headers={"Content-Encoding": kind})
 
     async def chunked(request: web.Request) -> web.StreamResponse:
@@ -93,8 +96,9 @@ async def server() -> AsyncIterator[tuple[str, set[object], list[int]]]:
 
 
 @pytest.mark.parametrize("kind", ["gzip", "br", "deflate"])
-async def test_compressed_bodies_are_decoded(server: tuple[str, set[object], list[int]],
-                                             kind: str) -> None:  # fmt: skip
+async def test_compressed_bodies_are_decoded(
+    server: tuple[str, set[object], list[int]], kind: str
+) -> None:
     client = H1Client(timeout_s=5)
     resp = await client.send("GET", f"{server[0]}/enc/{kind}")
     assert (resp.status, resp.body) == (200, BODY)
@@ -156,8 +160,22 @@ async def test_errors_are_classified(server: tuple[str, set[object], list[int]])
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a cert")
 async def test_tls(tmp_path: Path) -> None:
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
-    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-               "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)]  # fmt: skip
+    command = [
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+    ]
     await asyncio.to_thread(subprocess.run, command, check=True, capture_output=True)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
