@@ -76,43 +76,52 @@ def load_options(
     malformed."""
     if users is not None and users <= 0:
         raise BadInput(f"--users must be at least 1 (got {users})")
-    fields: dict[str, Any] = {}
-    if users is not None:
-        fields["users"] = users
-    if duration is not None:
-        fields["duration_s"] = seconds(duration, "--duration")
-    if ramp_up is not None:
-        fields["ramp_up_s"] = seconds(ramp_up, "--ramp-up")
-    if pacing is not None:
-        fields["pacing_s"] = seconds(pacing, "--pacing")
+    given = {
+        "users": users,
+        "stages": stages,
+        "arrival_rate": arrival_rate,
+        "max_users": max_users,
+        "workers": workers,
+        "scope": scope,
+        "abort_on_fail": abort_on_fail or None,
+        "fetch_assets": assets or None,
+    }
+    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    fields.update(_duration_fields(duration=duration, ramp_up=ramp_up, pacing=pacing))
     if think is not None:
         fields.update(_think_fields(think))
-    for key, value in (
-        ("stages", stages),
-        ("arrival_rate", arrival_rate),
-        ("max_users", max_users),
-        ("workers", workers),
-        ("scope", scope),
-    ):
-        if value is not None:
-            fields[key] = value
     if shape is not None:
-        try:
-            fields["shape"] = load_shape(shape)
-        except (OSError, ValueError) as err:
-            raise BadInput(f"--shape {shape}: {err}") from None
-    for text in thresholds or []:
+        fields["shape"] = _shape(shape)
+    if thresholds:
+        fields["thresholds"] = _checked_thresholds(thresholds)
+    return LoadOptions.model_validate(fields)
+
+
+def _duration_fields(
+    *, duration: str | None, ramp_up: str | None, pacing: str | None
+) -> dict[str, float]:
+    flags = [
+        ("duration_s", duration, "--duration"),
+        ("ramp_up_s", ramp_up, "--ramp-up"),
+        ("pacing_s", pacing, "--pacing"),
+    ]
+    return {key: seconds(text, flag) for key, text, flag in flags if text is not None}
+
+
+def _shape(path: Path) -> dict[str, Any]:
+    try:
+        return load_shape(path)
+    except (OSError, ValueError) as err:
+        raise BadInput(f"--shape {path}: {err}") from None
+
+
+def _checked_thresholds(thresholds: list[str]) -> list[str]:
+    for text in thresholds:
         try:
             parse_threshold(text)
         except ValueError as err:
             raise BadInput(f"--threshold: {err}") from None
-    if thresholds:
-        fields["thresholds"] = list(thresholds)
-    if abort_on_fail:
-        fields["abort_on_fail"] = True
-    if assets:
-        fields["fetch_assets"] = True
-    return LoadOptions.model_validate(fields)
+    return list(thresholds)
 
 
 def _think_fields(text: str) -> dict[str, Any]:

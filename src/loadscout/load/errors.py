@@ -15,6 +15,26 @@ EXTRACTION_FAILED = "extraction_failed"
 TIMEOUT = "timeout"
 
 _RESET_ERRNOS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
+_Kinds = tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...]
+# checked before a connector error is unwrapped to its OS error; first match wins
+_WRAPPED_KINDS: _Kinds = (
+    (TimeoutError, TIMEOUT),
+    ((socket.gaierror, aiohttp.ClientConnectorDNSError), "dns"),
+    ((aiohttp.ClientSSLError, ssl.SSLError), "tls"),
+)
+_OS_KINDS: _Kinds = (
+    (ConnectionRefusedError, "connection_refused"),
+    (
+        (
+            ConnectionResetError,
+            BrokenPipeError,
+            aiohttp.ServerDisconnectedError,
+            aiohttp.ClientPayloadError,
+            aiohttp.ClientConnectionResetError,
+        ),
+        "connection_reset",
+    ),
+)
 
 
 def classify(exc: BaseException) -> str:
@@ -26,25 +46,21 @@ def classify(exc: BaseException) -> str:
         return exc.kind
     if isinstance(exc, aiohttp.WSServerHandshakeError):  # a WebSocket upgrade refused
         return f"http_{exc.status}"
-    if isinstance(exc, TimeoutError):
-        return TIMEOUT
-    if isinstance(exc, socket.gaierror):
-        return "dns"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return "dns"
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return "tls"
+    kind = _first_kind(exc, _WRAPPED_KINDS)
+    if kind is not None:
+        return kind
     if isinstance(exc, aiohttp.ClientConnectorError):
         exc = exc.os_error
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(exc, ConnectionResetError | BrokenPipeError | aiohttp.ServerDisconnectedError):
-        return "connection_reset"
-    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ClientConnectionResetError):
-        return "connection_reset"
+    kind = _first_kind(exc, _OS_KINDS)
+    if kind is not None:
+        return kind
     if isinstance(exc, OSError) and exc.errno in _RESET_ERRNOS:
         return "connection_reset"
     return "other"
+
+
+def _first_kind(exc: BaseException, kinds: _Kinds) -> str | None:
+    return next((kind for types, kind in kinds if isinstance(exc, types)), None)
 
 
 def status_error(status: int, expect_status: int | None) -> str | None:
