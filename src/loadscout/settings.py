@@ -26,8 +26,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOADSCOUT_", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
     chromium_path: str | None = Field(default_factory=default_chromium)
     max_concurrent_runs: int = Field(default=2, ge=1)
     # Service limits and lifecycle (`loadscout serve`); see docs/deployment.md.

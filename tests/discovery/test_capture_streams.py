@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from loadscout.discovery import DiscoveryConfig, discover
 from loadscout.discovery.capture import http_url
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.io import load_flowset, save_flowset
 from loadscout.flows.model import DiscoveryReport, FlowSet

@@ -12,7 +12,8 @@ import pytest
 from playwright.async_api import Browser
 
 from loadscout.demo.state import ShopState
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import TargetError
 from loadscout.flows.io import dumps_flowset

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.load.client import USER_AGENT
 from loadscout.load.replay import replay_flow

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
 from loadscout.discovery.har import har_flowset, har_target
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.errors import BadInput
 from loadscout.flows.io import dumps_flowset
 from loadscout.load.replay import replay_flow

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.rerecord import looks_generated
 from loadscout.flows.model import Flow, FlowSet
 from loadscout.load.replay import replay_flow

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.sources import DISALLOWED, Robots
 from loadscout.errors import TargetError
 from loadscout.flows.model import FlowSet

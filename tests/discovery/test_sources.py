@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from loadscout.discovery.scope import Scope
 from loadscout.discovery.sources import robots_urls, seed_urls, sitemap_locs
+from loadscout.plan.scope import Scope
 from tests.utils.demo_server import DemoServer
 
 BASE = "http://127.0.0.1:8000/"

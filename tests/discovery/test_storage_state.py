@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from loadscout.discovery import DiscoveryConfig, discover
-from loadscout.discovery.storage_state import SHARED_SESSION, target_cookies
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
+from loadscout.discovery.storage_state import SHARED_SESSION
 from loadscout.errors import BadInput
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.flows.model import Flow, FlowSet, Step
 from loadscout.flows.secrets import resolve_secrets
+from loadscout.flows.storage_state import target_cookies
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from loadscout.discovery import DiscoveryConfig, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.verify import refused_form, rejection, verify_flowset, with_note
 from loadscout.flows.model import Extractor, Flow, FlowSet, FlowVerification, Step
 from loadscout.flows.replay import ReplayedPage

@@ -1,11 +1,5 @@
 """Browser engine: explores a web app in headless Chromium and records replayable flows.
 
-Public entry points: ``DiscoveryConfig`` (``DiscoveryOptions`` plus the start page),
-``probe_target`` and ``discover``.
+Entry points: ``engine.discover`` with an ``options.DiscoveryConfig`` (``DiscoveryOptions`` plus
+the start page), and ``probe.probe_target``.
 """
-
-from loadscout.discovery.engine import discover
-from loadscout.discovery.options import DiscoveryConfig
-from loadscout.discovery.probe import probe_target
-
-__all__ = ["DiscoveryConfig", "discover", "probe_target"]

@@ -16,8 +16,8 @@ from playwright.async_api import (
 )
 
 from loadscout.discovery.safety import SafetyPolicy
-from loadscout.discovery.scope import Scope
 from loadscout.discovery.spa import HOOKS_JS
+from loadscout.plan.scope import Scope
 from loadscout.settings import default_chromium
 
 OnBlocked = Callable[[str, str, str], None]  # (url, method, reason)

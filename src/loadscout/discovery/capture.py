@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page, Request, Response, WebSocket
 
-from loadscout.discovery.scope import Scope
+from loadscout.plan.scope import Scope
 
 ExchangeKind = Literal["document", "fetch"]
 StreamKind = Literal["websocket", "eventsource"]

@@ -33,11 +33,11 @@ from loadscout.discovery.provenance import dynamic_values
 from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
 from loadscout.discovery.rerecord import record_browse_again
 from loadscout.discovery.safety import SafetyPolicy
-from loadscout.discovery.scope import Scope
 from loadscout.discovery.screenshots import Screenshots
 from loadscout.discovery.sources import DISALLOWED, Sources
 from loadscout.discovery.spa import Clickable, click_once, click_verdict, clickables
 from loadscout.errors import RunFailed, TargetError
+from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]
 _DOWNLOAD_EXT = (".pdf", ".zip", ".gz", ".tar", ".exe", ".dmg", ".csv", ".xlsx", ".docx", ".mp4")

@@ -25,14 +25,15 @@ from loadscout.discovery.login import Credentials, LoggedIn, browser_login, log_
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.probe import probe_target
 from loadscout.discovery.safety import SafetyPolicy
-from loadscout.discovery.scope import Scope
 from loadscout.discovery.sources import Sources, seed_urls
-from loadscout.discovery.storage_state import SHARED_SESSION, target_cookies
+from loadscout.discovery.storage_state import SHARED_SESSION
 from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data_file
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
 from loadscout.flows.model import FlowSet, SetupCookie
 from loadscout.flows.replay import FlowReplayer
+from loadscout.flows.storage_state import target_cookies
+from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]
 

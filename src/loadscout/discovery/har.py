@@ -28,9 +28,9 @@ from loadscout.discovery.correlation import template_form
 from loadscout.discovery.flow_builder import exchange_step, finish
 from loadscout.discovery.patterns import url_pattern
 from loadscout.discovery.provenance import Recorded
-from loadscout.discovery.scope import Scope, origin_of
 from loadscout.errors import BadInput
 from loadscout.flows.model import DiscoveryReport, Extractor, FlowSet
+from loadscout.plan.scope import Scope, origin_of
 
 _INPUT = re.compile(r"<input\b[^>]*>", re.I)
 _ATTR = re.compile(r'([a-zA-Z_:-]+)\s*=\s*"([^"]*)"')

@@ -14,7 +14,7 @@ from urllib.robotparser import RobotFileParser
 
 import aiohttp
 
-from loadscout.discovery.scope import Scope
+from loadscout.plan.scope import Scope
 
 AGENT = "loadscout"
 DISALLOWED = "robots.txt disallows"

@@ -7,10 +7,6 @@ by all users, which :data:`SHARED_SESSION` warns about.
 
 from __future__ import annotations
 
-from loadscout.flows.storage_state import target_cookies
-
-__all__ = ["SHARED_SESSION", "target_cookies"]
-
 SHARED_SESSION = (
     "--storage-state without a login: every virtual user starts with the same cookies and so "
     "shares one server session; give --login-url with --credentials so each logs in as its own"

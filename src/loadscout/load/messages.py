@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loadscout.metrics.snapshot import Snapshot
-
 
 @dataclass(frozen=True, slots=True)
 class Ready:
@@ -37,7 +35,3 @@ class Done:
 class Failed:
     worker: int
     error: str
-
-
-ToWorker = Start | Stop
-FromWorker = Ready | Snapshot | Done | Failed

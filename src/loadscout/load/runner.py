@@ -21,12 +21,12 @@ from loadscout.errors import BadInput
 from loadscout.flows.model import FlowSet
 from loadscout.load.client import ClientFactory
 from loadscout.load.local import WorkerPart, run_part
-from loadscout.load.verdicts import can_abort, check_names, evaluate
 from loadscout.metrics.aggregate import Aggregator
 from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.live import LiveStats
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.metrics.summary import LoadOutcome
+from loadscout.metrics.thresholds import can_abort, check_names, evaluate
 from loadscout.metrics.verdict import judge as judge_run
 from loadscout.plan.profiles import LoadPlan
 

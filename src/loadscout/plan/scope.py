@@ -32,10 +32,6 @@ class Scope:
         self.origin = origin_of(start_url)
         self._regex = compile_scope(pattern)
 
-    @property
-    def widened(self) -> bool:
-        return self._regex is not None
-
     def contains(self, url: str) -> bool:
         if not url.startswith(("http://", "https://")):
             return False

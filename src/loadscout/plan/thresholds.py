@@ -47,10 +47,6 @@ class Threshold(BaseModel):
         return data
 
     @property
-    def is_latency(self) -> bool:
-        return self.metric in ("max", "mean") or self.metric.startswith("p")
-
-    @property
     def percentile(self) -> float | None:
         match = _PERCENTILE.match(self.metric)
         return float(match.group(1)) if match else None
