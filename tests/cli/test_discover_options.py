@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from loadscout.cli import commands
 from loadscout.cli.commands import app
-from loadscout.flows.io import load_flowset
+from loadscout.files.flows_file import load_flowset
 from loadscout.orchestrator.options import RunOptions
 
 runner = CliRunner()

@@ -14,7 +14,7 @@ from PIL import Image
 from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.errors import RunFailed, TargetError
-from loadscout.flows.io import load_flowset, save_flowset
+from loadscout.files.flows_file import load_flowset, save_flowset
 from loadscout.flows.model import DiscoveryReport, FlowSet
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer

@@ -13,10 +13,10 @@ from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.storage_state import SHARED_SESSION
 from loadscout.errors import BadInput
+from loadscout.files.credentials import resolve_secrets
+from loadscout.files.storage_state import target_cookies
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.flows.model import Flow, FlowSet, Step
-from loadscout.flows.secrets import resolve_secrets
-from loadscout.flows.storage_state import target_cookies
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loadscout.flows.io import load_flowset, save_flowset
+from loadscout.files.flows_file import load_flowset, save_flowset
 from tests.utils.demo_server import DemoServer
 from tests.utils.processes import loadscout
 

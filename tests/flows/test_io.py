@@ -3,13 +3,8 @@ from pathlib import Path
 import pytest
 
 from loadscout.errors import FlowsFileError
-from loadscout.flows.io import (
-    dumps_flowset,
-    load_flowset,
-    loads_flowset,
-    parse_flowset,
-    save_flowset,
-)
+from loadscout.files.flows_file import load_flowset, save_flowset
+from loadscout.flows.io import dumps_flowset, loads_flowset, parse_flowset
 from loadscout.flows.model import Extractor, Flow, FlowSet, Step
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from loadscout.errors import BadInput
+from loadscout.files.credentials import resolve_secrets
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.flows.model import Flow, FlowSet, SetupCookie, Step
-from loadscout.flows.secrets import needed_secrets, redact_secrets, resolve_secrets
+from loadscout.flows.secrets import needed_secrets, redact_secrets
 
 SECRET = "Tr0ub4dor&3-unique"
 

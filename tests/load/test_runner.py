@@ -259,7 +259,8 @@ async def test_weights_and_live_progress(target: Target) -> None:
     a, b = target.count("GET", "/a"), target.count("GET", "/b")
     assert a + b == outcome.totals.requests > 200
     assert 0.68 < a / (a + b) < 0.82
-    assert 3 <= len(ticks) <= 4
+    # one tick per 0.5 s of load; a busy machine may merge two late ones, never add any
+    assert 2 <= len(ticks) <= 4
     assert [t.requests for t in ticks] == sorted(t.requests for t in ticks)
     assert ticks[-1].active_users == 2
     assert ticks[-1].rps > 0

@@ -16,7 +16,7 @@ from loadscout.cli.errors import EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once
 from loadscout.errors import BadInput
-from loadscout.flows.io import load_flowset
+from loadscout.files.flows_file import load_flowset
 from loadscout.orchestrator.options import (
     DiscoveryOptions,
     LoadOptions,

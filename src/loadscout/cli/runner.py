@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from loadscout.cli.console_observer import ConsoleObserver
-from loadscout.flows.io import save_flowset
+from loadscout.files.flows_file import save_flowset
 from loadscout.metrics.summary import RunSummary
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions

@@ -30,9 +30,9 @@ from loadscout.discovery.storage_state import SHARED_SESSION
 from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data_file
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
+from loadscout.files.storage_state import target_cookies
 from loadscout.flows.model import FlowSet, SetupCookie
 from loadscout.flows.replay import FlowReplayer
-from loadscout.flows.storage_state import target_cookies
 from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]

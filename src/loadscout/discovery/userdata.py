@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from loadscout.errors import BadInput
-from loadscout.flows.secrets import read_csv_rows
+from loadscout.files.credentials import read_csv_rows
 
 _USER_COLUMNS = re.compile(r"^(user(name)?|login|e-?mail|account)$", re.I)
 _PASS_COLUMNS = re.compile(r"^(pass(word)?|pwd|secret)$", re.I)

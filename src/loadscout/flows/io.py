@@ -1,8 +1,8 @@
-"""Load and save FlowSets as YAML, with errors that point at the broken field."""
+"""FlowSets to and from YAML text, with errors that point at the broken field (files are read
+and written by :mod:`loadscout.files.flows_file`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,17 +52,6 @@ def loads_flowset(text: str, *, source: str = "flows") -> FlowSet:
     return parse_flowset(data, source=source)
 
 
-def load_flowset(path: Path) -> FlowSet:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise FlowsFileError(
-            f"cannot read flows file {path}: {err.__class__.__name__}: "
-            f"{getattr(err, 'strerror', None) or err}"
-        ) from None
-    return loads_flowset(text, source=str(path))
-
-
 def dumps_flowset(flowset: FlowSet) -> str:
     """YAML without any password (secret user_data cells become ``${secret.COLUMN}``)."""
     data = redact_secrets(flowset).model_dump(mode="json", exclude_none=True)
@@ -70,7 +59,3 @@ def dumps_flowset(flowset: FlowSet) -> str:
         if "form" in step:
             step["form"] = [_Pair(pair) for pair in step["form"]]
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-def save_flowset(flowset: FlowSet, path: Path) -> None:
-    path.write_text(dumps_flowset(flowset), encoding="utf-8")

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from loadscout.discovery.har import har_target
 from loadscout.discovery.options import DiscoveryConfig, DiscoveryOptions
+from loadscout.files.credentials import resolve_secrets
 from loadscout.flows.model import FlowSet
-from loadscout.flows.secrets import redact_secrets, resolve_secrets
+from loadscout.flows.secrets import redact_secrets
 from loadscout.orchestrator.pipeline import RunSpec
 from loadscout.plan.options import LoadOptions, make_plan
 from loadscout.plan.profiles import LoadPlan
