@@ -17,6 +17,7 @@ from loadscout.orchestrator.options import RunOptions
 from loadscout.store.series import SeriesRepository
 from tests.orchestrator.conftest import MakeControl
 from tests.orchestrator.tiny_target import TinyTarget
+from tests.utils.waiting import eventually
 
 FINAL = ("completed", "failed", "cancelled")
 
@@ -64,7 +65,11 @@ async def test_cancel_stops_a_loading_run_within_two_seconds_keeping_results(
     control = await make_control()
     record = await control.submit(RunOptions.from_document(tiny.run_body(duration_s=60)))
     await _wait(control, record.id, ("loading",))
-    await asyncio.sleep(1.5)  # at least one second of load and one series write
+
+    async def series_written() -> bool:
+        return bool(await control._series.since(record.id))
+
+    await eventually(series_written, what="one second of load in the stored series")
 
     asked = time.monotonic()
     await control.cancel(record.id)

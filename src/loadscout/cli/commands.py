@@ -10,8 +10,8 @@ import typer
 from pydantic import SecretStr
 from rich.console import Console
 
-from loadscout.cli import load_options as lo
-from loadscout.cli import report
+import loadscout.cli.load_options as lo
+import loadscout.cli.report as report
 from loadscout.cli.errors import EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once

@@ -13,14 +13,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # summary.py stores a Verdict, so it imports this module
-    from loadscout.metrics.summary import ThresholdResult
+from typing import Protocol
 
 ERROR_LEVEL = 0.05  # an error rate above this fails a run that sets no error_rate threshold
 
 _METRIC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(\[)?")
+
+
+class JudgedThreshold(Protocol):
+    """What the verdict reads of a threshold's result (``summary.ThresholdResult``, which
+    imports this module for :class:`Verdict`)."""
+
+    @property
+    def expression(self) -> str: ...
+
+    @property
+    def passed(self) -> bool: ...
 
 
 class Verdict(StrEnum):
@@ -49,7 +57,7 @@ _LABELS = {
 
 def judge(
     *,
-    thresholds: Sequence[ThresholdResult],
+    thresholds: Sequence[JudgedThreshold],
     requests: int,
     errors: int,
     aborted: bool,
