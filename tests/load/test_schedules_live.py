@@ -74,8 +74,9 @@ async def test_arrivals_beyond_max_users_wait_then_are_dropped(target: Target) -
     assert outcome.totals.dropped_iterations == 20 - served  # left waiting at the end
     corrected, raw = outcome.totals.latency_ms, outcome.totals.latency_uncorrected_ms
     assert raw is not None
-    assert raw.max < 400  # every request itself took ~0.2 s
+    assert raw.p50 < 300  # a request itself took ~0.2 s (the median: a busy machine adds outliers)
     assert corrected.max > 500  # but the late ones were meant to start much earlier
+    assert corrected.max > 2 * raw.max
 
 
 async def test_setup_runs_once_per_user_with_its_data_row(target: Target) -> None:

@@ -62,10 +62,21 @@ async def test_cancel_reaches_every_worker(target: Target) -> None:
         think_time=ThinkTime(min_s=0, max_s=0),
     )
     cancel = asyncio.Event()
-    asyncio.get_running_loop().call_later(2.5, cancel.set)
-    began = time.monotonic()
-    outcome = await run_load(fs, p, cancel=cancel)
 
-    assert time.monotonic() - began < 10
+    async def cancel_once_both_wait() -> float:
+        # both workers' users are in their 10 s request (however long the processes took to start)
+        for _ in range(600):  # 30 s at most
+            if target.count("GET", "/delay") >= 2:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        cancel.set()
+        return time.monotonic()
+
+    canceller = asyncio.ensure_future(cancel_once_both_wait())
+    outcome = await run_load(fs, p, cancel=cancel)
+    asked = await canceller
+
+    assert time.monotonic() - asked < 5
     assert outcome.totals.requests == 2 == target.count("GET", "/delay")
     assert {e.kind: e.count for e in outcome.errors} == {"timeout": 2}  # aborted, still counted

@@ -91,6 +91,7 @@ async def run_load(
         if watcher is not None:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
+    load_s = max(load_s, 0.0)  # cancelled before the start time came: no load at all
     outcome = aggregator.outcome(duration_s=load_s)
     results = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
     verdict = judge_run(
