@@ -11,7 +11,15 @@ from fastapi.responses import RedirectResponse
 
 from loadscout import __version__
 from loadscout.api import errors
-from loadscout.api.routers import artifacts, reports, run_data, runs, shapes, thresholds
+from loadscout.api.routers import (
+    artifacts,
+    profiles,
+    reports,
+    run_data,
+    runs,
+    shapes,
+    thresholds,
+)
 from loadscout.api.routers import health as probes
 from loadscout.api.static import SPAStaticFiles
 from loadscout.orchestrator.control import ControlConfig, RunControl
@@ -65,6 +73,7 @@ def create_app(
     app.include_router(artifacts.router, prefix=API_PREFIX)
     app.include_router(reports.router, prefix=API_PREFIX)
     app.include_router(shapes.router, prefix=API_PREFIX)
+    app.include_router(profiles.router, prefix=API_PREFIX)
     app.include_router(thresholds.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     errors.install(app)

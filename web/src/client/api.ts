@@ -25,6 +25,9 @@ export type EventPublic = Schemas['EventPublic']
 export type MetricPoint = Schemas['MetricPoint']
 export type ShapePreview = Schemas['ShapePreview']
 export type ThresholdCheck = Schemas['ThresholdCheck']
+export type ProfileText = Schemas['ProfileText']
+export type ProfilePreview = Schemas['ProfilePreview']
+export type ProfileFields = Schemas['ProfileFields']
 
 export const api = createClient<paths>({
   // Same origin as the dashboard; absolute so it also works under jsdom in tests.

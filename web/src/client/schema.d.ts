@@ -220,6 +220,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Profile
+         * @description Read the profile as ``loadscout run`` would; problems come back per field (200).
+         */
+        post: operations["preview_profile_api_v1_profiles_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/thresholds/check": {
         parameters: {
             query?: never;
@@ -763,6 +783,92 @@ export interface components {
             live?: components["schemas"]["LivePublic"] | null;
         };
         /**
+         * ProfileFields
+         * @description The RunCreate fields this profile becomes.
+         */
+        ProfileFields: {
+            /** Users */
+            users: number;
+            /** Duration S */
+            duration_s: number;
+            /** Ramp Up S */
+            ramp_up_s: number;
+            /** Stages */
+            stages?: string | null;
+            /** Arrival Rate */
+            arrival_rate?: string | null;
+            /** Max Users */
+            max_users?: number | null;
+        };
+        /** ProfilePreview */
+        ProfilePreview: {
+            /**
+             * Errors
+             * @description Field ('duration', 'stages.2.target', 'profile' for the whole) -> what is wrong; empty when the profile is fine
+             */
+            errors: {
+                [key: string]: string;
+            };
+            /** @description What to send; null while errors remain */
+            fields: components["schemas"]["ProfileFields"] | null;
+            /**
+             * Unit
+             * @default users
+             * @enum {string}
+             */
+            unit: "users" | "rate";
+            /**
+             * Peak
+             * @default 0
+             */
+            peak: number;
+            /**
+             * Duration S
+             * @default 0
+             */
+            duration_s: number;
+            /** Points */
+            points?: components["schemas"]["ShapePoint"][];
+        };
+        /**
+         * ProfileText
+         * @description The load card's fields as typed; only those of ``kind`` are read.
+         */
+        ProfileText: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "constant" | "stages" | "arrival";
+            /**
+             * Users
+             * @default
+             */
+            users: string;
+            /**
+             * Duration
+             * @default
+             */
+            duration: string;
+            /**
+             * Ramp Up
+             * @default
+             */
+            ramp_up: string;
+            /** Stages */
+            stages?: components["schemas"]["StageText"][];
+            /**
+             * Arrival Rate
+             * @default
+             */
+            arrival_rate: string;
+            /**
+             * Max Users
+             * @default
+             */
+            max_users: string;
+        };
+        /**
          * RunCreate
          * @description A new run, as one flat object (the names the dashboard and scripts send); it maps onto
          *     the run options with :meth:`to_options`. Load options left out come from the flowset's
@@ -1175,6 +1281,19 @@ export interface components {
             method: string;
             /** Reason */
             reason: string;
+        };
+        /** StageText */
+        StageText: {
+            /**
+             * Duration
+             * @default
+             */
+            duration: string;
+            /**
+             * Target
+             * @default
+             */
+            target: string;
         };
         /**
          * Step
@@ -2031,6 +2150,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+        };
+    };
+    preview_profile_api_v1_profiles_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileText"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfilePreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -6,7 +6,7 @@ import { isActive } from '../lib/status'
 import { parseTimestamp } from '../lib/format'
 import { lastSecond, liveTail, mergePoints } from '../lib/liveSeries'
 import type { ChartPoint } from '../lib/liveSeries'
-import type { EventPublic, FlowSet, RunCreate, RunDetail, RunPublic, RunStatus, ShapePreview, ThresholdCheck } from '../client/api'
+import type { EventPublic, FlowSet, ProfilePreview, ProfileText, RunCreate, RunDetail, RunPublic, RunStatus, ShapePreview, ThresholdCheck } from '../client/api'
 
 export const runKeys = {
   all: ['runs'] as const,
@@ -172,6 +172,23 @@ export function useShapePreview(text: string) {
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<ShapePreview> =>
       unwrap(await api.POST('/api/v1/shapes/preview', { body: { text: trimmed } })),
+  })
+}
+
+/**
+ * The load card's profile read by the server (the durations and profiles a run uses): per-field
+ * problems, or the RunCreate values to send and the planned curve. `body` is JSON text (a stable
+ * query key); null for a custom shape, which has its own preview.
+ */
+export function useProfilePreview(body: string | null) {
+  return useQuery({
+    queryKey: ['profile', body],
+    enabled: body !== null,
+    retry: false,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ProfilePreview> =>
+      unwrap(await api.POST('/api/v1/profiles/preview', { body: JSON.parse(body ?? '{}') as ProfileText })),
   })
 }
 

@@ -1,5 +1,5 @@
-/** Load profiles the form offers and how each becomes RunCreate fields and a preview shape. */
-import { parseDuration } from './durations'
+/** Load profiles the form offers; the server reads their fields (POST /profiles/preview). */
+import type { ProfileText } from '../client/api'
 
 export type ProfileKind = 'constant' | 'stages' | 'arrival' | 'shape'
 
@@ -9,6 +9,8 @@ export const PROFILE_KINDS: { kind: ProfileKind; label: string; hint: string }[]
   { kind: 'arrival', label: 'Arrival rate', hint: 'Start iterations at a fixed rate (open model).' },
   { kind: 'shape', label: 'Custom shape', hint: 'Paste or upload a CSV or YAML shape file.' },
 ]
+
+export const DURATION_HINT = 'Like 30s, 2m or 1h30m; a plain number is seconds.'
 
 export interface StageRow {
   duration: string
@@ -26,56 +28,42 @@ export const DEFAULT_STAGES: StageRow[] = [
   { duration: '15s', target: '0' },
 ]
 
-const num = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value))
-
-/** Per-row problems, same index as `rows`; empty objects for good rows. */
-export function stageRowErrors(rows: StageRow[]): StageRowErrors[] {
-  return rows.map((row) => {
-    const errors: StageRowErrors = {}
-    const d = parseDuration(row.duration)
-    const t = num(row.target)
-    if (!Number.isFinite(d)) errors.duration = 'Use 30s, 2m or 1h30m'
-    else if (d > 86_400) errors.duration = 'At most 24h'
-    if (!Number.isFinite(t)) errors.target = 'Enter users'
-    else if (!Number.isInteger(t)) errors.target = 'Whole users'
-    else if (t < 0 || t > 100_000) errors.target = 'Between 0 and 100,000'
-    return errors
-  })
-}
-
-/** One message for the whole list (row problems first, then the totals the API checks). */
-export function stagesError(rows: StageRow[]): string | undefined {
-  if (rows.length === 0) return 'Add at least one stage'
-  const bad = stageRowErrors(rows).findIndex((e) => e.duration || e.target)
-  if (bad >= 0) return `Fix stage ${bad + 1}`
-  if (stagesDuration(rows) <= 0) return 'The stages add up to no time at all'
-  if (stagesPeak(rows) <= 0) return 'No stage has any users'
-  if (stagesDuration(rows) > 86_400) return 'The stages last longer than 86,400 s'
-  return undefined
-}
-
-export const stagesDuration = (rows: StageRow[]): number => rows.reduce((sum, r) => sum + (parseDuration(r.duration) || 0), 0)
-
-export const stagesPeak = (rows: StageRow[]): number => Math.max(0, ...rows.map((r) => num(r.target) || 0))
-
-/** The API's text form: `30s:10,60s:50,15s:0`. */
-export const stagesText = (rows: StageRow[]): string =>
-  rows.map((r) => `${parseDuration(r.duration)}s:${num(r.target)}`).join(',')
-
-/** Users over time for stages: from 0, each stage moves linearly to its target. */
-export function stagesOverTime(rows: StageRow[]): { t: number; users: number }[] {
-  if (stagesError(rows)) return []
-  const points = [{ t: 0, users: 0 }]
-  let t = 0
-  for (const row of rows) {
-    t += parseDuration(row.duration)
-    points.push({ t, users: num(row.target) })
+/** What the server reads for a profile kind: the fields as typed (null: a custom shape). */
+export function profileText(v: {
+  profile: ProfileKind; users: string; duration_s: string; ramp_up_s: string; stages: StageRow[];
+  arrival_rate: string; max_users: string
+}): ProfileText | null {
+  const none = { users: '', duration: '', ramp_up: '', stages: [], arrival_rate: '', max_users: '' }
+  if (v.profile === 'shape') return null
+  if (v.profile === 'stages') return { ...none, kind: 'stages', stages: v.stages }
+  if (v.profile === 'arrival') {
+    return { ...none, kind: 'arrival', arrival_rate: v.arrival_rate, duration: v.duration_s, max_users: v.max_users }
   }
-  return points
+  return { ...none, kind: 'constant', users: v.users, duration: v.duration_s, ramp_up: v.ramp_up_s }
 }
 
-/** A constant arrival rate over the duration. */
-export function rateOverTime(rate: number, durationS: number): { t: number; rate: number }[] {
-  if (!(rate > 0) || !(durationS > 0)) return []
-  return [{ t: 0, rate }, { t: durationS, rate }]
+/** The server's per-field problems, split into the form's keys and the stage rows' own. */
+export function profileErrors(kind: ProfileKind, errors: Record<string, string>, rows: number): {
+  fields: Partial<Record<'users' | 'duration_s' | 'ramp_up_s' | 'arrival_rate' | 'max_users' | 'stages', string>>
+  stageRows: StageRowErrors[]
+} {
+  const stageRows: StageRowErrors[] = Array.from({ length: rows }, () => ({}))
+  const fields: ReturnType<typeof profileErrors>['fields'] = {}
+  // a rule over several fields (ramp-up within the duration, stages in 24 h) lands on the last of them
+  const whole = kind === 'constant' ? 'ramp_up_s' : kind === 'stages' ? 'stages' : 'duration_s'
+  const names: Record<string, keyof typeof fields> = {
+    users: 'users', duration: 'duration_s', ramp_up: 'ramp_up_s', arrival_rate: 'arrival_rate',
+    max_users: 'max_users', stages: 'stages', profile: whole,
+  }
+  for (const [key, message] of Object.entries(errors)) {
+    const row = /^stages\.(\d+)\.(duration|target)$/.exec(key)
+    if (row) {
+      const i = Number(row[1])
+      if (stageRows[i]) stageRows[i][row[2] as 'duration' | 'target'] = message
+      fields.stages ??= `Fix stage ${i + 1}`
+    } else {
+      fields[names[key] ?? whole] = message
+    }
+  }
+  return { fields, stageRows }
 }

@@ -1,7 +1,6 @@
 /** The new-test form's values, their client-side checks, and the request they become. */
-import type { RunCreate, ShapePreview } from '../client/api'
-import { parseDuration } from './durations'
-import { DEFAULT_STAGES, stagesDuration, stagesError, stagesPeak, stagesText } from './loadProfile'
+import type { ProfileFields, RunCreate, ShapePreview } from '../client/api'
+import { DEFAULT_STAGES } from './loadProfile'
 import type { ProfileKind, StageRow } from './loadProfile'
 
 export interface RunFormValues {
@@ -74,15 +73,6 @@ function checkNumber(errors: FormErrors, key: keyof RunFormValues, value: string
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
-/** A duration field: `30s`, `2m`, `1h30m` or plain seconds. */
-function checkDuration(errors: FormErrors, key: keyof RunFormValues, value: string,
-  { label, allowZero = false }: { label: string; allowZero?: boolean }): void {
-  const s = parseDuration(value)
-  if (!Number.isFinite(s)) errors[key] = `Enter ${label} like 30s, 2m or 1h30m`
-  else if (allowZero ? s < 0 : s <= 0) errors[key] = `${cap(label)} must be more than 0`
-  else if (s > 86_400) errors[key] = `${cap(label)} can be at most 24h`
-}
-
 /** Every problem at once (like the API's validation), keyed by field. */
 export function validateRunForm(v: RunFormValues): FormErrors {
   const errors: FormErrors = {}
@@ -109,29 +99,9 @@ export function validateRunForm(v: RunFormValues): FormErrors {
   return errors
 }
 
-/** Only the chosen profile's fields are checked; the others are not sent. */
+/** The load profile's fields are read by the server (POST /profiles/preview); a custom shape too. */
 function checkProfile(errors: FormErrors, v: RunFormValues): void {
-  if (v.profile === 'stages') {
-    const problem = stagesError(v.stages)
-    if (problem) errors.stages = problem
-    return
-  }
-  if (v.profile === 'shape') {
-    if (!v.shape_text.trim()) errors.shape_text = 'Paste a shape or choose a file'
-    return
-  }
-  checkDuration(errors, 'duration_s', v.duration_s, { label: 'the duration' })
-  if (v.profile === 'arrival') {
-    checkNumber(errors, 'arrival_rate', v.arrival_rate.trim().replace(/\/s$/, ''),
-      { min: 0, max: 1_000_000, label: 'the arrival rate', inclusiveMin: false })
-    checkNumber(errors, 'max_users', v.max_users, { min: 1, max: 100_000, integer: true, label: 'max users' })
-    return
-  }
-  checkNumber(errors, 'users', v.users, { min: 1, max: 100_000, integer: true, label: 'users' })
-  checkDuration(errors, 'ramp_up_s', v.ramp_up_s, { label: 'the ramp-up', allowZero: true })
-  if (!errors.ramp_up_s && !errors.duration_s && parseDuration(v.ramp_up_s) > parseDuration(v.duration_s)) {
-    errors.ramp_up_s = 'Ramp-up cannot be longer than the duration'
-  }
+  if (v.profile === 'shape' && !v.shape_text.trim()) errors.shape_text = 'Paste a shape or choose a file'
 }
 
 function checkLogin(errors: FormErrors, v: RunFormValues): void {
@@ -142,31 +112,23 @@ function checkLogin(errors: FormErrors, v: RunFormValues): void {
 }
 
 /**
- * RunCreate fields for the chosen profile; `users` is required by the API for every kind. A custom
- * shape sends the profile object the server read from the text, with its users and duration.
+ * RunCreate fields for the chosen profile, as the server read them; `users` is required by the API
+ * for every kind. A custom shape sends the profile object the server read from the text.
  */
-function profileFields(v: RunFormValues, shape?: ShapePreview | null): Partial<RunCreate> {
+function profileFields(v: RunFormValues, shape?: ShapePreview | null, profile?: ProfileFields | null): Partial<RunCreate> {
   if (v.profile === 'shape') {
     return shape ? { users: Math.max(1, shape.users), duration_s: shape.duration_s, ramp_up_s: 0, shape: shape.shape } : {}
   }
-  if (v.profile === 'stages') {
-    return { users: Math.max(1, stagesPeak(v.stages)), duration_s: stagesDuration(v.stages), ramp_up_s: 0, stages: stagesText(v.stages) }
-  }
-  if (v.profile === 'arrival') {
-    const maxUsers = num(v.max_users)
-    return {
-      users: maxUsers, duration_s: parseDuration(v.duration_s), ramp_up_s: 0,
-      arrival_rate: String(num(v.arrival_rate.trim().replace(/\/s$/, ''))), max_users: maxUsers,
-    }
-  }
-  return { users: num(v.users), duration_s: parseDuration(v.duration_s), ramp_up_s: parseDuration(v.ramp_up_s) }
+  if (!profile) return {}
+  // only the chosen kind's fields: the server leaves the others null
+  return Object.fromEntries(Object.entries(profile).filter(([, value]) => value !== null && value !== undefined))
 }
 
-export function toRunCreate(v: RunFormValues, shape?: ShapePreview | null): RunCreate {
+export function toRunCreate(v: RunFormValues, shape?: ShapePreview | null, profile?: ProfileFields | null): RunCreate {
   const loginUrl = v.login_url.trim()
   return {
     target_url: v.target_url.trim(),
-    ...profileFields(v, shape),
+    ...profileFields(v, shape, profile),
     think_time_min_s: num(v.think_time_min_s),
     think_time_max_s: num(v.think_time_max_s),
     max_pages: num(v.max_pages),
@@ -184,13 +146,3 @@ export function toRunCreate(v: RunFormValues, shape?: ShapePreview | null): RunC
 
 /** The threshold expressions to send: trimmed, blanks dropped (the server reads them). */
 export const cleanThresholds = (rows: string[]): string[] => rows.map((r) => r.trim()).filter(Boolean)
-
-/** Planned users over time: a linear ramp, then flat until the end (the ConstantUsers profile). */
-export function usersOverTime(users: number, durationS: number, rampUpS: number): { t: number; users: number }[] {
-  if (!(users > 0) || !(durationS > 0)) return []
-  const ramp = Math.min(Math.max(rampUpS || 0, 0), durationS)
-  const points = [{ t: 0, users: ramp > 0 ? 0 : users }]
-  if (ramp > 0) points.push({ t: ramp, users })
-  points.push({ t: durationS, users })
-  return points
-}

@@ -24,3 +24,39 @@ export const run = (over: Partial<RunDetail> = {}): RunDetail => ({
   reason: '', requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, p95_ms: 12.3, verdict: 'passed',
   live: null, discovery_message: '', summary: null, ...over,
 })
+
+/**
+ * The server's reading of a load profile (POST /profiles/preview), faked for the form tests: it
+ * knows the few durations they type (the real grammar is tested against the server in pytest).
+ */
+const SECONDS: Record<string, number> = { '10': 10, '10s': 10, '15s': 15, '30s': 30, '60': 60, '1m': 60, '2m': 120 }
+
+export function profileAnswer(body: { kind: string; users: string; duration: string; ramp_up: string;
+  stages: { duration: string; target: string }[]; arrival_rate: string; max_users: string }) {
+  const none = { stages: null, arrival_rate: null, max_users: null, ramp_up_s: 0 }
+  if (body.kind === 'stages') {
+    let t = 0
+    const points = [{ t: 0, value: 0 }]
+    for (const row of body.stages) {
+      t += SECONDS[row.duration]
+      points.push({ t, value: Number(row.target) })
+    }
+    const peak = Math.max(...points.map((p) => p.value))
+    const stages = body.stages.map((r) => `${SECONDS[r.duration]}s:${r.target}`).join(',')
+    return { errors: {}, unit: 'users', peak, duration_s: t, points,
+      fields: { ...none, users: peak, duration_s: t, stages } }
+  }
+  const duration = SECONDS[body.duration]
+  if (duration === undefined) return { errors: { duration: 'Enter the duration like 30s, 2m or 1h30m' }, fields: null, points: [] }
+  if (body.kind === 'arrival') {
+    const rate = Number(body.arrival_rate)
+    return { errors: {}, unit: 'rate', peak: rate, duration_s: duration,
+      points: [{ t: 0, value: rate }, { t: duration, value: rate }],
+      fields: { ...none, users: Number(body.max_users), duration_s: duration, arrival_rate: String(rate), max_users: Number(body.max_users) } }
+  }
+  const users = Number(body.users)
+  const ramp = SECONDS[body.ramp_up] ?? 0
+  return { errors: {}, unit: 'users', peak: users, duration_s: duration,
+    points: [{ t: 0, value: 0 }, { t: ramp, value: users }, { t: duration, value: users }],
+    fields: { ...none, users, duration_s: duration, ramp_up_s: ramp } }
+}

@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react'
-import { DURATION_HINT } from '../../lib/durations'
-import { PROFILE_KINDS } from '../../lib/loadProfile'
-import type { ProfileKind, StageRow } from '../../lib/loadProfile'
+import { DURATION_HINT, PROFILE_KINDS } from '../../lib/loadProfile'
+import type { ProfileKind, StageRow, StageRowErrors } from '../../lib/loadProfile'
 import type { RunFormValues } from '../../lib/runForm'
 import { Card } from '../ui/Card'
 import { cx } from '../ui/cx'
@@ -10,12 +9,13 @@ import type { Bind } from './bindings'
 import { StagesEditor } from './StagesEditor'
 
 /** Load shape: a profile kind (radio group), its own fields, and think time that applies to all kinds. */
-export function LoadCard({ values, text, setProfile, setStages, stagesError, showStageErrors, shapeEditor }: {
+export function LoadCard({ values, text, setProfile, setStages, stagesError, stageRowErrors, showStageErrors, shapeEditor }: {
   values: RunFormValues
   text: Bind
   setProfile: (kind: ProfileKind) => void
   setStages: (rows: StageRow[]) => void
   stagesError?: string
+  stageRowErrors: StageRowErrors[]
   showStageErrors: boolean
   /** The custom-shape editor, shown for that profile. */
   shapeEditor: ReactNode
@@ -50,7 +50,7 @@ export function LoadCard({ values, text, setProfile, setStages, stagesError, sho
         </>}
         {values.profile === 'stages' && (
           <div className="sm:col-span-3">
-            <StagesEditor rows={values.stages} onChange={setStages} showErrors={showStageErrors} error={stagesError} />
+            <StagesEditor rows={values.stages} rowErrors={stageRowErrors} onChange={setStages} showErrors={showStageErrors} error={stagesError} />
           </div>
         )}
         {values.profile === 'shape' && <div className="sm:col-span-3">{shapeEditor}</div>}

@@ -2,7 +2,7 @@ import { act, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
-import { run } from '../../test/fixtures'
+import { profileAnswer, run } from '../../test/fixtures'
 import { NewRunPage } from '../Runs/NewRunPage'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -21,7 +21,9 @@ const path = (req: Request) => new URL(req.url).pathname
 
 function setup(answer = () => jsonResponse(201, run({ status: 'queued' }))) {
   const fetch = vi.fn(async (req: Request) =>
-    path(req) === '/api/v1/thresholds/check' ? thresholdAnswer((await req.clone().json()).expressions) : answer())
+    path(req) === '/api/v1/thresholds/check' ? thresholdAnswer((await req.clone().json()).expressions)
+      : path(req) === '/api/v1/profiles/preview' ? jsonResponse(200, profileAnswer(await req.clone().json()))
+        : answer())
   vi.stubGlobal('fetch', fetch)
   renderPage(<NewRunPage />, { path: '/runs/new', route: '/runs/new' })
   return fetch
@@ -55,7 +57,7 @@ test('ramping stages: rows can be added and removed, the preview follows, and th
   await userEvent.clear(screen.getByLabelText('Stage 4 target users'))
   await userEvent.type(screen.getByLabelText('Stage 4 target users'), '40')
   await userEvent.click(screen.getByRole('button', { name: 'Remove stage 3' }))
-  expect(screen.getByRole('figure', { name: 'Planned users: 3 stages, peak 40 over 120 s' })).toHaveAttribute('data-points', '4')
+  expect(await screen.findByRole('figure', { name: 'Planned users: peak 40 over 120 s' })).toHaveAttribute('data-points', '4')
   expect(await start(fetch)).toMatchObject({ stages: '30s:10,60s:10,30s:40', users: 40, duration_s: 120, ramp_up_s: 0 })
 })
 
@@ -67,7 +69,7 @@ test('arrival rate: the preview shows the rate and the open-model fields are sen
   await userEvent.type(screen.getByLabelText(/^Rate/), '20')
   await userEvent.clear(screen.getByLabelText('Max users'))
   await userEvent.type(screen.getByLabelText('Max users'), '100')
-  expect(screen.getByRole('figure', { name: 'Planned arrival rate: 20 iterations/s for 60 s' })).toBeInTheDocument()
+  expect(await screen.findByRole('figure', { name: 'Planned arrival rate: peak 20 over 60 s' })).toBeInTheDocument()
   const body = await start(fetch)
   expect(body).toMatchObject({ arrival_rate: '20', max_users: 100, users: 100, duration_s: 60 })
   expect(body).not.toHaveProperty('stages')
@@ -124,6 +126,7 @@ test("the API's 422 on a new field lands on it", async () => {
   ] }))
   await url()
   await userEvent.click(screen.getByRole('radio', { name: /Arrival rate/ }))
+  await screen.findByRole('figure', { name: /^Planned arrival rate/ })  // the server has read the profile
   await userEvent.click(screen.getByRole('button', { name: 'Start test' }))
   await waitFor(() => expect(screen.getByLabelText('Max users')).toHaveAttribute('aria-invalid', 'true'))
 })

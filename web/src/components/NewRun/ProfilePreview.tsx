@@ -1,17 +1,16 @@
-import type { ShapePreview as Shape } from '../../client/api'
-import { parseDuration } from '../../lib/durations'
+import type { ProfilePreview as Profile, ShapePreview as Shape } from '../../client/api'
 import { formatDuration } from '../../lib/format'
-import { rateOverTime, stagesDuration, stagesOverTime, stagesPeak } from '../../lib/loadProfile'
 import type { RunFormValues } from '../../lib/runForm'
-import { RampPreview } from '../Charts/RampPreview'
 import { ShapePreview } from '../Charts/ShapePreview'
 
 const B = ({ children }: { children: React.ReactNode }) => <b className="text-slate-700 dark:text-slate-200">{children}</b>
 const note = 'mt-2 text-xs text-slate-500 dark:text-slate-400'
 
-/** The chosen profile as a picture: users over time (closed) or arrival rate over time (open). */
-export function ProfilePreview({ values, shape }: { values: RunFormValues; shape?: Shape }) {
-  const duration = parseDuration(values.duration_s) || 0
+/**
+ * The chosen profile as a picture, drawn from the server's reading of it: users over time (closed)
+ * or arrival rate over time (open). A custom shape has its own preview (POST /shapes/preview).
+ */
+export function ProfilePreview({ values, shape, profile }: { values: RunFormValues; shape?: Shape; profile?: Profile }) {
   if (values.profile === 'shape') {
     const data = shape ? shape.points.map((p) => ({ t: p.t, value: p.value })) : []
     const unit = shape?.unit === 'rate' ? 'iterations/s' : 'users'
@@ -23,33 +22,16 @@ export function ProfilePreview({ values, shape }: { values: RunFormValues; shape
       </>
     )
   }
-  if (values.profile === 'stages') {
-    const total = stagesDuration(values.stages)
-    const peak = stagesPeak(values.stages)
-    return (
-      <>
-        <ShapePreview data={stagesOverTime(values.stages)} yKey="users" empty="Enter valid stages to preview the load."
-          label={`Planned users: ${values.stages.length} stages, peak ${peak} over ${total} s`} />
-        <p className={note}>Up to <B>{peak}</B> users over <B>{total} s</B>, after discovery.</p>
-      </>
-    )
-  }
-  if (values.profile === 'arrival') {
-    const rate = Number(values.arrival_rate.trim().replace(/\/s$/, '')) || 0
-    return (
-      <>
-        <ShapePreview data={rateOverTime(rate, duration)} yKey="rate" empty="Enter a rate and a duration to preview the load."
-          label={`Planned arrival rate: ${rate} iterations/s for ${duration} s`} />
-        <p className={note}>
-          <B>{rate}</B> iterations/s for <B>{duration} s</B>, at most <B>{values.max_users || 0}</B> users at once.
-        </p>
-      </>
-    )
-  }
+  const fields = profile?.fields
+  const data = fields ? (profile.points ?? []).map((p) => ({ t: p.t, value: p.value })) : []
+  const open = profile?.unit === 'rate'
   return (
     <>
-      <RampPreview users={Number(values.users) || 0} durationS={duration} rampUpS={parseDuration(values.ramp_up_s) || 0} />
-      <p className={note}>Up to <B>{values.users || 0}</B> users for <B>{formatDuration(duration)}</B>, after discovery.</p>
+      <ShapePreview data={data} yKey="value" empty="Enter a valid load to preview it."
+        label={fields ? `Planned ${open ? 'arrival rate' : 'users'}: peak ${profile.peak} over ${profile.duration_s} s` : 'Planned load: not valid yet'} />
+      {fields && (open
+        ? <p className={note}><B>{profile.peak}</B> iterations/s for <B>{formatDuration(profile.duration_s)}</B>, at most <B>{fields.max_users}</B> users at once.</p>
+        : <p className={note}>Up to <B>{profile.peak}</B> users over <B>{formatDuration(profile.duration_s)}</B>, after discovery.</p>)}
     </>
   )
 }

@@ -1,16 +1,16 @@
-import { stageRowErrors } from '../../lib/loadProfile'
-import type { StageRow } from '../../lib/loadProfile'
+import type { StageRow, StageRowErrors } from '../../lib/loadProfile'
 import { Button } from '../ui/Button'
 import { Field } from '../ui/Field'
 
 /** An editable list of ramping stages: each row moves linearly to its target users over its duration. */
-export function StagesEditor({ rows, onChange, showErrors, error }: {
+export function StagesEditor({ rows, rowErrors, onChange, showErrors, error }: {
   rows: StageRow[]
+  /** The server's reading of each row (POST /profiles/preview). */
+  rowErrors: StageRowErrors[]
   onChange: (rows: StageRow[]) => void
   showErrors: boolean
   error?: string
 }) {
-  const rowErrors = stageRowErrors(rows)
   const update = (i: number, patch: Partial<StageRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)))
   return (
     <fieldset className="min-w-0">
@@ -21,10 +21,10 @@ export function StagesEditor({ rows, onChange, showErrors, error }: {
           <li key={i} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
             <Field label={`Stage ${i + 1} duration`} spellCheck={false} placeholder="30s" name={`stage-${i}-duration`}
               value={row.duration} onChange={(e) => update(i, { duration: e.target.value })}
-              error={showErrors ? rowErrors[i].duration : undefined} />
+              error={showErrors ? rowErrors[i]?.duration : undefined} />
             <Field label={`Stage ${i + 1} target users`} type="number" inputMode="numeric" min={0} step={1} name={`stage-${i}-target`}
               value={row.target} onChange={(e) => update(i, { target: e.target.value })}
-              error={showErrors ? rowErrors[i].target : undefined} />
+              error={showErrors ? rowErrors[i]?.target : undefined} />
             <Button variant="ghost" className="mt-6 px-2.5" aria-label={`Remove stage ${i + 1}`} disabled={rows.length === 1}
               onClick={() => onChange(rows.filter((_, j) => j !== i))}>✕</Button>
           </li>

@@ -2,8 +2,9 @@ import { useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import { useNavigate } from 'react-router'
 import { ApiError } from '../../client/api'
-import { useCreateRun, useShapePreview, useThresholdCheck } from '../../hooks/runs'
+import { useCreateRun, useProfilePreview, useShapePreview, useThresholdCheck } from '../../hooks/runs'
 import { useDebounced } from '../../hooks/useDebounced'
+import { profileErrors, profileText } from '../../lib/loadProfile'
 import { DEFAULT_FORM, toRunCreate, validateRunForm } from '../../lib/runForm'
 import type { FormErrors, RunFormValues, TextKey } from '../../lib/runForm'
 import { LoadCard } from '../NewRun/LoadCard'
@@ -40,6 +41,18 @@ export function NewRunPage() {
     if (shape.isError) clientErrors.shape_text = shape.error.message.replace(/^text: /, '')
     else if (!shapeReady) clientErrors.shape_text = 'Checking the shape…'
   }
+  // The server reads the load profile (durations, stages, rates): its answer is the validation.
+  const typedProfile = JSON.stringify(profileText(values))
+  const profileBody = useDebounced(typedProfile, 300)
+  const profile = useProfilePreview(values.profile === 'shape' ? null : profileBody)
+  const profileRead = profile.data !== undefined && !profile.isPlaceholderData && profileBody === typedProfile
+  const fromServer = profileErrors(values.profile, profileRead ? profile.data?.errors ?? {} : {}, values.stages.length)
+  if (values.profile !== 'shape') {
+    Object.assign(clientErrors, fromServer.fields)
+    const checking = values.profile === 'stages' ? 'stages' : 'duration_s'
+    if (profile.isError) clientErrors[checking] = profile.error.message
+    else if (!profileRead) clientErrors[checking] ??= 'Checking the load profile…'
+  }
   const thresholdRows = useDebounced(values.thresholds, 300)
   const thresholds = useThresholdCheck(thresholdRows)
   const thresholdsRead = thresholds.data !== undefined && !thresholds.isPlaceholderData && thresholdRows === values.thresholds
@@ -67,7 +80,7 @@ export function NewRunPage() {
     e.preventDefault()
     setSubmitted(true)
     if (Object.keys(clientErrors).length > 0) return
-    create.mutate(toRunCreate(values, shape.data), {
+    create.mutate(toRunCreate(values, shape.data, profile.data?.fields), {
       onSuccess: (run) => navigate(`/runs/${run.id}`),
       onError: (err) => {
         const fields: FormErrors = err instanceof ApiError ? { ...err.fields } : {}
@@ -93,7 +106,7 @@ export function NewRunPage() {
           </Card>
           <LoadCard values={values} text={text} setProfile={(kind) => set('profile')(kind)}
             setStages={(rows) => { set('stages')(rows); setTouched((t) => ({ ...t, stages: true })) }}
-            stagesError={visible('stages')} showStageErrors={submitted || Boolean(touched.stages)}
+            stagesError={visible('stages')} stageRowErrors={fromServer.stageRows} showStageErrors={submitted || Boolean(touched.stages)}
             shapeEditor={
               <ShapeEditor text={values.shape_text} onChange={(t) => set('shape_text')(t)}
                 onBlur={() => setTouched((t) => ({ ...t, shape_text: true }))}
@@ -133,7 +146,8 @@ export function NewRunPage() {
         </div>
         <aside className="grid content-start gap-6">
           <Card title="Planned load">
-            <ProfilePreview values={values} shape={shapeReady ? shape.data : undefined} />
+            <ProfilePreview values={values} shape={shapeReady ? shape.data : undefined}
+              profile={profileRead ? profile.data : undefined} />
           </Card>
           <div className="grid gap-3" aria-live="polite">
             {errorCount > 0 && (
