@@ -88,7 +88,7 @@ class _Session:
         ok = await execute_step(
             step, self._scope, self._client, self, self._state, check=page_check
         )
-        return None if ok else self._reason or "failed"
+        return None if ok else self._reason or "the step did not pass"
 
     def unique(self) -> str:
         return f"{self._tag}-{next(self._counter)}"
