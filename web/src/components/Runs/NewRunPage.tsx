@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { ChangeEvent, FormEvent } from 'react'
 import { useNavigate } from 'react-router'
 import { ApiError } from '../../client/api'
@@ -76,10 +76,12 @@ export function NewRunPage() {
     name: key,
   })
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault()
-    setSubmitted(true)
-    if (Object.keys(clientErrors).length > 0) return
+  // Start pressed while the server was still reading a field: start once it has, unless it objects.
+  const [startWhenRead, setStartWhenRead] = useState(false)
+  const problems = Object.values(clientErrors).filter(Boolean)
+  const onlyChecking = problems.length > 0 && problems.every((m) => m?.startsWith('Checking'))
+
+  const start = () => {
     create.mutate(toRunCreate(values, shape.data, profile.data?.fields), {
       onSuccess: (run) => navigate(`/runs/${run.id}`),
       onError: (err) => {
@@ -90,8 +92,21 @@ export function NewRunPage() {
     })
   }
 
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    setSubmitted(true)
+    if (onlyChecking) setStartWhenRead(true)
+    else if (problems.length === 0) start()
+  }
+
+  useEffect(() => {
+    if (!startWhenRead || onlyChecking) return
+    setStartWhenRead(false)
+    if (problems.length === 0) start()
+  })
+
   const apiError = create.error
-  const errorCount = submitted ? Object.keys(clientErrors).length : 0
+  const errorCount = submitted && !onlyChecking ? problems.length : 0
 
   return (
     <div className="mx-auto max-w-4xl">
@@ -157,7 +172,7 @@ export function NewRunPage() {
               <Notice tone="error" title="The test could not start">{apiError.message}</Notice>
             )}
             <Button type="submit" disabled={create.isPending} className="w-full py-2.5">
-              {create.isPending ? <><Spinner /> Checking target…</> : 'Start test'}
+              {create.isPending || startWhenRead ? <><Spinner /> Checking target…</> : 'Start test'}
             </Button>
           </div>
         </aside>
