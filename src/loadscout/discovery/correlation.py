@@ -89,6 +89,8 @@ def token_extractors(
             expression=form_css(form),
             attribute=spec.name,
             index=repeat or None,
+            method="POST" if form.method == "post" else "GET",
+            fields=form.field_names,
         )
     return found
 
