@@ -62,7 +62,8 @@ async def test_explorer_has_buttons_and_no_links_to_its_api(client: ShopClient) 
     main = LexborHTMLParser(page.text).css_first("main")
     assert main is not None
     assert main.css("a") == []
-    assert [b.attributes.get("id") for b in main.css("button")] == ["status", "record"]
+    ops = [b.attributes.get("data-op") for b in main.css("button")]
+    assert ops == ["/api/explorer/status", "/api/explorer/records/"]
     assert await client.json("/api/explorer/status") == {"records": RECORD_COUNT, "ok": True}
     assert await client.json("/api/explorer/records/7") == {
         "id": 7,

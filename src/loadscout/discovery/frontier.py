@@ -1,8 +1,10 @@
 """The crawl frontier: a priority queue of actions (visit a URL, submit a form, click).
 
-Order (research §2): unseen URL patterns first, then shallow before deep, forms before generic
-clicks, and first come first served; so when a page limit cuts the crawl short it has seen as
-many templates as it could.
+Order (research §2): unseen URL patterns first, then shallow before deep, links in the page's
+content before forms, forms before navigation links (header, nav, sidebar, footer: the same on
+every page), those before generic clicks, and first come first served; so when a page limit
+cuts the crawl short it has seen as many templates as it could — a list's records, not only
+the menu every page repeats.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class VisitTask:
     depth: int
     parent: PageVisit | None
     repeat: int = 0  # how many URLs of this pattern were queued before this one
+    nav: bool = False  # found in navigation (header, nav, aside, footer), not the content
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +44,10 @@ Task = VisitTask | FormTask | ClickTask
 
 def priority(task: Task) -> tuple[int, int, int]:
     if isinstance(task, VisitTask):
-        return (task.repeat, task.depth, 0)
+        return (task.repeat, task.depth, 2 if task.nav else 0)
     if isinstance(task, FormTask):
         return (task.attempt, task.page.depth, 1)
-    return (0, task.page.depth, 2)
+    return (0, task.page.depth, 3)
 
 
 @dataclass(slots=True)

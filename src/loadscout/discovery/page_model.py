@@ -17,6 +17,7 @@ _READ_PAGE_JS = """
     .filter(a => typeof a.href === 'string').map(a => ({  // an SVG <a> has an object href
     href: a.href, raw: a.getAttribute('href') || '', text: text(a),
     download: a.hasAttribute('download'),
+    nav: !!a.closest('header, nav, aside, footer, [role=navigation], [role=banner]'),
   }));
   // A control named "action" or "id" shadows the form's own property (DOM clobbering):
   // read them through the prototype and attributes, never as f.action / f.id.
@@ -110,6 +111,7 @@ class Link:
     raw: str = ""
     text: str = ""
     download: bool = False
+    nav: bool = False  # in the page's navigation (header, nav, aside, footer), not its content
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
