@@ -145,6 +145,11 @@ def main() -> int:
                 found = [*(report.patterns if report else [])]
                 missed = sorted(t for t in truth.patterns if not any(_matches(t, f) for f in found))
                 shown = ", ".join(missed) if args.missed else str(len(missed))
+                failing = [
+                    v.detail for v in (report.verification if report else []) if not v.passed
+                ]
+                if failing and args.missed:
+                    shown += "; failing flows: " + " | ".join(d[:160] for d in failing)
                 notes.append(
                     f"{app.name}: truth {len(truth.patterns)} patterns from {truth.pages} pages "
                     f"in {truth.seconds} s; missed: {shown}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Third-party apps discovery is measured on (issue 11), installed from PyPI into their own venv
 # (never loadscout's) and served on 127.0.0.1:
-#   Django admin  http://127.0.0.1:8701/admin/  (superuser admin / bench-admin-pw; 300 books,
-#                 60 authors; rotating CSRF token)
+#   Django admin  http://127.0.0.1:8701/admin/  (superuser admin / bench-admin-pw; 10 models
+#                 in the admin, 60-300 rows each; CSRF token per session)
 #   Datasette     http://127.0.0.1:8702/        (read-only browser over 400 products, 20 shops)
 # Usage: apps.sh setup | start | stop      (BENCH_APPS_DIR, default /tmp/loadscout-bench-apps)
 set -euo pipefail
@@ -43,11 +43,51 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Named(models.Model):
+    name = models.CharField(max_length=100)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Publisher(Named):
+    pass
+
+
+class Store(Named):
+    pass
+
+
+class Customer(Named):
+    pass
+
+
+class Supplier(Named):
+    pass
+
+
+class Review(Named):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField(default=3)
+
+
+class Order(Named):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    total = models.DecimalField(max_digits=8, decimal_places=2)
 PY
   cat > "$site/inventory/admin.py" <<'PY'
 from django.contrib import admin
 
-from .models import Author, Book
+from .models import Author, Book, Customer, Order, Publisher, Review, Store, Supplier
+
+for model in (Publisher, Store, Customer, Supplier, Review, Order):
+    admin.site.register(model, search_fields=("name",))
 
 
 @admin.register(Author)
@@ -71,8 +111,16 @@ PY
 from inventory.models import Author, Book
 authors = Author.objects.bulk_create(
     [Author(name=f'Author {n}', country=['FR', 'DE', 'JP'][n % 3]) for n in range(1, 61)])
-Book.objects.bulk_create([Book(title=f'Book {n}', author=authors[n % 60], year=1950 + n % 70,
-    in_stock=n % 4 != 0) for n in range(1, 301)])
+books = Book.objects.bulk_create([Book(title=f'Book {n}', author=authors[n % 60],
+    year=1950 + n % 70, in_stock=n % 4 != 0) for n in range(1, 301)])
+from inventory.models import Customer, Order, Publisher, Review, Store, Supplier
+for model in (Publisher, Store, Supplier):
+    model.objects.bulk_create([model(name=f'{model.__name__} {n}') for n in range(1, 201)])
+customers = Customer.objects.bulk_create([Customer(name=f'Customer {n}') for n in range(1, 201)])
+Review.objects.bulk_create([Review(name=f'Review {n}', book=books[n % 300], stars=n % 5)
+    for n in range(1, 301)])
+Order.objects.bulk_create([Order(name=f'Order {n}', customer=customers[n % 200], total=n)
+    for n in range(1, 301)])
 ")
 }
 

@@ -79,3 +79,5 @@ def test_same_form_matches_fields_and_breaks_ties_by_position() -> None:
     assert same_form((search, login, twin), form(5, "post", "user", "csrf")) is login
     assert same_form((search, login, twin), form(2, "get", "q")) is twin
     assert same_form((search, login), form(0, "post", "q")) is None
+    moved = FormSpec(index=1, action=BASE + "issues?next=%2Fa", method="post", fields=login.fields)
+    assert same_form((search, moved), login) is moved  # a fresh session's query in the action

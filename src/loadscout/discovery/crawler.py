@@ -131,8 +131,8 @@ class Crawler:
     def _enqueue_visit(
         self, url: str, depth: int, parent: PageVisit | None, *, nav: bool = False
     ) -> None:
-        repeat = max(0, self.budget.queued(url) - 1)
-        self._frontier.push(VisitTask(url, depth, parent, repeat, nav=nav))
+        repeat, family = self.budget.rank(url)
+        self._frontier.push(VisitTask(url, depth, parent, repeat, family=family, nav=nav))
 
     async def _next(self) -> Task | None:
         """The most promising task; the page limit counts pages visited, not links queued, so
@@ -277,7 +277,8 @@ class Crawler:
             if reason is not None:
                 self.result.skip(form.action, form.method, reason)
                 continue
-            self._frontier.push(FormTask(visit, form))
+            family = self.budget.rank(visit.url)[1]
+            self._frontier.push(FormTask(visit, form, family=family))
 
     async def _submit(self, task: FormTask) -> None:
         outcome = await self.forms.run(task, self._guard())
@@ -310,11 +311,13 @@ class Crawler:
     def _retry(self, task: FormTask) -> FormTask | None:
         """Once with other values; then once after another form's successful write."""
         if task.attempt == 0:
-            return FormTask(task.page, task.form, attempt=1)
+            return FormTask(task.page, task.form, attempt=1, family=task.family)
         if task.attempt == 1:
             other = [w for w in self._writes if w.form.signature != task.form.signature]
             if other:
-                return FormTask(task.page, task.form, attempt=2, prerequisite=other[-1])
+                return FormTask(
+                    task.page, task.form, attempt=2, prerequisite=other[-1], family=task.family
+                )
         return None
 
     async def _clicks(self, task: ClickTask, page: Page, capture: Capture) -> None:

@@ -99,6 +99,13 @@ class FormSpec:
         return f"{self.method.upper()} {self.action.split('#')[0]} [{names}]"
 
     @property
+    def identity(self) -> tuple[str, str, tuple[str, ...]]:
+        """Method, action path (no query) and field names: the signature less what a fresh
+        session may change in the action (``?next=``, a token)."""
+        names = tuple(sorted(set(self.field_names)))
+        return (self.method, self.action.split("#")[0].split("?")[0], names)
+
+    @property
     def pattern_signature(self) -> str:
         """The same form on every page of a pattern (``/products/{num}``): what coverage counts."""
         names = ",".join(sorted({f.name for f in self.fields}))
@@ -126,7 +133,11 @@ class PageModel:
 def same_form(forms: tuple[FormSpec, ...], wanted: FormSpec) -> FormSpec | None:
     """The form among ``forms`` that is ``wanted`` (a fresh rendering of its page): same
     method, action and field names; its position on the page only breaks a tie."""
-    matches = [f for f in forms if f.signature == wanted.signature]
+    matches = [f for f in forms if f.signature == wanted.signature] or [
+        f
+        for f in forms
+        if f.identity == wanted.identity  # a per-session query in its action
+    ]
     return min(matches, key=lambda f: abs(f.index - wanted.index), default=None)
 
 
