@@ -97,7 +97,8 @@ def _matches(truth_pattern: str, found: str) -> bool:
 def row(app: App, truth: Truth, run: Discovered) -> str:
     report = run.flowset.discovery if run.flowset else None
     found = [*(report.patterns if report else []), *(report.routes if report else [])]
-    hit = sum(1 for t in truth.patterns if any(_matches(t, f) for f in found))
+    hits = {t for t in truth.patterns if any(_matches(t, f) for f in found)}
+    records = {t for t in truth.patterns if "{id}" in t}
     login_path = urlsplit(app.login[0]).path if app.login else None
     writes = [(m, urlsplit(p).path) for m, p in run.requests if m not in _SAFE]
     logins = sum(1 for _, path in writes if path == login_path)
@@ -108,7 +109,8 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
     per_page = f"{run.seconds / pages:.1f}" if pages else "-"
     cells = [
         app.name,
-        f"{hit} / {len(truth.patterns)}",
+        f"{len(hits)} / {len(truth.patterns)}",
+        f"{len(hits & records)} / {len(records)}",
         f"{report.forms if report else 0} / {len(truth.forms)}",
         str(pages),
         (f"{len(unsafe)} ({', '.join(sorted(set(unsafe)))})" if unsafe else "0")
@@ -121,9 +123,9 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
 
 
 HEADER = (
-    "| app | page patterns found / truth | forms found / truth | pages | unsafe requests "
-    "(besides logging in) | "
-    "discovery time | flows verified | exit |\n|---|---|---|---|---|---|---|---|"
+    "| app | page patterns found / truth | of which record pages ({id}) | forms found / truth "
+    "| pages | unsafe requests (besides logging in) | discovery time | flows verified | exit |"
+    "\n|---|---|---|---|---|---|---|---|---|"
 )
 
 
