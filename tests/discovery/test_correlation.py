@@ -132,3 +132,20 @@ def test_a_repeated_hidden_field_reads_each_of_its_values() -> None:
         ("ids", "${ids_filter_2}"),
         ("tags", "b"),
     ]
+
+
+def test_a_get_forms_constant_hidden_values_stay_literal() -> None:
+    """A read-only GET form (Datasette's ``?sql=…&_hide_sql=1``) keeps its hidden values in the
+    URL as recorded; only a token-like or per-session one is re-read."""
+    form = FormSpec(
+        index=0,
+        action=BASE + "/shop",
+        action_attr="/shop",
+        fields=(
+            FieldSpec(name="sql", type="hidden", value="select * from products"),
+            FieldSpec(name="_hide_sql", type="hidden", value="1"),
+            FieldSpec(name="csrf", type="hidden", value=TOKEN),
+        ),
+    )
+    assert set(token_extractors(form)) == {"csrf"}
+    assert set(token_extractors(form, changed=frozenset({"sql"}))) == {"sql", "csrf"}

@@ -97,3 +97,22 @@ def test_budget_counts_promoted_slugs_as_one_pattern() -> None:
     admitted = [budget.admit(f"http://h/u/name{i:02d}") is None for i in range(20)]
     assert sum(admitted) == 10 + 3  # 10 distinct before promotion, then the pattern's budget
     assert budget.pattern("http://h/u/someone") == "/u/{param}"
+
+
+def test_rank_puts_one_pattern_of_each_family_first() -> None:
+    """One admin template per model: the first model's add page ranks with the first change
+    page, the other models' add pages after them; a second record's page after both."""
+    budget = PatternBudget()
+    urls = [
+        "http://h/admin/shop/author/",
+        "http://h/admin/shop/book/",
+        "http://h/admin/shop/author/add/",
+        "http://h/admin/shop/book/add/",
+        "http://h/admin/shop/author/7/change/",
+        "http://h/admin/shop/author/8/change/",
+    ]
+    ranks = []
+    for url in urls:  # as the crawler does: ranked when admitted
+        assert budget.admit(url) is None
+        ranks.append(budget.rank(url))
+    assert ranks == [(0, 0), (0, 1), (0, 0), (0, 1), (0, 0), (1, 0)]

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from loadscout.demo.catalog import build_catalog
 from loadscout.demo.middleware import HitCounter, SessionAttacher
 from loadscout.demo.rendering import make_templates, render
-from loadscout.demo.routes import account, api, app_streams, cart, extras, shop, spa
+from loadscout.demo.routes import account, api, app_streams, cart, cases, extras, shop, spa
 from loadscout.demo.state import ShopState
 
 _TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found", 405: "Method not allowed"}
@@ -40,7 +40,16 @@ def create_demo_app(*, today: Callable[[], date] = date.today) -> FastAPI:
     app.state.shop = state
     app.state.hits = state.hits
     app.state.templates = make_templates()
-    for module in (shop, account, cart, api, extras, app_streams, spa):  # spa: catch-all /app
+    for module in (
+        shop,
+        account,
+        cart,
+        api,
+        extras,
+        app_streams,
+        cases,
+        spa,
+    ):  # spa: catch-all /app
         app.include_router(module.router)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _http_error)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loadscout.demo.catalog import Catalog
+from loadscout.demo.records import build_records
 
 MAX_SESSIONS = 100_000
 
@@ -89,7 +90,8 @@ class SessionStore:
 
 
 class ShopState:
-    """Catalog, sessions, orders, deleted accounts and the per-route request counter."""
+    """Catalog, sessions, orders, deleted accounts, the admin-like records and the per-route
+    request counter."""
 
     def __init__(self, *, catalog: Catalog, today: Callable[[], date]) -> None:
         self.catalog = catalog
@@ -97,6 +99,7 @@ class ShopState:
         self.sessions = SessionStore()
         self.orders: dict[int, Order] = {}
         self.deleted_users: set[str] = set()
+        self.records = build_records()
         self.hits: Counter[str] = Counter()
         self._order_ids = itertools.count(1001)
 

@@ -70,7 +70,8 @@ def form_selector(form: FormSpec, field_name: str) -> str:
 def token_extractors(
     form: FormSpec, *, changed: frozenset[str] = frozenset()
 ) -> dict[str, Extractor]:
-    """Field name -> form extractor for every hidden field of ``form`` (tokens, ids, ``next``),
+    """Field name -> form extractor for every hidden field of ``form`` (tokens, ids, ``next``;
+    of a GET form only token-like ones, its other hidden values being part of a plain URL),
     and for any field whose value differed between two recordings in fresh sessions: the load
     engine re-reads the live form, so per-session values are never replayed as constants."""
     found: dict[str, Extractor] = {}
@@ -80,6 +81,8 @@ def token_extractors(
         seen[spec.name] += 1
         if spec.type != "hidden" and spec.name not in changed:
             continue
+        if form.method == "get" and spec.name not in changed and not is_token_field(spec):
+            continue  # a GET form's constant hidden value (``_hide_sql=1``) stays in its URL
         key, name = spec.name, variable_name(spec.name, form)
         if repeat:  # the k-th repeat of a name (``ids=1&ids=2``): template_form's ``name#k``
             key, name = f"{key}#{repeat}", f"{name}_{repeat + 1}"
@@ -89,6 +92,8 @@ def token_extractors(
             expression=form_css(form),
             attribute=spec.name,
             index=repeat or None,
+            method="POST" if form.method == "post" else "GET",
+            fields=form.field_names,
         )
     return found
 

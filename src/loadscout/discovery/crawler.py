@@ -87,7 +87,7 @@ class Crawler:
             relogin=relogin,
         )
         self._frontier = Frontier()
-        self._planned = 0
+        self._visits_started = 0
         self._active = 0
         self._deadline = time.monotonic() + options.max_time_s
         self._shapes: Counter[str] = Counter()
@@ -125,19 +125,27 @@ class Crawler:
 
     def _enqueue_seeds(self) -> None:
         for url in self.seeds:
-            if self._planned < self.options.max_pages and self.budget.admit(url) is None:
+            if self.budget.admit(url) is None:
                 self._enqueue_visit(url, 1, None)
 
-    def _enqueue_visit(self, url: str, depth: int, parent: PageVisit | None) -> None:
-        self._planned += 1
-        repeat = max(0, self.budget.queued(url) - 1)
-        self._frontier.push(VisitTask(url, depth, parent, repeat))
+    def _enqueue_visit(
+        self, url: str, depth: int, parent: PageVisit | None, *, nav: bool = False
+    ) -> None:
+        repeat, family = self.budget.rank(url)
+        self._frontier.push(VisitTask(url, depth, parent, repeat, family=family, nav=nav))
 
     async def _next(self) -> Task | None:
+        """The most promising task; the page limit counts pages visited, not links queued, so
+        the frontier's order (not the order links appear on a page) picks what is visited."""
         while time.monotonic() < self._deadline:
             if self._frontier:
+                task = self._frontier.pop()
+                if isinstance(task, VisitTask):
+                    if self._visits_started >= self.options.max_pages:
+                        continue
+                    self._visits_started += 1
                 self._active += 1
-                return self._frontier.pop()
+                return task
             if self._active == 0:
                 return None
             await asyncio.sleep(0.02)
@@ -233,9 +241,11 @@ class Crawler:
             if reason is not None:
                 self.result.skip(url, "GET", reason)
                 continue
-            self._follow(url, visit)
+            self._follow(url, visit, nav=link.nav)
 
-    def _follow(self, url: str, visit: PageVisit, *, deep_link: bool = False) -> None:
+    def _follow(
+        self, url: str, visit: PageVisit, *, deep_link: bool = False, nav: bool = False
+    ) -> None:
         """Queue ``url`` found on ``visit``; a client-side route is loaded directly (no link
         to follow on the page before it), as a deep link into the app."""
         pattern = self.budget.pattern(url)
@@ -243,10 +253,10 @@ class Crawler:
         if not self.robots.allows(url):
             self.result.skip(url, "GET", DISALLOWED)
             return
-        if visit.depth + 1 > self.options.max_depth or self._planned >= self.options.max_pages:
+        if visit.depth + 1 > self.options.max_depth:
             return
         if self.budget.admit(url) is None:
-            self._enqueue_visit(url, visit.depth + 1, None if deep_link else visit)
+            self._enqueue_visit(url, visit.depth + 1, None if deep_link else visit, nav=nav)
 
     def _expand_forms(self, visit: PageVisit, model: PageModel) -> None:
         for form in model.forms:
@@ -267,7 +277,8 @@ class Crawler:
             if reason is not None:
                 self.result.skip(form.action, form.method, reason)
                 continue
-            self._frontier.push(FormTask(visit, form))
+            family = self.budget.rank(visit.url)[1]
+            self._frontier.push(FormTask(visit, form, family=family))
 
     async def _submit(self, task: FormTask) -> None:
         outcome = await self.forms.run(task, self._guard())
@@ -300,11 +311,13 @@ class Crawler:
     def _retry(self, task: FormTask) -> FormTask | None:
         """Once with other values; then once after another form's successful write."""
         if task.attempt == 0:
-            return FormTask(task.page, task.form, attempt=1)
+            return FormTask(task.page, task.form, attempt=1, family=task.family)
         if task.attempt == 1:
             other = [w for w in self._writes if w.form.signature != task.form.signature]
             if other:
-                return FormTask(task.page, task.form, attempt=2, prerequisite=other[-1])
+                return FormTask(
+                    task.page, task.form, attempt=2, prerequisite=other[-1], family=task.family
+                )
         return None
 
     async def _clicks(self, task: ClickTask, page: Page, capture: Capture) -> None:

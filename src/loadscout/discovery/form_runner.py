@@ -22,7 +22,7 @@ from loadscout.discovery.capture import Capture, Exchange
 from loadscout.discovery.correlation import changed_fields, token_extractors
 from loadscout.discovery.form_fill import DataValues, fill_form, form_kind
 from loadscout.discovery.frontier import FormTask
-from loadscout.discovery.page_model import FormSpec, Link, PageModel, read_page
+from loadscout.discovery.page_model import FormSpec, Link, PageModel, read_page, same_form
 from loadscout.discovery.records import FormSubmission
 from loadscout.errors import TargetError
 
@@ -31,8 +31,10 @@ _ERROR_MARKERS_JS = """
 (sig) => {
   const markers = '[role=alert], .error, .errors, .invalid, .is-invalid, [aria-invalid=true], '
     + '.field-error, .alert-danger, .form-error';
-  const same = [...document.forms].some((f) => f.action.split('#')[0] === sig.action
-    && (f.getAttribute('method') || 'get').toLowerCase() === sig.method);
+  const actionOf = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'action').get;
+  const same = [...document.forms].some((f) => actionOf.call(f).split('#')[0] === sig.action
+    && (f.getAttribute('method') || 'get').toLowerCase() === sig.method
+    && sig.fields.every((n) => [...f.elements].some((e) => e.name === n)));
   const errors = [...document.querySelectorAll(markers)].some((e) => e.textContent.trim());
   return same && errors;
 }
@@ -138,7 +140,11 @@ async def _rejection(page: Page, submitted: Exchange, form: FormSpec) -> str | N
         return f"HTTP {status}"
     if not submitted.is_html:
         return None
-    signature = {"action": form.action.split("#")[0], "method": form.method}
+    signature = {
+        "action": form.action.split("#")[0],
+        "method": form.method,
+        "fields": form.field_names,
+    }
     try:
         again = await page.evaluate(_ERROR_MARKERS_JS, signature)
     except PlaywrightError:
@@ -150,9 +156,7 @@ async def _rejection(page: Page, submitted: Exchange, form: FormSpec) -> str | N
 
 def _same_form(model: PageModel | None, wanted: FormSpec) -> FormSpec | None:
     """The live form matching ``wanted`` (fresh hidden values), by method, action and fields."""
-    if model is None:
-        return None
-    return next((f for f in model.forms if f.signature == wanted.signature), None)
+    return None if model is None else same_form(model.forms, wanted)
 
 
 async def _close(context: BrowserContext) -> None:

@@ -1,8 +1,11 @@
 """The crawl frontier: a priority queue of actions (visit a URL, submit a form, click).
 
-Order (research §2): unseen URL patterns first, then shallow before deep, forms before generic
-clicks, and first come first served; so when a page limit cuts the crawl short it has seen as
-many templates as it could.
+Order (research §2): unseen URL patterns first (of patterns differing in one path segment, one
+per family first: a template of each kind before its siblings), then shallow before deep,
+links in the page's content before forms, forms before navigation links (header, nav, sidebar,
+footer: the same on every page), those before generic clicks, and first come first served;
+so when a page or time limit cuts the crawl short it has seen as many templates as it could —
+a list's records, not only the menu every page repeats.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ class VisitTask:
     depth: int
     parent: PageVisit | None
     repeat: int = 0  # how many URLs of this pattern were queued before this one
+    family: int = 0  # how many patterns of its family (one segment apart) were queued before
+    nav: bool = False  # found in navigation (header, nav, aside, footer), not the content
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +34,7 @@ class FormTask:
     form: FormSpec
     attempt: int = 0  # 0 first try, 1 other values, 2 after a prerequisite write
     prerequisite: FormSubmission | None = None
+    family: int = 0  # its page's place in its pattern family: the first list's search first
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +45,17 @@ class ClickTask:
 Task = VisitTask | FormTask | ClickTask
 
 
-def priority(task: Task) -> tuple[int, int, int]:
+def priority(task: Task) -> tuple[int, int, int, int]:
     if isinstance(task, VisitTask):
-        return (task.repeat, task.depth, 0)
+        return (task.repeat, task.family, task.depth, 2 if task.nav else 0)
     if isinstance(task, FormTask):
-        return (task.attempt, task.page.depth, 1)
-    return (0, task.page.depth, 2)
+        return (task.attempt, task.family, task.page.depth, 1)
+    return (0, 0, task.page.depth, 3)
 
 
 @dataclass(slots=True)
 class Frontier:
-    _heap: list[tuple[tuple[int, int, int], int, Task]] = field(default_factory=list)
+    _heap: list[tuple[tuple[int, int, int, int], int, Task]] = field(default_factory=list)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def push(self, task: Task) -> None:

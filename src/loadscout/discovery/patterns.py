@@ -119,15 +119,28 @@ class PatternBudget:
         self._seen: set[str] = set()
         self._patterns: Counter[str] = Counter()
         self._paths: Counter[str] = Counter()
+        self._skeletons: Counter[tuple[str, ...]] = Counter()
+        self._family: dict[str, int] = {}
         self.learner = PatternLearner()
 
     def pattern(self, url: str) -> str:
         """The URL's pattern, with learned ``{param}`` positions."""
         return self.learner.pattern(url)
 
-    def queued(self, url: str) -> int:
-        """How many URLs of ``url``'s pattern were admitted so far (frontier priority)."""
-        return self._patterns[self.pattern(url)]
+    def rank(self, url: str) -> tuple[int, int]:
+        """Frontier priority: (URLs of its pattern admitted before it, patterns of its family
+        admitted before its pattern — ``/admin/shop/book/add/`` after
+        ``/admin/shop/author/add/``): every unseen pattern first, one of each family first."""
+        pattern = self.pattern(url)
+        return max(0, self._patterns[pattern] - 1), self._family.get(pattern, 0)
+
+    def _join_family(self, pattern: str) -> None:
+        """Patterns differing in one path segment are a family (one admin template per
+        model); a pattern's place in its family is fixed when it is first admitted."""
+        segments = tuple(pattern.split("?")[0].split("/"))
+        keys = [(*segments[:i], "*", *segments[i + 1 :]) for i in range(len(segments))]
+        self._family[pattern] = max((self._skeletons[k] for k in keys), default=0)
+        self._skeletons.update(keys)
 
     def seen(self, url: str) -> bool:
         return canonical_url(url) in self._seen
@@ -147,6 +160,8 @@ class PatternBudget:
         if self._paths[path] >= self.per_path:
             return f"budget for {path} used up"
         self._seen.add(key)
+        if pattern not in self._family:
+            self._join_family(pattern)
         self._patterns[pattern] += 1
         self._paths[path] += 1
         return None

@@ -3,7 +3,8 @@
 The hooks record every ``history.pushState/replaceState`` route, every element that received a
 click-like listener, and WebSocket/EventSource URLs. ``explore_clicks`` then clicks those
 elements one at a time (reloading the page in between), capturing the fetch/XHR calls and the
-client-side routes each click triggers. Clicks whose text says logout/delete are never made.
+client-side routes each click triggers; buttons outside forms are clicked too, as their listener
+may sit on an ancestor (delegation). Clicks whose text says logout/delete are never made.
 """
 
 from __future__ import annotations
@@ -59,7 +60,11 @@ _MARK_JS = """
     const tag = e.tagName.toLowerCase();
     if (tag === 'a' && e.getAttribute('href') && !e.getAttribute('href').startsWith('#')
         && !(ls && ls.listeners.has(e))) return false;
-    return (ls && ls.listeners.has(e)) || e.hasAttribute('onclick');
+    // A button outside any form exists to be clicked, even when its listener sits on an
+    // ancestor (delegation, as React and jQuery apps do) and so was never seen on it.
+    const button = (tag === 'button' || e.getAttribute('role') === 'button')
+      && !e.hasAttribute('form') && !e.disabled;
+    return (ls && ls.listeners.has(e)) || e.hasAttribute('onclick') || button;
   }).slice(0, limit);
   return picked.map((e, i) => {
     e.setAttribute('data-ls-click', String(i));

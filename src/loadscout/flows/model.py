@@ -52,7 +52,9 @@ class Extractor(_Frozen):
     first capture group; ``header`` and ``cookie`` take that header or cookie; ``json`` follows a
     dotted path (``data.items.0.id``); ``form`` re-reads the live form matched by the css
     ``expression`` and takes its field named ``attribute`` as a browser would submit it
-    (its ``index``-th repeat when the form sends that name more than once).
+    (its ``index``-th repeat when the form sends that name more than once). When several forms
+    match (a GET search and a POST login sharing one action), the optional ``method`` and
+    ``fields`` (the recorded form's field names) pick the one that was recorded.
     """
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -65,6 +67,24 @@ class Extractor(_Frozen):
         ge=1,
         description="form: the repeat of a field named more than once (1 = second)",
     )
+    method: Literal["GET", "POST"] | None = Field(
+        default=None, description="form: the recorded form's method, among forms the css matches"
+    )
+    fields: list[str] | None = Field(
+        default=None,
+        description="form: the recorded form's field names; the matching form sharing most wins",
+    )
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper_method(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _form_only(self) -> Extractor:
+        if self.source != "form" and (self.method is not None or self.fields is not None):
+            raise ValueError(f"extractor {self.name!r}: method and fields are for source form")
+        return self
 
 
 class Step(_Frozen):

@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -18,6 +19,7 @@ from loadscout.flows.model import Extractor
 from loadscout.load.client import HttpResponse
 
 CookieLookup = Callable[[str], str | None]
+_CONTROLS = "input, select, textarea"
 
 
 class ExtractionFailed(Exception):
@@ -89,7 +91,8 @@ def _extract_one(ex: Extractor, parsed: _Parsed, cookie: CookieLookup) -> str | 
     if source == "cookie":
         return cookie(ex.expression)
     if source == "form":
-        return form_field(parsed.html, ex.expression, ex.attribute, index=ex.index or 0)
+        wanted = FormIdentity(selector=ex.expression, method=ex.method, fields=ex.fields)
+        return form_field(parsed.html, wanted, ex.attribute, index=ex.index or 0)
     return json_path(parsed.json, ex.expression)
 
 
@@ -102,8 +105,19 @@ def _css(tree: LexborHTMLParser, selector: str, attribute: str) -> str | None:
     return node.attributes.get(attribute)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FormIdentity:
+    """Which live form a ``form`` extractor reads: the css ``selector`` narrows, then the
+    ``method`` and the form's field names pick one (pages often carry several forms sharing an
+    action, e.g. a GET search and a POST login); document order only breaks ties."""
+
+    selector: str = "form"
+    method: str | None = None
+    fields: Sequence[str] | None = None
+
+
 def form_field(
-    tree: LexborHTMLParser, form_selector: str, field: str, *, index: int = 0
+    tree: LexborHTMLParser, form: FormIdentity | str, field: str, *, index: int = 0
 ) -> str | None:
     """The value the browser would submit for ``field`` of the live form (the form extractor);
     ``index`` picks a later one when the form sends that name more than once.
@@ -111,16 +125,61 @@ def form_field(
     Inputs give their value (checkboxes and radios only when checked, ``on`` if valueless),
     textareas their text, selects the selected option (else the first, as browsers do).
     """
-    form = tree.css_first(form_selector)
-    if form is None:
+    wanted = FormIdentity(selector=form) if isinstance(form, str) else form
+    controls = pick_form(tree, wanted, field)
+    if controls is None:
         return None
     values = (
         value
-        for node in form.css("input, select, textarea")
+        for node in controls
         if node.attributes.get("name") == field and "disabled" not in node.attributes
         for value in _submitted(node)
     )
     return next(itertools.islice(values, index, None), None)
+
+
+def pick_form(tree: LexborHTMLParser, wanted: FormIdentity, field: str) -> list[LexborNode] | None:
+    """The controls of the form ``wanted`` names that sends ``field``: among the forms matching
+    the selector (all forms when none does and the field names are known) and the method, the
+    one sharing most field names with the recording, the first on the page on a tie."""
+    candidates = tree.css(wanted.selector)
+    if not candidates and wanted.fields:
+        candidates = tree.css("form")
+    if wanted.method:
+        method = wanted.method.lower()
+        candidates = [f for f in candidates if _method(f) == method]
+    best: tuple[int, int] | None = None
+    chosen: list[LexborNode] | None = None
+    recorded = set(wanted.fields or ())
+    for form in candidates:
+        controls = form_controls(tree, form)
+        names = {n for c in controls if (n := c.attributes.get("name"))}
+        if field not in names:
+            continue
+        score = (len(names & recorded), -len(names ^ recorded))
+        if best is None or score > best:
+            best, chosen = score, controls
+    return chosen
+
+
+def _method(form: LexborNode) -> str:
+    return (form.attributes.get("method") or "get").strip().lower()
+
+
+def form_controls(tree: LexborHTMLParser, form: LexborNode) -> list[LexborNode]:
+    """The form's submittable controls in document order: its descendants that name no other
+    form, and elements anywhere on the page that name it with ``form="id"``."""
+    inside = form.css(_CONTROLS)
+    form_id = form.attributes.get("id")
+    if not form_id:
+        return [n for n in inside if n.attributes.get("form") is None]
+    descendants = {n.mem_id for n in inside}
+    return [
+        node
+        for node in tree.css(_CONTROLS)
+        if (owner := node.attributes.get("form")) == form_id
+        or (owner is None and node.mem_id in descendants)
+    ]
 
 
 def _submitted(node: LexborNode) -> list[str]:

@@ -454,7 +454,9 @@ export interface components {
          *     first capture group; ``header`` and ``cookie`` take that header or cookie; ``json`` follows a
          *     dotted path (``data.items.0.id``); ``form`` re-reads the live form matched by the css
          *     ``expression`` and takes its field named ``attribute`` as a browser would submit it
-         *     (its ``index``-th repeat when the form sends that name more than once).
+         *     (its ``index``-th repeat when the form sends that name more than once). When several forms
+         *     match (a GET search and a POST login sharing one action), the optional ``method`` and
+         *     ``fields`` (the recorded form's field names) pick the one that was recorded.
          */
         Extractor: {
             /** Name */
@@ -481,6 +483,16 @@ export interface components {
              * @description form: the repeat of a field named more than once (1 = second)
              */
             index?: number | null;
+            /**
+             * Method
+             * @description form: the recorded form's method, among forms the css matches
+             */
+            method?: ("GET" | "POST") | null;
+            /**
+             * Fields
+             * @description form: the recorded form's field names; the matching form sharing most wins
+             */
+            fields?: string[] | null;
         };
         /**
          * Flow

@@ -1,0 +1,1 @@
+"""Discovery measured on real third-party apps (issue 11): ``python -m bench.discovery``."""

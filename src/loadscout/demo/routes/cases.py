@@ -1,0 +1,106 @@
+"""Sections shaped like third-party apps that broke discovery, each with its own start page
+and not linked from the shop: an issue tracker whose search and login forms share one action,
+an admin-like list of 300 records with detail and edit pages, and a button-only API explorer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from loadscout.demo.accounts import check_credentials
+from loadscout.demo.deps import CsrfForm, Session, Shop, form_str, replace_session
+from loadscout.demo.records import Record, page_count, records_page
+from loadscout.demo.rendering import render
+
+router = APIRouter()
+
+TRACKER_PATH = "/tracker"
+RECORDS_PATH = "/records"
+EXPLORER_PATH = "/explorer"
+ISSUES = tuple(
+    f"Issue {n}: {word} is slow" for n, word in enumerate(("login", "search", "cart"), 1)
+)
+
+
+@router.get(TRACKER_PATH, response_class=HTMLResponse)
+async def tracker(request: Request, q: str = "") -> HTMLResponse:
+    """A GET search form and a POST login form, both with ``action="/tracker"``."""
+    issues = [i for i in ISSUES if q.lower() in i.lower()]
+    return render(request, "case_tracker.html", q=q, issues=issues, error=None, username="")
+
+
+@router.post(TRACKER_PATH)
+async def tracker_login(request: Request, shop: Shop, session: Session, form: CsrfForm) -> Response:
+    username, password = form_str(form, "username"), form_str(form, "password")
+    if not check_credentials(username, password, deleted=shop.deleted_users):
+        error = "Unknown username or wrong password."
+        return render(
+            request, "case_tracker.html", q="", issues=ISSUES, error=error, username=username
+        )
+    fresh = shop.sessions.cycle(session, keep_data=True)
+    fresh.username = username
+    replace_session(request, fresh)
+    return RedirectResponse(TRACKER_PATH, status_code=303)
+
+
+@router.get(RECORDS_PATH, response_class=HTMLResponse)
+async def records(
+    request: Request, shop: Shop, page: Annotated[int, Query(ge=1)] = 1
+) -> HTMLResponse:
+    listing = records_page(shop.records, page)
+    if listing is None:
+        raise HTTPException(status_code=404, detail="No such page of records.")
+    return render(request, "case_records.html", records=listing, page=page, pages=page_count())
+
+
+def _record(shop: Shop, record_id: int) -> Record:
+    found = shop.records.get(record_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"There is no record {record_id}.")
+    return found
+
+
+@router.get(RECORDS_PATH + "/{id}", response_class=HTMLResponse)
+async def record(
+    request: Request, shop: Shop, record_id: Annotated[int, Path(alias="id")]
+) -> HTMLResponse:
+    return render(request, "case_record.html", record=_record(shop, record_id))
+
+
+@router.get(RECORDS_PATH + "/{id}/change", response_class=HTMLResponse)
+async def record_change(
+    request: Request, shop: Shop, record_id: Annotated[int, Path(alias="id")]
+) -> HTMLResponse:
+    return render(request, "case_record_change.html", record=_record(shop, record_id))
+
+
+@router.post(RECORDS_PATH + "/{id}/change")
+async def record_save(
+    shop: Shop, record_id: Annotated[int, Path(alias="id")], form: CsrfForm
+) -> RedirectResponse:
+    found = _record(shop, record_id)
+    found.name = form_str(form, "name") or found.name
+    found.notes = form_str(form, "notes")
+    return RedirectResponse(f"{RECORDS_PATH}/{record_id}", status_code=303)
+
+
+@router.get(EXPLORER_PATH, response_class=HTMLResponse)
+async def explorer(request: Request) -> HTMLResponse:
+    """No links: each operation is a ``<button>`` whose click handler calls the JSON API."""
+    return render(request, "case_explorer.html")
+
+
+@router.get("/api/explorer/status")
+async def explorer_status(shop: Shop) -> dict[str, object]:
+    return {"records": len(shop.records), "ok": True}
+
+
+@router.get("/api/explorer/records/{id}")
+async def explorer_record(
+    shop: Shop, record_id: Annotated[int, Path(alias="id")]
+) -> dict[str, object]:
+    found = _record(shop, record_id)
+    return {"id": found.id, "name": found.name, "team": found.team}
