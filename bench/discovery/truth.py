@@ -22,8 +22,10 @@ MAX_PER_PATTERN = 5
 
 def pattern(path: str) -> str:
     """Numbers and long hex ids become ``{id}``; everything else stays literal."""
-    parts = ["{id}" if _NUMBER.match(p) or re.match(r"^[0-9a-f]{16,}$", p) else p
-             for p in path.split("/")]  # fmt: skip
+    parts = [
+        "{id}" if _NUMBER.match(p) or re.match(r"^[0-9a-f]{16,}$", p) else p
+        for p in path.split("/")
+    ]
     return "/".join(parts) or "/"
 
 

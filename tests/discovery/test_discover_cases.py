@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from loadscout.discovery import DiscoveryOptions, discover
+from loadscout.discovery.engine import discover
+from loadscout.discovery.options import DiscoveryConfig
 from loadscout.load.replay import replay_flow
 from tests.utils.demo_server import DemoServer
 from tests.utils.shop_truth import case_page_routes, route_regex
@@ -20,7 +21,7 @@ async def test_login_on_a_page_whose_search_form_shares_the_login_action(
 ) -> None:
     """The login set-up re-reads the token from the POST form, not the GET search form that
     comes first with the same ``action``; every flow then verifies."""
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url_for("/tracker"),
         login_url=demo_shop.url_for("/tracker"),
         username="user7",
@@ -43,7 +44,7 @@ async def test_login_on_a_page_whose_search_form_shares_the_login_action(
 async def test_records_list_detail_and_change_pages_are_all_visited(
     demo_shop: DemoServer,
 ) -> None:
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url_for("/records"),
         max_pages=12,
         max_time_s=40,
@@ -61,7 +62,7 @@ async def test_records_list_detail_and_change_pages_are_all_visited(
 
 
 async def test_button_only_explorer_yields_its_api_calls(demo_shop: DemoServer) -> None:
-    options = DiscoveryOptions(
+    options = DiscoveryConfig(
         start_url=demo_shop.url_for("/explorer"), max_pages=2, max_time_s=30, max_depth=0
     )
     flowset = await discover(options, replayer=replay_flow)

@@ -7,8 +7,8 @@ from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser
 
 from loadscout.flows.model import Extractor
+from loadscout.load.client import HttpResponse
 from loadscout.load.extract import FormIdentity, extract, form_field
-from loadscout.load.http_client import HttpResponse
 
 FORM = """<form action="/a"><input type="hidden" name="csrf" value="t1">
 <select name="c"><option value="x">x</option><option value="y" selected>y</option></select>
