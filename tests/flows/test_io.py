@@ -56,7 +56,7 @@ def test_validation_error_points_at_field() -> None:
 
 
 def test_unknown_version_rejected() -> None:
-    text = dumps_flowset(_flowset()).replace("version: 1", "version: 9")
+    text = dumps_flowset(_flowset()).replace("version: 2", "version: 9")
     with pytest.raises(FlowsFileError, match="unsupported flows format version 9"):
         loads_flowset(text)
 

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from loadscout.discovery.page_model import FieldSpec, FormSpec
-from loadscout.flows.model import Extractor, FormPairs
+from loadscout.flows.forms import FormPairs
+from loadscout.flows.model import Extractor
 
 _TOKEN_NAME = re.compile(
     r"csrf|xsrf|token|authenticity|nonce|_wpnonce|viewstate|eventvalidation|form_build_id", re.I

@@ -23,7 +23,8 @@ from loadscout.discovery.flow_builder import exchange_step, relative, step_metho
 from loadscout.discovery.form_fill import FieldFill, fill_form
 from loadscout.discovery.page_model import FieldSpec, FormSpec, read_page
 from loadscout.errors import TargetError
-from loadscout.flows.model import FormPairs, Step
+from loadscout.flows.forms import FormPairs
+from loadscout.flows.model import Step
 
 _USER_FIELD = re.compile(r"user|e-?mail|login|account|ident", re.I)
 _TEXTUAL = ("text", "email", "tel", "")

@@ -55,7 +55,14 @@ def loads_flowset(text: str, *, source: str = "flows") -> FlowSet:
 def dumps_flowset(flowset: FlowSet) -> str:
     """YAML without any password (secret user_data cells become ``${secret.COLUMN}``)."""
     data = redact_secrets(flowset).model_dump(mode="json", exclude_none=True)
-    for step in [*data.get("setup", []), *(s for f in data["flows"] for s in f["steps"])]:
+    for name in ("journeys", "pools"):
+        if not data.get(name):
+            data.pop(name, None)
+    transitions = [
+        t for j in data.get("journeys", []) for s in j["states"] for t in s["transitions"]
+    ]
+    steps = [*data.get("setup", []), *(s for f in data["flows"] for s in f["steps"])]
+    for step in [*steps, *transitions]:
         if "form" in step:
             step["form"] = [_Pair(pair) for pair in step["form"]]
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

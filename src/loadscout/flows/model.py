@@ -11,34 +11,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from loadscout.flows.forms import FormPairs, form_pairs
+from loadscout.flows.journeys import Journey
 from loadscout.plan.options import LoadOptions
 
-FLOWS_FORMAT_VERSION = 1
+FLOWS_FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: flows only, read as they are
 
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 StepKind = Literal["document", "form", "fetch", "websocket", "eventsource"]
 STREAM_KINDS = frozenset({"websocket", "eventsource"})
 _STREAM_FIELDS = ("messages", "expect_messages", "hold_s")
 ExtractorSource = Literal["css", "regex", "header", "cookie", "json", "form"]
-FormPairs = list[tuple[str, str]]
-"""A form body in order, a name once per value it sends (``tags=a&tags=b``)."""
-
-
-def _text(value: Any) -> Any:
-    """A number typed by hand (``[qty, 1]``) is the text a form sends."""
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
-
-
-def form_pairs(value: Any) -> Any:
-    """Accept the older ``{name: value}`` mapping and ``{name, value}`` objects as pairs."""
-    if isinstance(value, dict):
-        return [(str(k), _text(v)) for k, v in value.items()]
-    if not isinstance(value, list):
-        return value
-    pairs = [(i.get("name"), i.get("value")) if isinstance(i, dict) else i for i in value]
-    return [
-        (p[0], _text(p[1])) if isinstance(p, list | tuple) and len(p) == 2 else p for p in pairs
-    ]
 
 
 class _Frozen(BaseModel):
@@ -215,7 +199,9 @@ class SetupCookie(_Frozen):
 
 
 class FlowSet(_Frozen):
-    """A versioned set of flows against one target (the ``flows.yaml`` document)."""
+    """A versioned set of flows and journeys against one target (the ``flows.yaml`` document).
+
+    Version 1 files (flows only) are read as they are; journeys and pools need version 2."""
 
     version: int = FLOWS_FORMAT_VERSION
     target_url: str = Field(min_length=1)
@@ -244,7 +230,15 @@ class FlowSet(_Frozen):
         description="The Playwright storage state setup_cookies are read from at run time "
         "(flows files hold ${secret.storage_state} in place of their values).",
     )
-    flows: list[Flow] = Field(min_length=1)
+    flows: list[Flow] = Field(default_factory=list)
+    journeys: list[Journey] = Field(
+        default_factory=list,
+        description="Probabilistic sessions over page patterns, picked beside flows by weight",
+    )
+    pools: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Values journeys' forms draw from, one at random per use (${pool.NAME})",
+    )
     discovery: DiscoveryReport | None = None
     load: LoadOptions | None = Field(
         default=None,
@@ -255,17 +249,32 @@ class FlowSet(_Frozen):
     @field_validator("version")
     @classmethod
     def _known_version(cls, v: int) -> int:
-        if v != FLOWS_FORMAT_VERSION:
+        if v not in READABLE_VERSIONS:
             raise ValueError(
-                f"unsupported flows format version {v}; this loadscout reads version "
-                f"{FLOWS_FORMAT_VERSION}"
+                f"unsupported flows format version {v}; this loadscout reads versions "
+                f"{', '.join(map(str, READABLE_VERSIONS))}"
             )
         return v
 
     @model_validator(mode="after")
     def _unique_names(self) -> FlowSet:
-        names = [f.name for f in self.flows]
+        names = [f.name for f in self.flows] + [j.name for j in self.journeys]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"flow names must be unique; repeated: {', '.join(dupes)}")
+            raise ValueError(f"flow and journey names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _journeys_complete(self) -> FlowSet:
+        if not self.flows and not self.journeys:
+            raise ValueError("a flows file needs at least one flow or journey")
+        if self.journeys and self.version < 2:
+            raise ValueError("journeys need flows format version 2")
+        for journey in self.journeys:
+            for pool in sorted(journey.pools_used()):
+                if not self.pools.get(pool):
+                    raise ValueError(
+                        f"journey {journey.name!r} draws from pool {pool!r}, which is "
+                        "missing or empty under pools:"
+                    )
         return self

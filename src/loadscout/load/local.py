@@ -21,8 +21,10 @@ from loadscout.load.client import Client, ClientFactory
 from loadscout.load.compiled import compile_flowset, compile_setup
 from loadscout.load.drivers import drive_closed, drive_open
 from loadscout.load.h1_client import H1Client
+from loadscout.load.journey import compile_journeys
 from loadscout.load.state import RunState
 from loadscout.load.vuser import VirtualUser
+from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.recorder import Recorder
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.plan.profiles import LoadPlan, OpenProfile
@@ -127,7 +129,8 @@ def _user_maker(
     flows = compile_flowset(flowset)
     setup = compile_setup(flowset)
     rows = flowset.user_data
-    assets_id = sum(len(f.steps) for f in flows) + len(setup)  # the catalog's last entry
+    journeys = compile_journeys(flowset, first_id=sum(len(f.steps) for f in flows) + len(setup))
+    assets_id = len(step_catalog(flowset))  # the entry after all others
     scope = Scope(flowset.target_url, plan.scope)
 
     def make(number: int) -> VirtualUser:
@@ -135,6 +138,9 @@ def _user_maker(
         return VirtualUser(
             number=number,
             flows=flows,
+            journeys=journeys,
+            pools=flowset.pools,
+            scope=scope,
             think_time=plan.think_time,
             make_client=make_client,
             recorder=recorder,

@@ -75,10 +75,12 @@ async def execute_step(
     state: RunState,
     assets: AssetCache | None = None,
     check: PageCheck | None = None,
+    on_page: Callable[[HttpResponse], None] | None = None,
 ) -> bool:
     """Run ``step`` as ``user``: its extracted values go into ``scope``; False when it failed
     (later steps depend on it). ``assets``: fetch a document's page assets after it, as a
-    browser would; ``check``: judge a passing response once more before extracting."""
+    browser would; ``check``: judge a passing response once more before extracting;
+    ``on_page`` receives a passing response (a journey picks its next link from it)."""
     variables = scope
     if step.builtins:
         builtins = builtin_values(
@@ -131,6 +133,8 @@ async def execute_step(
             return False
         scope.update(found)
     user.response(step, start, end, None, "", "", resp.ttfb_ns, resp.connect_ns, resp.tls_ns)
+    if on_page is not None:
+        on_page(resp)
     if assets is not None and step.is_document:
         await assets.fetch(client, resp)
     return True

@@ -16,15 +16,18 @@ import itertools
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+from loadscout.flows.journeys import StateThink
 from loadscout.flows.model import SetupCookie
 from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, ClientFactory, seed_cookies
 from loadscout.load.compiled import CompiledFlow, CompiledStep
+from loadscout.load.journey import CompiledJourney, PageSink, walk
 from loadscout.load.state import RunState
 from loadscout.load.step import execute_step
 from loadscout.load.streams import StreamClient
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
+from loadscout.plan.scope import Scope
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -51,6 +54,9 @@ class VirtualUser:
         target_url: str = "",
         clock: Callable[[], float] | None = None,
         sleep: Sleep = asyncio.sleep,
+        journeys: Sequence[CompiledJourney] = (),
+        pools: Mapping[str, Sequence[str]] | None = None,
+        scope: Scope | None = None,
     ) -> None:
         """``clock`` (seconds; the event loop's by default) times pacing; ``sleep`` waits out
         start delays, think times and pacing: tests pass virtual ones."""
@@ -58,8 +64,10 @@ class VirtualUser:
         self._cookies = (tuple(cookies), target_url)
         self.iteration = 0
         self.retired = False  # closed model: leave after the current iteration
-        self._flows = list(flows)
-        self._cum_weights = list(itertools.accumulate(f.weight for f in flows))
+        self._flows: list[CompiledFlow | CompiledJourney] = [*flows, *journeys]
+        self._cum_weights = list(itertools.accumulate(f.weight for f in self._flows))
+        self._pools = pools or {}
+        self._within = scope or Scope(target_url or "http://127.0.0.1/")
         self._think = think_time
         self._thinks = think_time.recorded or think_time.max_s > 0  # else no pause to take
         self._make_client = make_client
@@ -68,7 +76,7 @@ class VirtualUser:
         self._wait = sleep
         self._recorder = recorder
         self._state = state
-        self._rng = rng
+        self.rng = self._rng = rng
         self._run_tag = run_tag
         self._counter = 0
         self._setup = tuple(setup)
@@ -126,9 +134,12 @@ class VirtualUser:
             self._setup = ()
         self.iteration += 1
         scope = dict(self._persist) if self._persist else {}
-        return await self._run_steps(self._pick().steps, scope, think_last=think_last)
+        picked = self._pick()
+        if isinstance(picked, CompiledJourney):
+            return await walk(picked, self, scope, self._pools, self._within, think_last=think_last)
+        return await self._run_steps(picked.steps, scope, think_last=think_last)
 
-    def _pick(self) -> CompiledFlow:
+    def _pick(self) -> CompiledFlow | CompiledJourney:
         if len(self._flows) == 1:
             return self._flows[0]
         first = self._state.coverage_pick(len(self._flows))
@@ -152,6 +163,29 @@ class VirtualUser:
             if not ok:
                 return False
         return True
+
+    # the Walker side of a journey
+
+    async def run_step(self, step: CompiledStep, scope: dict[str, str], on_page: PageSink) -> bool:
+        client = self._client
+        assert client is not None, "steps run only between open() and close()"
+        state = self._state
+        return await execute_step(step, scope, client, self, state, self._assets, None, on_page)
+
+    async def think(self, think: StateThink | None, step: CompiledStep) -> None:
+        if think is None:
+            if self._thinks:
+                await self._pause(step)
+            return
+        mean, cap = think.mean_s, think.max_s
+        if think.distribution == "exponential":
+            seconds = min(self._rng.expovariate(1 / mean), cap) if mean > 0 else 0.0
+        else:
+            seconds = self._rng.uniform(0, min(2 * mean, cap))
+        await self._sleep(seconds)
+
+    def stopping(self) -> bool:
+        return self._state.should_stop()
 
     # the StepUser side of execute_step: outcomes go to the recorder, the first one of an
     # open-model iteration counted from when the iteration was meant to start

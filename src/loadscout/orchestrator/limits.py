@@ -109,6 +109,10 @@ def _flowset_urls(flowset: FlowSet) -> Iterator[str]:
     """The flowset's own target and every absolute step URL: those are where load goes."""
     yield flowset.target_url
     steps = [*flowset.setup, *(step for flow in flowset.flows for step in flow.steps)]
-    for step in steps:
-        if "://" in step.url or step.url.startswith("//"):
-            yield step.url
+    urls = [step.url for step in steps]
+    for journey in flowset.journeys:
+        for state in journey.states:
+            urls += [u for u in (state.url, *(t.url for t in state.transitions)) if u]
+    for url in urls:
+        if "://" in url or url.startswith("//"):
+            yield url

@@ -1,0 +1,100 @@
+"""The journey model: what a flows file may say, and the clear errors for what it may not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loadscout.errors import FlowsFileError
+from loadscout.flows.io import dumps_flowset, loads_flowset, parse_flowset
+from loadscout.flows.journeys import journey_requests, pattern_regex
+
+STATES: list[dict[str, Any]] = [
+    {
+        "name": "list",
+        "pattern": "/books",
+        "url": "/books?page=1",
+        "exit": 0.2,
+        "transitions": [
+            {"to": "book", "probability": 0.6},
+            {"to": "results", "probability": 0.2, "form": {"q": "${pool.terms}"}},
+        ],
+    },
+    {"name": "book", "pattern": "/books/{id}/", "back": 0.3, "transitions": []},
+    {"name": "results", "pattern": "/search", "url": "/search"},
+]
+
+
+def document(**journey: Any) -> dict[str, Any]:
+    base = {"name": "browse", "entry": "list", "states": STATES}
+    return {
+        "version": 2,
+        "target_url": "http://127.0.0.1:9/",
+        "journeys": [{**base, **journey}],
+        "pools": {"terms": ["dune", "emma"]},
+    }
+
+
+def test_a_journey_round_trips_through_yaml() -> None:
+    flowset = parse_flowset(document())
+    again = loads_flowset(dumps_flowset(flowset))
+    assert again == flowset
+    assert [r.name for r in journey_requests(again.journeys[0])] == ["list", "book", "results"]
+
+
+def test_a_version_1_file_of_flows_still_loads() -> None:
+    text = "version: 1\ntarget_url: http://127.0.0.1:9/\nflows: [{name: a, steps: [{url: /}]}]"
+    with pytest.raises(FlowsFileError, match=r"flows\.0\.steps\.0\.name"):
+        loads_flowset(text)  # read as version 1, with its rules
+    assert loads_flowset(text.replace("{url", "{name: s, url")).flows[0].steps[0].url == "/"
+
+
+def test_placeholders_match_one_path_segment() -> None:
+    regex = pattern_regex("/books/{id}/")
+    assert regex.match("/books/42/")
+    assert not regex.match("/books/42/edit/")
+    assert not regex.match("/books//")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"entry": "nowhere"}, "entry 'nowhere' is not a state"),
+        ({"entry": "book"}, "entry state 'book' needs a url"),
+        (
+            {"states": [{**STATES[0], "transitions": [{"to": "cart", "probability": 0.5}]}]},
+            "moves to unknown state 'cart'",
+        ),
+        (
+            {"states": [{**STATES[0], "exit": 0.5}, *STATES[1:]]},
+            "sum to 1.3, more than 1",
+        ),
+        (
+            {"states": [{**STATES[0], "url": "/authors"}, *STATES[1:]]},
+            "never matches its pattern",
+        ),
+        ({"states": [{**STATES[1], "pattern": "books/{id}"}]}, "must be a URL path"),
+        ({"states": [{**STATES[1], "pattern": "/books/{1d}"}]}, "placeholders are"),
+    ],
+)
+def test_bad_journeys_are_refused_with_a_reason(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(FlowsFileError, match=message):
+        parse_flowset(document(**change))
+
+
+def test_a_form_needs_its_pool() -> None:
+    data = document()
+    data["pools"] = {}
+    with pytest.raises(FlowsFileError, match="pool 'terms', which is missing or empty"):
+        parse_flowset(data)
+
+
+def test_journeys_need_version_2() -> None:
+    with pytest.raises(FlowsFileError, match="journeys need flows format version 2"):
+        parse_flowset({**document(), "version": 1})
+
+
+def test_an_empty_file_is_refused() -> None:
+    with pytest.raises(FlowsFileError, match="at least one flow or journey"):
+        parse_flowset({"version": 2, "target_url": "http://127.0.0.1:9/"})

@@ -1,0 +1,99 @@
+"""A catalogue target for journey tests: 300 items, paginated lists, details, a search.
+
+It counts every URL it serves (path and query), so tests compare the spread of what virtual
+users requested against the server's own record, not loadscout's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+ITEMS = 300
+PAGE_SIZE = 20
+WORDS = ("amber", "birch", "cobalt", "dune", "ember", "fjord", "garnet", "harbor", "indigo", "jade")
+
+
+def item_name(n: int) -> str:
+    return f"{WORDS[n % len(WORDS)].title()} lamp {n}"
+
+
+@dataclass
+class Catalogue:
+    url: str
+    served: Counter[str] = field(default_factory=Counter)  # "/path?query" -> count
+    search_hits: list[int] = field(default_factory=list)  # results per search
+
+    def paths(self, prefix: str) -> Counter[str]:
+        return Counter({u: n for u, n in self.served.items() if u.startswith(prefix)})
+
+
+def _page(body: str) -> web.Response:
+    return web.Response(
+        text=f"<!doctype html><html><body>{body}</body></html>", content_type="text/html"
+    )
+
+
+def _links(ids: range | list[int]) -> str:
+    return "".join(f'<li><a href="/items/{n}">{item_name(n)}</a></li>' for n in ids)
+
+
+async def home(_: web.Request) -> web.Response:
+    pages = "".join(f'<a href="/items?page={p}">page {p}</a> ' for p in range(1, 6))
+    search = '<form action="/search"><input name="q"><button>Search</button></form>'
+    return _page(f'<nav>{pages}</nav>{search}<a href="/logout">Sign out</a>')
+
+
+async def items(request: web.Request) -> web.Response:
+    pages = -(-ITEMS // PAGE_SIZE)
+    page = min(max(int(request.query.get("page", "1")), 1), pages)
+    first = (page - 1) * PAGE_SIZE + 1
+    nav = "".join(f'<a href="/items?page={p}">{p}</a> ' for p in range(1, pages + 1))
+    return _page(f'<a href="/">Home</a><ul>{_links(range(first, first + PAGE_SIZE))}</ul>{nav}')
+
+
+async def item(request: web.Request) -> web.Response:
+    n = int(request.match_info["id"])
+    if not 1 <= n <= ITEMS:
+        raise web.HTTPNotFound()
+    related = [(n + k) % ITEMS + 1 for k in (7, 31, 97)]
+    return _page(f'<h1>{item_name(n)}</h1><ul>{_links(related)}</ul><a href="/items">All</a>')
+
+
+def make_app(cat: Catalogue) -> web.Application:
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        cat.served[request.path_qs] += 1
+        return await handler(request)
+
+    async def search(request: web.Request) -> web.Response:
+        q = request.query.get("q", "").lower()
+        found = [n for n in range(1, ITEMS + 1) if q and q in item_name(n).lower()][:PAGE_SIZE]
+        cat.search_hits.append(len(found))
+        return _page(f"<ul>{_links(found)}</ul>")
+
+    app = web.Application(middlewares=[count])
+    app.router.add_get("/", home)
+    app.router.add_get("/items", items)
+    app.router.add_get("/items/{id}", item)
+    app.router.add_get("/search", search)
+    return app
+
+
+@asynccontextmanager
+async def running_catalogue() -> AsyncIterator[Catalogue]:
+    cat = Catalogue(url="")
+    runner = web.AppRunner(make_app(cat), access_log=None, shutdown_timeout=0.2)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        cat.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        yield cat
+    finally:
+        await runner.cleanup()

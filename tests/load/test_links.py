@@ -1,0 +1,37 @@
+"""Picking the link a virtual user follows (pure logic, seeded)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from loadscout.flows.journeys import pattern_regex
+from loadscout.load.client import HttpResponse
+from loadscout.load.links import matching, page_links, pick
+from loadscout.plan.scope import Scope
+
+PAGE = b"""<html><body><a href="/items/1">1</a><a href="items/2#top">2</a>
+<a href="/items/1">again</a><a href="http://other.invalid/items/3">off site</a>
+<a href="mailto:x@y">m</a><a href="/logout">out</a></body></html>"""
+
+
+def page() -> HttpResponse:
+    return HttpResponse(status=200, url="http://127.0.0.1:9/", headers={}, body=PAGE, charset=None)
+
+
+def test_links_in_order_once_each_and_only_in_scope_and_pattern() -> None:
+    links = page_links(page())
+    assert links[:2] == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]
+    found = matching(links, pattern_regex("/items/{id}"), Scope("http://127.0.0.1:9/"))
+    assert found == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]
+
+
+def test_choices_uniform_position_and_zipf() -> None:
+    urls = [f"/i/{n}" for n in range(20)]
+    rng = random.Random(1)
+    uniform = Counter(pick(urls, rng, "uniform") for _ in range(20_000))
+    position = Counter(pick(urls, rng, "position") for _ in range(20_000))
+    zipf = Counter(pick(urls, rng, "zipf", 1.0) for _ in range(20_000))
+    assert max(uniform.values()) / min(uniform.values()) < 1.3
+    assert 1.6 < position["/i/0"] / position["/i/3"] < 2.4  # sqrt(4) = 2
+    assert 3.3 < zipf["/i/0"] / zipf["/i/3"] < 4.8  # 4
