@@ -6,8 +6,9 @@ import random
 from collections import Counter
 
 from loadscout.flows.journeys import pattern_regex
+from loadscout.flows.page_links import matching
 from loadscout.load.client import HttpResponse
-from loadscout.load.links import matching, page_links, pick
+from loadscout.load.links import pick, response_links
 from loadscout.plan.scope import Scope
 
 PAGE = b"""<html><body><a href="/items/1">1</a><a href="items/2#top">2</a>
@@ -20,7 +21,7 @@ def page() -> HttpResponse:
 
 
 def test_links_in_order_once_each_and_only_in_scope_and_pattern() -> None:
-    links = page_links(page())
+    links = response_links(page())
     assert links[:2] == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]
     found = matching(links, pattern_regex("/items/{id}"), Scope("http://127.0.0.1:9/"))
     assert found == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]

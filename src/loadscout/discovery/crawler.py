@@ -30,7 +30,13 @@ from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.page_model import Link, PageModel
 from loadscout.discovery.patterns import PatternBudget
 from loadscout.discovery.provenance import dynamic_values
-from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
+from loadscout.discovery.records import (
+    ClickRecord,
+    CrawlResult,
+    FormSubmission,
+    LinkSeen,
+    PageVisit,
+)
 from loadscout.discovery.rerecord import record_browse_again
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.screenshots import Screenshots
@@ -241,6 +247,9 @@ class Crawler:
             if reason is not None:
                 self.result.skip(url, "GET", reason)
                 continue
+            if self.robots.allows(url):
+                pattern = self.budget.pattern(url)
+                visit.links.append(LinkSeen(url=url, pattern=pattern, text=link.text, nav=link.nav))
             self._follow(url, visit, nav=link.nav)
 
     def _follow(
@@ -291,6 +300,10 @@ class Crawler:
             for link in outcome.links:  # pages a write unlocks (a filled cart links checkout)
                 url = self._link_target(link)
                 if url is not None and self.policy.link_verdict(url, link.text) is None:
+                    pattern = self.budget.pattern(url)
+                    sub.links.append(
+                        LinkSeen(url=url, pattern=pattern, text=link.text, nav=link.nav)
+                    )
                     self._follow(url, task.page)
             self.progress(f"submitted form {action} -> {sub.submit.status}")
             return

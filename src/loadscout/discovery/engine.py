@@ -21,6 +21,7 @@ from loadscout.discovery.flow_builder import build_flowset
 from loadscout.discovery.form_fill import DataValues, data_column
 from loadscout.discovery.form_runner import Relogin
 from loadscout.discovery.har import har_flowset
+from loadscout.discovery.journey_verify import verify_journey
 from loadscout.discovery.login import Credentials, LoggedIn, browser_login, log_in
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.probe import probe_target
@@ -201,12 +202,21 @@ async def _verified(
         raise RunFailed(
             f"no flow replayed correctly over HTTP ({details}); pass --force to keep them anyway"
         )
+    journeys = []
+    for journey in flowset.journeys:
+        checked, states = await verify_journey(
+            flowset, journey, replayer, timeout_s=options.page_timeout_s
+        )
+        results += states
+        if checked is not None:
+            journeys.append(checked)
+        progress(f"verified journey {journey.name}: " + ("ok" if checked else "entry page failed"))
     report = (
         flowset.discovery.model_copy(update={"verification": results, "flows": len(kept)})
         if flowset.discovery
         else None
     )
-    return flowset.model_copy(update={"flows": kept, "discovery": report})
+    return flowset.model_copy(update={"flows": kept, "journeys": journeys, "discovery": report})
 
 
 async def discover(

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 from loadscout.discovery.capture import Exchange
 from loadscout.discovery.correlation import leaked, session_secrets, template_form
 from loadscout.discovery.dates import relative_dates
+from loadscout.discovery.journey_builder import derive_journey
 from loadscout.discovery.patterns import path_pattern, url_pattern
 from loadscout.discovery.provenance import (
     Recorded,
@@ -29,9 +30,11 @@ from loadscout.discovery.provenance import (
     unbound_values,
 )
 from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
+from loadscout.flows.journeys import Journey
 from loadscout.flows.model import DiscoveryReport, Extractor, Flow, FlowSet, HttpMethod, Step
 
 MAX_BROWSE_FLOWS = 20
+JOURNEY_SHARE = 0.7  # of iterations: sessions over the site; the rest replay recorded flows
 _METHODS: tuple[HttpMethod, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -315,11 +318,22 @@ def build_flowset(
 ) -> FlowSet:
     flows = build_flows(result)
     report = crawl_report(result, flows, duration_s, setup)
+    derived = derive_journey(result)
+    journeys = [] if derived is None else [_with_share(derived.journey, flows)]
     return FlowSet(
         target_url=target_url,
         setup=setup or [],
         user_data=user_data or [],
         user_data_file=user_data_file,
         flows=flows,
+        journeys=journeys,
+        pools=derived.pools if derived else {},
         discovery=report,
     )
+
+
+def _with_share(journey: Journey, flows: list[Flow]) -> Journey:
+    """Weight the journey so it starts JOURNEY_SHARE of all iterations beside the flows."""
+    others = sum(f.weight for f in flows)
+    weight = JOURNEY_SHARE / (1 - JOURNEY_SHARE) * others if others else 1.0
+    return journey.model_copy(update={"weight": round(weight, 3)})

@@ -10,6 +10,16 @@ from loadscout.discovery.page_model import FormSpec
 from loadscout.flows.model import Extractor, SkippedAction
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LinkSeen:
+    """A safe, in-scope link of a visited page, in page order: the raw material of journeys."""
+
+    url: str
+    pattern: str  # the crawl's pattern of the target (``/records/{num}``)
+    text: str = ""
+    nav: bool = False  # in header/nav/aside/footer rather than the page's content
+
+
 @dataclass(kw_only=True, slots=True)
 class PageVisit:
     """One page loaded by following links from the start page; ``parent`` is the page linking it."""
@@ -22,6 +32,7 @@ class PageVisit:
     fetches: list[Exchange] = field(default_factory=list)
     forms: tuple[FormSpec, ...] = ()
     dynamic: frozenset[str] = frozenset()  # values of its link path a fresh session changed
+    links: list[LinkSeen] = field(default_factory=list)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -38,6 +49,7 @@ class FormSubmission:
     fetches: list[Exchange] = field(default_factory=list)
     prerequisite: FormSubmission | None = None  # a write this one needed first (cart→checkout)
     dynamic: frozenset[str] = frozenset()  # fields that differed between two fresh sessions
+    links: list[LinkSeen] = field(default_factory=list)  # on the page the submission led to
 
 
 @dataclass(kw_only=True, slots=True)

@@ -25,9 +25,10 @@ from loadscout.flows.journeys import (
     pool_names,
 )
 from loadscout.flows.model import FlowSet, Step
+from loadscout.flows.page_links import matching
 from loadscout.load.client import HttpResponse
 from loadscout.load.compiled import CompiledStep, compile_step
-from loadscout.load.links import matching, page_links, pick
+from loadscout.load.links import pick, response_links
 from loadscout.load.template import Template
 from loadscout.plan.scope import Scope
 
@@ -232,7 +233,7 @@ def _take(
         return _Move(t.target, t.form, None, t.pools)
     if t.query is not None:
         return _Move(t.target, target.page, None, t.pools, t)
-    links = matching(page_links(page), target.pattern, within) if page is not None else []
+    links = matching(response_links(page), target.pattern, within) if page is not None else []
     if links:
         return _Move(t.target, target.page, pick(links, rng, journey.choice, journey.zipf_s))
     if target.url is not None:  # no link leads there: the user types it / uses a bookmark

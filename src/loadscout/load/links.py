@@ -1,37 +1,20 @@
-"""Links of a page, and which one a virtual user clicks: how a journey moves over the data."""
+"""Which link a virtual user clicks: how a journey moves over the data."""
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Sequence
-from urllib.parse import urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser
 
 from loadscout.flows.journeys import ItemChoice
+from loadscout.flows.page_links import page_links
 from loadscout.load.client import HttpResponse
-from loadscout.plan.scope import Scope
 
 
-def page_links(page: HttpResponse) -> list[str]:
-    """Absolute ``<a href>`` URLs of an HTML page in document order, once each, no fragment."""
+def response_links(page: HttpResponse) -> list[str]:
+    """The page's links; a body that is not markup has none (and is not parsed)."""
     if b"<" not in page.body[:4096]:
         return []
-    seen: dict[str, None] = {}
-    for node in LexborHTMLParser(page.text()).css("a[href]"):
-        ref = node.attributes.get("href")
-        if not ref or ref.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        url = urljoin(page.url, ref).partition("#")[0]
-        if url.startswith(("http://", "https://")):
-            seen.setdefault(url)
-    return list(seen)
-
-
-def matching(links: Sequence[str], pattern: re.Pattern[str], scope: Scope) -> list[str]:
-    """The links whose path matches a state's pattern and that stay inside the run's scope."""
-    return [u for u in links if scope.contains(u) and pattern.match(urlsplit(u).path or "/")]
+    return page_links(page.text(), page.url)
 
 
 def pick(urls: Sequence[str], rng: random.Random, choice: ItemChoice, zipf_s: float = 1.0) -> str:
