@@ -26,11 +26,7 @@ async def verify_journey(
     missing = {s.name: m for s, (_, m) in zip(journey.states, checks, strict=True)}
     if journey.entry in failed:
         return None, results
-    states = [
-        _without(s, failed | {t for t in missing[s.name]})
-        for s in journey.states
-        if s.name not in failed
-    ]
+    states = [_without(s, failed, missing[s.name]) for s in journey.states if s.name not in failed]
     return journey.model_copy(update={"states": states}), results
 
 
