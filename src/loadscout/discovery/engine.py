@@ -197,11 +197,6 @@ async def _verified(
     for r in results:
         progress(f"verified {r.flow}: " + ("ok" if r.passed else r.detail))
     kept = [f for f in flowset.flows if options.force or f.name not in failed]
-    if not kept:
-        details = "; ".join(r.detail for r in results if not r.passed)[:600]
-        raise RunFailed(
-            f"no flow replayed correctly over HTTP ({details}); pass --force to keep them anyway"
-        )
     journeys = []
     for journey in flowset.journeys:
         checked, states = await verify_journey(
@@ -211,6 +206,11 @@ async def _verified(
         if checked is not None:
             journeys.append(checked)
         progress(f"verified journey {journey.name}: " + ("ok" if checked else "entry page failed"))
+    if not kept and not journeys:
+        details = "; ".join(r.detail for r in results if not r.passed)[:600]
+        raise RunFailed(
+            f"no flow replayed correctly over HTTP ({details}); pass --force to keep them anyway"
+        )
     report = (
         flowset.discovery.model_copy(update={"verification": results, "flows": len(kept)})
         if flowset.discovery

@@ -317,8 +317,10 @@ def build_flowset(
     user_data_file: str | None = None,
 ) -> FlowSet:
     flows = build_flows(result)
-    report = crawl_report(result, flows, duration_s, setup)
     derived = derive_journey(result)
+    if derived is not None:
+        flows = _not_walked(flows, derived.journey)
+    report = crawl_report(result, flows, duration_s, setup)
     journeys = [] if derived is None else [_with_share(derived.journey, flows)]
     return FlowSet(
         target_url=target_url,
@@ -330,6 +332,20 @@ def build_flowset(
         pools=derived.pools if derived else {},
         discovery=report,
     )
+
+
+def _not_walked(flows: list[Flow], journey: Journey) -> list[Flow]:
+    """The flows less the browse flows to pages the journey walks to and the searches it
+    fills from pools: those would request one recorded URL again and again (a cache
+    benchmark). Writes, clicks and API calls stay."""
+    walked = {f"browse {s.pattern}" for s in journey.states}
+    walked |= {
+        f"submit form {t.url}"
+        for s in journey.states
+        for t in s.transitions
+        if t.form is not None and t.method == "GET"
+    }
+    return [f for f in flows if f.name.partition("?")[0] not in walked]
 
 
 def _with_share(journey: Journey, flows: list[Flow]) -> Journey:

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from loadscout.discovery.patterns import path_pattern
 from loadscout.discovery.records import CrawlResult, FormSubmission, LinkSeen, PageVisit
@@ -75,7 +75,13 @@ def derive_journey(result: CrawlResult) -> DerivedJourney | None:
     entry = pages[0].pattern
     weights = _link_weights(pages, set(first))
     pools: dict[str, list[str]] = {}
-    forms = _form_transitions(searches, weights, pools, _search_terms(pages))
+    terms, items = _search_terms(pages)
+    forms = _form_transitions(searches, weights, pools, terms)
+    for move in forms:
+        page = first[move.target]
+        first[move.target] = _Page(move.target, _filled(move, pools), page.links)
+        if not weights[move.target]:  # the crawl's own search found nothing to link
+            weights[move.target] = {p: CONTENT_WEIGHT for p in items if p in weights}
     reachable = _reachable(entry, weights)
     if len(reachable) < 2:
         return None
@@ -188,15 +194,30 @@ def _slug(name: str) -> str:
     return slug if slug[:1].isalpha() else f"f_{slug}"
 
 
-def _search_terms(pages: list[_Page]) -> list[str]:
-    """Words from the names of the items the site lists (links to a pattern with a
-    placeholder), most frequent first, so a search returns results."""
+def _search_terms(pages: list[_Page]) -> tuple[list[str], list[str]]:
+    """Words from the names of the items the site lists (content links to a pattern with a
+    placeholder), most frequent first, so a search returns results; and those item patterns,
+    where a search's results most likely lead."""
     words: Counter[str] = Counter()
+    items: Counter[str] = Counter()
     for page in pages:
         for link in page.links:
             if "{" in link.pattern and not link.nav:
-                words.update(w for w in _WORD.findall(link.text) if w.lower() not in _STOPWORDS)
-    return [w for w, _ in words.most_common(MAX_POOL)]
+                found = [w for w in _WORD.findall(link.text) if w.lower() not in _STOPWORDS]
+                words.update(found)
+                items[state_pattern(link.pattern)] += bool(found)
+    patterns = [p for p, n in items.most_common(2) if n]
+    return [w for w, _ in words.most_common(MAX_POOL)], patterns
+
+
+def _filled(move: _FormMove, pools: dict[str, list[str]]) -> str:
+    """The form's URL with each pool's first value: how its results page is entered directly
+    (and verified)."""
+    prefix = "${pool."
+    values = [
+        (k, pools[v[len(prefix) : -1]][0] if v.startswith(prefix) else v) for k, v in move.fields
+    ]
+    return f"{move.url}?{urlencode(values)}"
 
 
 def _reachable(entry: str, weights: dict[str, dict[str, float]]) -> set[str]:

@@ -126,7 +126,7 @@ class _Run:
             except Exception as err:
                 if not await self.attempt("discovery", number, err):
                     raise
-        if not flowset.flows:
+        if not flowset.flows and not flowset.journeys:
             raise RunFailed(f"discovery found no flows to replay at {self.spec.target_url}")
         return flowset
 
