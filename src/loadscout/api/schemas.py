@@ -60,6 +60,7 @@ class RunCreate(BaseModel):
     har_file: str | None = _as_in(DiscoveryOptions, "har_file")
     force: bool = _as_in(DiscoveryOptions, "force")
     ignore_robots: bool = _as_in(DiscoveryOptions, "ignore_robots")
+    journeys: bool = _as_in(DiscoveryOptions, "journeys")
     screenshots_dir: str | None = _as_in(DiscoveryOptions, "screenshots_dir")
     stages: str | None = _as_in(LoadOptions, "stages")
     arrival_rate: str | None = _as_in(LoadOptions, "arrival_rate")

@@ -68,6 +68,13 @@ Screenshots = Annotated[
 IgnoreRobots = Annotated[
     bool, typer.Option(help="Discovery: also visit pages robots.txt disallows.")
 ]
+Journeys = Annotated[
+    bool,
+    typer.Option(
+        help="Discovery: derive a journey (sessions that follow live links over the site's "
+        "data) instead of one recorded browse flow per page."
+    ),
+]
 
 
 def _discovery_options(
@@ -86,6 +93,7 @@ def _discovery_options(
     force: bool,
     screenshots: Path | None,
     ignore_robots: bool,
+    journeys: bool = True,
 ) -> DiscoveryOptions:
     """The discovery options ``discover`` and ``run`` share, from their command-line values."""
 
@@ -107,6 +115,7 @@ def _discovery_options(
         force=force,
         screenshots_dir=path(screenshots),
         ignore_robots=ignore_robots,
+        journeys=journeys,
     )
 
 
@@ -155,6 +164,7 @@ def discover(
     force: Force = False,
     screenshots: Screenshots = None,
     ignore_robots: IgnoreRobots = False,
+    journeys: Journeys = True,
 ) -> None:
     """Explore URL in headless Chromium (or read a HAR) and write the verified flows."""
     options = RunOptions(
@@ -175,6 +185,7 @@ def discover(
             force=force,
             screenshots=screenshots,
             ignore_robots=ignore_robots,
+            journeys=journeys,
         ),
     )
     asyncio.run(discover_to_file(options, out, settings=_settings(), console=console))
@@ -218,6 +229,7 @@ def run(
     force: Force = False,
     screenshots: Screenshots = None,
     ignore_robots: IgnoreRobots = False,
+    journeys: Journeys = True,
 ) -> None:
     """Discover flows (or read them with --flows), replay them as load, report and store the run."""
     flowset = load_flowset(flows) if flows is not None else None
@@ -258,6 +270,7 @@ def run(
             force=force,
             screenshots=screenshots,
             ignore_robots=ignore_robots,
+            journeys=journeys,
         ),
     )
     if options.flowset is not None:  # a password the flows file needs is missing: fail now

@@ -182,6 +182,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
         setup=logged_in.setup if logged_in else [],
         user_data=merge_data_columns(rows, data),
         user_data_file=credentials_path(options),
+        journeys=options.journeys,
     )
     for warning in result.warnings:
         progress(f"warning: {warning}")

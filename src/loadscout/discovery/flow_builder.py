@@ -34,6 +34,7 @@ from loadscout.flows.journeys import Journey
 from loadscout.flows.model import DiscoveryReport, Extractor, Flow, FlowSet, HttpMethod, Step
 
 MAX_BROWSE_FLOWS = 20
+_PAGES = ("document", "form")  # what a journey requests itself
 JOURNEY_SHARE = 0.7  # of iterations: sessions over the site; the rest replay recorded flows
 _METHODS: tuple[HttpMethod, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -315,20 +316,21 @@ def build_flowset(
     setup: list[Step] | None = None,
     user_data: list[dict[str, str]] | None = None,
     user_data_file: str | None = None,
+    journeys: bool = True,
 ) -> FlowSet:
     flows = build_flows(result)
-    derived = derive_journey(result)
+    derived = derive_journey(result) if journeys else None
     if derived is not None:
         flows = _not_walked(flows, derived.journey)
     report = crawl_report(result, flows, duration_s, setup)
-    journeys = [] if derived is None else [_with_share(derived.journey, flows)]
+    walked = [] if derived is None else [_with_share(derived.journey, flows)]
     return FlowSet(
         target_url=target_url,
         setup=setup or [],
         user_data=user_data or [],
         user_data_file=user_data_file,
         flows=flows,
-        journeys=journeys,
+        journeys=walked,
         pools=derived.pools if derived else {},
         discovery=report,
     )
@@ -337,7 +339,8 @@ def build_flowset(
 def _not_walked(flows: list[Flow], journey: Journey) -> list[Flow]:
     """The flows less the browse flows to pages the journey walks to and the searches it
     fills from pools: those would request one recorded URL again and again (a cache
-    benchmark). Writes, clicks and API calls stay."""
+    benchmark). Writes, clicks, and pages that call APIs (a journey requests documents only)
+    stay."""
     walked = {f"browse {s.pattern}" for s in journey.states}
     walked |= {
         f"submit form {t.url}"
@@ -345,7 +348,11 @@ def _not_walked(flows: list[Flow], journey: Journey) -> list[Flow]:
         for t in s.transitions
         if t.form is not None and t.method == "GET"
     }
-    return [f for f in flows if f.name.partition("?")[0] not in walked]
+    return [
+        f
+        for f in flows
+        if f.name.partition("?")[0] not in walked or any(s.kind not in _PAGES for s in f.steps)
+    ]
 
 
 def _with_share(journey: Journey, flows: list[Flow]) -> Journey:

@@ -243,7 +243,7 @@ def _state(
     by_form = {m.target: m for m in forms if m.source == pattern}
     transitions = []
     for target, weight in damped.items():
-        share = round((1 - exit_p - back) * weight / total, 4) if total else 0.0
+        share = math.floor(1e4 * (1 - exit_p - back) * weight / total) / 1e4 if total else 0.0
         if share <= 0:
             continue
         form = by_form.get(target)

@@ -38,6 +38,11 @@ class DiscoveryOptions(BaseModel):
     screenshots_dir: str | None = Field(
         default=None, description="Folder for one PNG thumbnail per page pattern"
     )
+    journeys: bool = Field(
+        default=True,
+        description="Derive a journey (sessions over the site's pages, docs/flows.md) in place "
+        "of one browse flow per page",
+    )
 
     @property
     def password_text(self) -> str | None:
