@@ -41,7 +41,7 @@ async def crawled(browser: Browser) -> AsyncIterator[Crawled]:
         )
         lines: list[str] = []
         result = await Crawler(options, browser, lines.append).run()
-        flowset = build_flowset(result, target_url=site.url, duration_s=1.0)
+        flowset = build_flowset(result, target_url=site.url, duration_s=1.0, journeys=False)
         yield Crawled(result, flowset, Counter(site.hits), lines)
 
 

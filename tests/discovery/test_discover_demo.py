@@ -17,6 +17,7 @@ from loadscout.errors import RunFailed, TargetError
 from loadscout.files.flows_file import load_flowset, save_flowset
 from loadscout.flows.model import DiscoveryReport, FlowSet
 from loadscout.load.replay import replay_flow
+from tests.discovery.coverage import submitted, walked
 from tests.utils.demo_server import DemoServer
 
 pytestmark = pytest.mark.browser
@@ -76,10 +77,11 @@ def _report(d: Discovered) -> DiscoveryReport:
 
 
 def test_finds_products_categories_search_deals_sitemap_and_the_app(discovered: Discovered) -> None:
-    names = _flow_names(discovered)
-    assert "browse /products/{num}" in names
-    assert any(n.startswith("browse /categories/") for n in names)
-    assert {"browse /deals", "submit form /search", "browse /about", "browse /app"} <= names
+    covered = walked(discovered.flowset)
+    assert "/products/{num}" in covered
+    assert any(p.startswith("/categories/") for p in covered)
+    assert {"/deals", "/about", "/app"} <= covered
+    assert "/search" in submitted(discovered.flowset)
     deals = next(f for f in discovered.flowset.flows if f.name == "browse /deals")
     assert ("GET", "/api/deals", "fetch") in [(s.method, s.url, s.kind) for s in deals.steps]
     report = _report(discovered)
@@ -105,8 +107,10 @@ def test_clicks_on_listener_elements_become_flows_with_correlated_ids(
 def test_every_flow_is_verified_in_two_fresh_sessions(discovered: Discovered) -> None:
     results = {v.flow: v for v in _report(discovered).verification}
     kept = _flow_names(discovered)
-    assert kept == set(results)
+    assert kept <= set(results)
     assert all(results[name].passed and results[name].fidelity == 1.0 for name in kept)
+    journeys = [v for name, v in results.items() if name.startswith("journey ")]
+    assert journeys and all(v.passed for v in journeys)
     # the made-up account is refused, as when it was recorded: a faithful failed-login flow
     login = next(f for f in discovered.flowset.flows if f.name == "submit form /login")
     post = login.steps[1]

@@ -17,12 +17,14 @@ from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import TargetError
 from loadscout.flows.io import dumps_flowset
-from loadscout.flows.model import Flow, FlowSet
+from loadscout.flows.model import Flow, FlowSet, Step
 from loadscout.load.replay import replay_flow
+from tests.discovery.coverage import submitted, walked
 from tests.utils.demo_server import DemoServer
 from tests.utils.shop_truth import form_actions, html_page_routes, route_regex
 
 pytestmark = pytest.mark.browser
+ACCOUNT = Flow(name="account", steps=[Step(name="GET /account", url="/account", expect_status=200)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,8 @@ def test_explores_the_account_and_checks_out_after_filling_the_cart(
     logged_in: LoggedInRun,
 ) -> None:
     names = {f.name for f in logged_in.flowset.flows}
-    assert {"browse /account", "browse /checkout", "submit form /cart/add"} <= names
+    assert {"/account", "/checkout"} <= walked(logged_in.flowset)
+    assert "submit form /cart/add" in names
     checkout = _flow(logged_in, "submit form /checkout")
     posts = [s.name for s in checkout.steps if s.method == "POST"]
     assert posts == ["POST /cart/add", "POST /checkout"]  # the prerequisite write comes first
@@ -118,12 +121,10 @@ async def test_each_virtual_user_can_bring_its_own_account(logged_in: LoggedInRu
         {"username": "user9", "password": "password9"},
     ]
     flowset = logged_in.flowset.model_copy(update={"user_data": rows})
-    results = await verify_flowset(
-        flowset, replay_flow, flows=[_flow(logged_in, "browse /account")]
-    )
+    results = await verify_flowset(flowset, replay_flow, flows=[ACCOUNT])
     assert results[0].passed, results[0].detail
     wrong = flowset.model_copy(update={"user_data": [{"username": "user8", "password": "nope"}]})
-    failed = await verify_flowset(wrong, replay_flow, flows=[_flow(logged_in, "browse /account")])
+    failed = await verify_flowset(wrong, replay_flow, flows=[ACCOUNT])
     assert not failed[0].passed
     assert failed[0].failed_step is not None and failed[0].failed_step.startswith("set-up")
 
@@ -199,6 +200,6 @@ def test_covers_the_shops_pages_and_every_form(logged_in: LoggedInRun) -> None:
     assert (len(pages) - len(missed)) / len(pages) >= 0.95, missed
     flowset = logged_in.flowset
     steps = [*flowset.setup, *(s for f in flowset.flows for s in f.steps)]
-    requested = {urlsplit(s.url).path for s in steps}
+    requested = {urlsplit(s.url).path for s in steps} | submitted(flowset)
     assert form_actions() <= requested | skipped
     assert report.forms >= len(form_actions())

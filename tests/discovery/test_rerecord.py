@@ -36,7 +36,9 @@ def _flow(flowset: FlowSet, name: str) -> Flow:
 @pytest.mark.browser
 async def test_a_per_session_link_token_replays_thanks_to_the_binding(token_site: Site) -> None:
     progress: list[str] = []
-    options = DiscoveryConfig(start_url=token_site.url, concurrency=1, max_time_s=20)
+    options = DiscoveryConfig(
+        start_url=token_site.url, concurrency=1, max_time_s=20, journeys=False
+    )
     flowset = await discover(options, replayer=replay_flow, on_progress=progress.append)
     flow = _flow(flowset, NEXT)
     home, follow = flow.steps
@@ -58,7 +60,9 @@ async def test_a_per_session_link_token_replays_thanks_to_the_binding(token_site
 
 @pytest.mark.browser
 async def test_a_value_no_response_holds_gets_a_verification_note(token_site: Site) -> None:
-    options = DiscoveryConfig(start_url=token_site.url, concurrency=1, max_time_s=20, verify=False)
+    options = DiscoveryConfig(
+        start_url=token_site.url, concurrency=1, max_time_s=20, verify=False, journeys=False
+    )
     progress: list[str] = []
     flowset = await discover(options, on_progress=progress.append)
     nonce = _flow(flowset, "browse /r?nonce={}")
