@@ -63,7 +63,9 @@ def test_result_json_has_the_contract_shape(cli_run: dict[str, Any]) -> None:
         <= totals["latency_ms"]["p99"]
         <= totals["latency_ms"]["max"]
     )
-    assert result["discovery"]["flows"] == len({s["flow"] for s in result["steps"]})
+    journeys = {p["journey"] for p in (result["realism"] or {}).get("patterns", [])}
+    flows = {s["flow"] for s in result["steps"]} - journeys
+    assert result["discovery"]["flows"] == len(flows)
     assert len(result["timeseries"]) >= 6
 
 

@@ -98,3 +98,9 @@ def test_journeys_need_version_2() -> None:
 def test_an_empty_file_is_refused() -> None:
     with pytest.raises(FlowsFileError, match="at least one flow or journey"):
         parse_flowset({"version": 2, "target_url": "http://127.0.0.1:9/"})
+
+
+def test_typed_placeholders_keep_their_type() -> None:
+    assert pattern_regex("/items/{num}").match("/items/42")
+    assert not pattern_regex("/items/{num}").match("/items/delete")
+    assert pattern_regex("/t/{slug}").match("/t/python")

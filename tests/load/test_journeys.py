@@ -98,3 +98,30 @@ async def test_sessions_end_by_exit_or_cap() -> None:
     pages = {s.name: s.requests for s in outcome.steps}
     # every session starts at home and makes at most one more request
     assert pages["home"] >= sum(n for name, n in pages.items() if name != "home")
+
+
+async def test_the_realism_report_agrees_with_the_server_and_the_model() -> None:
+    async with running_catalogue() as cat:
+        outcome = await run_load(catalogue_journeys(cat.url), plan(users=8, duration_s=2.5), seed=5)
+        served, hits = Counter(cat.served), list(cat.search_hits)
+    report = outcome.realism
+    assert report is not None
+    rows = {p.name: p for p in report.patterns}
+    details = Counter({u: n for u, n in served.items() if u.startswith("/items/")})
+    detail = rows["detail"]
+    assert detail.requests == sum(details.values())
+    assert detail.distinct_urls == len(details)
+    assert detail.top_url_share == round(max(details.values()) / detail.requests, 4)
+    assert rows["search"].requests == sum(n for u, n in served.items() if u.startswith("/search"))
+    for row in report.patterns:
+        if row.model_share >= 0.05:  # the bar: within 20% of the model's share
+            assert abs(row.share - row.model_share) / row.model_share <= 0.2, row
+        assert not row.off_model
+    (journey,) = report.journeys
+    assert journey.sessions == journey.funnel[0].sessions  # every session starts at home
+    assert journey.median_pages >= 3
+    assert sum(n for _, n in journey.lengths) == journey.sessions
+    # the server also counts results pages users went back to: submissions are fewer
+    assert 0 < journey.searches <= len(hits) == rows["search"].requests
+    assert journey.search_hit_rate is not None and journey.search_hit_rate >= 0.9
+    assert sum(1 for h in hits if h > 0) / len(hits) >= 0.9

@@ -36,3 +36,10 @@ def test_choices_uniform_position_and_zipf() -> None:
     assert max(uniform.values()) / min(uniform.values()) < 1.3
     assert 1.6 < position["/i/0"] / position["/i/3"] < 2.4  # sqrt(4) = 2
     assert 3.3 < zipf["/i/0"] / zipf["/i/3"] < 4.8  # 4
+
+
+def test_logout_and_destructive_links_are_never_followed() -> None:
+    links = [f"http://127.0.0.1:9/{p}" for p in ("a/logout", "a/delete", "a/7", "a/signOut")]
+    assert matching(links, pattern_regex("/a/{slug}"), Scope("http://127.0.0.1:9/")) == [
+        "http://127.0.0.1:9/a/7"
+    ]

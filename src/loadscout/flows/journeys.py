@@ -27,11 +27,21 @@ _POOL_REF = re.compile(r"\$\{pool\.([A-Za-z_][A-Za-z0-9_]*)\}")
 TOLERANCE = 1e-9  # probabilities read from YAML may sum to 1.0000000000000002
 
 
+_TYPED = {  # discovery's placeholders (discovery/patterns.py) keep their type
+    "num": r"[0-9]+",
+    "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "hex": r"[0-9a-fA-F]{8,}",
+    "date": r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?|[0-9]{8}",
+}
+
+
 def pattern_regex(pattern: str) -> re.Pattern[str]:
-    """``/records/{id}`` as a regex over a URL's path: a placeholder is one path segment."""
+    """``/records/{num}`` as a regex over a URL's path: a placeholder is one path segment, of
+    digits for ``{num}`` (likewise ``{uuid}``, ``{hex}``, ``{date}``), of anything else."""
     parts = _PLACEHOLDER.split(pattern)
-    literal = parts[::2]
-    body = "[^/?#]+".join(re.escape(text) for text in literal)
+    body = re.escape(parts[0])
+    for name, text in zip(parts[1::2], parts[2::2], strict=True):
+        body += f"(?:{_TYPED.get(name, '[^/?#]+')})" + re.escape(text)
     return re.compile(f"^{body}$")
 
 

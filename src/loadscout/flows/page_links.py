@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from loadscout.plan.risk import Risk, classify
 from loadscout.plan.scope import Scope
 
 
@@ -25,5 +26,12 @@ def page_links(html: str, base_url: str) -> list[str]:
 
 
 def matching(links: Sequence[str], pattern: re.Pattern[str], scope: Scope) -> list[str]:
-    """The links whose path matches a state's pattern and that stay inside the run's scope."""
-    return [u for u in links if scope.contains(u) and pattern.match(urlsplit(u).path or "/")]
+    """The links whose path matches a state's pattern, that stay inside the run's scope and
+    that discovery would take too (never a logout or a destructive link)."""
+    return [
+        u
+        for u in links
+        if scope.contains(u)
+        and pattern.match(urlsplit(u).path or "/")
+        and classify(url=u) is Risk.SAFE
+    ]

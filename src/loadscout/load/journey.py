@@ -30,6 +30,7 @@ from loadscout.load.client import HttpResponse
 from loadscout.load.compiled import CompiledStep, compile_step
 from loadscout.load.links import pick, response_links
 from loadscout.load.template import Template
+from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.plan.scope import Scope
 
 URL_VARIABLE = "journey.url"
@@ -134,9 +135,13 @@ class Walker(Protocol):
         self, step: CompiledStep, scope: dict[str, str], on_page: PageSink
     ) -> Awaitable[bool]: ...
 
-    def think(self, think: StateThink | None, step: CompiledStep) -> Awaitable[None]: ...
+    def think(self, think: StateThink | None, step: CompiledStep) -> Awaitable[float]:
+        """Pause as the state (or the run) says; the seconds paused."""
+        ...
 
     def stopping(self) -> bool: ...
+
+    def tally(self) -> JourneyTally: ...
 
 
 @dataclass(slots=True)
@@ -146,6 +151,23 @@ class _Move:
     url: str | None = None  # set for a page; None for a form (its step renders its own url)
     pools: tuple[str, ...] = ()
     query: CompiledTransition | None = None  # a GET form: the url is its action + query
+
+
+class _Page:
+    """The response just received; its links are parsed once, when first needed."""
+
+    __slots__ = ("_links", "response")
+
+    def __init__(self, response: HttpResponse | None) -> None:
+        self.response = response
+        self._links: list[str] | None = None
+
+    def links(self, pattern: re.Pattern[str], within: Scope) -> list[str]:
+        if self.response is None:
+            return []
+        if self._links is None:
+            self._links = response_links(self.response)
+        return matching(self._links, pattern, within)
 
 
 async def walk(
@@ -158,27 +180,53 @@ async def walk(
     think_last: bool = True,
 ) -> bool:
     """One session: True when it ended by an exit, a dead end or the page cap; False when a
-    request failed (the session is over, as a real user's would be)."""
+    request failed (the session is over, as a real user's would be). Its path goes to the
+    user's tally (states reached, URLs, searches that found something, length, think times)."""
+    tally = user.tally()
     entry = journey.states[journey.entry]
     move: _Move | None = _Move(journey.entry, entry.page, entry.url)
     history: list[tuple[int, str]] = []  # (state, url) of pages seen, for Back
-    pages = 0
+    reached: set[str] = set()
+    pages, ok = 0, True
+    state = entry
     while move is not None:
         state = journey.states[move.state]
         got: list[HttpResponse] = []
         _prepare(move, scope, pools, user.rng)
-        if not await user.run_step(move.step, scope, got.append):
-            await user.think(state.think, move.step)
-            return False
+        ok = await user.run_step(move.step, scope, got.append)
         pages += 1
-        if got:
-            history.append((move.state, got[-1].url))
+        reached.add(state.name)
+        tally.url(
+            move.step.id, scope[URL_VARIABLE] if move.step is state.page else move.step.url.source
+        )
+        if not ok:
+            tally.think(await user.think(state.think, move.step))
+            break
+        page = _Page(got[-1] if got else None)
+        if page.response is not None:
+            history.append((move.state, page.response.url))
+        if move.query is not None:
+            _searched(journey, state, page, within, tally)
         if pages >= journey.max_pages or user.stopping():
             break
-        move = _next(journey, state, got[-1] if got else None, history, user.rng, within)
+        move = _next(journey, state, page, history, user.rng, within)
         if move is not None or think_last:
-            await user.think(state.think, move.step if move else state.page)
-    return True
+            tally.think(await user.think(state.think, move.step if move else state.page))
+    tally.session(journey.name, reached, state.name, pages)
+    return ok
+
+
+def _searched(
+    journey: CompiledJourney, state: CompiledState, page: _Page, within: Scope, tally: JourneyTally
+) -> None:
+    """Did a form's results page list anything its state's links lead to?"""
+    targets = [
+        journey.states[t.target].pattern
+        for t in state.transitions
+        if t.query is None and t.form is None
+    ]
+    if targets:
+        tally.searches[state.name, any(page.links(p, within) for p in targets)] += 1
 
 
 def _prepare(
@@ -197,7 +245,7 @@ def _prepare(
 def _next(
     journey: CompiledJourney,
     state: CompiledState,
-    page: HttpResponse | None,
+    page: _Page,
     history: list[tuple[int, str]],
     rng: random.Random,
     within: Scope,
@@ -224,7 +272,7 @@ def _next(
 def _take(
     journey: CompiledJourney,
     t: CompiledTransition,
-    page: HttpResponse | None,
+    page: _Page,
     rng: random.Random,
     within: Scope,
 ) -> _Move | None:
@@ -233,7 +281,7 @@ def _take(
         return _Move(t.target, t.form, None, t.pools)
     if t.query is not None:
         return _Move(t.target, target.page, None, t.pools, t)
-    links = matching(response_links(page), target.pattern, within) if page is not None else []
+    links = page.links(target.pattern, within)
     if links:
         return _Move(t.target, target.page, pick(links, rng, journey.choice, journey.zipf_s))
     if target.url is not None:  # no link leads there: the user types it / uses a bookmark

@@ -24,6 +24,7 @@ from loadscout.load.local import WorkerPart, run_part
 from loadscout.metrics.aggregate import Aggregator
 from loadscout.metrics.catalog import step_catalog
 from loadscout.metrics.live import LiveStats
+from loadscout.metrics.realism_report import realism_report
 from loadscout.metrics.snapshot import Snapshot
 from loadscout.metrics.summary import LoadOutcome
 from loadscout.metrics.thresholds import can_abort, check_names, evaluate
@@ -101,8 +102,14 @@ async def run_load(
         aborted=stop.is_set(),
         threshold_stop=judge.aborted != "",
     )
+    realism = realism_report(flowset, aggregator.journeys, outcome.steps, aggregator.catalog)
     return outcome.model_copy(
-        update={"thresholds": results, "aborted": judge.aborted, "verdict": verdict}
+        update={
+            "thresholds": results,
+            "aborted": judge.aborted,
+            "verdict": verdict,
+            "realism": realism,
+        }
     )
 
 

@@ -25,6 +25,7 @@ from loadscout.load.journey import CompiledJourney, PageSink, walk
 from loadscout.load.state import RunState
 from loadscout.load.step import execute_step
 from loadscout.load.streams import StreamClient
+from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.profiles import ThinkTime
 from loadscout.plan.scope import Scope
@@ -172,20 +173,22 @@ class VirtualUser:
         state = self._state
         return await execute_step(step, scope, client, self, state, self._assets, None, on_page)
 
-    async def think(self, think: StateThink | None, step: CompiledStep) -> None:
+    async def think(self, think: StateThink | None, step: CompiledStep) -> float:
         if think is None:
-            if self._thinks:
-                await self._pause(step)
-            return
+            return await self._pause(step) if self._thinks else 0.0
         mean, cap = think.mean_s, think.max_s
         if think.distribution == "exponential":
             seconds = min(self._rng.expovariate(1 / mean), cap) if mean > 0 else 0.0
         else:
             seconds = self._rng.uniform(0, min(2 * mean, cap))
         await self._sleep(seconds)
+        return seconds
 
     def stopping(self) -> bool:
         return self._state.should_stop()
+
+    def tally(self) -> JourneyTally:
+        return self._recorder.journeys
 
     # the StepUser side of execute_step: outcomes go to the recorder, the first one of an
     # open-model iteration counted from when the iteration was meant to start
@@ -221,19 +224,21 @@ class VirtualUser:
         self._counter += 1
         return f"{self._run_tag}-{self.number}-{self.iteration}-{self._counter}"
 
-    async def _pause(self, step: CompiledStep) -> None:
+    async def _pause(self, step: CompiledStep) -> float:
+        """The run's think time (or the step's recorded one); the seconds planned."""
         think = self._think
         seconds = step.think_time_s if think.recorded else None
         if seconds is None:
             low, high = think.min_s, think.max_s
             if high <= 0:
-                return
+                return 0.0
             if think.distribution == "exponential":
                 mean = (low + high) / 2
                 seconds = min(self._rng.expovariate(1 / mean), 10 * mean)
             else:
                 seconds = low if low == high else self._rng.uniform(low, high)
         await self._sleep(seconds)
+        return seconds
 
     async def _sleep(self, seconds: float) -> None:
         """Think or pace, never past the run's end."""

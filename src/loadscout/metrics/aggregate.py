@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from loadscout.metrics.catalog import StepInfo
 from loadscout.metrics.histogram import LatencyHistogram
+from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.live import LiveStats, LiveStep
 from loadscout.metrics.snapshot import SecondDelta, Snapshot, StepDelta
 from loadscout.metrics.summary import (
@@ -81,6 +82,7 @@ class Aggregator:
         self._active: dict[int, dict[int, tuple[int, int]]] = {}  # worker -> t -> (max, last)
         self.dropped_iterations = 0
         self.assets_skipped = 0
+        self.journeys = JourneyTally()
 
     @property
     def catalog(self) -> list[StepInfo]:
@@ -105,6 +107,8 @@ class Aggregator:
         return merged.requests, merged.errors, merged.hist
 
     def add(self, snapshot: Snapshot) -> None:
+        if snapshot.journeys is not None:
+            self.journeys.merge(snapshot.journeys)
         self.dropped_iterations += snapshot.dropped_iterations
         self.assets_skipped += snapshot.assets_skipped
         covered = self._covered.get(snapshot.worker, 0.0)

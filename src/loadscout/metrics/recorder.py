@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from loadscout.metrics.histogram import LatencyHistogram
+from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.snapshot import ErrorCount, SecondDelta, Snapshot, StepDelta
 
 NS_PER_S = 1_000_000_000
@@ -81,6 +82,7 @@ class Recorder:
         self._seconds: dict[int, _Second] = {}
         self._now = _Second(0)  # the second of the latest record, between these bounds:
         self._now_from = self._now_to = -1
+        self.journeys = JourneyTally()  # sent whole with the final snapshot
 
     @property
     def active_users(self) -> int:
@@ -177,6 +179,7 @@ class Recorder:
             assets_skipped=skipped,
             final=final,
             covered_s=max(0.0, (now_ns - self._start_ns) / NS_PER_S),
+            journeys=self.journeys if final and self.journeys else None,
         )
 
     def _cell(self, step: int, now_ns: int) -> _Cell:

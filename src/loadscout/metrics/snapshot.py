@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loadscout.metrics.journey_tally import JourneyTally
+
 
 @dataclass(frozen=True, slots=True)
 class ErrorCount:
@@ -58,3 +60,4 @@ class Snapshot:
     # load-clock seconds when it was taken: every second below floor(covered_s) is complete
     # for this worker, which is how the live view knows which second it may show
     covered_s: float = 0.0
+    journeys: JourneyTally | None = None  # the final snapshot's: what journeys did, in total

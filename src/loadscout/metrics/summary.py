@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loadscout.flows.model import DiscoveryReport
+from loadscout.metrics.realism import RealismReport
 from loadscout.metrics.verdict import Verdict
 from loadscout.status import RunStatus
 
@@ -151,6 +152,7 @@ class LoadOutcome(_Model):
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
     verdict: Verdict | None = None
+    realism: RealismReport | None = None  # runs with journeys
 
 
 class RunSummary(_Model):
@@ -171,3 +173,6 @@ class RunSummary(_Model):
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     timeseries: list[TimePoint] = Field(default_factory=list)
     reason: str = ""
+    realism: RealismReport | None = Field(
+        default=None, description="Runs with journeys: how the load compares with the model"
+    )

@@ -183,6 +183,7 @@ class _Run:
                 "timeseries": outcome.timeseries,
                 "thresholds": outcome.thresholds,
                 "verdict": outcome.verdict,
+                "realism": outcome.realism,
             }
         )
         return RunSummary(

@@ -1,0 +1,77 @@
+"""What a journey's own numbers predict: each request's share and the session length.
+
+Measured shares after a run are judged against these. Back and the page cap make a closed
+form (V = e + V·P) inexact, so the model walks the rules themselves, many times, with links
+assumed present, as the load engine walks them.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from loadscout.flows.journeys import Journey, Transition, form_request_name
+
+SESSIONS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyModel:
+    shares: dict[str, float]  # request name (a state, or a POST form) -> share of requests
+    mean_pages: float
+    median_pages: float
+
+
+def journey_model(journey: Journey, *, sessions: int = SESSIONS, seed: int = 0) -> JourneyModel:
+    rng = random.Random(seed)
+    requests: Counter[str] = Counter()
+    lengths = [_session(journey, rng, requests) for _ in range(sessions)]
+    total = sum(requests.values()) or 1
+    return JourneyModel(
+        shares={name: n / total for name, n in requests.items()},
+        mean_pages=statistics.fmean(lengths),
+        median_pages=statistics.median(lengths),
+    )
+
+
+def _session(journey: Journey, rng: random.Random, requests: Counter[str]) -> int:
+    state, request = journey.entry, journey.entry
+    history: list[str] = []
+    pages = 0
+    while True:
+        requests[request] += 1
+        pages += 1
+        history.append(state)
+        if pages >= journey.max_pages:
+            return pages
+        step = _choose(journey, state, rng, history)
+        if step is None:
+            return pages
+        state, request = step
+
+
+def _choose(
+    journey: Journey, name: str, rng: random.Random, history: list[str]
+) -> tuple[str, str] | None:
+    here = journey.state(name)
+    r = rng.random() - here.exit
+    if r < 0:
+        return None
+    r -= here.back
+    if r < 0:
+        if len(history) < 2:
+            return None
+        history.pop()
+        previous = history.pop()
+        return previous, previous
+    for t in here.transitions:
+        r -= t.probability
+        if r < 0:
+            return t.to, _request(name, t)
+    return None
+
+
+def _request(source: str, t: Transition) -> str:
+    return form_request_name(source, t.to) if t.posts else t.to
