@@ -70,7 +70,7 @@ class ConsoleObserver:
 
     async def on_flows(self, flowset: FlowSet) -> None:
         if flowset.discovery is not None:
-            self._console.print(discovery_text(flowset.discovery))
+            self._console.print(discovery_text(flowset.discovery, flowset.journeys))
         self._console.print(
             f"{len(flowset.flows)} flows to replay: "
             + ", ".join(f.name for f in flowset.flows[:8])

@@ -37,7 +37,7 @@ async def discover_to_file(
     )
     save_flowset(flowset, out)
     if flowset.discovery is not None:
-        console.print(discovery_text(flowset.discovery))
+        console.print(discovery_text(flowset.discovery, flowset.journeys))
     console.print(f"wrote {len(flowset.flows)} flows to {out}")
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from loadscout.flows.journeys import Journey
 from loadscout.flows.model import DiscoveryReport
 from loadscout.metrics.summary import MISSING, RunSummary
 from loadscout.metrics.verdict import Verdict
 from loadscout.reports.phases import phases
+from loadscout.reports.realism_console import realism_renderables
 
 
 def _ms(v: float | None) -> str:
@@ -102,6 +106,8 @@ def summary_renderable(summary: RunSummary) -> Group:
     if summary.thresholds:
         parts.append(thresholds_table(summary))
     parts.append(steps_table(summary))
+    if summary.realism is not None:
+        parts += realism_renderables(summary.realism)
     if summary.errors:
         parts.append(errors_table(summary))
     if summary.reason:
@@ -109,9 +115,10 @@ def summary_renderable(summary: RunSummary) -> Group:
     return Group(*parts)
 
 
-def discovery_text(report: DiscoveryReport) -> Text:
+def discovery_text(report: DiscoveryReport, journeys: Sequence[Journey] = ()) -> Text:
+    walks = "".join(f", a journey over {len(j.states)} page patterns" for j in journeys)
     return Text(
         f"Discovery: {report.pages} pages, {len(report.patterns)} URL patterns, "
-        f"{report.forms} forms, {report.api_calls} API calls, {report.flows} flows, "
+        f"{report.forms} forms, {report.api_calls} API calls, {report.flows} flows{walks}, "
         f"{len(report.skipped)} actions skipped ({report.duration_s:.1f}s)"
     )

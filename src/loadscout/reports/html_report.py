@@ -17,6 +17,7 @@ from loadscout import __version__
 from loadscout.metrics.summary import MISSING, RunSummary, StepSummary, TimePoint
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
+from loadscout.reports.realism_html import realism_section
 
 _ENV = jinja2.Environment(
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
@@ -63,6 +64,7 @@ def html_text(summary: RunSummary) -> str:
         phases=phases(summary.totals),
         version=__version__,
         failed=[th for th in summary.thresholds if not th.passed],
+        realism=realism_section(summary.realism),
     )
 
 

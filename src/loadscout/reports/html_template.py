@@ -136,6 +136,7 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 {% else %}<p class="muted">No errors.</p>{% endif %}
 </section>
 
+{{ realism }}
 <section aria-labelledby="discovery"><h2 id="discovery">Discovery</h2>
 <dl class="stats">
 <div><dt>Pages</dt><dd>{{ d.pages }}</dd></div>
