@@ -511,12 +511,14 @@ export interface components {
         };
         /**
          * FlowSet
-         * @description A versioned set of flows against one target (the ``flows.yaml`` document).
+         * @description A versioned set of flows and journeys against one target (the ``flows.yaml`` document).
+         *
+         *     Version 1 files (flows only) are read as they are; journeys and pools need version 2.
          */
         FlowSet: {
             /**
              * Version
-             * @default 1
+             * @default 2
              */
             version: number;
             /** Target Url */
@@ -549,7 +551,19 @@ export interface components {
              */
             storage_state_file?: string | null;
             /** Flows */
-            flows: components["schemas"]["Flow"][];
+            flows?: components["schemas"]["Flow"][];
+            /**
+             * Journeys
+             * @description Probabilistic sessions over page patterns, picked beside flows by weight
+             */
+            journeys?: components["schemas"]["Journey"][];
+            /**
+             * Pools
+             * @description Values journeys' forms draw from, one at random per use (${pool.NAME})
+             */
+            pools?: {
+                [key: string]: string[];
+            };
             discovery?: components["schemas"]["DiscoveryReport"] | null;
             /** @description Default load options for these flows (users, duration_s, stages, arrival_rate, thresholds, ...); options given on the command line or API win. */
             load?: components["schemas"]["LoadOptions"] | null;
@@ -577,6 +591,17 @@ export interface components {
             /** Failed Step */
             failed_step?: string | null;
         };
+        /** FunnelStep */
+        FunnelStep: {
+            /** State */
+            state: string;
+            /** Sessions */
+            sessions: number;
+            /** Reached */
+            reached: number;
+            /** Exits */
+            exits: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -595,6 +620,101 @@ export interface components {
             checks?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * Journey
+         * @description A session model: it starts at ``entry``, walks states until an exit, a dead end or
+         *     ``max_pages``; ``weight`` is its share of the behaviour mix beside flows.
+         */
+        Journey: {
+            /** Name */
+            name: string;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight: number;
+            /** Entry */
+            entry: string;
+            /**
+             * Max Pages
+             * @default 20
+             */
+            max_pages: number;
+            /**
+             * Choice
+             * @default position
+             * @enum {string}
+             */
+            choice: "uniform" | "position" | "zipf";
+            /**
+             * Zipf S
+             * @default 1
+             */
+            zipf_s: number;
+            /** States */
+            states: components["schemas"]["JourneyState"][];
+        };
+        /** JourneyRealism */
+        JourneyRealism: {
+            /** Name */
+            name: string;
+            /** Sessions */
+            sessions: number;
+            /** Median Pages */
+            median_pages: number;
+            /** Mean Pages */
+            mean_pages: number;
+            /** Model Mean Pages */
+            model_mean_pages: number;
+            /** Lengths */
+            lengths: [
+                number,
+                number
+            ][];
+            /** Funnel */
+            funnel: components["schemas"]["FunnelStep"][];
+            /**
+             * Searches
+             * @default 0
+             */
+            searches: number;
+            /**
+             * Searches Found
+             * @default 0
+             */
+            searches_found: number;
+            /** Search Hit Rate */
+            search_hit_rate?: number | null;
+        };
+        /**
+         * JourneyState
+         * @description A page pattern; after its page the user leaves (``exit``), goes ``back`` to the page
+         *     before, or takes one of ``transitions``. ``url`` is how the state is entered directly (the
+         *     journey's entry, or when no link leads on).
+         */
+        JourneyState: {
+            /** Name */
+            name: string;
+            /** Pattern */
+            pattern: string;
+            /** Url */
+            url?: string | null;
+            /**
+             * Exit
+             * @default 0.2
+             */
+            exit: number;
+            /**
+             * Back
+             * @default 0
+             */
+            back: number;
+            think?: components["schemas"]["StateThink"] | null;
+            /** Transitions */
+            transitions?: components["schemas"]["Transition"][];
+            /** Expect Status */
+            expect_status?: number | null;
         };
         /**
          * LatencySummary
@@ -794,6 +914,44 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             live?: components["schemas"]["LivePublic"] | null;
         };
+        /** PatternLoad */
+        PatternLoad: {
+            /** Journey */
+            journey: string;
+            /** Name */
+            name: string;
+            /** Pattern */
+            pattern: string;
+            /** Requests */
+            requests: number;
+            /** Errors */
+            errors: number;
+            /** Share */
+            share: number;
+            /** Model Share */
+            model_share: number;
+            /** Distinct Urls */
+            distinct_urls: number;
+            /**
+             * Top Url
+             * @default
+             */
+            top_url: string;
+            /**
+             * Top Url Share
+             * @default 0
+             */
+            top_url_share: number;
+            /** P50 Ms */
+            p50_ms?: number | null;
+            /** P95 Ms */
+            p95_ms?: number | null;
+            /**
+             * Off Model
+             * @default false
+             */
+            off_model: boolean;
+        };
         /**
          * ProfileFields
          * @description The RunCreate fields this profile becomes.
@@ -879,6 +1037,33 @@ export interface components {
              * @default
              */
             max_users: string;
+        };
+        /** RealismReport */
+        RealismReport: {
+            /** Patterns */
+            patterns: components["schemas"]["PatternLoad"][];
+            /** Journeys */
+            journeys: components["schemas"]["JourneyRealism"][];
+            /** Think Mean S */
+            think_mean_s?: number | null;
+            /**
+             * Think Histogram
+             * @default []
+             */
+            think_histogram: [
+                number,
+                number
+            ][];
+            /**
+             * Unloaded Patterns
+             * @default []
+             */
+            unloaded_patterns: string[];
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: string[];
         };
         /**
          * RunCreate
@@ -1002,6 +1187,12 @@ export interface components {
              * @default false
              */
             ignore_robots: boolean;
+            /**
+             * Journeys
+             * @description Derive a journey (sessions over the site's pages, docs/flows.md) in place of one browse flow per page
+             * @default true
+             */
+            journeys: boolean;
             /**
              * Screenshots Dir
              * @description Folder for one PNG thumbnail per page pattern
@@ -1203,6 +1394,8 @@ export interface components {
              * @default
              */
             reason: string;
+            /** @description Runs with journeys: how the load compares with the model */
+            realism?: components["schemas"]["RealismReport"] | null;
         };
         /** RunsPublic */
         RunsPublic: {
@@ -1306,6 +1499,29 @@ export interface components {
              * @default
              */
             target: string;
+        };
+        /**
+         * StateThink
+         * @description The pause after a page of this state; exponential by default (dwell times are
+         *     heavy-tailed), cut at ``max_s`` so one user never idles for the whole run.
+         */
+        StateThink: {
+            /**
+             * Distribution
+             * @default exponential
+             * @enum {string}
+             */
+            distribution: "exponential" | "uniform";
+            /**
+             * Mean S
+             * @default 3
+             */
+            mean_s: number;
+            /**
+             * Max S
+             * @default 30
+             */
+            max_s: number;
         };
         /**
          * Step
@@ -1509,6 +1725,31 @@ export interface components {
              * @default 0
              */
             assets_skipped: number;
+        };
+        /**
+         * Transition
+         * @description A move to state ``to``. With no ``form`` the user follows a link of the current page whose
+         *     URL matches ``to``'s pattern (the transition is skipped when the page has none); with a
+         *     ``form`` it sends those fields, values drawn from pools, to ``url`` (default: ``to``'s url).
+         */
+        Transition: {
+            /** To */
+            to: string;
+            /** Probability */
+            probability: number;
+            /** Form */
+            form?: [
+                string,
+                string
+            ][] | null;
+            /**
+             * Method
+             * @default GET
+             * @enum {string}
+             */
+            method: "GET" | "POST";
+            /** Url */
+            url?: string | null;
         };
         /** ValidationError */
         ValidationError: {

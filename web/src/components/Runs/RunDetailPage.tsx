@@ -17,6 +17,7 @@ import { EmptyState, Loading, Notice, Spinner } from '../ui/Feedback'
 import { PageHeader } from '../ui/PageHeader'
 import { StatusBadge } from '../ui/StatusBadge'
 import { VerdictBadge } from '../ui/VerdictBadge'
+import { CoverageCard } from './CoverageCard'
 import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
 import { StatusTimeline } from './StatusTimeline'
@@ -150,6 +151,7 @@ function RunView({ run }: { run: RunDetail }) {
       {loaded && <ThresholdsCard summary={summary} />}
       {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
       {loaded && <StepsCard summary={summary} />}
+      {loaded && summary.realism && <CoverageCard realism={summary.realism} runId={run.id} screenshots={summary.discovery.screenshots} />}
       {loaded && <TimingCard totals={summary.totals} />}
       {loaded ? (
         <div className="grid gap-6 lg:grid-cols-2">
