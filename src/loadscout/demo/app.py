@@ -13,7 +13,17 @@ from starlette.responses import JSONResponse, Response
 from loadscout.demo.catalog import build_catalog
 from loadscout.demo.middleware import HitCounter, SessionAttacher
 from loadscout.demo.rendering import make_templates, render
-from loadscout.demo.routes import account, api, app_streams, cart, cases, extras, shop, spa
+from loadscout.demo.routes import (
+    account,
+    api,
+    app_streams,
+    cart,
+    cases,
+    catalogue,
+    extras,
+    shop,
+    spa,
+)
 from loadscout.demo.state import ShopState
 
 _TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found", 405: "Method not allowed"}
@@ -48,6 +58,7 @@ def create_demo_app(*, today: Callable[[], date] = date.today) -> FastAPI:
         extras,
         app_streams,
         cases,
+        catalogue,
         spa,
     ):  # spa: catch-all /app
         app.include_router(module.router)

@@ -11,6 +11,7 @@ from loadscout.demo.state import ShopSession, ShopState
 SESSION_COOKIE = "shop_session"
 STATS_PREFIX = "/__stats"
 UNMATCHED = "(unmatched)"
+CATALOGUE_PREFIX = "/catalogue"
 
 
 def hit_key(scope: Scope) -> str:
@@ -39,6 +40,9 @@ class HitCounter:
             if not counted:  # the first message starts the response or answers the handshake
                 counted = True
                 self.shop.hits[hit_key(scope)] += 1
+                if scope["path"].startswith(CATALOGUE_PREFIX):
+                    query = scope.get("query_string", b"").decode("latin-1")
+                    self.shop.catalogue_urls[scope["path"] + (f"?{query}" if query else "")] += 1
             await send(message)
 
         try:

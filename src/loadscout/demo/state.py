@@ -90,8 +90,8 @@ class SessionStore:
 
 
 class ShopState:
-    """Catalog, sessions, orders, deleted accounts, the admin-like records and the per-route
-    request counter."""
+    """Catalog, sessions, orders, deleted accounts, the admin-like records and the request
+    counters (per route, and per URL for the catalogue section)."""
 
     def __init__(self, *, catalog: Catalog, today: Callable[[], date]) -> None:
         self.catalog = catalog
@@ -101,6 +101,9 @@ class ShopState:
         self.deleted_users: set[str] = set()
         self.records = build_records()
         self.hits: Counter[str] = Counter()
+        # GET URLs (path and query) of the catalogue section: the truth journeys' spread is
+        # measured against (bounded: only that section, whose URL space is finite)
+        self.catalogue_urls: Counter[str] = Counter()
         self._order_ids = itertools.count(1001)
 
     def place_order(self, *, lines: tuple[OrderLine, ...], details: dict[str, str]) -> Order:

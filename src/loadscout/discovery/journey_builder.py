@@ -26,7 +26,7 @@ ENTRY_EXIT = 0.25  # about half of visits end within two pages
 EXIT = 0.2  # about five pages per session
 AFTER_FORM_EXIT = 0.3
 BACK = 0.1
-MAX_TRANSITIONS = 12  # per state, the heaviest
+MAX_TRANSITIONS = 20  # per state, the heaviest
 MAX_POOL = 50
 JOURNEY_NAME = "browse the site"
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -75,13 +75,12 @@ def derive_journey(result: CrawlResult) -> DerivedJourney | None:
     entry = pages[0].pattern
     weights = _link_weights(pages, set(first))
     pools: dict[str, list[str]] = {}
-    terms, items = _search_terms(pages)
-    forms = _form_transitions(searches, weights, pools, terms)
+    forms = _form_transitions(searches, weights, pools, pages)
     for move in forms:
         page = first[move.target]
         first[move.target] = _Page(move.target, _filled(move, pools), page.links)
         if not weights[move.target]:  # the crawl's own search found nothing to link
-            weights[move.target] = {p: CONTENT_WEIGHT for p in items if p in weights}
+            weights[move.target] = {p: CONTENT_WEIGHT for p in move.items if p in weights}
     reachable = _reachable(entry, weights)
     if len(reachable) < 2:
         return None
@@ -138,13 +137,14 @@ class _FormMove:
     target: str
     url: str
     fields: list[tuple[str, str]]
+    items: list[str]  # the item patterns its terms came from: where its results lead
 
 
 def _form_transitions(
     submissions: list[FormSubmission],
     weights: dict[str, dict[str, float]],
     pools: dict[str, list[str]],
-    terms: list[str],
+    pages: list[_Page],
 ) -> list[_FormMove]:
     """Read-only GET forms (searches, filters) whose every field a pool or a constant fills;
     writes stay recorded flows (behind --allow-writes)."""
@@ -153,17 +153,26 @@ def _form_transitions(
         source, target = state_pattern(sub.page.pattern), _target(sub)
         if source not in weights or target not in weights:
             continue
+        url = urlsplit(sub.submit.url).path or "/"
+        terms = _search_terms(pages, _section(url)) or _search_terms(pages, "")
         fields = _form_fields(sub, pools, terms)
         if fields is None or any(m.source == source and m.target == target for m in moves):
             continue
-        url = urlsplit(sub.submit.url).path or "/"
-        moves.append(_FormMove(source=source, target=target, url=url, fields=fields))
+        moves.append(
+            _FormMove(
+                source=source,
+                target=target,
+                url=url,
+                fields=fields,
+                items=terms.items if terms else [],
+            )
+        )
         weights[source][target] = weights[source].get(target, 0.0) + FORM_WEIGHT
     return moves
 
 
 def _form_fields(
-    sub: FormSubmission, pools: dict[str, list[str]], terms: list[str]
+    sub: FormSubmission, pools: dict[str, list[str]], terms: _Terms | None
 ) -> list[tuple[str, str]] | None:
     """Each submitted field from a pool (search text: terms; a select: its options) or the
     value the crawl sent; None when a value needs an extractor (a token) or no terms exist."""
@@ -176,10 +185,10 @@ def _form_fields(
             return None
         options = [o.value for o in spec.options if o.value] if spec else []
         if spec is not None and spec.type in ("text", "search") and value:
-            if not terms:
+            if terms is None:
                 return None
-            pools["search_terms"] = terms
-            fields.append((name, "${pool.search_terms}"))
+            pools[terms.pool] = terms.words
+            fields.append((name, f"${{pool.{terms.pool}}}"))
         elif len(options) > 1:
             pool = f"{_slug(name)}_options"
             pools[pool] = options[:MAX_POOL]
@@ -194,20 +203,36 @@ def _slug(name: str) -> str:
     return slug if slug[:1].isalpha() else f"f_{slug}"
 
 
-def _search_terms(pages: list[_Page]) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    pool: str
+    words: list[str]
+    items: list[str]
+
+
+def _section(path: str) -> str:
+    """The first path segment (``/catalogue/search`` -> ``catalogue``): a site's section."""
+    return path.strip("/").partition("/")[0]
+
+
+def _search_terms(pages: list[_Page], section: str) -> _Terms | None:
     """Words from the names of the items the site lists (content links to a pattern with a
-    placeholder), most frequent first, so a search returns results; and those item patterns,
-    where a search's results most likely lead."""
+    placeholder) in ``section`` (``""``: anywhere), most frequent first, so a search returns
+    results; and those item patterns, where a search's results most likely lead."""
+    prefix = f"/{section}/" if section else "/"
     words: Counter[str] = Counter()
     items: Counter[str] = Counter()
     for page in pages:
         for link in page.links:
-            if "{" in link.pattern and not link.nav:
+            if "{" in link.pattern and not link.nav and link.pattern.startswith(prefix):
                 found = [w for w in _WORD.findall(link.text) if w.lower() not in _STOPWORDS]
                 words.update(found)
                 items[state_pattern(link.pattern)] += bool(found)
+    if not words:
+        return None
+    pool = f"{_slug(section)}_terms" if section else "search_terms"
     patterns = [p for p, n in items.most_common(2) if n]
-    return [w for w, _ in words.most_common(MAX_POOL)], patterns
+    return _Terms(pool=pool, words=[w for w, _ in words.most_common(MAX_POOL)], items=patterns)
 
 
 def _filled(move: _FormMove, pools: dict[str, list[str]]) -> str:

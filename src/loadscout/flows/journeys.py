@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from loadscout.flows.forms import FormPairs, form_pairs
 
 ItemChoice = Literal["uniform", "position", "zipf"]
-"""How a link is picked among those matching: uniformly; favouring the top of the page
-(weight 1/sqrt(1+rank), as clicks do); or Zipf-like (1/(1+rank)^s), a few items get most."""
+"""How a link is picked among those matching: uniformly (the default: with no real usage data
+it spreads load over the data, as load-testing guides recommend); favouring the top of the
+page (weight 1/sqrt(1+rank), as clicks do); or Zipf-like (1/(1+rank)^s), a few items get most.
+Transition probabilities already follow position (discovery weighs links by rank)."""
 ThinkDistribution = Literal["exponential", "uniform"]
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -138,7 +140,7 @@ class Journey(_Frozen):
     weight: float = Field(default=1.0, gt=0)
     entry: str = Field(min_length=1)
     max_pages: int = Field(default=20, ge=1, le=1000)
-    choice: ItemChoice = "position"
+    choice: ItemChoice = "uniform"
     zipf_s: float = Field(default=1.0, gt=0, le=5)
     states: list[JourneyState] = Field(min_length=1)
 
