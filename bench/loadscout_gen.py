@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import uvloop
 
+from loadscout.files.flows_file import load_flowset
 from loadscout.flows.model import Flow, FlowSet, Step
 from loadscout.load.runner import run_load
 from loadscout.plan.profiles import ConstantUsers, LoadPlan, ThinkTime
@@ -19,6 +21,10 @@ async def main(args: argparse.Namespace) -> None:
         target_url=f"http://{base}",
         flows=[Flow(name="get", steps=[Step(name="get", url=f"/{path}")])],
     )
+    if args.flows:  # a flows file (recorded flows or journeys) against the same server
+        flowset = load_flowset(Path(args.flows)).model_copy(
+            update={"target_url": flowset.target_url}
+        )
     think = ThinkTime(min_s=args.think, max_s=args.think, recorded=False)
     profile = ConstantUsers(users=args.users, duration_s=args.duration, ramp_up_s=args.ramp_up)
     plan = LoadPlan(
@@ -58,4 +64,5 @@ if __name__ == "__main__":
     parser.add_argument("--think", type=float, default=0.0)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--client", choices=["h1", "aiohttp"], default="h1")
+    parser.add_argument("--flows", help="replay this flows file instead of one GET of --url")
     uvloop.run(main(parser.parse_args()))

@@ -22,3 +22,6 @@ $PY bench/memory.py
 echo
 echo "== latency honesty =="
 $PY bench/latency.py
+echo
+echo "== journeys against recorded flows (CPU per request) =="
+(cd bench && ../$PY journeys_cost.py)

@@ -6,9 +6,9 @@ import random
 from collections import Counter
 
 from loadscout.flows.journeys import pattern_regex
-from loadscout.flows.page_links import matching
+from loadscout.flows.page_links import matching, page_hrefs, page_links
 from loadscout.load.client import HttpResponse
-from loadscout.load.links import pick, response_links
+from loadscout.load.links import PageLinks, pick
 from loadscout.plan.scope import Scope
 
 PAGE = b"""<html><body><a href="/items/1">1</a><a href="items/2#top">2</a>
@@ -21,7 +21,7 @@ def page() -> HttpResponse:
 
 
 def test_links_in_order_once_each_and_only_in_scope_and_pattern() -> None:
-    links = response_links(page())
+    links = page_links(page().text(), page().url)
     assert links[:2] == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]
     found = matching(links, pattern_regex("/items/{id}"), Scope("http://127.0.0.1:9/"))
     assert found == ["http://127.0.0.1:9/items/1", "http://127.0.0.1:9/items/2"]
@@ -43,3 +43,25 @@ def test_logout_and_destructive_links_are_never_followed() -> None:
     assert matching(links, pattern_regex("/a/{slug}"), Scope("http://127.0.0.1:9/")) == [
         "http://127.0.0.1:9/a/7"
     ]
+
+
+def test_a_page_offers_only_safe_in_scope_links_to_follow() -> None:
+    body = b'<a href="/a/logout">x</a><a href="http://other.invalid/a/3">y</a><a href="a/4">z</a>'
+    links = PageLinks(
+        HttpResponse(status=200, url="http://127.0.0.1:9/", headers={}, body=body, charset=None)
+    )
+    pattern = pattern_regex("/a/{slug}")
+    assert len(links.to(pattern)) == 3  # matched by path; checked only when chosen
+    rng = random.Random(0)
+    chosen = {
+        links.choose(pattern, rng, "uniform", Scope("http://127.0.0.1:9/")) for _ in range(50)
+    }
+    assert chosen == {"http://127.0.0.1:9/a/4"}
+    assert PageLinks(None).choose(pattern, rng, "uniform", Scope("http://127.0.0.1:9/")) is None
+
+
+def test_hrefs_are_read_whatever_the_quoting_and_comments_are_skipped() -> None:
+    html = """<a class=x href="/a/1?x=1&amp;y=2#top">1</a><A HREF='/a/2'>2</A><a href=/a/3>3</a>
+    <!-- <a href="/a/4">hidden</a> --><link href="/style.css"><a href="#here">h</a>
+    <a href="javascript:void(0)">j</a><a href="/a/1?x=1&amp;y=2">again</a>"""
+    assert page_hrefs(html) == ["/a/1?x=1&y=2", "/a/2", "/a/3"]

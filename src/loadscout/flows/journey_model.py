@@ -12,9 +12,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from loadscout.flows.journeys import Journey, Transition, form_request_name
+from loadscout.flows.journeys import Journey, JourneyState, Transition, form_request_name
 
-SESSIONS = 20_000
+SESSIONS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,8 @@ class JourneyModel:
 def journey_model(journey: Journey, *, sessions: int = SESSIONS, seed: int = 0) -> JourneyModel:
     rng = random.Random(seed)
     requests: Counter[str] = Counter()
-    lengths = [_session(journey, rng, requests) for _ in range(sessions)]
+    states = {s.name: s for s in journey.states}
+    lengths = [_session(journey, states, rng, requests) for _ in range(sessions)]
     total = sum(requests.values()) or 1
     return JourneyModel(
         shares={name: n / total for name, n in requests.items()},
@@ -36,7 +37,9 @@ def journey_model(journey: Journey, *, sessions: int = SESSIONS, seed: int = 0) 
     )
 
 
-def _session(journey: Journey, rng: random.Random, requests: Counter[str]) -> int:
+def _session(
+    journey: Journey, states: dict[str, JourneyState], rng: random.Random, requests: Counter[str]
+) -> int:
     state, request = journey.entry, journey.entry
     history: list[str] = []
     pages = 0
@@ -46,16 +49,13 @@ def _session(journey: Journey, rng: random.Random, requests: Counter[str]) -> in
         history.append(state)
         if pages >= journey.max_pages:
             return pages
-        step = _choose(journey, state, rng, history)
+        step = _choose(states[state], rng, history)
         if step is None:
             return pages
         state, request = step
 
 
-def _choose(
-    journey: Journey, name: str, rng: random.Random, history: list[str]
-) -> tuple[str, str] | None:
-    here = journey.state(name)
+def _choose(here: JourneyState, rng: random.Random, history: list[str]) -> tuple[str, str] | None:
     r = rng.random() - here.exit
     if r < 0:
         return None
@@ -69,7 +69,7 @@ def _choose(
     for t in here.transitions:
         r -= t.probability
         if r < 0:
-            return t.to, _request(name, t)
+            return t.to, _request(here.name, t)
     return None
 
 

@@ -63,7 +63,7 @@ class CompiledStep:
         if self.fixed is not None:
             return self.fixed
         url = self.url.render(variables)
-        if not self.url.is_constant:
+        if not self.url.is_constant and not url.startswith(("http://", "https://")):
             url = urljoin(self.base_url, url)
         headers = {k: t.render(variables) for k, t in self.headers.items()} or None
         form = None if self.form is None else [(k, t.render(variables)) for k, t in self.form]

@@ -25,10 +25,10 @@ from loadscout.flows.journeys import (
     pool_names,
 )
 from loadscout.flows.model import FlowSet, Step
-from loadscout.flows.page_links import matching
+from loadscout.flows.page_links import followable
 from loadscout.load.client import HttpResponse
 from loadscout.load.compiled import CompiledStep, compile_step
-from loadscout.load.links import pick, response_links
+from loadscout.load.links import PageLinks
 from loadscout.load.template import Template
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.plan.scope import Scope
@@ -153,23 +153,6 @@ class _Move:
     query: CompiledTransition | None = None  # a GET form: the url is its action + query
 
 
-class _Page:
-    """The response just received; its links are parsed once, when first needed."""
-
-    __slots__ = ("_links", "response")
-
-    def __init__(self, response: HttpResponse | None) -> None:
-        self.response = response
-        self._links: list[str] | None = None
-
-    def links(self, pattern: re.Pattern[str], within: Scope) -> list[str]:
-        if self.response is None:
-            return []
-        if self._links is None:
-            self._links = response_links(self.response)
-        return matching(self._links, pattern, within)
-
-
 async def walk(
     journey: CompiledJourney,
     user: Walker,
@@ -202,7 +185,7 @@ async def walk(
         if not ok:
             tally.think(await user.think(state.think, move.step))
             break
-        page = _Page(got[-1] if got else None)
+        page = PageLinks(got[-1] if got else None)
         if page.response is not None:
             history.append((move.state, page.response.url))
         if move.query is not None:
@@ -217,7 +200,11 @@ async def walk(
 
 
 def _searched(
-    journey: CompiledJourney, state: CompiledState, page: _Page, within: Scope, tally: JourneyTally
+    journey: CompiledJourney,
+    state: CompiledState,
+    page: PageLinks,
+    within: Scope,
+    tally: JourneyTally,
 ) -> None:
     """Did a form's results page list anything its state's links lead to?"""
     targets = [
@@ -226,7 +213,8 @@ def _searched(
         if t.query is None and t.form is None
     ]
     if targets:
-        tally.searches[state.name, any(page.links(p, within) for p in targets)] += 1
+        found = any(followable(u, within) for p in targets for u in page.to(p))
+        tally.searches[state.name, found] += 1
 
 
 def _prepare(
@@ -245,7 +233,7 @@ def _prepare(
 def _next(
     journey: CompiledJourney,
     state: CompiledState,
-    page: _Page,
+    page: PageLinks,
     history: list[tuple[int, str]],
     rng: random.Random,
     within: Scope,
@@ -272,7 +260,7 @@ def _next(
 def _take(
     journey: CompiledJourney,
     t: CompiledTransition,
-    page: _Page,
+    page: PageLinks,
     rng: random.Random,
     within: Scope,
 ) -> _Move | None:
@@ -281,9 +269,9 @@ def _take(
         return _Move(t.target, t.form, None, t.pools)
     if t.query is not None:
         return _Move(t.target, target.page, None, t.pools, t)
-    links = page.links(target.pattern, within)
-    if links:
-        return _Move(t.target, target.page, pick(links, rng, journey.choice, journey.zipf_s))
+    url = page.choose(target.pattern, rng, journey.choice, within, journey.zipf_s)
+    if url is not None:
+        return _Move(t.target, target.page, url)
     if target.url is not None:  # no link leads there: the user types it / uses a bookmark
         return _Move(t.target, target.page, target.url)
     return None

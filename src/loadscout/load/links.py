@@ -3,18 +3,59 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from loadscout.flows.journeys import ItemChoice
-from loadscout.flows.page_links import page_links
+from loadscout.flows.page_links import followable, links_to, page_hrefs
 from loadscout.load.client import HttpResponse
+from loadscout.plan.scope import Scope, origin_of
 
 
-def response_links(page: HttpResponse) -> list[str]:
-    """The page's links; a body that is not markup has none (and is not parsed)."""
-    if b"<" not in page.body[:4096]:
-        return []
-    return page_links(page.text(), page.url)
+class PageLinks:
+    """The links of the response a user just got, parsed once, when first needed."""
+
+    __slots__ = ("_hrefs", "_origin", "response")
+
+    def __init__(self, response: HttpResponse | None) -> None:
+        self.response = response
+        self._hrefs: list[str] | None = None
+        self._origin = ""
+
+    def to(self, pattern: re.Pattern[str], origin: str = "") -> list[str]:
+        """Links whose path matches ``pattern`` (scope and safety unchecked), in page order.
+        ``origin`` is the run's: when the page is on it, its own is not parsed out of its URL."""
+        page = self.response
+        if page is None:
+            return []
+        if self._hrefs is None:
+            markup = b"<" in page.body[:4096]  # not markup: no links, and nothing to parse
+            self._hrefs = page_hrefs(page.text()) if markup else []
+            on_origin = (
+                origin
+                and page.url.startswith(origin)
+                and page.url[len(origin) : len(origin) + 1] == "/"
+            )
+            self._origin = origin if on_origin else origin_of(page.url)
+        return links_to(self._hrefs, page.url, pattern, self._origin)
+
+    def choose(
+        self,
+        pattern: re.Pattern[str],
+        rng: random.Random,
+        choice: ItemChoice,
+        within: Scope,
+        zipf_s: float = 1.0,
+    ) -> str | None:
+        """A link to follow by ``choice``; one outside the scope or unsafe is struck out and
+        the choice made again among the rest (so only the links chosen are checked)."""
+        urls = self.to(pattern, within.origin)
+        while urls:
+            url = pick(urls, rng, choice, zipf_s)
+            if followable(url, within):
+                return url
+            urls = [u for u in urls if u != url]
+        return None
 
 
 def pick(urls: Sequence[str], rng: random.Random, choice: ItemChoice, zipf_s: float = 1.0) -> str:
