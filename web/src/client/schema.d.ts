@@ -643,7 +643,7 @@ export interface components {
             max_pages: number;
             /**
              * Choice
-             * @default position
+             * @default uniform
              * @enum {string}
              */
             choice: "uniform" | "position" | "zipf";
