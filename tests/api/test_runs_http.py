@@ -76,6 +76,47 @@ def test_run_moves_through_its_states(server: str, demo_shop: DemoServer) -> Non
     status, flows = _call("GET", f"{server}/api/v1/runs/{run['id']}/flows")
     assert status == 200 and flows["flows"]
 
+    # run again: the same settings and the very flows discovery found, with no discovery
+    status, again = _call("POST", f"{server}/api/v1/runs/{run['id']}/rerun")
+    assert status == 201, again
+    assert again["id"] != run["id"] and again["users"] == 5 and again["duration_s"] == 4
+    done = _wait(server, again["id"])
+    assert done["status"] == "completed", done["reason"]
+    _, events = _call("GET", f"{server}/api/v1/runs/{again['id']}/events")
+    assert "discovering" not in [e["status"] for e in events["data"]]
+    assert _call("GET", f"{server}/api/v1/runs/{again['id']}/flows")[1] == flows
+    assert done["summary"]["totals"]["requests"] > 0
+
+
+def _wait(server: str, run_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        _, detail = _call("GET", f"{server}/api/v1/runs/{run_id}")
+        if detail["status"] in ("completed", "failed", "cancelled"):
+            return dict(detail)
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} did not finish")
+
+
+def test_rerun_of_an_unknown_or_unfinished_run_is_refused(
+    server: str, demo_shop: DemoServer
+) -> None:
+    assert _call("POST", f"{server}/api/v1/runs/999999/rerun")[0] == 404
+    body = {"target_url": demo_shop.url, "users": 1, "duration_s": 30, "max_pages": 2}
+    status, run = _call("POST", f"{server}/api/v1/runs", body)
+    assert status == 201, run
+    status, refused = _call("POST", f"{server}/api/v1/runs/{run['id']}/rerun")
+    assert status == 409 and "once it has finished" in refused["detail"], refused
+    _call("POST", f"{server}/api/v1/runs/{run['id']}/cancel")
+    _wait(server, run["id"])
+    status, refused = _call("POST", f"{server}/api/v1/runs/{run['id']}/rerun")
+    if _call("GET", f"{server}/api/v1/runs/{run['id']}/flows")[0] == 409:  # no flows yet
+        assert status == 409 and "no flows to replay" in refused["detail"], refused
+    else:  # cancelled after discovery kept its flows: a cancelled run may run again
+        assert status == 201, refused
+        _call("POST", f"{server}/api/v1/runs/{refused['id']}/cancel")
+        _wait(server, refused["id"])
+
 
 @pytest.mark.parametrize(
     ("body", "code", "fragment"),

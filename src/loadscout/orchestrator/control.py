@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from loadscout.errors import LoadscoutError
+from loadscout.errors import BadInput, LoadscoutError
 from loadscout.flows.model import FlowSet
 from loadscout.orchestrator.artifacts import remove_run_artifacts
 from loadscout.orchestrator.limits import Limits
@@ -68,6 +68,10 @@ def holder_is_dead(holder: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+class RerunRefused(LoadscoutError):
+    """A run that cannot be run again (not finished, or no flows were kept)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +169,30 @@ class RunControl:
         )
         self._wake.set()
         return record
+
+    async def rerun(self, run_id: int) -> RunRecord | None:
+        """Queue a new run with a finished run's settings and its very flows (no discovery:
+        discovery is not deterministic, so like-for-like comparisons replay the same flows).
+        None for an unknown run; RerunRefused when it cannot be replayed."""
+        record = await self._repo.get(run_id)
+        if record is None:
+            return None
+        if not RunStatus(record.status).is_final:
+            raise RerunRefused(
+                f"run {run_id} is {record.status}: run it again once it has finished"
+            )
+        flows = await self._repo.get_flows(run_id)
+        if flows is None:
+            raise RerunRefused(
+                f"run {run_id} has no flows to replay (it ended before discovery finished); "
+                "start a new run instead"
+            )
+        submitted = await self._repo.get_submitted(run_id) or record.options
+        try:
+            options = RunOptions.from_document({**submitted, "flowset": flows})
+            return await self.submit(options)
+        except BadInput as err:
+            raise RerunRefused(f"run {run_id} cannot run again as it was: {err}") from None
 
     def live(self, run_id: int) -> LiveObserver | None:
         return self._live.get(run_id)

@@ -85,6 +85,19 @@ export function useCancelRun(id: number) {
   })
 }
 
+/** Queue a finished run again: its settings and the very flows it replayed (no discovery). */
+export function useRerun(id: number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (): Promise<RunPublic> =>
+      unwrap(await api.POST('/api/v1/runs/{run_id}/rerun', { params: { path: { run_id: id } } })) as RunPublic,
+    onSuccess: (run) => {
+      client.invalidateQueries({ queryKey: runKeys.all })
+      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null })
+    },
+  })
+}
+
 /** A run that ended in the last 30 s without a summary yet (it is being written). */
 export function awaitingResult(run: RunDetail, now: number = Date.now()): boolean {
   if (run.summary || isActive(run.status)) return false

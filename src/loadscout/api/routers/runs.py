@@ -18,6 +18,7 @@ from loadscout.api.schemas import (
     ValidationFailed,
 )
 from loadscout.errors import BadInput
+from loadscout.orchestrator.control import RerunRefused
 from loadscout.orchestrator.limits import OptionRejected
 from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome
@@ -140,6 +141,29 @@ async def cancel_run(run_id: RunId, repo: RepoDep, control: ControlDep) -> RunPu
         raise HTTPException(
             status.HTTP_409_CONFLICT, f"run {run_id} is {record.status} and cannot be cancelled"
         )
+    return RunPublic.from_record(record)
+
+
+@router.post(
+    "/{run_id}/rerun",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RunPublic,
+    responses={
+        **NOT_FOUND,
+        409: {"model": Message, "description": "Not finished, or no flows were kept to replay"},
+    },
+)
+async def rerun(run_id: RunId, control: ControlDep) -> RunPublic:
+    """Queue a new run with this finished run's settings and the same flows it replayed (no
+    new discovery), so the two compare like for like."""
+    try:
+        record = await control.rerun(run_id)
+    except OptionRejected:
+        raise
+    except RerunRefused as err:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(err)) from None
+    if record is None:
+        raise missing(run_id)
     return RunPublic.from_record(record)
 
 

@@ -182,3 +182,34 @@ test('a finished run breaks its request time down by phase', async () => {
   expect(within(phases).getAllByRole('rowheader')).toHaveLength(2)
   expect(screen.getByText('4 off-scope assets not fetched')).toBeInTheDocument()
 })
+
+test('run again queues the same run and opens it; a refusal is shown', async () => {
+  const user = userEvent.setup()
+  const fetch = serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    'POST /api/v1/runs/7/rerun': () => jsonResponse(201, run({ id: 8, status: 'queued', summary: null })),
+    '/api/v1/runs/8': () => jsonResponse(200, run({ id: 8, status: 'queued', summary: null })),
+  })
+  page()
+  await user.click(await screen.findByRole('button', { name: 'Run again' }))
+  await waitFor(() => expect(fetch.mock.calls.some(([req]) => (req as Request).url.endsWith('/runs/7/rerun'))).toBe(true))
+  expect(await screen.findByText('Run #8')).toBeInTheDocument()
+})
+
+test('run again says why when the server refuses', async () => {
+  const user = userEvent.setup()
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    'POST /api/v1/runs/7/rerun': () => jsonResponse(409, { detail: 'run 7 has no flows to replay' }),
+  })
+  page()
+  await user.click(await screen.findByRole('button', { name: 'Run again' }))
+  expect(await screen.findByText('run 7 has no flows to replay')).toBeInTheDocument()
+})
+
+test('a running run cannot be run again yet', async () => {
+  serve({ '/api/v1/runs/7': () => jsonResponse(200, run({ status: 'loading', summary: null })) })
+  page()
+  await screen.findByRole('button', { name: 'Cancel run' })
+  expect(screen.queryByRole('button', { name: 'Run again' })).not.toBeInTheDocument()
+})

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router'
 import type { RunDetail } from '../../client/api'
 import { ApiError } from '../../client/api'
 import { isActive } from '../../lib/status'
-import { REPORT_FORMATS, reportUrl, useCancelRun, useDeleteRun, useRun, useRunEvents, useRunFlows, useRunMetrics } from '../../hooks/runs'
+import { REPORT_FORMATS, reportUrl, useCancelRun, useDeleteRun, useRerun, useRun, useRunEvents, useRunFlows, useRunMetrics } from '../../hooks/runs'
 import { formatDuration, formatTimestamp, secondsBetween } from '../../lib/format'
 import { fromTimeseries } from '../../lib/liveSeries'
 import type { ChartPoint } from '../../lib/liveSeries'
@@ -108,6 +108,8 @@ function RunView({ run }: { run: RunDetail }) {
   const times = useMemo(() => (events?.length ? stageTimes(events) : undefined), [events])
   const flows = useRunFlows(run)
   const cancel = useCancelRun(run.id)
+  const rerun = useRerun(run.id)
+  const navigate = useNavigate()
   const wall = secondsBetween(run.started_at, run.finished_at)
   const summary = run.summary
   // An ended run that never sent a request has no numbers worth a table of zeros.
@@ -131,12 +133,19 @@ function RunView({ run }: { run: RunDetail }) {
               {cancel.isPending ? <><Spinner /> Cancelling…</> : 'Cancel run'}
             </Button>
           )}
+          {!active && (
+            <Button variant="secondary" disabled={rerun.isPending} title="Same settings and the same flows, no new discovery"
+              onClick={() => rerun.mutate(undefined, { onSuccess: (next) => navigate(`/runs/${next.id}`) })}>
+              {rerun.isPending ? <><Spinner /> Starting…</> : 'Run again'}
+            </Button>
+          )}
           {summary && <Downloads id={run.id} />}
           {!active && <DeleteRun run={run} />}
         </>}
       />
       <Card><StatusTimeline status={run.status} times={times} fallbackStoppedIn={stoppedIn} /></Card>
       {cancel.error && <Notice title="Could not cancel">{cancel.error.message}</Notice>}
+      {rerun.error && <Notice title="Could not run it again">{rerun.error.message}</Notice>}
       {run.status === 'failed' && <Notice title="The run failed">{run.reason || 'No reason was recorded.'}</Notice>}
       {run.status === 'cancelled' && <Notice tone="warning" title="The run was cancelled">{run.reason || undefined}</Notice>}
       {(run.status === 'queued' || run.status === 'discovering') && (
