@@ -78,3 +78,43 @@ def test_the_html_report_has_the_section_escaped() -> None:
 def test_no_journeys_no_section() -> None:
     plain = summary().model_copy(update={"realism": None})
     assert 'id="realism"' not in html_text(plain)
+
+
+def test_endpoints_in_the_terminal_and_html_with_totals_and_few_samples() -> None:
+    from loadscout.metrics.summary import EndpointSummary, LatencySummary, Totals
+
+    rows = [
+        EndpointSummary(
+            method="GET",
+            pattern="/items/{id}",
+            requests=900,
+            errors=1,
+            latency_ms=LatencySummary(p50=3, p95=9, p99=12, max=20),
+            samples=899,
+            low_sample=False,
+        ),
+        EndpointSummary(
+            method="POST",
+            pattern="/pay",
+            requests=2,
+            errors=0,
+            latency_ms=LatencySummary(p50=40, p95=41, p99=41, max=41),
+            samples=2,
+            low_sample=True,
+        ),
+    ]
+    totals = Totals(requests=902, errors=1, latency_ms=LatencySummary(p50=3, p95=9, p99=30, max=41))
+    run = summary().model_copy(update={"endpoints": rows, "totals": totals, "realism": None})
+    console = Console(width=140, record=True)
+    console.print(summary_renderable(run))
+    text = console.export_text()
+    assert "Per endpoint" in text and "GET /items/{id}" in text
+    assert "POST /pay  few samples (2)" in text
+    total = next(line for line in text.splitlines() if line.startswith("│ total"))
+    assert [cell.strip() for cell in total.split("│")[2:4]] == ["902", "1"]
+    html = html_text(run)
+    assert (
+        'id="endpoints"' in html
+        and "few samples (2)" in html
+        and "<code>GET /items/{id}</code>" in html
+    )

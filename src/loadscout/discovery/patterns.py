@@ -6,55 +6,16 @@ and endless chains (``?month=`` calendars, ``/a/a/a/`` paths) stop after a bound
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-_SEGMENT_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I), "{uuid}"),
-    (re.compile(r"^\d{4}-\d{2}(-\d{2})?$"), "{date}"),
-    (re.compile(r"^\d{8}$"), "{date}"),
-    (re.compile(r"^\d+$"), "{num}"),
-    (re.compile(r"^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$", re.I), "{hex}"),
-]
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|_ga)$")
+from loadscout.flows.url_patterns import canonical_url, generalise, path_pattern, url_pattern
+
+__all__ = ["canonical_url", "generalise", "path_pattern", "url_pattern"]
+
 MAX_URL_LENGTH = 1500
 MAX_QUERY_KEYS = 12
 MAX_SEGMENT_REPEATS = 2
-
-
-def generalise(value: str) -> str:
-    """The placeholder for one path segment or query value, or the value itself if ordinary."""
-    for regex, placeholder in _SEGMENT_RULES:
-        if regex.match(value):
-            return placeholder
-    return value
-
-
-def _query_pairs(query: str) -> list[tuple[str, str]]:
-    return sorted(
-        (k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)
-    )
-
-
-def canonical_url(url: str) -> str:
-    """The URL as a dedup key: no fragment, no tracking parameters, sorted query."""
-    parts = urlsplit(url)
-    query = urlencode(_query_pairs(parts.query))
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
-
-
-def path_pattern(url: str) -> str:
-    segments = urlsplit(url).path.split("/")
-    return "/".join(generalise(s) if s else s for s in segments) or "/"
-
-
-def url_pattern(url: str) -> str:
-    """Path with typed placeholders plus sorted query keys with generalised values."""
-    pairs = _query_pairs(urlsplit(url).query)
-    keys = sorted({k for k, _ in pairs})
-    query = "&".join(f"{k}={{}}" for k in keys)
-    return path_pattern(url) + (f"?{query}" if query else "")
 
 
 def trap_reason(url: str) -> str | None:

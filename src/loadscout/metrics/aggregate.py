@@ -10,12 +10,15 @@ import math
 import re
 from collections.abc import Sequence
 
+from loadscout.flows.url_patterns import endpoint_key
 from loadscout.metrics.catalog import StepInfo
 from loadscout.metrics.histogram import LatencyHistogram
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.live import LiveStats, LiveStep
 from loadscout.metrics.snapshot import SecondDelta, Snapshot, StepDelta
 from loadscout.metrics.summary import (
+    LOW_SAMPLE,
+    EndpointSummary,
     ErrorSummary,
     LatencySummary,
     LoadOutcome,
@@ -195,7 +198,18 @@ class Aggregator:
                 )
             ],
             timeseries=self._timeseries(duration_s if load_s is None else load_s),
+            endpoints=self._endpoints(),
         )
+
+    def _endpoints(self) -> list[EndpointSummary]:
+        """Steps merged per method and URL pattern (histograms merged, not percentiles
+        averaged), busiest first; page assets stay one entry."""
+        merged: dict[tuple[str, str], _Counts] = {}
+        for info, counts in zip(self._catalog, self._steps, strict=True):
+            key = endpoint_key(info.method, info.url)
+            merged.setdefault(key, _Counts()).merge(counts)
+        rows = [_endpoint(key, c) for key, c in merged.items() if c.requests]
+        return sorted(rows, key=lambda e: (-e.requests, e.method, e.pattern))
 
     def _add_step(self, step: StepDelta) -> None:
         raw = step.histogram_uncorrected
@@ -298,6 +312,20 @@ def _step_summary(info: StepInfo, counts: _Counts) -> StepSummary:
         ttfb_ms=_summary(counts.ttfb),
         connect_ms=_summary(counts.connect),
         tls_ms=_summary(counts.tls),
+    )
+
+
+def _endpoint(key: tuple[str, str], counts: _Counts) -> EndpointSummary:
+    samples = counts.hist.count
+    return EndpointSummary(
+        method=key[0],
+        pattern=key[1],
+        requests=counts.requests,
+        errors=counts.errors,
+        error_rate=counts.errors / counts.requests if counts.requests else 0.0,
+        latency_ms=counts.hist.summary(),
+        samples=samples,
+        low_sample=samples < LOW_SAMPLE,
     )
 
 

@@ -61,6 +61,23 @@ class StepSummary(_Model):
     tls_ms: LatencySummary | None = None
 
 
+LOW_SAMPLE = 20  # fewer successful responses than this: percentiles are anecdotes, not a p99
+
+
+class EndpointSummary(_Model):
+    """All requests of one method and URL pattern (``GET /products/{num}``), whichever flow
+    or journey sent them; percentiles come from the merged histograms, so they are exact."""
+
+    method: str
+    pattern: str
+    requests: int = 0
+    errors: int = 0
+    error_rate: float = 0.0
+    latency_ms: LatencySummary = Field(default_factory=LatencySummary)
+    samples: int = 0  # responses behind the percentiles
+    low_sample: bool = True
+
+
 class ErrorSummary(_Model):
     """Errors of one kind at one step (``http_503`` at ``checkout``), most frequent first.
 
@@ -149,6 +166,7 @@ class LoadOutcome(_Model):
     steps: list[StepSummary]
     errors: list[ErrorSummary]
     timeseries: list[TimePoint]
+    endpoints: list[EndpointSummary] = Field(default_factory=list)
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
     verdict: Verdict | None = None
@@ -169,6 +187,9 @@ class RunSummary(_Model):
     discovery: DiscoveryReport = Field(default_factory=DiscoveryReport)
     totals: Totals = Field(default_factory=Totals)
     steps: list[StepSummary] = Field(default_factory=list)
+    endpoints: list[EndpointSummary] = Field(
+        default_factory=list, description="Requests per method and URL pattern, busiest first"
+    )
     errors: list[ErrorSummary] = Field(default_factory=list)
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     timeseries: list[TimePoint] = Field(default_factory=list)

@@ -179,6 +179,7 @@ class _Run:
                 "duration_s": outcome.duration_s,
                 "totals": outcome.totals,
                 "steps": outcome.steps,
+                "endpoints": outcome.endpoints,
                 "errors": outcome.errors,
                 "timeseries": outcome.timeseries,
                 "thresholds": outcome.thresholds,

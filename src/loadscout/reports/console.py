@@ -68,6 +68,33 @@ def steps_table(summary: RunSummary) -> Table:
     return table
 
 
+def endpoints_table(summary: RunSummary) -> Table:
+    """Requests per method and URL pattern across flows, with a totals row; percentiles of
+    fewer than LOW_SAMPLE responses are marked (a p99 of 2 samples is not a p99)."""
+    table = Table(title="Per endpoint", title_justify="left", header_style="bold")
+    table.add_column("endpoint", overflow="fold", ratio=1)
+    for col in ("reqs", "errors", "p50 ms", "p95 ms", "p99 ms"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for e in summary.endpoints:
+        lat = e.latency_ms
+        name = Text(f"{e.method} {e.pattern}")
+        if e.low_sample:
+            name.append(f"  few samples ({e.samples})", style="yellow")
+        table.add_row(
+            name, f"{e.requests:,}", f"{e.errors:,}", _ms(lat.p50), _ms(lat.p95), _ms(lat.p99)
+        )
+    t = summary.totals
+    table.add_row(
+        Text("total", style="bold"),
+        f"{t.requests:,}",
+        f"{t.errors:,}",
+        _ms(t.latency_ms.p50),
+        _ms(t.latency_ms.p95),
+        _ms(t.latency_ms.p99),
+    )
+    return table
+
+
 def totals_text(summary: RunSummary) -> Text:
     t = summary.totals
     lat = t.latency_ms
@@ -106,6 +133,8 @@ def summary_renderable(summary: RunSummary) -> Group:
     if summary.thresholds:
         parts.append(thresholds_table(summary))
     parts.append(steps_table(summary))
+    if summary.endpoints:
+        parts.append(endpoints_table(summary))
     if summary.realism is not None:
         parts += realism_renderables(summary.realism)
     if summary.errors:

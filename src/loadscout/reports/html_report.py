@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from loadscout import __version__
-from loadscout.metrics.summary import MISSING, RunSummary, StepSummary, TimePoint
+from loadscout.metrics.summary import LOW_SAMPLE, MISSING, RunSummary, StepSummary, TimePoint
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
 from loadscout.reports.realism_html import realism_section
@@ -65,6 +65,7 @@ def html_text(summary: RunSummary) -> str:
         version=__version__,
         failed=[th for th in summary.thresholds if not th.passed],
         realism=realism_section(summary.realism),
+        low_sample=LOW_SAMPLE,
     )
 
 

@@ -126,6 +126,24 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 </tbody></table></div>
 </section>
 
+{% if s.endpoints %}
+<section aria-labelledby="endpoints"><h2 id="endpoints">Per endpoint</h2>
+<p class="muted">Every flow's requests merged per method and URL pattern. Percentiles of fewer than {{ low_sample }} responses are marked: they are anecdotes, not percentiles.</p>
+<div class="scroll"><table><thead><tr><th>Endpoint</th>
+<th class="n">Requests</th><th class="n">Errors</th><th class="n">p50 ms</th><th class="n">p95 ms</th><th class="n">p99 ms</th><th class="n">max ms</th></tr></thead><tbody>
+{% for e in s.endpoints %}
+<tr><td><code>{{ e.method }} {{ e.pattern }}</code>{% if e.low_sample %} <span class="fail">few samples ({{ e.samples }})</span>{% endif %}</td>
+<td class="n">{{ "{:,}".format(e.requests) }}</td><td class="n">{{ "{:,}".format(e.errors) }}</td>
+<td class="n">{{ ms(e.latency_ms.p50) }}</td><td class="n">{{ ms(e.latency_ms.p95) }}</td>
+<td class="n">{{ ms(e.latency_ms.p99) }}</td><td class="n">{{ ms(e.latency_ms.max) }}</td></tr>
+{% endfor %}
+<tr class="total"><td>Total</td><td class="n">{{ "{:,}".format(t.requests) }}</td><td class="n">{{ "{:,}".format(t.errors) }}</td>
+<td class="n">{{ ms(t.latency_ms.p50) }}</td><td class="n">{{ ms(t.latency_ms.p95) }}</td>
+<td class="n">{{ ms(t.latency_ms.p99) }}</td><td class="n">{{ ms(t.latency_ms.max) }}</td></tr>
+</tbody></table></div>
+</section>
+{% endif %}
+
 <section aria-labelledby="errors"><h2 id="errors">Errors</h2>
 {% if s.errors %}
 <div class="scroll"><table><thead><tr><th>Flow / step</th><th>Kind</th><th class="n">Count</th><th>Message</th><th>Example URL</th></tr></thead><tbody>
