@@ -17,6 +17,7 @@ export type RunDetail = Filled<Schemas['RunDetail']>
 export type RunSummary = Filled<Schemas['RunSummary']>
 export type LivePublic = Filled<Schemas['LivePublic']>
 export type StepSummary = Filled<Schemas['StepSummary']>
+export type EndpointSummary = Filled<Schemas['EndpointSummary']>
 export type TimePoint = Filled<Schemas['TimePoint']>
 export type FlowSet = Filled<Schemas['FlowSet']>
 export type RunStatus = Schemas['RunStatus']

@@ -398,6 +398,43 @@ export interface components {
             warnings?: string[];
         };
         /**
+         * EndpointSummary
+         * @description All requests of one method and URL pattern (``GET /products/{num}``), whichever flow
+         *     or journey sent them; percentiles come from the merged histograms, so they are exact.
+         */
+        EndpointSummary: {
+            /** Method */
+            method: string;
+            /** Pattern */
+            pattern: string;
+            /**
+             * Requests
+             * @default 0
+             */
+            requests: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+            /**
+             * Error Rate
+             * @default 0
+             */
+            error_rate: number;
+            latency_ms?: components["schemas"]["LatencySummary"];
+            /**
+             * Samples
+             * @default 0
+             */
+            samples: number;
+            /**
+             * Low Sample
+             * @default true
+             */
+            low_sample: boolean;
+        };
+        /**
          * ErrorSummary
          * @description Errors of one kind at one step (``http_503`` at ``checkout``), most frequent first.
          *
@@ -1404,6 +1441,11 @@ export interface components {
             totals?: components["schemas"]["Totals"];
             /** Steps */
             steps?: components["schemas"]["StepSummary"][];
+            /**
+             * Endpoints
+             * @description Requests per method and URL pattern, busiest first
+             */
+            endpoints?: components["schemas"]["EndpointSummary"][];
             /** Errors */
             errors?: components["schemas"]["ErrorSummary"][];
             /** Thresholds */

@@ -18,6 +18,7 @@ import { PageHeader } from '../ui/PageHeader'
 import { StatusBadge } from '../ui/StatusBadge'
 import { VerdictBadge } from '../ui/VerdictBadge'
 import { CoverageCard } from './CoverageCard'
+import { EndpointsCard } from './EndpointsTable'
 import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
 import { StatusTimeline } from './StatusTimeline'
@@ -160,6 +161,7 @@ function RunView({ run }: { run: RunDetail }) {
       {loaded && <ThresholdsCard summary={summary} />}
       {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
       {loaded && <StepsCard summary={summary} />}
+      {loaded && <EndpointsCard summary={summary} />}
       {loaded && summary.realism && <CoverageCard realism={summary.realism} runId={run.id} screenshots={summary.discovery.screenshots} />}
       {loaded && <TimingCard totals={summary.totals} />}
       {loaded ? (
