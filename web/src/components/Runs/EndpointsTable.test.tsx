@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event'
 import { expect, test } from 'vitest'
 import type { EndpointSummary } from '../../client/api'
 import { latency, summary } from '../../test/fixtures'
-import { EndpointsCard, filterEndpoints } from './EndpointsTable'
+import { filterEndpoints } from '../../lib/endpoints'
+import { EndpointsCard } from './EndpointsTable'
 
 const endpoint = (method: string, pattern: string, requests: number, p95: number | null, samples = requests): EndpointSummary => ({
   method, pattern, requests, errors: 0, error_rate: 0, latency_ms: { ...latency(1, p95 ?? 0), p95 }, samples, low_sample: samples < 20,

@@ -1,18 +1,18 @@
 import { useMemo, useState } from 'react'
-import type { EndpointSummary, RunSummary } from '../../client/api'
+import type { RunSummary } from '../../client/api'
+import { filterEndpoints } from '../../lib/endpoints'
+import type { EndpointSort } from '../../lib/endpoints'
 import { formatCount, formatMs, formatPercent } from '../../lib/format'
 import { Card } from '../ui/Card'
 import { cx } from '../ui/cx'
 import { MethodBadge } from '../ui/MethodBadge'
 import { RowHeader, TableContainer, Td, Th } from '../ui/Table'
 
-type Sort = 'requests' | 'p95'
-
 /** Requests per method and URL pattern across every flow, with a totals row; a search box
  * filters by method or pattern, and percentiles of a handful of responses are flagged. */
 export function EndpointsCard({ summary }: { summary: RunSummary }) {
   const [query, setQuery] = useState('')
-  const [sort, setSort] = useState<Sort>('requests')
+  const [sort, setSort] = useState<EndpointSort>('requests')
   const rows = useMemo(() => filterEndpoints(summary.endpoints, query, sort), [summary.endpoints, query, sort])
   if (summary.endpoints.length === 0) return null
   const t = summary.totals
@@ -70,12 +70,4 @@ export function EndpointsCard({ summary }: { summary: RunSummary }) {
       </TableContainer>
     </Card>
   )
-}
-
-/** Endpoints whose method + pattern contains every word of ``query``, busiest (or slowest) first. */
-export function filterEndpoints(endpoints: EndpointSummary[], query: string, sort: Sort): EndpointSummary[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
-  const matching = endpoints.filter((e) => words.every((w) => `${e.method} ${e.pattern}`.toLowerCase().includes(w)))
-  const key = (e: EndpointSummary) => (sort === 'requests' ? e.requests : e.latency_ms.p95 ?? -1)
-  return [...matching].sort((a, b) => key(b) - key(a))
 }
