@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { compareSteps, compareTotals, delta, ERROR_RATE, formatDelta, LATENCY, THROUGHPUT } from './compare'
+import { compareSteps, compareTotals, delta, ERROR_RATE, formatDelta, judged, LATENCY, MIN_SAMPLES, overlay, THROUGHPUT } from './compare'
 import { formatMs, formatRate } from './format'
 import { step, summary } from '../test/fixtures'
 
@@ -47,4 +47,27 @@ test('steps match by flow and name; unmatched steps are kept and marked', () => 
   expect(rows[3].p95.verdict).toBe('na')
   const otherFlow = compareSteps(summary, { ...summary, steps: [{ ...step('/', 90, 7), flow: 'checkout' }] })
   expect(otherFlow.find((r) => r.flow === 'checkout')?.in).toBe('b')
+})
+
+test('a step with too few samples on either side is not called better or worse', () => {
+  const a = { ...summary, steps: [step('/pay', 2, 40), step('/', 90, 7)] }
+  const b = { ...summary, steps: [step('/pay', 3, 90), step('/', 95, 20)] }
+  const [pay, home] = compareSteps(a, b)
+  expect(pay.p95.verdict).toBe('few')
+  expect(pay.p95.diff).toBe(50)  // the numbers are still shown
+  expect(home.p95.verdict).toBe('worse')
+  expect(judged(delta(10, 30, LATENCY), 19, 500).verdict).toBe('few')
+  expect(judged(delta(10, 30, LATENCY), MIN_SAMPLES, MIN_SAMPLES).verdict).toBe('worse')
+})
+
+test('overlay puts both runs on one elapsed-time axis, gaps stay null', () => {
+  const a = { ...summary, timeseries: [{ t: 0, rps: 10, errors: 0, active_users: 1, p50_ms: 1, p95_ms: 2, p99_ms: 3 }] }
+  const b = { ...summary, timeseries: [
+    { t: 0, rps: 12, errors: 0, active_users: 1, p50_ms: 1, p95_ms: 4, p99_ms: 5 },
+    { t: 1, rps: 0, errors: 3, active_users: 1, p50_ms: null, p95_ms: null, p99_ms: null },
+  ] }
+  expect(overlay(a, b)).toEqual([
+    { t: 0, a_rps: 10, b_rps: 12, a_p95: 2, b_p95: 4 },
+    { t: 1, a_rps: null, b_rps: 0, a_p95: null, b_p95: null },
+  ])
 })

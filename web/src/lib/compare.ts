@@ -1,7 +1,8 @@
 /** Deltas between two runs: which numbers moved, by how much, and whether that is better. */
 import type { RunSummary, StepSummary } from '../client/api'
 
-export type Verdict = 'better' | 'worse' | 'same' | 'na'
+/** `few`: a side has too few samples for the difference to mean anything. */
+export type Verdict = 'better' | 'worse' | 'same' | 'na' | 'few'
 
 export interface Delta {
   a: number | null
@@ -37,6 +38,16 @@ export function delta(a: number | null | undefined, b: number | null | undefined
   return { a, b, diff, ratio, verdict: lower === (rule.better === 'lower') ? 'better' : 'worse' }
 }
 
+/** Fewer responses than this on either side: a difference is not called better or worse
+ * (the server's LOW_SAMPLE: a p99 of 2 samples is not a p99). */
+export const MIN_SAMPLES = 20
+
+/** ``d``, unless either side rests on fewer than MIN_SAMPLES samples: then "few". */
+export function judged(d: Delta, samplesA: number | undefined, samplesB: number | undefined): Delta {
+  if (d.verdict === 'na' || Math.min(samplesA ?? 0, samplesB ?? 0) >= MIN_SAMPLES) return d
+  return { ...d, verdict: 'few' }
+}
+
 export const LATENCY: DeltaRule = { better: 'lower', minRatio: 0.02, minAbs: 0.05 }
 export const ERROR_RATE: DeltaRule = { better: 'lower', minRatio: 0, minAbs: 0.0005 }
 export const THROUGHPUT: DeltaRule = { better: 'higher', minRatio: 0.02 }
@@ -54,12 +65,13 @@ export interface TotalRow {
 export function compareTotals(a: RunSummary | null, b: RunSummary | null): TotalRow[] {
   const ta = a?.totals
   const tb = b?.totals
+  const n = (d: Delta) => judged(d, ta?.requests, tb?.requests)
   return [
-    { key: 'rps', label: 'Requests/s', kind: 'rate', delta: delta(ta?.rps, tb?.rps, THROUGHPUT) },
-    { key: 'p50', label: 'p50 latency', kind: 'ms', delta: delta(ta?.latency_ms.p50, tb?.latency_ms.p50, LATENCY) },
-    { key: 'p95', label: 'p95 latency', kind: 'ms', delta: delta(ta?.latency_ms.p95, tb?.latency_ms.p95, LATENCY) },
-    { key: 'p99', label: 'p99 latency', kind: 'ms', delta: delta(ta?.latency_ms.p99, tb?.latency_ms.p99, LATENCY) },
-    { key: 'error_rate', label: 'Error rate', kind: 'percent', delta: delta(ta?.error_rate, tb?.error_rate, ERROR_RATE) },
+    { key: 'rps', label: 'Requests/s', kind: 'rate', delta: n(delta(ta?.rps, tb?.rps, THROUGHPUT)) },
+    { key: 'p50', label: 'p50 latency', kind: 'ms', delta: n(delta(ta?.latency_ms.p50, tb?.latency_ms.p50, LATENCY)) },
+    { key: 'p95', label: 'p95 latency', kind: 'ms', delta: n(delta(ta?.latency_ms.p95, tb?.latency_ms.p95, LATENCY)) },
+    { key: 'p99', label: 'p99 latency', kind: 'ms', delta: n(delta(ta?.latency_ms.p99, tb?.latency_ms.p99, LATENCY)) },
+    { key: 'error_rate', label: 'Error rate', kind: 'percent', delta: n(delta(ta?.error_rate, tb?.error_rate, ERROR_RATE)) },
   ]
 }
 
@@ -93,9 +105,9 @@ export function compareSteps(a: RunSummary | null, b: RunSummary | null): StepRo
       name: any.name,
       method: any.method,
       in: sa && sb ? 'both' : sa ? 'a' : 'b',
-      p95: delta(sa?.latency_ms.p95, sb?.latency_ms.p95, LATENCY),
-      errorRate: delta(errorRate(sa), errorRate(sb), ERROR_RATE),
-      rps: delta(stepRps(sa, a), stepRps(sb, b), THROUGHPUT),
+      p95: judged(delta(sa?.latency_ms.p95, sb?.latency_ms.p95, LATENCY), sa?.requests, sb?.requests),
+      errorRate: judged(delta(errorRate(sa), errorRate(sb), ERROR_RATE), sa?.requests, sb?.requests),
+      rps: judged(delta(stepRps(sa, a), stepRps(sb, b), THROUGHPUT), sa?.requests, sb?.requests),
     }
   })
 }
@@ -115,4 +127,19 @@ export function formatDelta(d: Delta, kind: 'rate' | 'ms' | 'percent', fmt: {
   const size = kind === 'ms' ? fmt.ms(Math.abs(d.diff)) : fmt.rate(Math.abs(d.diff))
   const pct = d.ratio === null ? '' : ` (${signed(`${Math.abs(d.ratio * 100).toFixed(Math.abs(d.ratio) < 0.1 ? 1 : 0)}%`, d.ratio)})`
   return `${signed(size, d.diff)}${pct}`
+}
+
+/** Both runs' per-second series on one elapsed-time axis, for overlaid charts. */
+export interface OverlayPoint { t: number; a_rps: number | null; b_rps: number | null; a_p95: number | null; b_p95: number | null }
+
+export function overlay(a: RunSummary | null, b: RunSummary | null): OverlayPoint[] {
+  const byT = new Map<number, OverlayPoint>()
+  const at = (t: number) => {
+    let p = byT.get(t)
+    if (!p) byT.set(t, (p = { t, a_rps: null, b_rps: null, a_p95: null, b_p95: null }))
+    return p
+  }
+  for (const p of a?.timeseries ?? []) Object.assign(at(p.t), { a_rps: p.rps, a_p95: p.p95_ms ?? null })
+  for (const p of b?.timeseries ?? []) Object.assign(at(p.t), { b_rps: p.rps, b_p95: p.p95_ms ?? null })
+  return [...byT.values()].sort((x, y) => x.t - y.t)
 }

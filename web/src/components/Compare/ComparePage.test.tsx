@@ -46,6 +46,24 @@ test('two finished runs show totals and matched steps with coloured deltas', asy
   const search = steps.querySelector('[data-step="/search"]')!
   expect(search).toHaveTextContent('only in #7')
   expect(screen.getByRole('link', { name: 'Swap' })).toHaveAttribute('href', '/compare?a=8&b=7')
+  const charts = screen.getByTestId('compare-charts')
+  expect(within(charts).getByRole('figure', { name: 'Requests per second, both runs' })).toHaveAttribute('data-points', '4')
+  expect(within(charts).getByRole('figure', { name: 'p95 latency, both runs' })).toBeInTheDocument()
+})
+
+test('a step with a handful of samples is shown but not judged', async () => {
+  const few = { ...faster, steps: [step('/cart', 5, 90), step('/', 90, 7)] }
+  const base = { ...summary, steps: [step('/cart', 4, 15), step('/', 90, 7)] }
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary: base })),
+    '/api/v1/runs/8': () => jsonResponse(200, run({ id: 8, summary: few })),
+  })
+  page('?a=7&b=8')
+  const steps = await screen.findByRole('region', { name: 'Steps compared' })
+  const cart = steps.querySelector('[data-step="/cart"]')!
+  expect(cart).toHaveTextContent('15 ms → 90 ms')
+  expect(cart.querySelector('[data-verdict="worse"]')).toBeNull()
+  expect(within(cart as HTMLElement).getAllByText('(too few samples to judge)', { exact: false }).length).toBeGreaterThan(0)
 })
 
 test('a run without a summary is explained and its side shows dashes', async () => {

@@ -3,8 +3,10 @@ import type { RunDetail } from '../../client/api'
 import { ApiError } from '../../client/api'
 import { isActive } from '../../lib/status'
 import { useRun } from '../../hooks/runs'
-import { compareSteps, compareTotals } from '../../lib/compare'
-import { formatDuration, formatTimestamp, shortUrl } from '../../lib/format'
+import { compareSteps, compareTotals, overlay } from '../../lib/compare'
+import { formatDuration, formatMs, formatRate, formatTimestamp, shortUrl } from '../../lib/format'
+import { COLORS } from '../Charts/colors'
+import { TimeSeriesChart } from '../Charts/TimeSeriesChart'
 import { Card } from '../ui/Card'
 import { EmptyState, Loading, Notice } from '../ui/Feedback'
 import { PageHeader } from '../ui/PageHeader'
@@ -50,6 +52,7 @@ function CompareView({ a, b }: { a: RunDetail; b: RunDetail }) {
   const totals = compareTotals(results(a), results(b))
   const steps = compareSteps(results(a), results(b))
   const missing = [a, b].filter((r) => !results(r))
+  const points = overlay(results(a), results(b))
   return (
     <div className="grid gap-6">
       <PageHeader title={`Compare #${a.id} → #${b.id}`}
@@ -66,6 +69,18 @@ function CompareView({ a, b }: { a: RunDetail; b: RunDetail }) {
         </Notice>
       ))}
       <Card title="Totals"><TotalsDeltaTable rows={totals} a={a.id} b={b.id} /></Card>
+      {points.length > 1 && (
+        <div className="grid gap-4 md:grid-cols-2" data-testid="compare-charts">
+          <Card title="Throughput, both runs">
+            <TimeSeriesChart label="Requests per second, both runs" data={points} format={formatRate}
+              series={[{ key: 'a_rps', label: `#${a.id}`, color: COLORS.p50 }, { key: 'b_rps', label: `#${b.id}`, color: COLORS.rps }]} />
+          </Card>
+          <Card title="p95 latency, both runs">
+            <TimeSeriesChart label="p95 latency, both runs" data={points} format={formatMs}
+              series={[{ key: 'a_p95', label: `#${a.id}`, color: COLORS.p50 }, { key: 'b_p95', label: `#${b.id}`, color: COLORS.p95 }]} />
+          </Card>
+        </div>
+      )}
       <Card title={`Steps (${steps.length})`}>
         {steps.length === 0
           ? <EmptyState title="No steps to compare">Neither run has per-step results.</EmptyState>
