@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import type { LivePublic, MetricPoint } from '../client/api'
-import { lastSecond, liveTail, mergePoints } from './liveSeries'
+import { fromMetric, fromTimeseries, lastSecond, liveTail, mergePoints } from './liveSeries'
 
 const point = (t: number, rps = 10): MetricPoint => ({
   t, rps, errors: 0, active_users: 5, p50_ms: 3, p95_ms: 9, p99_ms: null,
@@ -51,4 +51,13 @@ test('a second without a response keeps null latency: a gap in the chart, not 0 
   const [gap] = mergePoints([], [{ ...point(0), p50_ms: null, p95_ms: null }])
   expect(gap.p50_ms).toBeNull()
   expect(gap.p95_ms).toBeNull()
+})
+
+test('p99 travels with each second, and a second without a response is a gap (null), not 0 ms', () => {
+  const points = fromTimeseries([
+    { t: 0, rps: 3, errors: 0, active_users: 1, p50_ms: 1, p95_ms: 2, p99_ms: 7 },
+    { t: 1, rps: 0, errors: 4, active_users: 1, p50_ms: null, p95_ms: null, p99_ms: null },
+  ])
+  expect(points.map((p) => p.p99_ms)).toEqual([7, null])
+  expect(fromMetric({ t: 2, rps: 1, errors: 0, active_users: 1, p50_ms: 1, p95_ms: 2, p99_ms: 9 }).p99_ms).toBe(9)
 })

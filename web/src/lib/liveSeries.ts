@@ -8,20 +8,21 @@ export interface ChartPoint {
   active_users: number
   p50_ms: number | null  // null: no response that second, drawn as a gap (never as 0 ms)
   p95_ms: number | null
+  p99_ms: number | null
 }
 
 export function fromTimeseries(series: TimePoint[]): ChartPoint[] {
   return series.map((p) => ({
     t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users,
-    p50_ms: p.p50_ms, p95_ms: p.p95_ms,
+    p50_ms: p.p50_ms, p95_ms: p.p95_ms, p99_ms: p.p99_ms,
   }))
 }
 
-/** A stored per-second point as a chart point (`p99_ms` is not charted). */
+/** A stored per-second point as a chart point. */
 export function fromMetric(p: MetricPoint): ChartPoint {
   return {
     t: p.t, rps: p.rps, errors: p.errors, active_users: p.active_users,
-    p50_ms: p.p50_ms ?? null, p95_ms: p.p95_ms ?? null,
+    p50_ms: p.p50_ms ?? null, p95_ms: p.p95_ms ?? null, p99_ms: p.p99_ms ?? null,
   }
 }
 
@@ -52,6 +53,6 @@ export function liveTail(points: ChartPoint[], live: LivePublic | null | undefin
   const counted = points.reduce((sum, p) => sum + p.errors, 0)
   return {
     t, rps: live.rps, errors: Math.max(0, live.errors - counted), active_users: live.active_users,
-    p50_ms: live.p50_ms, p95_ms: live.p95_ms,
+    p50_ms: live.p50_ms, p95_ms: live.p95_ms, p99_ms: null,
   }
 }

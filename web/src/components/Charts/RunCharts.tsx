@@ -16,7 +16,8 @@ export function RunCharts({ points, live, durationS }: { points: ChartPoint[]; l
       </Card>
       <Card title="Latency" actions={<ChartNote>{latencyNote}</ChartNote>}>
         <TimeSeriesChart xMax={xMax} label="Latency percentiles" data={points} format={formatMs}
-          series={[{ key: 'p50_ms', label: 'p50', color: COLORS.p50 }, { key: 'p95_ms', label: 'p95', color: COLORS.p95 }]} />
+          series={[{ key: 'p50_ms', label: 'p50', color: COLORS.p50 }, { key: 'p95_ms', label: 'p95', color: COLORS.p95 },
+            { key: 'p99_ms', label: 'p99', color: COLORS.p99 }]} />
       </Card>
       <Card title="Errors" actions={<ChartNote>per interval</ChartNote>}>
         <TimeSeriesChart xMax={xMax} label="Errors" data={points} format={formatCount}
