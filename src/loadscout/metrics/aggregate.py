@@ -18,6 +18,7 @@ from loadscout.metrics.live import LiveStats, LiveStep
 from loadscout.metrics.snapshot import SecondDelta, Snapshot, StepDelta
 from loadscout.metrics.summary import (
     LOW_SAMPLE,
+    DistributionBucket,
     EndpointSummary,
     ErrorSummary,
     LatencySummary,
@@ -199,6 +200,9 @@ class Aggregator:
             ],
             timeseries=self._timeseries(duration_s if load_s is None else load_s),
             endpoints=self._endpoints(),
+            latency_distribution=[
+                DistributionBucket(le_ms=le, count=n) for le, n in total.hist.distribution()
+            ],
         )
 
     def _endpoints(self) -> list[EndpointSummary]:

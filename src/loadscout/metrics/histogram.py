@@ -113,6 +113,20 @@ class LatencyHistogram:
             mean=round(self.mean_ms(nonzero), 3),
         )
 
+    def distribution(self) -> list[tuple[float, int]]:
+        """(upper bound ms, responses) on a 1-2-5 scale from 1 ms up to the slowest response;
+        every response is in exactly one bucket (HDR buckets go by their lowest value)."""
+        if not self.count:
+            return []
+        bounds = _bounds_ms(self.max_ms())
+        counts = [0] * len(bounds)
+        at = 0
+        for low, _high, count in self._nonzero():
+            while at < len(bounds) - 1 and low / 1000.0 > bounds[at]:
+                at += 1
+            counts[at] += count
+        return list(zip(bounds, counts, strict=True))
+
     def _nonzero(self) -> list[tuple[int, int, int]]:
         """(lowest value, highest value, count) of every bucket holding samples, in order."""
         h = self._h
@@ -133,3 +147,15 @@ class LatencyHistogram:
     @classmethod
     def decode(cls, data: bytes) -> LatencyHistogram:
         return cls(HdrHistogram.decode(data))
+
+
+def _bounds_ms(top_ms: float) -> list[float]:
+    """1, 2, 5, 10, 20, 50, ... ms until a bound reaches ``top_ms``."""
+    bounds: list[float] = []
+    decade = 1.0
+    while not bounds or bounds[-1] < top_ms:
+        bounds += [decade * m for m in (1, 2, 5)]
+        decade *= 10
+    while len(bounds) > 1 and bounds[-2] >= top_ms:
+        bounds.pop()
+    return bounds

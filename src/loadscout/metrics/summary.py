@@ -146,6 +146,13 @@ def observed_with_unit(expression: str, observed: float | None) -> tuple[str, st
     return unit, f"{observed:,.0f}"
 
 
+class DistributionBucket(_Model):
+    """Responses slower than the previous bucket's ``le_ms`` and at most this one's."""
+
+    le_ms: float
+    count: int
+
+
 class TimePoint(_Model):
     """One second of load; latency is None for a second with no response (a gap, not 0 ms)."""
 
@@ -167,6 +174,7 @@ class LoadOutcome(_Model):
     errors: list[ErrorSummary]
     timeseries: list[TimePoint]
     endpoints: list[EndpointSummary] = Field(default_factory=list)
+    latency_distribution: list[DistributionBucket] = Field(default_factory=list)
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
     verdict: Verdict | None = None
@@ -193,6 +201,9 @@ class RunSummary(_Model):
     errors: list[ErrorSummary] = Field(default_factory=list)
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     timeseries: list[TimePoint] = Field(default_factory=list)
+    latency_distribution: list[DistributionBucket] = Field(
+        default_factory=list, description="Response times on a 1-2-5 ms scale: a histogram"
+    )
     reason: str = ""
     realism: RealismReport | None = Field(
         default=None, description="Runs with journeys: how the load compares with the model"

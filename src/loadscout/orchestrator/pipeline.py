@@ -180,6 +180,7 @@ class _Run:
                 "totals": outcome.totals,
                 "steps": outcome.steps,
                 "endpoints": outcome.endpoints,
+                "latency_distribution": outcome.latency_distribution,
                 "errors": outcome.errors,
                 "timeseries": outcome.timeseries,
                 "thresholds": outcome.thresholds,
