@@ -6,8 +6,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from loadscout.metrics.summary import ErrorSummary, StepSummary
-from loadscout.reports.html_report import html_text, sparkline, write_html
+from loadscout.metrics.summary import DistributionBucket, ErrorSummary, StepSummary, TimePoint
+from loadscout.reports.html_report import html_text, write_html
+from loadscout.reports.svg_charts import Line, line_chart
 from tests.utils.factories import make_run_summary
 
 
@@ -78,15 +79,35 @@ def test_everything_from_the_run_is_escaped() -> None:
 def test_empty_states_are_spelled_out() -> None:
     text = _flat(html_text(make_run_summary(errors=[], thresholds=[], timeseries=[])))
     assert "No errors." in text and "No thresholds were set." in text
-    assert "<svg" not in html_text(make_run_summary(timeseries=[]))
+    assert "<svg" not in html_text(make_run_summary(timeseries=[], latency_distribution=[]))
 
 
-def test_sparkline_scales_to_the_peak() -> None:
-    spark = sparkline(make_run_summary().timeseries, height=100)
-    assert spark is not None
-    assert spark.peak == 18.0 and spark.width == 2
-    # rps 16, 17, 18: the peak touches the top (y=0), the others sit proportionally lower
-    assert spark.points == "0,11.1 1,5.6 2,0.0"
+def test_charts_over_time_and_the_distribution_are_inline_svg() -> None:
+    series = [
+        TimePoint(t=0, rps=16, errors=0, active_users=2, p50_ms=3, p95_ms=9, p99_ms=12),
+        TimePoint(t=1, rps=0, errors=5, active_users=2),  # an outage: no latency at all
+        TimePoint(t=2, rps=18, errors=0, active_users=2, p50_ms=4, p95_ms=8, p99_ms=11),
+    ]
+    buckets = [DistributionBucket(le_ms=b, count=n) for b, n in ((1, 3), (2, 10), (5, 1))]
+    html = html_text(make_run_summary(timeseries=series, latency_distribution=buckets))
+    charts = re.findall(r'<svg class="chart"[^>]*aria-label="([^"]+)"', html)
+    assert charts == [
+        "Requests per second",
+        "Latency percentiles (ms)",
+        "Errors per second",
+        "Active users",
+        "Response times (responses per bucket, ms)",
+    ]
+    assert "≤2" in html and "since load start" in html and "times in" in html
+    assert "<script" not in html and not [u for u in _parse(html).links if "//" in u]
+
+
+def test_a_gap_in_a_line_is_two_segments_never_a_drop_to_zero() -> None:
+    svg = str(line_chart("p95", [0, 1, 2, 3], [Line("p95", "#000", [5, None, 6, 7])], str))
+    assert svg.count("<polyline") == 1 and svg.count("<circle") == 1  # [5] alone, then [6, 7]
+    assert 'aria-label="p95"' in svg
+    hostile = str(line_chart("<b>x</b>", [0, 1], [Line("<i>", "#000", [1, 2])], str))
+    assert "<b>" not in hostile and "&lt;b&gt;" in hostile and "<i>" not in hostile
 
 
 def test_write_html(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The result as one self-contained HTML file: inline CSS, an inline SVG sparkline, no scripts.
+"""The result as one self-contained HTML file: inline CSS, inline SVG charts, no scripts.
 
 Everything taken from the run (URLs, step names, error examples) is escaped by Jinja2's
 autoescape, so a hostile target cannot inject markup into the report.
@@ -7,17 +7,19 @@ autoescape, so a hostile target cannot inject markup into the report.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from loadscout import __version__
-from loadscout.metrics.summary import LOW_SAMPLE, MISSING, RunSummary, StepSummary, TimePoint
+from loadscout.metrics.summary import LOW_SAMPLE, MISSING, RunSummary, StepSummary
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
 from loadscout.reports.realism_html import realism_section
+from loadscout.reports.svg_charts import Line, bar_chart, line_chart
 
 _ENV = jinja2.Environment(
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
@@ -25,23 +27,55 @@ _ENV = jinja2.Environment(
 _TEMPLATE = _ENV.from_string(TEMPLATE)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Sparkline:
-    """An SVG polyline of requests/s: x is the second, y is flipped so up means more."""
-
-    points: str
-    width: int
-    height: int
-    peak: float
-
-
-def sparkline(series: list[TimePoint], height: int = 100) -> Sparkline | None:
+def charts(summary: RunSummary) -> list[Markup]:
+    """Throughput, latency percentiles, errors and users over time, and the distribution."""
+    series = summary.timeseries
     if len(series) < 2:
-        return None
-    peak = max(p.rps for p in series)
-    scale = height / peak if peak > 0 else 0.0
-    points = " ".join(f"{i},{height - p.rps * scale:.1f}" for i, p in enumerate(series))
-    return Sparkline(points=points, width=len(series) - 1, height=height, peak=peak)
+        return []
+    t = [p.t for p in series]
+    latency = [
+        Line("p50", "#10b981", [p.p50_ms for p in series]),
+        Line("p95", "#f59e0b", [p.p95_ms for p in series]),
+        Line("p99", "#a855f7", [p.p99_ms for p in series]),
+    ]
+    drawn = [
+        line_chart(
+            "Requests per second", t, [Line("req/s", "#6366f1", [p.rps for p in series])], _rate
+        ),
+        line_chart("Latency percentiles (ms)", t, latency, _plain),
+        line_chart(
+            "Errors per second", t, [Line("errors", "#f43f5e", [p.errors for p in series])], _plain
+        ),
+        line_chart(
+            "Active users", t, [Line("users", "#0ea5e9", [p.active_users for p in series])], _plain
+        ),
+    ]
+    if summary.latency_distribution:
+        bars = [(_bound(b.le_ms), b.count) for b in summary.latency_distribution]
+        drawn.append(bar_chart("Response times (responses per bucket, ms)", bars))
+    return drawn
+
+
+def _rate(v: float) -> str:
+    return f"{v:,.0f}/s"
+
+
+def _plain(v: float) -> str:
+    return f"{v:,.0f}" if v >= 10 else f"{v:,.1f}"
+
+
+def _bound(ms: float) -> str:
+    return f"≤{ms / 1000:g}s" if ms >= 1000 else f"≤{ms:g}"
+
+
+def local_time(moment: datetime) -> str:
+    """A stored (UTC) time in the zone of the machine writing the report."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def zone_name() -> str:
+    now = datetime.now().astimezone()
+    return f"{now.strftime('%Z')}, UTC{now.strftime('%z')[:3]}:{now.strftime('%z')[3:]}"
 
 
 def _by_flow(steps: list[StepSummary]) -> Iterator[tuple[str, list[StepSummary]]]:
@@ -59,7 +93,10 @@ def html_text(summary: RunSummary) -> str:
         t=summary.totals,
         d=summary.discovery,
         flows=list(_by_flow(summary.steps)),
-        spark=sparkline(summary.timeseries),
+        charts=charts(summary),
+        peak_rps=max((p.rps for p in summary.timeseries), default=0.0),
+        local=local_time,
+        zone=zone_name(),
         ms=_ms,
         phases=phases(summary.totals),
         version=__version__,

@@ -43,9 +43,11 @@ td.n, th.n { text-align:right; white-space:nowrap; }
 tr.flow td { font-weight:600; background:var(--card); }
 tr.total td { font-weight:600; border-top:2px solid var(--line); }
 code { font:12px ui-monospace,monospace; word-break:break-all; }
-svg { width:100%; height:120px; display:block; }
-svg polyline { fill:none; stroke:var(--accent); stroke-width:2; vector-effect:non-scaling-stroke; }
-svg polygon { fill:var(--accent); opacity:.15; }
+.charts { display:grid; gap:1rem; grid-template-columns:repeat(auto-fit, minmax(300px, 1fr)); }
+.charts figure { margin:0; }
+svg.chart { width:100%; height:auto; display:block; }
+svg.chart .grid { stroke:var(--line); stroke-width:1; }
+svg.chart .axis { fill:var(--muted); font-size:11px; }
 footer { margin-top:32px; font-size:12px; color:var(--muted); }
 </style>
 </head>
@@ -57,8 +59,9 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 <h1>{{ s.target_url }}</h1>
 <p class="muted">Run #{{ s.run_id }} <span class="status {{ s.status }}">{{ s.status }}</span>
  · {{ s.users }} users · {{ "%.1f"|format(s.duration_s) }} s of load
-{% if s.started_at %} · started {{ s.started_at.strftime("%Y-%m-%d %H:%M:%S %Z") }}{% endif %}
-{% if s.finished_at %} · finished {{ s.finished_at.strftime("%Y-%m-%d %H:%M:%S %Z") }}{% endif %}</p>
+{% if s.started_at %} · started {{ local(s.started_at) }}{% endif %}
+{% if s.finished_at %} · finished {{ local(s.finished_at) }}{% endif %}
+{% if s.started_at or s.finished_at %} <small>(times in {{ zone }})</small>{% endif %}</p>
 {% if s.reason %}<p class="fail">Reason: {{ s.reason }}</p>{% endif %}
 </header>
 
@@ -83,13 +86,10 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 {% if t.assets_skipped %}<p class="muted">{{ "{:,}".format(t.assets_skipped) }} off-scope assets not fetched (widen with --scope).</p>{% endif %}
 </section>
 
-{% if spark %}
-<section aria-labelledby="rps"><h2 id="rps">Requests per second</h2>
-<svg viewBox="0 0 {{ spark.width }} {{ spark.height }}" preserveAspectRatio="none" role="img"
- aria-label="Requests per second over {{ s.timeseries|length }} seconds, peak {{ '%.1f'|format(spark.peak) }}">
-<polygon points="0,{{ spark.height }} {{ spark.points }} {{ spark.width }},{{ spark.height }}"/>
-<polyline points="{{ spark.points }}"/></svg>
-<p class="muted">Peak {{ "%.1f"|format(spark.peak) }} req/s over {{ s.timeseries|length }} s.</p>
+{% if charts %}
+<section aria-labelledby="charts"><h2 id="charts">Over time</h2>
+<p class="muted">Seconds since the first request of the load. Gaps are seconds without a response (never drawn as 0 ms). Peak {{ "%.1f"|format(peak_rps) }} req/s.</p>
+<div class="charts">{% for chart in charts %}<figure>{{ chart }}</figure>{% endfor %}</div>
 </section>
 {% endif %}
 
