@@ -398,6 +398,16 @@ export interface components {
             warnings?: string[];
         };
         /**
+         * DistributionBucket
+         * @description Responses slower than the previous bucket's ``le_ms`` and at most this one's.
+         */
+        DistributionBucket: {
+            /** Le Ms */
+            le_ms: number;
+            /** Count */
+            count: number;
+        };
+        /**
          * EndpointSummary
          * @description All requests of one method and URL pattern (``GET /products/{num}``), whichever flow
          *     or journey sent them; percentiles come from the merged histograms, so they are exact.
@@ -1452,6 +1462,11 @@ export interface components {
             thresholds?: components["schemas"]["ThresholdResult"][];
             /** Timeseries */
             timeseries?: components["schemas"]["TimePoint"][];
+            /**
+             * Latency Distribution
+             * @description Response times on a 1-2-5 ms scale: a histogram
+             */
+            latency_distribution?: components["schemas"]["DistributionBucket"][];
             /**
              * Reason
              * @default

@@ -1,4 +1,5 @@
 /** Number and time formatting shared by every view, so the same value reads the same everywhere. */
+import type { RunSummary } from '../client/api'
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })
@@ -86,3 +87,8 @@ export function secondsBetween(start: string | null | undefined, end: string | n
 export function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '').replace(/\/$/, '') || url
 }
+
+export type Bucket = RunSummary['latency_distribution'][number]
+
+/** "≤5 ms", "≤2 s": a response-time bucket's upper bound as people read it. */
+export const bucketLabel = (b: Bucket) => (b.le_ms >= 1000 ? `≤${b.le_ms / 1000} s` : `≤${b.le_ms} ms`)

@@ -18,6 +18,7 @@ export const summary: RunSummary = {
   timeseries: [0, 1, 2, 3].map((t) => ({ t, rps: 35, errors: t === 2 ? 3 : 0, active_users: 5, p50_ms: 4, p95_ms: 12, p99_ms: 20 })),
   realism: null,
   endpoints: [],
+  latency_distribution: [],
 }
 
 export const run = (over: Partial<RunDetail> = {}): RunDetail => ({

@@ -9,6 +9,7 @@ import { fromTimeseries } from '../../lib/liveSeries'
 import type { ChartPoint } from '../../lib/liveSeries'
 import { stageTimes } from '../../lib/timeline'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
+import { DistributionCard } from '../Charts/DistributionChart'
 import { RunCharts } from '../Charts/RunCharts'
 import { Button } from '../ui/Button'
 import { buttonClass } from '../ui/styles'
@@ -160,6 +161,7 @@ function RunView({ run }: { run: RunDetail }) {
       {loaded && <SummaryTotals summary={summary} />}
       {loaded && <ThresholdsCard summary={summary} />}
       {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
+      {loaded && <DistributionCard buckets={summary.latency_distribution} />}
       {loaded && <StepsCard summary={summary} />}
       {loaded && <EndpointsCard summary={summary} />}
       {loaded && summary.realism && <CoverageCard realism={summary.realism} runId={run.id} screenshots={summary.discovery.screenshots} />}
