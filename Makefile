@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format install browser web clean bench
 
+PORT ?= 8000
+
 run: install browser web
-	$(BIN)/loadscout serve --host 127.0.0.1 --port 8000
+	@$(BIN)/python -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); sys.exit(0 if s.connect_ex(('127.0.0.1', $(PORT))) else 1)" \
+	  || { echo "error: port $(PORT) is in use (another loadscout?): stop it, or run \`make run PORT=8001\`"; exit 2; }
+	$(BIN)/loadscout serve --host 127.0.0.1 --port $(PORT)
 
 test: install browser web lint
 	$(BIN)/pytest

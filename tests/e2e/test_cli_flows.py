@@ -29,6 +29,12 @@ def test_discover_then_replay_the_file(demo_shop: DemoServer, tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr[-2000:]
     flowset = load_flowset(flows)
     assert flowset.flows and flowset.target_url == demo_shop.url
+    assert flowset.discovery is not None and flowset.discovery.skipped
+    skipped = [
+        line.strip() for line in proc.stdout.splitlines() if line.strip().startswith("skipped ")
+    ]
+    report = flowset.discovery.skipped[:20]
+    assert skipped == [f"skipped {a.method} {a.url}: {a.reason}" for a in report]
 
     demo_shop.reset_hits()
     proc = loadscout(
@@ -49,6 +55,7 @@ def test_discover_then_replay_the_file(demo_shop: DemoServer, tmp_path: Path) ->
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["totals"]["requests"] > 0
     assert "discovering" not in proc.stdout  # discovery was skipped
+    assert "Discovery:" not in proc.stdout  # so no discovery line: the file's is old news
     # every request the engine counted reached the shop (plus the start-page probe and redirects)
     assert sum(demo_shop.hits.values()) > result["totals"]["requests"]
 

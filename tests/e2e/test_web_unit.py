@@ -56,3 +56,21 @@ def test_generated_client_matches_the_committed_spec(tmp_path: Path) -> None:
     assert out.read_text() == committed, (
         "web/src/client/schema.d.ts is stale or hand-edited: run `npm run gen:api` in web/"
     )
+
+
+def test_the_form_defaults_are_the_servers() -> None:
+    """web/src/client/defaults.ts is generated from the spec: one default per option."""
+    from loadscout.discovery.options import DiscoveryOptions
+    from loadscout.plan.options import LoadOptions
+
+    text = (WEB / "src" / "client" / "defaults.ts").read_text()
+    load, discovery = LoadOptions.model_fields, DiscoveryOptions.model_fields
+    expected = {
+        "ramp_up_s": load["ramp_up_s"].default,
+        "think_time_min_s": load["think_time_min_s"].default,
+        "think_time_max_s": load["think_time_max_s"].default,
+        "max_pages": discovery["max_pages"].default,
+        "max_discovery_s": discovery["max_time_s"].default,
+    }
+    for name, value in expected.items():
+        assert f"  {name}: {json.dumps(value).removesuffix('.0')}," in text, (name, value)

@@ -55,8 +55,11 @@ class ConsoleObserver:
         self._console = console
         self._live: Live | None = None
         self._last_plain = 0.0
+        self._discovered = False  # a flows file's old discovery report is not this run's
 
     async def on_status(self, status: RunStatus, reason: str) -> None:
+        if status is RunStatus.DISCOVERING:
+            self._discovered = True
         if status is RunStatus.LOADING and self._console.is_terminal:
             self._live = Live(
                 Text("starting load…"), console=self._console, transient=False, refresh_per_second=4
@@ -69,10 +72,11 @@ class ConsoleObserver:
         self._console.print(f"[bold]{status}[/]{suffix}")
 
     async def on_flows(self, flowset: FlowSet) -> None:
-        if flowset.discovery is not None:
+        if flowset.discovery is not None and self._discovered:
             self._console.print(discovery_text(flowset.discovery, flowset.journeys))
+        walks = "".join(f", journey {j.name!r}" for j in flowset.journeys)
         self._console.print(
-            f"{len(flowset.flows)} flows to replay: "
+            f"{len(flowset.flows)} flows to replay{walks}: "
             + ", ".join(f.name for f in flowset.flows[:8])
             + (" …" if len(flowset.flows) > 8 else "")
         )

@@ -17,13 +17,21 @@ Users = Annotated[int | None, typer.Option(help="Concurrent virtual users [defau
 Duration = Annotated[
     str | None, typer.Option(help="Load phase length, e.g. 60s or 5m [default: 60s].")
 ]
-RampUp = Annotated[str | None, typer.Option(help="Start users linearly over this time.")]
+_DEFAULTS = LoadOptions.model_fields
+RampUp = Annotated[
+    str | None,
+    typer.Option(
+        help="Start users linearly over this time "
+        f"[default: {_DEFAULTS['ramp_up_s'].default:g}s, all at once]."
+    ),
+]
 ThinkTimeOpt = Annotated[
     str | None,
     typer.Option(
         "--think-time",
         help="Pause between steps: 0 (off, recorded ones too), 2s, 0.5s-1.5s (uniform), "
-        "exp:1s (exponential, mean 1s) [default: recorded, else 0.5s-1.5s].",
+        "exp:1s (exponential, mean 1s) [default: recorded, else "
+        f"{_DEFAULTS['think_time_min_s'].default:g}s-{_DEFAULTS['think_time_max_s'].default:g}s].",
     ),
 ]
 Stages = Annotated[

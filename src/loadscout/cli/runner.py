@@ -19,7 +19,7 @@ from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions
 from loadscout.orchestrator.pipeline import check_target, discover_flows, execute_run
 from loadscout.orchestrator.recording import StoreObserver
-from loadscout.reports.console import discovery_text, summary_renderable
+from loadscout.reports.console import discovery_text, skipped_lines, summary_renderable
 from loadscout.reports.json_report import write_json
 from loadscout.reports.junit import write_junit
 from loadscout.settings import Settings
@@ -38,6 +38,8 @@ async def discover_to_file(
     save_flowset(flowset, out)
     if flowset.discovery is not None:
         console.print(discovery_text(flowset.discovery, flowset.journeys))
+        for line in skipped_lines(flowset.discovery):
+            console.print(line, highlight=False)
     console.print(f"wrote {len(flowset.flows)} flows to {out}")
 
 

@@ -151,3 +151,14 @@ def discovery_text(report: DiscoveryReport, journeys: Sequence[Journey] = ()) ->
         f"{report.forms} forms, {report.api_calls} API calls, {report.flows} flows{walks}, "
         f"{len(report.skipped)} actions skipped ({report.duration_s:.1f}s)"
     )
+
+
+SKIPPED_SHOWN = 20
+
+
+def skipped_lines(report: DiscoveryReport) -> list[str]:
+    """The actions discovery counted as skipped, one line each (the first SKIPPED_SHOWN)."""
+    lines = [f"  skipped {a.method} {a.url}: {a.reason}" for a in report.skipped[:SKIPPED_SHOWN]]
+    if len(report.skipped) > SKIPPED_SHOWN:
+        lines.append(f"  … and {len(report.skipped) - SKIPPED_SHOWN} more (see the flows file)")
+    return lines

@@ -1,5 +1,6 @@
 /** The new-test form's values, their client-side checks, and the request they become. */
 import type { ProfileFields, RunCreate, ShapePreview } from '../client/api'
+import { RUN_DEFAULTS } from '../client/defaults'
 import { DEFAULT_STAGES } from './loadProfile'
 import type { ProfileKind, StageRow } from './loadProfile'
 
@@ -36,13 +37,14 @@ export type TextKey = { [K in keyof RunFormValues]: RunFormValues[K] extends str
 export const DEFAULT_FORM: RunFormValues = {
   target_url: '',
   users: '10',
-  duration_s: '60',
-  ramp_up_s: '10',
-  think_time_min_s: '0.5',
-  think_time_max_s: '1.5',
-  max_pages: '40',
-  max_depth: '4',
-  max_discovery_s: '60',
+  // one default per option, the server's (client/defaults.ts is generated from its schema)
+  duration_s: String(RUN_DEFAULTS.duration_s),
+  ramp_up_s: String(RUN_DEFAULTS.ramp_up_s),
+  think_time_min_s: String(RUN_DEFAULTS.think_time_min_s),
+  think_time_max_s: String(RUN_DEFAULTS.think_time_max_s),
+  max_pages: String(RUN_DEFAULTS.max_pages),
+  max_depth: String(RUN_DEFAULTS.max_depth),
+  max_discovery_s: String(RUN_DEFAULTS.max_discovery_s),
   allow_writes: false,
   scope: '',
   profile: 'constant',

@@ -68,3 +68,9 @@ test('no TTFB column for results stored before per-step TTFB existed', () => {
   expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).not.toContainEqual(expect.stringContaining('TTFB'))
   expect(within(screen.getAllByRole('row')[1]).getAllByRole('cell')).toHaveLength(8)
 })
+
+test('on a phone the table says it scrolls sideways', () => {
+  render(<StepsTable steps={[step('/', 3, 5)]} />)
+  expect(screen.getByTestId('scroll-cue')).toHaveTextContent('Swipe sideways for more columns')
+  expect(screen.getByTestId('scroll-cue')).toHaveClass('sm:hidden')
+})

@@ -126,8 +126,8 @@ export function DiscoveryCard({ summary }: { summary: RunSummary }) {
           </summary>
           <ul className="mt-2 grid gap-1.5 text-xs">
             {d.skipped.map((s, i) => (
-              <li key={`${s.method} ${s.url} ${i}`} className="break-all">
-                <span className="font-mono">{s.method} {s.url}</span>
+              <li key={`${s.method} ${s.url} ${i}`}>
+                <span className="font-mono [overflow-wrap:anywhere]">{s.method} {s.url}</span>
                 <span className="text-slate-500 dark:text-slate-400"> — {s.reason}</span>
               </li>
             ))}

@@ -4,9 +4,15 @@ import { cx } from './cx'
 /** Tables scroll inside their own box so narrow screens never scroll the page sideways. */
 export function TableContainer({ children, label }: { children: ReactNode; label: string }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} className="-mx-4 overflow-x-auto px-4 focus-visible:outline-offset-[-2px]">
-      <table className="w-full min-w-max border-collapse text-left text-sm">{children}</table>
-    </div>
+    <>
+      {/* on a phone the columns do not fit: say so, rather than hide them past the edge */}
+      <p className="mb-1 text-xs text-slate-500 sm:hidden dark:text-slate-400" data-testid="scroll-cue">
+        Swipe sideways for more columns →
+      </p>
+      <div role="region" aria-label={label} tabIndex={0} className="-mx-4 overflow-x-auto px-4 focus-visible:outline-offset-[-2px]">
+        <table className="w-full min-w-max border-collapse text-left text-sm">{children}</table>
+      </div>
+    </>
   )
 }
 
