@@ -7,9 +7,12 @@ page land in the pytest tmp dir (path printed with ``-s``, listed under "screens
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +283,9 @@ async def test_form_reports_its_own_and_the_servers_errors(
     await page.get_by_role("button", name="Start test").click()
     await expect(page.get_by_text("Enter the URL of the app to test")).to_be_visible()
     await page.get_by_label("Application URL").fill("http://127.0.0.1:9/")
-    await page.get_by_label("Duration").fill("4")  # default ramp-up (10 s) is now too long
+    assert await page.get_by_label("Ramp-up").input_value() == "0"  # the server's default
+    await page.get_by_label("Duration").fill("4")
+    await page.get_by_label("Ramp-up").fill("10")  # now too long for the duration
     # the server reads the profile: its own rule, in its own words
     await expect(
         page.get_by_text("ramp-up (10s) cannot be longer than the duration (4s)")
@@ -462,3 +467,96 @@ async def test_delete_a_run(server: str, watched: Watched, shots: Path) -> None:
     assert gone.status == 404
     await _shot(page, shots / "13-mobile-runs-after-delete.png")
     assert watched.errors == [], watched.failed
+
+
+@contextmanager
+def _dying_target() -> Iterator[str]:
+    """A target whose ``/`` answers until the block ends, when the whole server goes away;
+    ``/gone`` never answers at all (the connection is closed on every request)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/gone"):
+                self.close_connection = True
+                return
+            body = b"<!doctype html><title>shop</title><p>hello</p>"
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+async def test_a_target_that_dies_mid_run_shows_the_failure_never_0_ms(
+    server: str, watched: Watched, shots: Path
+) -> None:
+    page = watched.page
+    with _dying_target() as url:
+        flowset = {
+            "version": 2,
+            "target_url": url,
+            "flows": [
+                {"name": "shop", "steps": [{"name": "home", "url": "/"}]},
+                {"name": "broken", "steps": [{"name": "gone", "url": "/gone"}]},
+            ],
+        }
+        created = await page.request.post(
+            f"{server}/api/v1/runs",
+            data={
+                "target_url": url,
+                "users": 2,
+                "duration_s": 4,
+                "think_time_min_s": 0.05,
+                "think_time_max_s": 0.1,
+                "flowset": flowset,
+            },
+        )
+        assert created.status == 201, await created.text()
+        run_id = (await created.json())["id"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status = (await (await page.request.get(f"{server}/api/v1/runs/{run_id}")).json())[
+                "status"
+            ]
+            if status != "queued":
+                break
+            await page.wait_for_timeout(100)
+        await page.wait_for_timeout(1_500)  # load against a live target first
+    # the target is gone now; the run goes on against a dead port
+    deadline = time.monotonic() + 60
+    detail: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        detail = await (await page.request.get(f"{server}/api/v1/runs/{run_id}")).json()
+        if detail["status"] in ("completed", "failed", "cancelled") and detail["summary"]:
+            break
+        await page.wait_for_timeout(200)
+    assert detail["status"] == "completed", detail.get("reason")
+    assert detail["verdict"] == "errors"
+    gone = next(s for s in detail["summary"]["steps"] if s["name"] == "gone")
+    assert gone["requests"] > 0 and gone["errors"] == gone["requests"]
+    assert gone["latency_ms"]["p50"] is None  # never answered: missing, not 0
+
+    await page.goto(f"{server}/runs/{run_id}")
+    await expect(page.get_by_role("main").get_by_text("Too many errors").first).to_be_visible()
+    steps = page.get_by_role("region", name="Per-step results")
+    row = steps.locator("tr", has_text="gone")
+    cells = await row.locator("td").all_inner_texts()
+    assert cells[4:8] == ["–", "–", "–", "–"], cells  # p50, p95, p99, max
+    assert not any(re.fullmatch(r"0(\.0+)? ms", c.strip()) for c in cells), cells
+    await _shot(page, shots / "13-dead-target.png")
+    await page.goto(server + "/")
+    listed = page.get_by_role("row", name=re.compile(f"#{run_id}\\b"))
+    await expect(listed.get_by_text("Too many errors")).to_be_visible()
