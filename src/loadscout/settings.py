@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     max_users_per_run: int = Field(default=10_000, ge=1)
     max_duration_s: float = Field(default=86_400.0, gt=0)
     max_browser_pages: int = Field(default=4, ge=1)
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the API reads (a flows file included); larger: 413",
+    )
     load_workers: int | None = Field(
         default=None, ge=0, le=256, description="Load processes per run; 0 = in the server"
     )

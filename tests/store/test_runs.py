@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loadscout.metrics.summary import StepSummary
+from loadscout.status import RunStatus
 from loadscout.store.records import RunNotFound
 from loadscout.store.runs import RunRepository
 from loadscout.store.tables import Base, FlowRow, MetricsSummaryRow, RunEventRow, StepRow, TestRun
@@ -82,6 +83,18 @@ async def test_status_changes_stamp_start_finish_and_log_events(
     assert [e.status for e in events] == ["queued", "discovering", "loading", "failed"]
     assert [e.reason for e in events][-1] == "target returned 503 for every request"
     assert [e.at for e in events] == sorted(e.at for e in events)
+
+
+async def test_a_final_status_never_changes_again(repo: RunRepository) -> None:
+    """The queue may end a run (lease expired) while its server still runs it: the server's
+    later "completed" must not flip the stored "failed"."""
+    run_id = await _create(repo)
+    assert await repo.set_status(run_id, RunStatus.LOADING)
+    assert await repo.set_status(run_id, RunStatus.FAILED, reason="interrupted")
+    assert not await repo.set_status(run_id, RunStatus.COMPLETED)
+    run = await repo.get(run_id)
+    assert run is not None and (run.status, run.reason) == ("failed", "interrupted")
+    assert [e.status for e in await repo.events(run_id)][-1] == "failed"
 
 
 async def test_timestamps_come_back_timezone_aware_utc(

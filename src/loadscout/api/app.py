@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from loadscout import __version__
 from loadscout.api import errors
+from loadscout.api.body_limit import BodyLimit
 from loadscout.api.routers import (
     artifacts,
     profiles,
@@ -77,6 +78,7 @@ def create_app(
     app.include_router(thresholds.router, prefix=API_PREFIX)
     app.include_router(probes.router)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     if dashboard_dir is not None and (dashboard_dir / "index.html").exists():
         app.mount("/", SPAStaticFiles(directory=dashboard_dir, html=True), name="dashboard")

@@ -29,6 +29,7 @@ from loadscout.plan.profiles import (
 
 _PROFILE: TypeAdapter[Profile] = TypeAdapter(Profile)
 _THINK = ThinkTime()
+MAX_SCOPE_CHARS = 2_000  # a scope regex is a few hosts; megabytes of it would stall the server
 STAGES_HINT = "write stages as DURATION:TARGET pairs, e.g. 30s:10,1m:50,30s:0"
 
 
@@ -172,7 +173,9 @@ class LoadOptions(BaseModel):
     fetch_assets: bool = Field(default=False, description="Fetch page assets (per-user cache)")
     request_timeout_s: float = Field(default=30.0, gt=0, description="Per request")
     scope: str | None = Field(
-        default=None, description="Regex of extra URLs discovery may visit and assets come from"
+        default=None,
+        max_length=MAX_SCOPE_CHARS,
+        description="Regex of extra URLs discovery may visit and assets come from",
     )
 
     def over(self, base: LoadOptions | None) -> LoadOptions:

@@ -7,6 +7,7 @@ callers cannot trigger lazy loads or hold sessions open.
 from __future__ import annotations
 
 import builtins
+import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,9 @@ SORTABLE = frozenset(
     {"created_at", "started_at", "finished_at", "status", "target_url", "users", "requests"}
     | {"error_rate", "rps", "p95_ms", "id"}
 )
+
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -79,8 +83,11 @@ class RunRepository:
                 await write_flows(session, run, flowset)
             return to_record(run)
 
-    async def set_status(self, run_id: int, status: RunStatus, *, reason: str = "") -> None:
-        """Record a status change the pipeline has already checked with ``transition()``.
+    async def set_status(self, run_id: int, status: RunStatus, *, reason: str = "") -> bool:
+        """Record a status change the pipeline has already checked with ``transition()``;
+        False (and nothing written) when the stored run is already final: the queue may have
+        ended it (an expired lease) while this server still ran it, and a final status never
+        changes again.
 
         The first move out of the queue stamps ``started_at``; a final status stamps
         ``finished_at``. A non-empty ``reason`` also becomes the run's current reason.
@@ -88,6 +95,9 @@ class RunRepository:
         now = self._clock()
         async with write_session(self._sessions) as session:
             run = await _locked_run(session, run_id)
+            if RunStatus(run.status).is_final:
+                log.warning("run %s is already %s: not moving it to %s", run_id, run.status, status)
+                return False
             run.status = status
             if status != RunStatus.QUEUED and run.started_at is None:
                 run.started_at = now
@@ -97,6 +107,7 @@ class RunRepository:
             if reason:
                 run.reason = reason
             session.add(RunEventRow(run_id=run_id, at=now, status=status, reason=reason))
+        return True
 
     async def hold(self, run_id: int, worker: str, *, lease_s: float) -> None:
         """Take or renew the lease of one unfinished run executed outside a server (by

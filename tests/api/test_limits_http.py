@@ -1,0 +1,70 @@
+"""Hostile request bodies over real HTTP: refused before parsing, the server stays responsive."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.api.serve import Served, call, fresh_database, serving
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder: Path = tmp_path_factory.mktemp("limits")
+    with (
+        fresh_database("sqlite", folder) as url,
+        serving(url, folder, LOADSCOUT_MAX_BODY_BYTES="65536") as served,
+    ):
+        yield served
+
+
+def _post_raw(served: Served, body: bytes, *, chunked: bool) -> tuple[int, dict[str, str]]:
+    parts = urlsplit(served.base)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    headers = {"content-type": "application/json"}
+    if chunked:
+        conn.putrequest("POST", "/api/v1/runs")
+        for k, v in {**headers, "transfer-encoding": "chunked"}.items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        for i in range(0, len(body), 16_384):
+            piece = body[i : i + 16_384]
+            conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        conn.send(b"0\r\n\r\n")
+    else:
+        conn.request("POST", "/api/v1/runs", body=body, headers=headers)
+    resp = conn.getresponse()
+    data = json.loads(resp.read() or b"{}")
+    conn.close()
+    return resp.status, data
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_an_oversized_body_is_413_and_the_server_keeps_answering(
+    small: Served, chunked: bool
+) -> None:
+    body = json.dumps(
+        {"target_url": "http://127.0.0.1:9/", "users": 1, "scope": "x" * 3_000_000}
+    ).encode()
+    started = time.monotonic()
+    status, data = _post_raw(small, body, chunked=chunked)
+    assert status == 413, data
+    assert "LOADSCOUT_MAX_BODY_BYTES" in data["detail"]
+    assert time.monotonic() - started < 5
+    assert call("GET", f"{small.base}/healthz")[0] == 200
+
+
+def test_a_long_scope_is_a_422_naming_the_field(small: Served) -> None:
+    status, data = call(
+        "POST",
+        f"{small.api}/runs",
+        {"target_url": "http://127.0.0.1:9/", "users": 1, "scope": "a" * 5_000},
+    )
+    assert status == 422
+    assert data["detail"][0]["field"] == "scope", data
