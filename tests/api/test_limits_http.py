@@ -68,3 +68,30 @@ def test_a_long_scope_is_a_422_naming_the_field(small: Served) -> None:
     )
     assert status == 422
     assert data["detail"][0]["field"] == "scope", data
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"stages": "3s:inf"}, "stages"),
+        ({"arrival_rate": "nan"}, "arrival_rate"),
+        ({"duration_s": "Infinity"}, "duration_s"),
+    ],
+)
+def test_infinities_are_422_not_500(small: Served, change: dict[str, str], field: str) -> None:
+    body = {"target_url": "http://127.0.0.1:9/", "users": 1, **change}
+    status, data = call("POST", f"{small.api}/runs", body)
+    assert status == 422, data
+    assert field.replace("_", " ") in json.dumps(data["detail"]).replace("_", " ")
+
+
+def test_a_deeply_nested_body_is_a_4xx_not_500(small: Served) -> None:
+    nested = "[" * 5_000 + "]" * 5_000
+    flowset = (
+        '{"target_url": "http://127.0.0.1:9/", "flows": [{"name": "f", "steps": '
+        f'[{{"name": "s", "url": "/", "method": "POST", "json_body": {nested}}}]}}]}}'
+    )
+    body = f'{{"target_url": "http://127.0.0.1:9/", "users": 1, "flowset": {flowset}}}'
+    status, data = _post_raw(small, body.encode(), chunked=False)
+    assert 400 <= status < 500, data
+    assert call("GET", f"{small.base}/healthz")[0] == 200

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,30 @@ def test_bad_duration(demo_shop: DemoServer, tmp_path: Path) -> None:
         tmp_path / "db.sqlite",
         "--duration",
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [("--stages", "3s:inf", "finite"), ("--arrival-rate", "nan", "finite")],
+)
+def test_infinite_users_or_rates(
+    option: str, value: str, fragment: str, demo_shop: DemoServer, tmp_path: Path
+) -> None:
+    args = ["run", demo_shop.url, "--users", "1", option, value]
+    _assert_bad_input(args, tmp_path / "db.sqlite", fragment)
+
+
+def test_db_upgrade_against_an_unreachable_database(tmp_path: Path) -> None:
+    env_db = f"postgresql+asyncpg://u:secret-pw@127.0.0.1:{free_port()}/nowhere"
+    proc = subprocess.run(
+        [sys.executable, "-m", "loadscout", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOADSCOUT_DATABASE_URL": env_db},
+        check=False,
+    )
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert proc.stderr.strip().startswith("error:") and "\n" not in proc.stderr.strip()
+    assert "secret-pw" not in proc.stderr + proc.stdout  # the password is never printed

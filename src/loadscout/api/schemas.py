@@ -34,6 +34,7 @@ class RunCreate(BaseModel):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
+        allow_inf_nan=False,
         json_schema_extra={
             "examples": [{"target_url": "http://127.0.0.1:8001/", "users": 10, "duration_s": 20}]
         },

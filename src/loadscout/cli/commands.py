@@ -136,7 +136,10 @@ def serve(
     from loadscout.api.dashboard import dashboard_dir
 
     settings = _settings()
-    console.print(f"loadscout serving on http://{host}:{port}/ (database {settings.database_url})")
+    from loadscout.store.database import masked_url
+
+    database = masked_url(settings.database_url)
+    console.print(f"loadscout serving on http://{host}:{port}/ (database {database})")
     uvicorn.run(
         create_app(settings, dashboard_dir=dashboard_dir()), host=host, port=port, log_level="info"
     )
@@ -303,8 +306,8 @@ def demo_target(
 @user_errors
 def db_upgrade() -> None:
     """Apply database migrations up to the newest schema."""
-    from loadscout.store.database import upgrade
+    from loadscout.store.database import masked_url, upgrade
 
     settings = _settings()
     asyncio.run(upgrade(settings.database_url))
-    console.print(f"database at the newest schema: {settings.database_url}")
+    console.print(f"database at the newest schema: {masked_url(settings.database_url)}")

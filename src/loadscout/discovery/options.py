@@ -14,7 +14,7 @@ from loadscout.errors import BadInput
 class DiscoveryOptions(BaseModel):
     """What to explore and how far, as a user sets it; each default lives here only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     max_pages: int = Field(default=40, gt=0, le=10_000, description="Most pages to visit")
     max_depth: int = Field(default=4, ge=0, le=50, description="Most links from the start page")

@@ -26,7 +26,7 @@ ExtractorSource = Literal["css", "regex", "header", "cookie", "json", "form"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Extractor(_Frozen):

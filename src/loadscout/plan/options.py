@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from loadscout.plan.durations import parse_duration
+from loadscout.plan.durations import parse_duration, parse_number
 from loadscout.plan.profiles import (
     MAX_DURATION_S,
     MAX_USERS,
@@ -41,7 +41,9 @@ def parse_stages(text: str) -> list[Stage]:
         if not sep:
             raise ValueError(f"cannot read stage {part.strip()!r}; {STAGES_HINT}")
         try:
-            stages.append(Stage(duration_s=parse_duration(duration), target=float(target)))
+            stages.append(
+                Stage(duration_s=parse_duration(duration), target=parse_number(target, "target"))
+            )
         except ValueError as err:
             raise ValueError(f"cannot read stage {part.strip()!r} ({err}); {STAGES_HINT}") from None
     if not stages:
@@ -56,11 +58,10 @@ def arrival_profile(
     plain = text.strip().removesuffix("/s")
     if ":" not in plain:
         try:
-            rate = float(plain)
-        except ValueError:
+            rate = parse_number(plain, "arrival rate")
+        except ValueError as err:
             raise ValueError(
-                f"cannot read arrival rate {text!r}; give iterations per second like 100, "
-                f"or stages of rates ({STAGES_HINT})"
+                f"{err}; give iterations per second like 100, or stages of rates ({STAGES_HINT})"
             ) from None
         return ConstantArrivalRate(rate=rate, duration_s=duration_s, max_users=max_users)
     return RampingArrivalRate(stages=parse_stages(plain), max_users=max_users)
@@ -128,7 +129,7 @@ def _csv_shape(text: str) -> dict[str, Any]:
                 f"line {number} of the shape CSV needs both a duration and a {column} value"
             )
     stages = [
-        {"duration_s": parse_duration(row["duration"]), "target": float(row[column])}
+        {"duration_s": parse_duration(row["duration"]), "target": parse_number(row[column], column)}
         for row in rows
     ]
     kind = "stages" if column == "users" else "ramping_rate"
@@ -143,7 +144,7 @@ class LoadOptions(BaseModel):
     values win over a flows file's while defaults never do.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     users: int = Field(default=10, gt=0, le=MAX_USERS, description="Concurrent virtual users")
     duration_s: float = Field(

@@ -24,7 +24,7 @@ MAX_DURATION_S = 86_400.0
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Stage(_Frozen):

@@ -30,7 +30,7 @@ HINT = "write it like p95<500ms, p99[step=login]<1s, error_rate<1% or rps>100"
 class Threshold(BaseModel):
     """One parsed criterion; latency values are in milliseconds, rates as fractions."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     expression: str
     metric: str

@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from loadscout.errors import BadInput
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -110,8 +113,21 @@ async def upgrade(database_url: str) -> None:
                 await connection.execution_options(**{_WRITE_OPTION: True})
                 async with connection.begin():
                     await connection.run_sync(_upgrade_on, alembic_config())
+        except (OSError, DBAPIError) as err:  # refused, unknown host, bad password, no database
+            reason = " ".join(str(getattr(err, "orig", None) or err).split())[:300]
+            raise BadInput(
+                f"cannot use the database {masked_url(database_url)}: {reason}"
+            ) from None
         finally:
             await engine.dispose()
+
+
+def masked_url(database_url: str) -> str:
+    """The URL fit to print: its password replaced by ``***``."""
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable database URL)"
 
 
 def _upgrade_on(connection: Connection, config: Config) -> None:
