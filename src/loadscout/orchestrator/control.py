@@ -39,10 +39,20 @@ from loadscout.store.series import SeriesRepository
 log = logging.getLogger(__name__)
 
 
+SECRET_NAMES = ("password",)  # kept in this server's memory only, never in the database
+
+
 def submitted_options(options: RunOptions) -> dict[str, Any]:
-    """The fields the user set, secrets in clear, for the server that will execute the run
-    (unset fields stay unset, so a flows file's ``load:`` section still applies)."""
-    return options.document(secrets=True, given_only=True)
+    """The fields the user set, for the server that will execute the run (unset fields stay
+    unset, so a flows file's ``load:`` section still applies); secrets are left out: they
+    would linger in the database's journal even after the column is cleared."""
+    given = options.document(given_only=True)
+    return {k: v for k, v in given.items() if k not in SECRET_NAMES}
+
+
+def run_secrets(options: RunOptions) -> dict[str, str]:
+    given = options.document(secrets=True, given_only=True)
+    return {k: given[k] for k in SECRET_NAMES if given.get(k)}
 
 
 def worker_name() -> str:
@@ -142,6 +152,7 @@ class RunControl:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._cancels: dict[int, asyncio.Event] = {}
         self._live: dict[int, LiveObserver] = {}
+        self._secrets: dict[int, dict[str, str]] = {}  # run id -> its passwords, in memory only
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._last_upkeep = float("-inf")
@@ -167,6 +178,8 @@ class RunControl:
             flowset=options.flowset,
             submitted=submitted_options(options),
         )
+        if secrets := run_secrets(options):
+            self._secrets[record.id] = secrets
         self._wake.set()
         return record
 
@@ -188,8 +201,9 @@ class RunControl:
                 "start a new run instead"
             )
         submitted = await self._repo.get_submitted(run_id) or record.options
+        given = {k: v for k, v in submitted.items() if k not in SECRET_NAMES}  # masked ones
         try:
-            options = RunOptions.from_document({**submitted, "flowset": flows})
+            options = RunOptions.from_document({**given, "flowset": flows})
             return await self.submit(options)
         except BadInput as err:
             raise RerunRefused(f"run {run_id} cannot run again as it was: {err}") from None
@@ -307,8 +321,16 @@ class RunControl:
         store = StoreObserver(self._repo, run_id, series=series, own_lease_s=None)
         try:
             submitted = await self._repo.get_submitted(run_id) or record.options
+            secrets = self._secrets.get(run_id, {})
+            if record.options.get("password") and not secrets:
+                raise BadInput(
+                    "its password was kept in the memory of the server that queued it, which "
+                    "no longer has it (restarted, or another server claimed the run): "
+                    "start the run again"
+                )
             flows = await self._repo.get_flows(run_id)
-            options = RunOptions.from_document({**submitted, "flowset": flows})
+            given = {k: v for k, v in submitted.items() if k not in SECRET_NAMES}
+            options = RunOptions.from_document({**given, **secrets, "flowset": flows})
             spec = self._spec(run_id, options)
         except Exception as err:  # stored by another version, or a file that vanished
             await store.on_status(RunStatus.FAILED, f"the run's options are unusable: {err}")
@@ -350,6 +372,7 @@ class RunControl:
         )
 
     def _forget(self, run_id: int) -> None:
+        self._secrets.pop(run_id, None)
         self._tasks.pop(run_id, None)
         self._cancels.pop(run_id, None)
         self._live.pop(run_id, None)
