@@ -95,3 +95,12 @@ def test_a_deeply_nested_body_is_a_4xx_not_500(small: Served) -> None:
     status, data = _post_raw(small, body.encode(), chunked=False)
     assert 400 <= status < 500, data
     assert call("GET", f"{small.base}/healthz")[0] == 200
+
+
+def test_the_user_limit_counts_the_plans_peak(small: Served) -> None:
+    body = {"target_url": "http://127.0.0.1:9/", "users": 1, "stages": "5s:20000"}
+    status, data = call("POST", f"{small.api}/runs", body)
+    assert status == 422, data
+    assert "peaks at 20000 users" in json.dumps(data)
+    status, data = call("POST", f"{small.api}/runs", {**body, "stages": None, "workers": 64})
+    assert status == 422 and "64 worker processes" in json.dumps(data), data

@@ -34,13 +34,23 @@ class Limits:
         return frozenset(part.strip().lower() for part in text.split(",") if part.strip())
 
     def check(self, options: RunOptions) -> None:
-        """Raise OptionRejected for the first option over a limit."""
-        users = options.load.users
+        """Raise OptionRejected for the first option over a limit. Users are counted at the
+        plan's peak, however they are given (users, stages, an arrival rate's cap, a shape,
+        the flows file's ``load:`` section)."""
+        plan = options.plan()
+        users = plan.profile.users
         if users > self.max_users_per_run:
+            field = _users_field(options)
             raise OptionRejected(
-                "users", f"{users} is above this server's limit of {self.max_users_per_run}"
+                field,
+                f"the run peaks at {users} users, above this server's limit of "
+                f"{self.max_users_per_run}",
             )
-        duration = options.plan().profile.duration_s
+        if plan.workers > users:
+            raise OptionRejected(
+                "workers", f"{plan.workers} worker processes for at most {users} users"
+            )
+        duration = plan.profile.duration_s
         if duration > self.max_duration_s:
             raise OptionRejected(
                 "duration_s",
@@ -77,6 +87,17 @@ class Limits:
         except ValueError:
             return False
         return host in self.allowed_targets or f"{host}:{port}" in self.allowed_targets
+
+
+def _users_field(options: RunOptions) -> str:
+    """The option that set the peak: the one the user gave, else the flows file's."""
+    given = options.load.model_fields_set
+    for name in ("shape", "arrival_rate", "stages", "max_users"):
+        if name in given and getattr(options.load, name) is not None:
+            return name
+    if "users" not in given and options.flowset is not None and options.flowset.load:
+        return "flowset.load"
+    return "users"
 
 
 def _check_no_server_paths(options: RunOptions) -> None:
