@@ -71,3 +71,24 @@ def test_duplicate_flow_names_rejected() -> None:
     data["flows"].append(data["flows"][0])
     with pytest.raises(FlowsFileError, match="repeated: login"):
         parse_flowset(data)
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand() -> None:
+    bomb = (
+        'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "version: 2\ntarget_url: http://127.0.0.1:9/\n"
+        "flows: [{name: f, steps: [{name: s, url: /, method: POST, json_body: *b}]}]\n"
+    )
+    with pytest.raises(FlowsFileError, match=r"YAML aliases \(\*a\) are not allowed"):
+        loads_flowset(bomb)
+
+
+def test_an_oversized_flows_file_is_refused_unread(tmp_path: Path) -> None:
+    from loadscout.files.flows_file import MAX_FLOWS_FILE_BYTES, load_flowset
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(MAX_FLOWS_FILE_BYTES + 1)
+    with pytest.raises(FlowsFileError, match="the limit is"):
+        load_flowset(big)

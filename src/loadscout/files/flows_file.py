@@ -8,9 +8,17 @@ from loadscout.errors import FlowsFileError
 from loadscout.flows.io import dumps_flowset, loads_flowset
 from loadscout.flows.model import FlowSet
 
+MAX_FLOWS_FILE_BYTES = 20 * 1024 * 1024  # hundreds of flows fit in far less
+
 
 def load_flowset(path: Path) -> FlowSet:
     try:
+        size = path.stat().st_size
+        if size > MAX_FLOWS_FILE_BYTES:
+            raise FlowsFileError(
+                f"flows file {path} is {size / 1e6:,.0f} MB; the limit is "
+                f"{MAX_FLOWS_FILE_BYTES / 1e6:,.0f} MB"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise FlowsFileError(

@@ -44,9 +44,23 @@ def parse_flowset(data: Any, *, source: str = "flows") -> FlowSet:
         raise FlowsFileError(f"{source}: invalid flows file: {_describe(err)}") from None
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses YAML aliases: a few hundred bytes of nested ``*refs`` expand to gigabytes once
+    validated (a "billion laughs"), and a flows file never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.YAMLError(
+                f"YAML aliases (*{event.anchor}) are not allowed in a flows file "
+                f"(line {event.start_mark.line + 1}); write the value out"
+            )
+        return super().compose_node(parent, index)
+
+
 def loads_flowset(text: str, *, source: str = "flows") -> FlowSet:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader: no Python objects
     except yaml.YAMLError as err:
         raise FlowsFileError(f"{source}: not valid YAML: {err}".splitlines()[0]) from None
     return parse_flowset(data, source=source)
