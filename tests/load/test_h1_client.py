@@ -18,7 +18,7 @@ from aiohttp import web
 from loadscout.load.client import TransportError
 from loadscout.load.cookies import CookieJar
 from loadscout.load.errors import classify
-from loadscout.load.h1_client import H1Client
+from loadscout.load.h1_client import MAX_BODY_KEPT, H1Client
 
 BODY = b"hello " * 200
 
@@ -69,6 +69,15 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     async def loop_(request: web.Request) -> web.Response:
         raise web.HTTPFound("/loop")
 
+    async def big(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()
+        resp.content_length = 12 * 1024 * 1024
+        await resp.prepare(request)
+        for _ in range(12):
+            await resp.write(b"x" * 1024 * 1024)
+        await resp.write_eof()
+        return resp
+
     app = web.Application()
     app.router.add_get("/enc/{kind}", enc)
     app.router.add_get("/chunked", chunked)
@@ -78,6 +87,7 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     app.router.add_post("/echo", echo)
     app.router.add_get("/slow", slow)
     app.router.add_get("/loop", loop_)
+    app.router.add_get("/big", big)
     return app
 
 
@@ -103,6 +113,17 @@ async def test_compressed_bodies_are_decoded(
     resp = await client.send("GET", f"{server[0]}/enc/{kind}")
     assert (resp.status, resp.body) == (200, BODY)
     assert resp.headers["content-encoding"] == kind
+    await client.close()
+
+
+async def test_a_huge_body_is_read_but_only_its_start_is_kept(
+    server: tuple[str, set[object], list[int]],
+) -> None:
+    client = H1Client(timeout_s=10)
+    resp = await client.send("GET", f"{server[0]}/big")
+    assert resp.status == 200 and len(resp.body) == MAX_BODY_KEPT
+    again = await client.send("GET", f"{server[0]}/me")  # the whole body was read off the wire
+    assert again.body.startswith(b"GET")
     await client.close()
 
 

@@ -57,6 +57,9 @@ class RawHeaders(Mapping[str, str]):
 
 
 _FRAMING = frozenset({b"content-length", b"transfer-encoding"})
+# A response body is kept up to this size for checks and extractors: a virtual user reading a
+# 50 MB download must not hold 50 MB (the rest is still read, and timed, then dropped)
+MAX_BODY_KEPT = 4 * 1024 * 1024
 _NOTED = frozenset(
     {
         len(b"set-cookie"),
@@ -77,6 +80,7 @@ class _Conn(asyncio.Protocol):
         self.fut: asyncio.Future[None] | None = None
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
+        self.kept = 0  # body bytes received (only the first MAX_BODY_KEPT are kept)
         self.status = 0
         self.head_only = False
         self.keep = False
@@ -141,7 +145,10 @@ class _Conn(asyncio.Protocol):
             self._done()
 
     def on_body(self, body: bytes) -> None:
-        self.body.append(body)
+        room = MAX_BODY_KEPT - self.kept
+        if room > 0:  # past the limit the bytes are read (and timed) but not kept
+            self.body.append(body if len(body) <= room else body[:room])
+        self.kept += len(body)
 
     def on_message_complete(self) -> None:
         if not self.head_only:  # _done(), inlined: once per response
@@ -156,6 +163,7 @@ class _Conn(asyncio.Protocol):
         self.fut = fut
         self.headers = []
         self.body = []
+        self.kept = 0
         self.got_data = False
         if self.cookies:
             self.cookies = []
@@ -430,7 +438,7 @@ def _encode(
 def _response(conn: _Conn, url: str) -> HttpResponse:
     chunks = conn.body
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    if conn.encoding is not None and body:
+    if conn.encoding is not None and body and conn.kept <= MAX_BODY_KEPT:
         body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body)
     charset = None if conn.content_type is None else _charset(conn.content_type)
     connect_ns, conn.connect_ns = conn.connect_ns, 0
