@@ -69,6 +69,11 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     async def loop_(request: web.Request) -> web.Response:
         raise web.HTTPFound("/loop")
 
+    async def stall(request: web.Request) -> web.Response:
+        active.append(-1)  # one mark per /stall the server received
+        await asyncio.sleep(1.0)
+        return web.Response(text="late")
+
     async def big(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse()
         resp.content_length = 12 * 1024 * 1024
@@ -88,6 +93,7 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     app.router.add_get("/slow", slow)
     app.router.add_get("/loop", loop_)
     app.router.add_get("/big", big)
+    app.router.add_get("/stall", stall)
     return app
 
 
@@ -124,6 +130,21 @@ async def test_a_huge_body_is_read_but_only_its_start_is_kept(
     assert resp.status == 200 and len(resp.body) == MAX_BODY_KEPT
     again = await client.send("GET", f"{server[0]}/me")  # the whole body was read off the wire
     assert again.body.startswith(b"GET")
+    await client.close()
+
+
+async def test_a_timed_out_request_is_never_sent_again(
+    server: tuple[str, set[object], list[int]],
+) -> None:
+    """A timeout on a kept-alive connection is not a closed connection: no retry, so the
+    server receives exactly the requests the report counts."""
+    base, _, active = server
+    client = H1Client(timeout_s=0.3)
+    await client.send("GET", f"{base}/me")  # a kept-alive connection to reuse
+    with pytest.raises(TimeoutError):
+        await client.send("GET", f"{base}/stall")
+    await asyncio.sleep(0.2)
+    assert active.count(-1) == 1
     await client.close()
 
 

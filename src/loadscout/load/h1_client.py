@@ -286,9 +286,12 @@ class H1Client:
                     finally:
                         deadlines.discard(fut)
                     break
-                except (ConnectionError, OSError):
+                except (ConnectionError, OSError) as err:
                     conn.close()
-                    if not (reused and not conn.got_data and method in _IDEMPOTENT):
+                    # a timeout is no closed connection: that request may be being served,
+                    # so it is never sent twice
+                    stale = reused and not conn.got_data and not isinstance(err, TimeoutError)
+                    if not (stale and method in _IDEMPOTENT):
                         raise
                 except BaseException:
                     conn.close()
