@@ -293,3 +293,41 @@ async def test_a_body_that_ends_at_close_is_complete(raw_server: tuple[str, list
         assert classify(cut.value) == "connection_reset"
     finally:
         await client.close()
+
+
+async def test_redirect_loops_and_hops_are_counted_like_the_server_counts_them() -> None:
+    from loadscout.flows.model import Flow, FlowSet, Step
+    from loadscout.load.runner import run_load
+    from tests.load.flows import plan
+
+    served: list[str] = []
+
+    async def hop(request: web.Request) -> web.Response:
+        served.append(request.path)
+        if request.path == "/a":
+            raise web.HTTPFound("/b")
+        if request.path == "/b":
+            return web.Response(text="done")
+        raise web.HTTPFound("/loop")  # /loop: forever
+
+    app = web.Application()
+    for path in ("/a", "/b", "/loop"):
+        app.router.add_get(path, hop)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        flows = [
+            Flow(name="hop", steps=[Step(name="a", url="/a")]),
+            Flow(name="loop", steps=[Step(name="loop", url="/loop")]),
+        ]
+        outcome = await run_load(FlowSet(target_url=base, flows=flows), plan(duration_s=0.5))
+    finally:
+        await runner.cleanup()
+    assert outcome.totals.requests == len(served)  # every hop, every loop turn
+    a, loop = outcome.steps
+    assert a.requests == served.count("/a") + served.count("/b") and a.errors == 0
+    assert loop.requests == served.count("/loop") and loop.errors > 0
+    assert {e.kind for e in outcome.errors} == {"too_many_redirects"}

@@ -26,9 +26,10 @@ class TransportError(Exception):
     group by (``protocol``, ``too_many_redirects``, ``bad_encoding``, ``ws_close_<code>``...),
     which ``errors.classify`` returns as is."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, hops: tuple[int, ...] = ()) -> None:
         super().__init__(message)
         self.kind = kind
+        self.hops = hops  # redirects answered before it failed (see HttpResponse.hops)
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x, per request
@@ -44,6 +45,9 @@ class HttpResponse:
     ttfb_ns: int = 0  # request written -> first response byte (0: not measured)
     connect_ns: int = 0  # opening the TCP connection (0: a kept-alive one)
     tls_ns: int = 0  # the TLS handshake on a new https connection (0: none)
+    # perf_counter_ns when each redirect that was followed had been answered: every hop is
+    # a request the server served, so each is counted (and timed) on its own
+    hops: tuple[int, ...] = ()
 
     def text(self) -> str:
         return self.body.decode(self.charset or "utf-8", errors="replace")

@@ -233,17 +233,24 @@ class H1Client:
     ) -> HttpResponse:
         deadlines = self._deadlines or self._own_deadlines()
         deadline = deadlines.clock() + self._timeout_s
+        hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
             conn = await self._exchange(method, url, extra, payload, deadline)
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
-                return _response(conn, url)
+                response = _response(conn, url)
+                if hops:
+                    response.hops = tuple(hops)
+                return response
+            hops.append(time.perf_counter_ns())
             url = urljoin(url, conn.location.decode("latin-1"))
             if status in (301, 302, 303) and method != "HEAD":
                 method, payload = "GET", None
                 if extra:
                     extra = {k: v for k, v in extra.items() if k.lower() != "content-type"}
-        raise TransportError("too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
+        raise TransportError(
+            "too_many_redirects", f"more than {MAX_REDIRECTS} redirects", tuple(hops[:-1])
+        )
 
     async def _exchange(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from loadscout.load.assets import AssetCache
-from loadscout.load.client import Client, HttpResponse
+from loadscout.load.client import Client, HttpResponse, TransportError
 from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values
 from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
@@ -95,27 +95,10 @@ async def execute_step(
         return False
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
-    state.begin()
-    start = time.perf_counter_ns()
-    try:
-        resp = await client.send(
-            step.method,
-            req.url,
-            headers=req.headers,
-            form=req.form,
-            json_body=req.json_body,
-            body=req.body,
-            want_headers=step.wants_headers,
-        )
-    except asyncio.CancelledError:
-        user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
-        raise
-    except Exception as exc:
-        user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
+    sent = await _send(step, req, client, user, state)
+    if sent is None:
         return False
-    finally:
-        state.end()
-    end = time.perf_counter_ns()
+    resp, start, end = sent
     kind = step.verdict(resp.status, resp.body)
     if kind is not None:
         why = step.why(kind, resp.status)
@@ -138,6 +121,48 @@ async def execute_step(
     if assets is not None and step.is_document:
         await assets.fetch(client, resp)
     return True
+
+
+async def _send(
+    step: CompiledStep, req: RenderedRequest, client: Client, user: StepUser, state: RunState
+) -> tuple[HttpResponse, int, int] | None:
+    """The response and when its (final) request started and ended; None when none came
+    (the failure is recorded). Redirects followed on the way are recorded as requests."""
+    state.begin()
+    start = time.perf_counter_ns()
+    try:
+        resp = await client.send(
+            step.method,
+            req.url,
+            headers=req.headers,
+            form=req.form,
+            json_body=req.json_body,
+            body=req.body,
+            want_headers=step.wants_headers,
+        )
+    except asyncio.CancelledError:
+        user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
+        raise
+    except Exception as exc:
+        if isinstance(exc, TransportError) and exc.hops:
+            _hops(step, start, exc.hops, user, req.url)
+        user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
+        return None
+    finally:
+        state.end()
+    end = time.perf_counter_ns()
+    if resp.hops:
+        start = _hops(step, start, resp.hops, user, req.url)
+    return resp, start, end
+
+
+def _hops(step: CompiledStep, start: int, hops: tuple[int, ...], user: StepUser, url: str) -> int:
+    """Each redirect answered on the way is a request of this step, timed on its own; the
+    time the next one started (the final response's start)."""
+    for answered in hops:
+        user.response(step, start, answered, None, f"{step.method} {url}", "redirect")
+        start = answered
+    return start
 
 
 async def _stream(
