@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import signal
 import time
 
 from loadscout.load.runner import run_load
@@ -80,3 +83,33 @@ async def test_cancel_reaches_every_worker(target: Target) -> None:
     assert time.monotonic() - asked < 5
     assert outcome.totals.requests == 2 == target.count("GET", "/delay")
     assert {e.kind: e.count for e in outcome.errors} == {"timeout": 2}  # aborted, still counted
+
+
+async def test_a_killed_worker_leaves_partial_results_not_nothing(target: Target) -> None:
+    """A worker killed mid-run: the others stop, what everyone reported is kept, and the run
+    says it is partial (verdict aborted, naming the worker) instead of losing it all."""
+    fs = flowset(target.url, flow("a", step("a", "/a", headers={"X-VU": "${vu}"})))
+    p = LoadPlan(
+        profile=ConstantUsers(users=4, duration_s=6.0),
+        workers=2,
+        think_time=ThinkTime(min_s=0.01, max_s=0.02),
+    )
+
+    async def kill_one_when_loading() -> None:
+        for _ in range(200):  # load has begun
+            if target.total >= 50:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.2)  # a snapshot or two reported
+        victim = next(c for c in multiprocessing.active_children() if c.name.endswith("-1"))
+        os.kill(victim.pid or 0, signal.SIGKILL)
+
+    killer = asyncio.ensure_future(kill_one_when_loading())
+    began = time.monotonic()
+    outcome = await run_load(fs, p, seed=3)
+    await killer
+    assert time.monotonic() - began < 15  # the run stopped early, it did not wait 6 s out
+    assert outcome.verdict is not None and outcome.verdict.value == "aborted"
+    assert "worker 2 of 2 was lost" in outcome.aborted and "partial" in outcome.aborted
+    # everything reported is kept: at most the killed worker's last second is missing
+    assert 0.5 * target.total < outcome.totals.requests <= target.total

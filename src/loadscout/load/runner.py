@@ -63,6 +63,7 @@ async def run_load(
     judge.set_interval(progress_interval_s)
     watcher = asyncio.ensure_future(_relay(cancel, stop)) if cancel is not None else None
     run_tag = secrets.token_hex(3)
+    lost = ""  # why the results are partial: a worker process was lost
     try:
         if plan.workers == 0:
             part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
@@ -79,7 +80,7 @@ async def run_load(
         else:
             from loadscout.load.workers import run_processes
 
-            load_s = await run_processes(
+            load_s, lost = await run_processes(
                 flowset,
                 plan,
                 judge,
@@ -99,14 +100,14 @@ async def run_load(
         thresholds=results,
         requests=outcome.totals.requests,
         errors=outcome.totals.errors,
-        aborted=stop.is_set(),
-        threshold_stop=judge.aborted != "",
+        aborted=stop.is_set() or bool(lost),
+        threshold_stop=judge.aborted != "" and not lost,
     )
     realism = realism_report(flowset, aggregator.journeys, outcome.steps, aggregator.catalog)
     return outcome.model_copy(
         update={
             "thresholds": results,
-            "aborted": judge.aborted,
+            "aborted": judge.aborted or lost,
             "verdict": verdict,
             "realism": realism,
         }

@@ -44,8 +44,10 @@ async def run_processes(
     seed: int | None,
     run_tag: str,
     interval_s: float,
-) -> float:
-    """Run ``plan.workers`` processes to the end; returns the seconds of load."""
+) -> tuple[float, str]:
+    """Run ``plan.workers`` processes to the end; returns the seconds of load, and why the
+    run is partial ("" when every worker finished): a worker that dies stops the others,
+    whose results, and everything it had reported, are kept."""
     ctx = multiprocessing.get_context("spawn")  # never fork a process with a running loop
     n = plan.workers
     conns: list[Connection] = []
@@ -80,7 +82,9 @@ async def run_processes(
                 proc.join()
 
 
-async def _supervise(conns: list[Connection], taker: SnapshotTaker, cancel: asyncio.Event) -> float:
+async def _supervise(
+    conns: list[Connection], taker: SnapshotTaker, cancel: asyncio.Event
+) -> tuple[float, str]:
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
 
@@ -105,7 +109,7 @@ async def _supervise(conns: list[Connection], taker: SnapshotTaker, cancel: asyn
         taker.begin(start.start_ns)
         for conn in conns:
             conn.send(start)
-        return await _collect(conns, inbox, taker, cancel)
+        return await _collect(conns, inbox, taker, cancel, started=loop.time())
     finally:
         for conn in conns:
             if not conn.closed:
@@ -117,9 +121,11 @@ async def _collect(
     inbox: asyncio.Queue[tuple[int, Any]],
     taker: SnapshotTaker,
     cancel: asyncio.Event,
-) -> float:
+    *,
+    started: float,
+) -> tuple[float, str]:
     done: dict[int, float] = {}
-    failure: str | None = None
+    failure = ""
     stopper = asyncio.ensure_future(cancel.wait())
     try:
         while len(done) < len(conns):
@@ -136,14 +142,16 @@ async def _collect(
             elif isinstance(msg, Done):
                 done[i] = msg.load_s
             elif isinstance(msg, Failed) and i not in done:  # (EOF after Done is normal)
-                failure = failure or f"worker {msg.worker} failed: {msg.error}"
+                at = asyncio.get_running_loop().time() - started
+                failure = failure or (
+                    f"worker {msg.worker + 1} of {len(conns)} was lost at {at:.1f} s "
+                    f"({msg.error}): partial results"
+                )
                 done[i] = 0.0
                 _broadcast_stop(conns, done)
     finally:
         stopper.cancel()
-    if failure is not None:
-        raise RunFailed(failure)
-    return max(done.values(), default=0.0)
+    return max(done.values(), default=0.0), failure
 
 
 def _broadcast_stop(conns: list[Connection], done: dict[int, float]) -> None:
