@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     max_users_per_run: int = Field(default=10_000, ge=1)
     max_duration_s: float = Field(default=86_400.0, gt=0)
     max_browser_pages: int = Field(default=4, ge=1)
+    trusted_hosts: str = Field(
+        default="",
+        description="Comma-separated Host names the server answers (default: loopback names; "
+        "add the name people use on a LAN; * for any)",
+    )
     max_body_bytes: int = Field(
         default=2 * 1024 * 1024,
         ge=1024,

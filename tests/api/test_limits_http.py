@@ -104,3 +104,29 @@ def test_the_user_limit_counts_the_plans_peak(small: Served) -> None:
     assert "peaks at 20000 users" in json.dumps(data)
     status, data = call("POST", f"{small.api}/runs", {**body, "stages": None, "workers": 64})
     assert status == 422 and "64 worker processes" in json.dumps(data), data
+
+
+def _raw(served: Served, method: str, path: str, headers: dict[str, str]) -> int:
+    parts = urlsplit(served.base)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    conn.request(method, path, body=b'{"users": 1}' if method == "POST" else None, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_a_foreign_host_header_is_refused(small: Served) -> None:
+    assert _raw(small, "GET", "/healthz", {"Host": "evil.example:80"}) == 400
+    assert _raw(small, "GET", "/healthz", {"Host": "localhost"}) == 200
+
+
+def test_cross_site_writes_are_refused_same_origin_ones_are_not(small: Served) -> None:
+    port = urlsplit(small.base).port
+    text = {"content-type": "text/plain"}
+    evil = {**text, "Origin": "http://evil.example", "Host": f"127.0.0.1:{port}"}
+    assert _raw(small, "POST", "/api/v1/runs/1/cancel", evil) == 403
+    fetched = {**text, "Sec-Fetch-Site": "cross-site", "Host": f"127.0.0.1:{port}"}
+    assert _raw(small, "DELETE", "/api/v1/runs/1", fetched) == 403
+    own = {"Origin": f"http://127.0.0.1:{port}", "Host": f"127.0.0.1:{port}"}
+    assert _raw(small, "POST", "/api/v1/runs/999999/cancel", own) == 404  # reached the API
+    assert _raw(small, "GET", "/api/v1/runs", {"Origin": "http://evil.example"}) == 200  # reads

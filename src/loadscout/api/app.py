@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from loadscout import __version__
 from loadscout.api import errors
@@ -22,6 +23,7 @@ from loadscout.api.routers import (
     thresholds,
 )
 from loadscout.api.routers import health as probes
+from loadscout.api.same_origin import SameOriginWrites
 from loadscout.api.static import SPAStaticFiles
 from loadscout.orchestrator.control import ControlConfig, RunControl
 from loadscout.settings import Settings
@@ -36,6 +38,13 @@ DESCRIPTION = (
     "are claimed by any `loadscout serve` sharing it; `/healthz`, `/readyz` and `/metrics` "
     "(Prometheus) sit outside `/api/v1`."
 )
+
+
+def trusted_hosts(setting: str) -> list[str]:
+    """The Host names the server answers: the setting's, else this machine's loopback names
+    (``*`` answers any, for a server behind a proxy that checks)."""
+    given = [h.strip() for h in setting.split(",") if h.strip()]
+    return given or ["localhost", "127.0.0.1", "[::1]", "::1"]
 
 
 def create_app(
@@ -79,6 +88,10 @@ def create_app(
     app.include_router(probes.router)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SameOriginWrites)
+    hosts = trusted_hosts(settings.trusted_hosts)
+    if hosts != ["*"]:  # a foreign Host header: DNS rebinding, or a misdirected request
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
 
     if dashboard_dir is not None and (dashboard_dir / "index.html").exists():
         app.mount("/", SPAStaticFiles(directory=dashboard_dir, html=True), name="dashboard")
