@@ -13,16 +13,24 @@ from loadscout.errors import BadInput
 from loadscout.plan.options import LoadOptions, load_shape
 from loadscout.plan.thresholds import parse_threshold
 
-Users = Annotated[int | None, typer.Option(help="Concurrent virtual users [default: 10].")]
-Duration = Annotated[
-    str | None, typer.Option(help="Load phase length, e.g. 60s or 5m [default: 60s].")
+
+def _default(name: str) -> Any:
+    """A LoadOptions default, so ``--help`` shows the same value the API and the form use."""
+    return LoadOptions.model_fields[name].default
+
+
+_THINK_DEFAULT = f"{_default('think_time_min_s'):g}s-{_default('think_time_max_s'):g}s"
+Users = Annotated[
+    int | None, typer.Option(help=f"Concurrent virtual users (default: {_default('users')}).")
 ]
-_DEFAULTS = LoadOptions.model_fields
+Duration = Annotated[
+    str | None,
+    typer.Option(help=f"Load phase length, e.g. 60s or 5m (default: {_default('duration_s'):g}s)."),
+]
 RampUp = Annotated[
     str | None,
     typer.Option(
-        help="Start users linearly over this time "
-        f"[default: {_DEFAULTS['ramp_up_s'].default:g}s, all at once]."
+        help=f"Start users linearly over this time (default: {_default('ramp_up_s'):g}s)."
     ),
 ]
 ThinkTimeOpt = Annotated[
@@ -30,8 +38,7 @@ ThinkTimeOpt = Annotated[
     typer.Option(
         "--think-time",
         help="Pause between steps: 0 (off, recorded ones too), 2s, 0.5s-1.5s (uniform), "
-        "exp:1s (exponential, mean 1s) [default: recorded, else "
-        f"{_DEFAULTS['think_time_min_s'].default:g}s-{_DEFAULTS['think_time_max_s'].default:g}s].",
+        f"exp:1s (exponential, mean 1s) (default: recorded, else {_THINK_DEFAULT}).",
     ),
 ]
 Stages = Annotated[
@@ -55,7 +62,7 @@ Thresholds = Annotated[
 ]
 AbortOnFail = Annotated[bool, typer.Option(help="Stop the run as soon as a threshold fails.")]
 Workers = Annotated[
-    int | None, typer.Option(help="Load generator processes [default: one per core].", min=1)
+    int | None, typer.Option(help="Load generator processes (default: one per core).", min=1)
 ]
 Pacing = Annotated[str | None, typer.Option(help="Least time per iteration, e.g. 5s.")]
 Assets = Annotated[
