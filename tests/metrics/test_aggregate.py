@@ -167,3 +167,17 @@ def test_errors_group_by_step_and_kind_with_message_and_url() -> None:
     home, buy = outcome.steps
     assert home.latency_ms.p95 is None and home.requests == 1  # never answered: no latency
     assert buy.latency_ms.p95 is not None
+
+
+def test_live_percentiles_are_none_not_zero_before_any_response() -> None:
+    """A target that refuses every connection: errors, no latency (the dashboard shows "–")."""
+    clock = Clock()
+    rec = Recorder(start_ns=0, clock=clock)
+    rec.failure(0, "connect", "GET /: refused", end_ns=NS_PER_S // 2)
+    clock.now = 2 * NS_PER_S
+    agg = Aggregator(CATALOG, workers=1)
+    agg.add(rec.snapshot())
+    live = agg.live(elapsed_s=2.0, duration_s=5)
+    assert live.errors == 1
+    assert (live.p50_ms, live.p95_ms, live.p99_ms) == (None, None, None)
+    assert [(s.name, s.p50_ms, s.p95_ms) for s in live.steps] == [("home", None, None)]

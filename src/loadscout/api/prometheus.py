@@ -39,6 +39,7 @@ def render(by_status: Mapping[RunStatus, int], active: Mapping[int, LiveStats | 
         (f'{{run_id="{i}",quantile="{q}"}}', value)
         for i, s in loading.items()
         for q, value in (("0.5", s.p50_ms), ("0.95", s.p95_ms))
+        if value is not None  # no response yet: no sample rather than 0 ms
     ]
     lines += _family(
         "loadscout_run_latency_ms", "Latency of each loading run so far, in milliseconds.", latency

@@ -94,8 +94,8 @@ class LivePublic(BaseModel):
     requests: int
     errors: int
     rps: float = Field(description="Requests in the latest complete second of load")
-    p50_ms: float
-    p95_ms: float
+    p50_ms: float | None = Field(description="Null until a response was measured")
+    p95_ms: float | None
 
 
 class RunPublic(BaseModel):

@@ -13,7 +13,7 @@ from rich.text import Text
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.live import LiveStats
 from loadscout.metrics.summary import RunSummary
-from loadscout.reports.console import discovery_text
+from loadscout.reports.console import discovery_text, ms_text
 from loadscout.status import RunStatus
 
 PLAIN_EVERY_S = 5.0
@@ -23,7 +23,7 @@ def progress_line(s: LiveStats) -> Text:
     return Text(
         f"[{s.elapsed_s:5.1f}s/{s.duration_s:.0f}s] users {s.active_users}  "
         f"requests {s.requests:,}  errors {s.errors:,}  {s.rps:,.1f} req/s  "
-        f"p50 {s.p50_ms:.1f} ms  p95 {s.p95_ms:.1f} ms"
+        f"p50 {ms_text(s.p50_ms)} ms  p95 {ms_text(s.p95_ms)} ms"
     )
 
 
@@ -41,8 +41,8 @@ def progress_table(s: LiveStats) -> Group:
             step.name,
             f"{step.requests:,}",
             errors,
-            f"{step.p50_ms:.1f}",
-            f"{step.p95_ms:.1f}",
+            ms_text(step.p50_ms),
+            ms_text(step.p95_ms),
         )
     line = progress_line(s)
     if s.dropped_iterations:

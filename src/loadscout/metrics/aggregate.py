@@ -136,14 +136,14 @@ class Aggregator:
         if t >= 0:
             users = _active_series(self._active, t)[t]
             point = _point(t, self._seconds.get(t) or _EMPTY, 1.0, users)
-        p50, p95, p99 = self._total.hist.percentiles_ms((50, 95, 99))
+        p50, p95, p99 = _percentiles(self._total.hist, (50, 95, 99))
         busiest = sorted(range(len(self._steps)), key=lambda i: -self._steps[i].requests)
         steps = []
         for i in busiest[:LIVE_STEPS]:
             counts, info = self._steps[i], self._catalog[i]
             if not counts.requests:
                 break
-            s50, s95 = counts.hist.percentiles_ms((50, 95))
+            s50, s95 = _percentiles(counts.hist, (50, 95))
             steps.append(
                 LiveStep(
                     flow=info.flow,
@@ -250,6 +250,13 @@ class Aggregator:
             width = min(1.0, load_s - t) if load_s > t else 1.0
             points.append(_point(t, seconds.get(t) or _EMPTY, width, users[t]))
         return points
+
+
+def _percentiles(hist: LatencyHistogram, percentiles: tuple[float, ...]) -> list[float | None]:
+    """Percentiles in ms, None for an empty histogram: no response is not 0 ms."""
+    if not hist.count:
+        return [None] * len(percentiles)
+    return list(hist.percentiles_ms(percentiles))
 
 
 def _point(t: int, counts: _Counts, width: float, users: int) -> TimePoint:

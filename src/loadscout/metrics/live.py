@@ -16,8 +16,8 @@ class LiveStep(BaseModel):
     name: str
     requests: int
     errors: int
-    p50_ms: float
-    p95_ms: float
+    p50_ms: float | None  # None until a response was measured (missing is not 0 ms)
+    p95_ms: float | None
 
 
 class LiveStats(BaseModel):
@@ -34,9 +34,9 @@ class LiveStats(BaseModel):
     requests: int
     errors: int
     rps: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float = 0.0
+    p50_ms: float | None  # None until a response was measured (missing is not 0 ms)
+    p95_ms: float | None
+    p99_ms: float | None = None
     dropped_iterations: int = 0
     steps: list[LiveStep] = Field(default_factory=list)  # the busiest few, most requests first
     point: TimePoint | None = None

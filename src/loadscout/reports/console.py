@@ -16,7 +16,8 @@ from loadscout.reports.phases import phases
 from loadscout.reports.realism_console import realism_renderables
 
 
-def _ms(v: float | None) -> str:
+def ms_text(v: float | None) -> str:
+    """Milliseconds to one decimal; the missing mark when nothing was measured (never 0)."""
     return MISSING if v is None else f"{v:,.1f}"
 
 
@@ -60,10 +61,10 @@ def steps_table(summary: RunSummary) -> Table:
             f"  {s.name}",
             f"{s.requests:,}",
             f"{s.errors:,}",
-            _ms(lat.p50),
-            _ms(lat.p95),
-            _ms(lat.p99),
-            _ms(lat.max),
+            ms_text(lat.p50),
+            ms_text(lat.p95),
+            ms_text(lat.p99),
+            ms_text(lat.max),
         )
     return table
 
@@ -103,10 +104,10 @@ def totals_text(summary: RunSummary) -> Text:
         (f"{summary.run_id} {summary.status}", "bold cyan"),
         f"  {summary.users} users, {summary.duration_s:.1f}s\n",
         f"requests {t.requests:,}  errors {t.errors:,} ({t.error_rate:.2%})  {t.rps:,.1f} req/s\n",
-        f"latency ms  p50 {_ms(lat.p50)}  p90 {_ms(lat.p90)}  p95 {_ms(lat.p95)}  "
-        f"p99 {_ms(lat.p99)}  max {_ms(lat.max)}",
+        f"latency ms  p50 {ms_text(lat.p50)}  p90 {ms_text(lat.p90)}  p95 {ms_text(lat.p95)}  "
+        f"p99 {ms_text(lat.p99)}  max {ms_text(lat.max)}",
         *(
-            f"\n  {label} ms  p50 {_ms(p.p50)}  p95 {_ms(p.p95)}  p99 {_ms(p.p99)}"
+            f"\n  {label} ms  p50 {ms_text(p.p50)}  p95 {ms_text(p.p95)}  p99 {ms_text(p.p99)}"
             for label, p in phases(t)
         ),
         f"\n{t.assets_skipped:,} off-scope assets not fetched (--scope)"

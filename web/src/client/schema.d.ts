@@ -817,10 +817,13 @@ export interface components {
              * @description Requests in the latest complete second of load
              */
             rps: number;
-            /** P50 Ms */
-            p50_ms: number;
+            /**
+             * P50 Ms
+             * @description Null until a response was measured
+             */
+            p50_ms: number | null;
             /** P95 Ms */
-            p95_ms: number;
+            p95_ms: number | null;
         };
         /**
          * LoadOptions
