@@ -12,8 +12,8 @@ from rich.text import Text
 
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.live import LiveStats
-from loadscout.metrics.summary import RunSummary
-from loadscout.reports.console import discovery_text, ms_text
+from loadscout.metrics.summary import RunSummary, ms_text
+from loadscout.reports.console import discovery_text
 from loadscout.status import RunStatus
 
 PLAIN_EVERY_S = 5.0

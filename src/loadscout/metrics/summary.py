@@ -119,6 +119,11 @@ _METRIC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)")
 MISSING = "–"  # how a value that was never measured is shown (never as 0)
 
 
+def ms_text(value: float | None) -> str:
+    """Milliseconds to one decimal for reports; MISSING when nothing was measured."""
+    return MISSING if value is None else f"{value:,.1f}"
+
+
 def metric_unit(expression: str) -> str:
     """The unit of a threshold's metric: ``ms``, ``%``, ``req/s`` or ``""`` (a count)."""
     match = _METRIC.match(expression)

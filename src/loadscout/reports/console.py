@@ -10,15 +10,10 @@ from rich.text import Text
 
 from loadscout.flows.journeys import Journey
 from loadscout.flows.model import DiscoveryReport
-from loadscout.metrics.summary import MISSING, RunSummary
+from loadscout.metrics.summary import RunSummary, ms_text
 from loadscout.metrics.verdict import Verdict
 from loadscout.reports.phases import phases
 from loadscout.reports.realism_console import realism_renderables
-
-
-def ms_text(v: float | None) -> str:
-    """Milliseconds to one decimal; the missing mark when nothing was measured (never 0)."""
-    return MISSING if v is None else f"{v:,.1f}"
 
 
 def verdict_text(summary: RunSummary) -> Text:
@@ -82,16 +77,21 @@ def endpoints_table(summary: RunSummary) -> Table:
         if e.low_sample:
             name.append(f"  few samples ({e.samples})", style="yellow")
         table.add_row(
-            name, f"{e.requests:,}", f"{e.errors:,}", _ms(lat.p50), _ms(lat.p95), _ms(lat.p99)
+            name,
+            f"{e.requests:,}",
+            f"{e.errors:,}",
+            ms_text(lat.p50),
+            ms_text(lat.p95),
+            ms_text(lat.p99),
         )
     t = summary.totals
     table.add_row(
         Text("total", style="bold"),
         f"{t.requests:,}",
         f"{t.errors:,}",
-        _ms(t.latency_ms.p50),
-        _ms(t.latency_ms.p95),
-        _ms(t.latency_ms.p99),
+        ms_text(t.latency_ms.p50),
+        ms_text(t.latency_ms.p95),
+        ms_text(t.latency_ms.p99),
     )
     return table
 

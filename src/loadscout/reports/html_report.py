@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from loadscout import __version__
-from loadscout.metrics.summary import LOW_SAMPLE, MISSING, RunSummary, StepSummary
+from loadscout.metrics.summary import LOW_SAMPLE, RunSummary, StepSummary, ms_text
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
 from loadscout.reports.realism_html import realism_section
@@ -83,10 +83,6 @@ def _by_flow(steps: list[StepSummary]) -> Iterator[tuple[str, list[StepSummary]]
         yield flow, list(group)
 
 
-def _ms(value: float | None) -> str:
-    return MISSING if value is None else f"{value:,.1f}"
-
-
 def html_text(summary: RunSummary) -> str:
     return _TEMPLATE.render(
         s=summary,
@@ -97,7 +93,7 @@ def html_text(summary: RunSummary) -> str:
         peak_rps=max((p.rps for p in summary.timeseries), default=0.0),
         local=local_time,
         zone=zone_name(),
-        ms=_ms,
+        ms=ms_text,
         phases=phases(summary.totals),
         version=__version__,
         failed=[th for th in summary.thresholds if not th.passed],

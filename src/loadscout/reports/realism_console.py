@@ -6,11 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from loadscout.metrics.realism import JourneyRealism, RealismReport
-from loadscout.metrics.summary import MISSING
-
-
-def _ms(v: float | None) -> str:
-    return MISSING if v is None else f"{v:,.1f}"
+from loadscout.metrics.summary import MISSING, ms_text
 
 
 def coverage_table(report: RealismReport) -> Table:
@@ -27,8 +23,8 @@ def coverage_table(report: RealismReport) -> Table:
             f"{p.model_share:.1%}",
             f"{p.distinct_urls:,}",
             f"{p.top_url_share:.0%}" if p.requests else MISSING,
-            _ms(p.p50_ms),
-            _ms(p.p95_ms),
+            ms_text(p.p50_ms),
+            ms_text(p.p95_ms),
             f"{p.errors:,}",
         )
     return table

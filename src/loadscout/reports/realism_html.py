@@ -7,7 +7,7 @@ import jinja2
 from markupsafe import Markup
 
 from loadscout.metrics.realism import RealismReport
-from loadscout.metrics.summary import MISSING
+from loadscout.metrics.summary import MISSING, ms_text
 
 _SECTION = """
 <section aria-labelledby="realism"><h2 id="realism">Load coverage (journeys)</h2>
@@ -55,12 +55,8 @@ _ENV = jinja2.Environment(
 _TEMPLATE = _ENV.from_string(_SECTION)
 
 
-def _ms(value: float | None) -> str:
-    return MISSING if value is None else f"{value:,.1f}"
-
-
 def realism_section(report: RealismReport | None) -> Markup:
     """The section's markup (empty without journeys); every value is escaped."""
     if report is None:
         return Markup("")
-    return Markup(_TEMPLATE.render(r=report, ms=_ms, missing=MISSING))
+    return Markup(_TEMPLATE.render(r=report, ms=ms_text, missing=MISSING))
