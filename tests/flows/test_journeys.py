@@ -104,3 +104,13 @@ def test_typed_placeholders_keep_their_type() -> None:
     assert pattern_regex("/items/{num}").match("/items/42")
     assert not pattern_regex("/items/{num}").match("/items/delete")
     assert pattern_regex("/t/{slug}").match("/t/python")
+
+
+def test_a_draw_exits_goes_back_or_takes_a_transition() -> None:
+    from loadscout.flows.journeys import BACK, draw_move
+
+    assert draw_move(0.05, 0.1, 0.2, [0.3, 0.3]) is None  # exit
+    assert draw_move(0.15, 0.1, 0.2, [0.3, 0.3]) == BACK
+    assert draw_move(0.35, 0.1, 0.2, [0.3, 0.3]) == 0
+    assert draw_move(0.65, 0.1, 0.2, [0.3, 0.3]) == 1
+    assert draw_move(0.95, 0.1, 0.2, [0.3, 0.3]) is None  # what is left over exits too

@@ -12,7 +12,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from loadscout.flows.journeys import Journey, JourneyState, Transition, form_request_name
+from loadscout.flows.journeys import (
+    BACK,
+    Journey,
+    JourneyState,
+    Transition,
+    draw_move,
+    form_request_name,
+)
 
 SESSIONS = 10_000
 
@@ -56,21 +63,16 @@ def _session(
 
 
 def _choose(here: JourneyState, rng: random.Random, history: list[str]) -> tuple[str, str] | None:
-    r = rng.random() - here.exit
-    if r < 0:
+    probabilities = [t.probability for t in here.transitions]
+    move = draw_move(rng.random(), here.exit, here.back, probabilities)
+    if move is None or (move == BACK and len(history) < 2):
         return None
-    r -= here.back
-    if r < 0:
-        if len(history) < 2:
-            return None
+    if move == BACK:
         history.pop()
         previous = history.pop()
         return previous, previous
-    for t in here.transitions:
-        r -= t.probability
-        if r < 0:
-            return t.to, _request(here.name, t)
-    return None
+    t = here.transitions[move]
+    return t.to, _request(here.name, t)
 
 
 def _request(source: str, t: Transition) -> str:

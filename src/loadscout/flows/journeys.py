@@ -10,6 +10,7 @@ with values drawn from a pool. Every virtual user therefore walks its own path o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -45,6 +46,26 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
     for name, text in zip(parts[1::2], parts[2::2], strict=True):
         body += f"(?:{_TYPED.get(name, '[^/?#]+')})" + re.escape(text)
     return re.compile(f"^{body}$")
+
+
+BACK = -1  # draw_move's answer for "go back to the page before"
+
+
+def draw_move(r: float, exit_p: float, back_p: float, probabilities: Sequence[float]) -> int | None:
+    """What a user does after a page, for a uniform draw ``r`` in [0, 1): None to leave,
+    BACK, or the index of the transition taken. What the probabilities leave over is an exit.
+    One rule for replay and for the model that predicts it."""
+    r -= exit_p
+    if r < 0:
+        return None
+    r -= back_p
+    if r < 0:
+        return BACK
+    for index, p in enumerate(probabilities):
+        r -= p
+        if r < 0:
+            return index
+    return None
 
 
 def pool_names(pairs: FormPairs | None) -> set[str]:

@@ -17,9 +17,11 @@ from typing import Protocol
 from urllib.parse import urlencode, urljoin
 
 from loadscout.flows.journeys import (
+    BACK,
     ItemChoice,
     Journey,
     StateThink,
+    draw_move,
     journey_requests,
     pattern_regex,
     pool_names,
@@ -56,6 +58,7 @@ class CompiledState:
     back: float
     think: StateThink | None
     transitions: tuple[CompiledTransition, ...]
+    probabilities: tuple[float, ...] = ()  # the transitions', for draw_move
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ def _compile(journey: Journey, target_url: str, first_id: int) -> CompiledJourne
                 back=state.back,
                 think=state.think,
                 transitions=tuple(transitions),
+                probabilities=tuple(t.probability for t in transitions),
             )
         )
     return CompiledJourney(
@@ -240,21 +244,14 @@ def _next(
 ) -> _Move | None:
     """Where the user goes after ``page``; None ends the session. What the probabilities
     leave over is an exit too."""
-    r = rng.random() - state.exit
-    if r < 0:
+    move = draw_move(rng.random(), state.exit, state.back, state.probabilities)
+    if move is None or (move == BACK and len(history) < 2):
         return None
-    r -= state.back
-    if r < 0:
-        if len(history) < 2:
-            return None
+    if move == BACK:
         history.pop()
         previous, url = history.pop()
         return _Move(previous, journey.states[previous].page, url)
-    for t in state.transitions:
-        r -= t.probability
-        if r < 0:
-            return _take(journey, t, page, rng, within)
-    return None
+    return _take(journey, state.transitions[move], page, rng, within)
 
 
 def _take(
