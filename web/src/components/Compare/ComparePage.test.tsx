@@ -90,3 +90,16 @@ test('an unknown run id says so', async () => {
   page('?a=7&b=404')
   expect(await screen.findByText('Run 404 does not exist')).toBeInTheDocument()
 })
+
+test('the phone list shows each "a → b" pair whole (no clipped column)', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary })),
+    '/api/v1/runs/8': () => jsonResponse(200, run({ id: 8, summary: faster })),
+  })
+  page('?a=7&b=8')
+  const list = await screen.findByRole('list', { name: 'Steps compared, list' })
+  const pairs = within(list).getAllByTestId('pair')
+  expect(pairs.length).toBeGreaterThan(0)
+  for (const pair of pairs) expect(pair).not.toHaveClass('truncate')
+  expect(pairs[0].querySelectorAll('.whitespace-nowrap')).toHaveLength(2) // wraps only at the arrow
+})

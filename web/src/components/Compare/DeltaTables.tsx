@@ -75,7 +75,7 @@ function StepsList({ rows, a, b }: { rows: StepRow[]; a: number; b: number }) {
             {metrics.map(([key, label, kind]) => (
               <div key={key} className="min-w-0">
                 <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-                <dd className="truncate tabular-nums">{value(row[key].a, kind)} → {value(row[key].b, kind)}</dd>
+                <dd className="tabular-nums" data-testid="pair"><span className="whitespace-nowrap">{value(row[key].a, kind)}</span> <span className="whitespace-nowrap">→ {value(row[key].b, kind)}</span></dd>
                 <dd><DeltaText delta={row[key]} text={formatDelta(row[key], kind, FMT)} className="flex-wrap whitespace-normal!" /></dd>
               </div>
             ))}

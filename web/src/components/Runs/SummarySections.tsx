@@ -71,16 +71,16 @@ export function ErrorsCard({ summary }: { summary: RunSummary }) {
           {errors.map((e) => (
             <li key={`${e.flow}/${e.step}/${e.kind}`} className="py-2.5 first:pt-0 last:pb-0">
               <div className="flex items-baseline justify-between gap-3">
-                <span className="min-w-0 break-all">
+                <span className="min-w-0 break-words">
                   <span className="font-mono text-sm font-medium text-rose-700 dark:text-rose-300">{e.kind}</span>
                   {e.step && <span className="ml-2 text-sm text-slate-600 dark:text-slate-300">{e.flow} / {e.step}</span>}
                 </span>
                 <span className="shrink-0 text-sm tabular-nums text-slate-600 dark:text-slate-300">{formatCount(e.count)}×</span>
               </div>
               {(e.message || e.example) && (
-                <p className="mt-1 line-clamp-3 text-xs break-all text-slate-500 dark:text-slate-400">{e.message || e.example}</p>
+                <p className="mt-1 line-clamp-3 text-xs break-words text-slate-500 dark:text-slate-400">{e.message || e.example}</p>
               )}
-              {e.url && <p className="mt-0.5 font-mono text-xs break-all text-slate-400">{e.url}</p>}
+              {e.url && <p className="mt-0.5 font-mono text-xs [overflow-wrap:anywhere] text-slate-400">{e.url}</p>}
             </li>
           ))}
         </ul>
@@ -115,7 +115,7 @@ export function DiscoveryCard({ summary }: { summary: RunSummary }) {
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer font-medium text-slate-700 dark:text-slate-300">URL patterns</summary>
           <ul className="mt-2 grid gap-1 font-mono text-xs text-slate-600 dark:text-slate-400">
-            {d.patterns.map((p) => <li key={p} className="break-all">{p}</li>)}
+            {d.patterns.map((p) => <li key={p} className="[overflow-wrap:anywhere]">{p}</li>)}
           </ul>
         </details>
       )}

@@ -1,0 +1,14 @@
+import { render, screen } from '@testing-library/react'
+import { expect, test } from 'vitest'
+import { summary } from '../../test/fixtures'
+import { DiscoveryCard } from './SummarySections'
+
+test('skipped actions break only their URL anywhere, never the reason mid-word', () => {
+  const skipped = [{ method: 'POST', url: 'http://127.0.0.1:8001/items/1/delete?confirm=yes', reason: 'destructive action' }]
+  render(<DiscoveryCard summary={{ ...summary, discovery: { ...summary.discovery, skipped } }} />)
+  const url = screen.getByText('POST http://127.0.0.1:8001/items/1/delete?confirm=yes')
+  expect(url).toHaveClass('[overflow-wrap:anywhere]')
+  const item = url.closest('li')!
+  expect(item).not.toHaveClass('break-all')
+  expect(item).toHaveTextContent('— destructive action')
+})
