@@ -114,3 +114,12 @@ def test_a_draw_exits_goes_back_or_takes_a_transition() -> None:
     assert draw_move(0.35, 0.1, 0.2, [0.3, 0.3]) == 0
     assert draw_move(0.65, 0.1, 0.2, [0.3, 0.3]) == 1
     assert draw_move(0.95, 0.1, 0.2, [0.3, 0.3]) is None  # what is left over exits too
+
+
+def test_a_header_with_a_line_break_is_refused_in_a_flows_file() -> None:
+    text = (
+        "version: 2\ntarget_url: http://127.0.0.1:9/\nflows: [{name: f, steps: "
+        '[{name: s, url: /, headers: {X-Id: "1\\r\\nX-Evil: yes"}}]}]'
+    )
+    with pytest.raises(FlowsFileError, match="no line breaks"):
+        loads_flowset(text)

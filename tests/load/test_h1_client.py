@@ -74,6 +74,9 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
         await asyncio.sleep(1.0)
         return web.Response(text="late")
 
+    async def raw(request: web.Request) -> web.Response:
+        return web.Response(text=f"{request.raw_path} {dict(request.headers).get('X-Evil', '-')}")
+
     async def big(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse()
         resp.content_length = 12 * 1024 * 1024
@@ -93,6 +96,7 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     app.router.add_get("/slow", slow)
     app.router.add_get("/loop", loop_)
     app.router.add_get("/big", big)
+    app.router.add_get("/raw/{tail:.*}", raw)
     app.router.add_get("/stall", stall)
     return app
 
@@ -145,6 +149,18 @@ async def test_a_timed_out_request_is_never_sent_again(
         await client.send("GET", f"{base}/stall")
     await asyncio.sleep(0.2)
     assert active.count(-1) == 1
+    await client.close()
+
+
+async def test_urls_go_out_percent_encoded_and_header_breaks_never(
+    server: tuple[str, set[object], list[int]],
+) -> None:
+    client = H1Client(timeout_s=5)
+    resp = await client.send("GET", f"{server[0]}/raw/a b?c=<d>&e=%41")
+    assert resp.text() == "/raw/a%20b?c=%3Cd%3E&e=%41 -"  # as a browser sends it
+    with pytest.raises(TransportError) as err:
+        await client.send("GET", f"{server[0]}/raw/x", headers={"X-Id": "1\r\nX-Evil: yes"})
+    assert err.value.kind == "bad_header"
     await client.close()
 
 

@@ -105,6 +105,14 @@ class Step(_Frozen):
     def _form_pairs(cls, value: Any) -> Any:
         return form_pairs(value)
 
+    @field_validator("headers")
+    @classmethod
+    def _one_line_headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if any(c in name + text for c in "\r\n") or ":" in name or not name.strip():
+                raise ValueError(f"header {name!r}: a name without ':' and no line breaks")
+        return value
+
     @model_validator(mode="after")
     def _one_body(self) -> Step:
         bodies = [b for b in (self.form, self.json_body, self.body) if b is not None]

@@ -17,7 +17,7 @@ import ssl
 import time
 from collections.abc import Coroutine, Iterator, Mapping
 from typing import Any, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httptools
 
@@ -401,7 +401,10 @@ class _Target:
         self.host = parts.hostname or ""
         self.key: _Key = (parts.scheme, self.host, parts.port or (443 if self.https else 80))
         self.path = parts.path or "/"
-        target = f"{self.path}?{parts.query}" if parts.query else self.path
+        # as a browser sends it: spaces, quotes, <, > and non-ASCII percent-encoded; what is
+        # already encoded (%xx) and the URL's own delimiters left alone
+        path = quote(self.path, safe=_PATH_SAFE)
+        target = f"{path}?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else path
         self.start = (
             f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
             f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
@@ -410,6 +413,8 @@ class _Target:
         self.bare = (self.start + "\r\n").encode()  # the request when nothing is added
 
 
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
 _TARGETS: dict[tuple[str, str], _Target] = {}
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
@@ -437,6 +442,10 @@ def _encode(
         head.append(f"Cookie: {cookie}\r\n")
     if extra:
         for name, value in extra.items():
+            if "\r" in value or "\n" in value or "\r" in name or "\n" in name or ":" in name:
+                # a line break would end this header and start another, chosen by whoever
+                # controls the value (an extracted one, say)
+                raise TransportError("bad_header", f"header {name!r} holds a line break")
             head.append(f"{name}: {value}\r\n")
     if payload is not None or method in _WITH_BODY:
         head.append(f"Content-Length: {len(payload or b'')}\r\n")
