@@ -48,6 +48,9 @@ class HttpResponse:
     # perf_counter_ns when each redirect that was followed had been answered: every hop is
     # a request the server served, so each is counted (and timed) on its own
     hops: tuple[int, ...] = ()
+    # attempts of the final request sent on a kept-alive connection that dropped without an
+    # answer, before it was sent again: counted as requests that failed (connection_reset)
+    retried: int = 0
 
     def text(self) -> str:
         return self.body.decode(self.charset or "utf-8", errors="replace")

@@ -13,6 +13,7 @@ from loadscout.load.client import TransportError
 
 EXTRACTION_FAILED = "extraction_failed"
 TIMEOUT = "timeout"
+RETRIED = "connection_dropped"  # an attempt lost with a kept-alive connection, then sent again
 
 _RESET_ERRNOS = frozenset({errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED})
 _Kinds = tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...]

@@ -81,6 +81,7 @@ class _Conn(asyncio.Protocol):
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.kept = 0  # body bytes received (only the first MAX_BODY_KEPT are kept)
+        self.retried = 0  # attempts of its last request lost on another connection first
         self.status = 0
         self.head_only = False
         self.keep = False
@@ -239,8 +240,8 @@ class H1Client:
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
                 response = _response(conn, url)
-                if hops:
-                    response.hops = tuple(hops)
+                if hops or conn.retried:
+                    response.hops, response.retried = tuple(hops), conn.retried
                 return response
             hops.append(time.perf_counter_ns())
             url = urljoin(url, conn.location.decode("latin-1"))
@@ -280,9 +281,12 @@ class H1Client:
             busy = self._busy.get(key, 0)
         self._busy[key] = busy + 1
         deadlines = self._deadlines or self._own_deadlines()
+        failed = 0  # attempts lost with a dropped kept-alive connection, then sent again
         try:
             idle = self._idle.get(key)
             while True:
+                while idle and idle[-1].closed:  # the server closed it while it sat idle
+                    idle.pop()
                 reused = bool(idle)
                 conn = idle.pop() if idle else await self._connect(key, deadline)
                 try:
@@ -298,8 +302,10 @@ class H1Client:
                     # a timeout is no closed connection: that request may be being served,
                     # so it is never sent twice
                     stale = reused and not conn.got_data and not isinstance(err, TimeoutError)
+                    err.retried = failed  # type: ignore[attr-defined]  # earlier attempts
                     if not (stale and method in _IDEMPOTENT):
                         raise
+                    failed += 1
                 except BaseException:
                     conn.close()
                     raise
@@ -307,7 +313,14 @@ class H1Client:
             self._busy[key] -= 1
             if self._waiters:
                 self._wake(key)
+        conn.retried = failed
+        self._keep(conn, key, target)
+        return conn
+
+    def _keep(self, conn: _Conn, key: _Key, target: _Target) -> None:
+        """Back to the pool if the server keeps it open; its cookies into the jar."""
         if conn.keep and not conn.closed:
+            idle = self._idle.get(key)
             if idle is None:
                 idle = self._idle[key] = []
             idle.append(conn)
@@ -316,7 +329,6 @@ class H1Client:
         if conn.cookies:
             for cookie_line in conn.cookies:
                 self.jar.store(cookie_line.decode("latin-1"), target.host, target.path)
-        return conn
 
     def _own_deadlines(self) -> Deadlines:
         self._deadlines = deadlines_for()

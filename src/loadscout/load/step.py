@@ -15,7 +15,7 @@ from typing import Protocol
 from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, HttpResponse, TransportError
 from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values
-from loadscout.load.errors import EXTRACTION_FAILED, TIMEOUT, classify, describe
+from loadscout.load.errors import EXTRACTION_FAILED, RETRIED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
 from loadscout.load.state import RunState
 from loadscout.load.streams import StreamClient, jar_values
@@ -146,14 +146,23 @@ async def _send(
     except Exception as exc:
         if isinstance(exc, TransportError) and exc.hops:
             _hops(step, start, exc.hops, user, req.url)
+        _retried(step, getattr(exc, "retried", 0), user, req.url)
         user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
         return None
     finally:
         state.end()
     end = time.perf_counter_ns()
-    if resp.hops:
+    if resp.hops or resp.retried:
+        _retried(step, resp.retried, user, req.url)
         start = _hops(step, start, resp.hops, user, req.url)
     return resp, start, end
+
+
+def _retried(step: CompiledStep, attempts: int, user: StepUser, url: str) -> None:
+    """Attempts lost with a kept-alive connection that dropped before answering, then sent
+    again: each may have reached the server, so each is a request, failed."""
+    for _ in range(attempts):
+        user.failure(step, RETRIED, f"{step.method} {url}", "the connection dropped; sent again")
 
 
 def _hops(step: CompiledStep, start: int, hops: tuple[int, ...], user: StepUser, url: str) -> int:
