@@ -28,7 +28,7 @@ async def test_journeys_spread_over_the_catalogue_like_users(demo_shop: DemoServ
     shop: ShopState = demo_shop.app.state.shop
     shop.catalogue_urls.clear()
     # one worker process: the load does not share the shop's interpreter (more samples)
-    load = plan(users=20, duration_s=12.0).model_copy(update={"workers": 1})
+    load = plan(users=20, duration_s=20.0).model_copy(update={"workers": 1})
     outcome = await run_load(flowset, load, seed=2)
     served = Counter(shop.catalogue_urls)
 
