@@ -347,3 +347,18 @@ async def test_redirect_loops_and_hops_are_counted_like_the_server_counts_them()
     assert a.requests == served.count("/a") + served.count("/b") and a.errors == 0
     assert loop.requests == served.count("/loop") and loop.errors > 0
     assert {e.kind for e in outcome.errors} == {"too_many_redirects"}
+
+
+async def test_an_allow_list_holds_redirects_and_filled_urls() -> None:
+    """A redirect to another host, or a URL filled at replay, cannot leave the allow-list."""
+    from tests.faults.fault_server import running_fault_server
+
+    async with running_fault_server() as allowed, running_fault_server() as other:
+        port = allowed.url.rsplit(":", 1)[1]
+        client = H1Client(timeout_s=2, allowed_hosts=frozenset({f"127.0.0.1:{port}"}))
+        assert (await client.send("GET", f"{allowed.url}/ok")).status == 200
+        with pytest.raises(TransportError) as err:
+            await client.send("GET", f"{other.url}/ok")
+        assert err.value.kind == "forbidden_target"
+        await client.close()
+        assert other.total == 0 and allowed.total == 1

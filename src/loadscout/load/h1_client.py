@@ -200,8 +200,16 @@ class H1Client:
     connections."""
 
     def __init__(
-        self, *, timeout_s: float, limit_per_host: int = 6, verify_tls: bool = True
+        self,
+        *,
+        timeout_s: float,
+        limit_per_host: int = 6,
+        verify_tls: bool = True,
+        allowed_hosts: frozenset[str] = frozenset(),
     ) -> None:
+        """``allowed_hosts`` (host or host:port; empty: any) holds every request to the
+        server's allow-list: redirects and URLs filled at replay cannot leave it."""
+        self._allowed = allowed_hosts
         self._timeout_s = timeout_s
         self._limit = limit_per_host
         self._verify = verify_tls
@@ -236,6 +244,11 @@ class H1Client:
         deadline = deadlines.clock() + self._timeout_s
         hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
+            if self._allowed and not self._may_send(method, url):
+                # never sent; the redirect that led here stands as the failed request
+                where = urlsplit(url).netloc
+                message = f"{where} is not an allowed target on this server"
+                raise TransportError("forbidden_target", message, tuple(hops[:-1]))
             conn = await self._exchange(method, url, extra, payload, deadline)
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
@@ -329,6 +342,10 @@ class H1Client:
         if conn.cookies:
             for cookie_line in conn.cookies:
                 self.jar.store(cookie_line.decode("latin-1"), target.host, target.path)
+
+    def _may_send(self, method: str, url: str) -> bool:
+        _, host, port = _target(method, url).key
+        return host.lower() in self._allowed or f"{host.lower()}:{port}" in self._allowed
 
     def _own_deadlines(self) -> Deadlines:
         self._deadlines = deadlines_for()

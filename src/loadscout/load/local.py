@@ -70,7 +70,7 @@ async def run_part(
     if make_client is None:
 
         def make_client() -> Client:
-            return H1Client(timeout_s=plan.request_timeout_s)
+            return H1Client(timeout_s=plan.request_timeout_s, allowed_hosts=plan.allowed_hosts)
 
     make_user = _user_maker(flowset, plan, part, recorder, state, make_client)
     if isinstance(profile, OpenProfile):

@@ -356,6 +356,9 @@ class RunControl:
         if self.config.load_workers is not None:
             plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
             spec = replace(spec, plan=plan)
+        if self.config.limits.allowed_targets:  # held at every request, not only at creation
+            allowed = {"allowed_hosts": self.config.limits.allowed_targets}
+            spec = replace(spec, plan=spec.plan.model_copy(update=allowed))
         if spec.discovery is None:
             return spec
         pages = min(spec.discovery.concurrency, self.config.max_browser_pages)

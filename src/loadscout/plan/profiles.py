@@ -265,6 +265,11 @@ class LoadPlan(_Frozen):
     scope: str | None = Field(
         default=None, description="Regex of URLs besides the target's origin (page assets)"
     )
+    allowed_hosts: frozenset[str] = Field(
+        default=frozenset(),
+        description="host or host:port the engine may send to (a server's allow-list); empty: "
+        "any. Redirects, extracted URLs and assets are held to it too.",
+    )
 
     @model_validator(mode="after")
     def _scope_compiles(self) -> LoadPlan:
