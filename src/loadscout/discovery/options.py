@@ -4,11 +4,14 @@ CLI, the API and the orchestrator), and the engine's full configuration for one 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from loadscout.errors import BadInput
+
+_LOGIN_URL = re.compile(r"https?://[^/\s]+[^\s]*$", re.IGNORECASE)
 
 
 class DiscoveryOptions(BaseModel):
@@ -87,6 +90,9 @@ class DiscoveryConfig(DiscoveryOptions):
             problems.append("give both --username and --password")
         if (has_login or value("credentials_file")) and not value("login_url"):
             problems.append("--username/--password and --credentials need --login-url")
+        login_url = value("login_url")
+        if isinstance(login_url, str) and not _LOGIN_URL.match(login_url):
+            problems.append(f"--login-url {login_url!r}: give the login page's http(s) URL")
         if has_login and value("credentials_file"):
             problems.append("give either --username/--password or --credentials, not both")
         if problems:

@@ -7,6 +7,7 @@ either taken from the virtual user's cookie jar or extracted from an earlier res
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -65,6 +66,15 @@ class Extractor(_Frozen):
         return value.upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
+    def _readable_regex(self) -> Extractor:
+        if self.source == "regex":
+            try:
+                re.compile(self.expression)
+            except re.error as err:
+                raise ValueError(f"extractor {self.name!r}: regex {err}") from None
+        return self
+
+    @model_validator(mode="after")
     def _form_only(self) -> Extractor:
         if self.source != "form" and (self.method is not None or self.fields is not None):
             raise ValueError(f"extractor {self.name!r}: method and fields are for source form")
@@ -104,6 +114,13 @@ class Step(_Frozen):
     @classmethod
     def _form_pairs(cls, value: Any) -> Any:
         return form_pairs(value)
+
+    @field_validator("url")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+            raise ValueError(f"url {value!r}: control characters (line breaks, tabs) are not sent")
+        return value
 
     @field_validator("headers")
     @classmethod
