@@ -23,3 +23,14 @@ def test_summary_shows_totals_steps_and_errors() -> None:
 
 def test_fits_a_narrow_terminal() -> None:
     assert max(len(line) for line in _render(80).splitlines()) <= 80
+
+
+def test_retried_and_redirect_columns_appear_when_a_step_has_some() -> None:
+    summary = make_run_summary()
+    assert "redirects" not in _render()
+    steps = [summary.steps[0].model_copy(update={"retried": 3, "redirects": 7}), *summary.steps[1:]]
+    console = Console(width=120, record=True, color_system=None)
+    console.print(summary_renderable(summary.model_copy(update={"steps": steps})))
+    text = console.export_text()
+    row = next(line for line in text.splitlines() if summary.steps[0].name in line)
+    assert "retried" in text and " 3 " in row and " 7 " in row

@@ -47,7 +47,7 @@ def test_shows_totals_thresholds_steps_errors_and_discovery() -> None:
     assert "Throughput 16.5 req/s" in text
     assert "p95 < 500 pass 9.00 ms" in text
     assert "error_rate < 0.01 FAIL 1.20%" in text  # a percentage, like the expression
-    assert "POST /cart /cart POST 400 12 3.0 8.5 12.0 24.2 80.0" in text
+    assert "POST /cart /cart POST 400 0 0 12 3.0 8.5 12.0 24.2 80.0" in text
     assert "buy / POST /cart http_500 10 HTTP 500 (expected 2xx) /cart" in text
     assert "– timeout 2" in text  # no step known: a dash, not an empty " / "
     assert "Pages 7 URL patterns 3 Forms 2 API calls 3 Flows 2 Actions skipped 1" in text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 
 from loadscout.flows.model import FlowSet
@@ -48,6 +48,7 @@ class WorkerPart:
     start_ns: int
     run_tag: str
     seed: int | None = None
+    ledger: MutableSequence[int] | None = None  # requests sent per step, shared with the parent
 
 
 async def run_part(
@@ -67,6 +68,7 @@ async def run_part(
     profile = plan.profile
     recorder = Recorder(start_ns=part.start_ns, worker=part.worker, corrected=profile.is_open)
     state = RunState(deadline=start + profile.duration_s, clock=loop.time)
+    state.ledger = part.ledger
     if make_client is None:
 
         def make_client() -> Client:

@@ -98,6 +98,9 @@ class _Session:
             self._streams = StreamClient(timeout_s=self._timeout_s)
         return self._streams
 
+    def resent(self, step: CompiledStep, retried: int, redirects: int) -> None:
+        """Verification judges the final response only."""
+
     def failure(self, step: CompiledStep, kind: str, where: str, detail: str) -> None:
         """No response: the error class leads the reason (an undefined variable's says it)."""
         self._reason = detail if kind == EXTRACTION_FAILED else f"{kind}: {detail}"

@@ -88,6 +88,7 @@ async def run_load(
                 seed=seed,
                 run_tag=run_tag,
                 interval_s=progress_interval_s,
+                steps=len(aggregator.catalog),
             )
     finally:
         if watcher is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 
 
 class RunState:
@@ -19,6 +19,7 @@ class RunState:
         "deadline",
         "idle",
         "in_flight",
+        "ledger",
         "stopped",
         "stopping",
     )
@@ -32,6 +33,8 @@ class RunState:
         self.idle.set()
         self.stopped = asyncio.Event()  # set once the grace for in-flight requests is over
         self._coverage_picks = 0
+        # requests sent per step id, in memory the parent process reads if this worker dies
+        self.ledger: MutableSequence[int] | None = None
 
     def coverage_pick(self, flows: int) -> int | None:
         """The first ``flows`` iterations of the whole run take each flow once, in order, so a
@@ -47,9 +50,16 @@ class RunState:
     def remaining_s(self) -> float:
         return 0.0 if self.stopping else max(0.0, self.deadline - self._clock())
 
-    def begin(self) -> None:
+    def begin(self, step: int) -> None:
         self.in_flight += 1
         self.idle.clear()
+        if self.ledger is not None:
+            self.ledger[step] += 1
+
+    def sent_more(self, step: int, count: int) -> None:
+        """Requests a step sent beyond its first: retries and redirect hops."""
+        if self.ledger is not None:
+            self.ledger[step] += count
 
     def end(self) -> None:
         self.in_flight -= 1

@@ -66,6 +66,10 @@ class StepUser(Protocol):
         """A response (or an opened stream), judged; ``perf_counter_ns`` times."""
         ...
 
+    def resent(self, step: CompiledStep, retried: int, redirects: int) -> None:
+        """Of the requests just reported, how many were retries and redirect hops."""
+        ...
+
 
 async def execute_step(
     step: CompiledStep,
@@ -128,7 +132,7 @@ async def _send(
 ) -> tuple[HttpResponse, int, int] | None:
     """The response and when its (final) request started and ended; None when none came
     (the failure is recorded). Redirects followed on the way are recorded as requests."""
-    state.begin()
+    state.begin(step.id)
     start = time.perf_counter_ns()
     try:
         resp = await client.send(
@@ -144,9 +148,14 @@ async def _send(
         user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
         raise
     except Exception as exc:
-        if isinstance(exc, TransportError) and exc.hops:
-            _hops(step, start, exc.hops, user, req.url)
-        _retried(step, getattr(exc, "retried", 0), user, req.url)
+        hops = exc.hops if isinstance(exc, TransportError) else ()
+        if hops:
+            _hops(step, start, hops, user, req.url)
+        retried = getattr(exc, "retried", 0)
+        if retried or hops:
+            _retried(step, retried, user, req.url)
+            user.resent(step, retried, len(hops))
+            state.sent_more(step.id, retried + len(hops))
         user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
         return None
     finally:
@@ -155,6 +164,8 @@ async def _send(
     if resp.hops or resp.retried:
         _retried(step, resp.retried, user, req.url)
         start = _hops(step, start, resp.hops, user, req.url)
+        user.resent(step, resp.retried, len(resp.hops))
+        state.sent_more(step.id, resp.retried + len(resp.hops))
     return resp, start, end
 
 
@@ -186,7 +197,7 @@ async def _stream(
     assert step.stream is not None
     streams, where = user.streams(), f"{step.name} {req.url}"
     cookie = client.cookie_header(req.url)
-    state.begin()
+    state.begin(step.id)
     start = time.perf_counter_ns()
     try:
         res = await streams.open(

@@ -215,6 +215,9 @@ class VirtualUser:
             step.id, start_ns, end_ns, kind, example, intended, ttfb_ns, connect_ns, tls_ns
         )
 
+    def resent(self, step: CompiledStep, retried: int, redirects: int) -> None:
+        self._recorder.resent(step.id, retried, redirects)
+
     def streams(self) -> StreamClient:
         if self._streams is None:
             self._streams = StreamClient()

@@ -20,7 +20,7 @@ from loadscout.errors import RunFailed
 from loadscout.flows.model import FlowSet
 from loadscout.load.local import WorkerPart, run_part
 from loadscout.load.messages import Done, Failed, Ready, Start, Stop
-from loadscout.metrics.snapshot import Snapshot
+from loadscout.metrics.snapshot import Snapshot, lost_snapshot
 from loadscout.plan.profiles import LoadPlan
 
 READY_TIMEOUT_S = 60.0
@@ -44,18 +44,23 @@ async def run_processes(
     seed: int | None,
     run_tag: str,
     interval_s: float,
+    steps: int,
 ) -> tuple[float, str]:
     """Run ``plan.workers`` processes to the end; returns the seconds of load, and why the
     run is partial ("" when every worker finished): a worker that dies stops the others,
-    whose results, and everything it had reported, are kept."""
+    whose results, and everything it had reported, are kept. Each worker also counts the
+    requests it sends per step (of ``steps``) in shared memory, so those it sent but never
+    reported before it died are counted too (``worker_lost``)."""
     ctx = multiprocessing.get_context("spawn")  # never fork a process with a running loop
     n = plan.workers
     conns: list[Connection] = []
     procs = []
+    ledgers = [ctx.RawArray("q", max(1, steps)) for _ in range(n)]
     for w in range(n):
         mine, theirs = ctx.Pipe()
         args = (
             theirs,
+            ledgers[w],
             flowset.model_dump_json(),
             plan.model_dump_json(),
             w,
@@ -71,7 +76,7 @@ async def run_processes(
         conns.append(mine)
         procs.append(proc)
     try:
-        return await _supervise(conns, taker, cancel)
+        return await _supervise(conns, _Ledgers(taker, ledgers), cancel)
     finally:
         for conn in conns:
             conn.close()
@@ -83,7 +88,7 @@ async def run_processes(
 
 
 async def _supervise(
-    conns: list[Connection], taker: SnapshotTaker, cancel: asyncio.Event
+    conns: list[Connection], taker: _Ledgers, cancel: asyncio.Event
 ) -> tuple[float, str]:
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
@@ -119,7 +124,7 @@ async def _supervise(
 async def _collect(
     conns: list[Connection],
     inbox: asyncio.Queue[tuple[int, Any]],
-    taker: SnapshotTaker,
+    taker: _Ledgers,
     cancel: asyncio.Event,
     *,
     started: float,
@@ -142,6 +147,7 @@ async def _collect(
             elif isinstance(msg, Done):
                 done[i] = msg.load_s
             elif isinstance(msg, Failed) and i not in done:  # (EOF after Done is normal)
+                taker.lost(i)
                 at = asyncio.get_running_loop().time() - started
                 failure = failure or (
                     f"worker {msg.worker + 1} of {len(conns)} was lost at {at:.1f} s "
@@ -154,6 +160,34 @@ async def _collect(
     return max(done.values(), default=0.0), failure
 
 
+class _Ledgers:
+    """Passes snapshots on, noting what each worker reported; when one is lost, what its
+    ledger says it sent beyond that becomes failed requests of their steps."""
+
+    def __init__(self, taker: SnapshotTaker, ledgers: list[Any]) -> None:
+        self._taker = taker
+        self._ledgers = ledgers
+        self._reported = [[0] * len(ledger) for ledger in ledgers]
+        self._start_ns = 0
+
+    def begin(self, start_ns: int) -> None:
+        self._start_ns = start_ns
+        self._taker.begin(start_ns)
+
+    def add(self, snapshot: Snapshot) -> None:
+        reported = self._reported[snapshot.worker]
+        for step in snapshot.steps:
+            reported[step.step] += step.requests
+        self._taker.add(snapshot)
+
+    def lost(self, worker: int) -> None:
+        sent = list(self._ledgers[worker])
+        missing = [s - r for s, r in zip(sent, self._reported[worker], strict=True)]
+        if any(m > 0 for m in missing):
+            t = max(0, (time.perf_counter_ns() - self._start_ns) // 1_000_000_000)
+            self.add(lost_snapshot(worker, missing, t))
+
+
 def _broadcast_stop(conns: list[Connection], done: dict[int, float]) -> None:
     for i, conn in enumerate(conns):
         if i not in done:
@@ -163,6 +197,7 @@ def _broadcast_stop(conns: list[Connection], done: dict[int, float]) -> None:
 
 def worker_main(
     conn: Connection,
+    ledger: Any,
     flowset_json: str,
     plan_json: str,
     worker: int,
@@ -182,7 +217,7 @@ def worker_main(
     try:
         flowset = FlowSet.model_validate_json(flowset_json)
         plan = LoadPlan.model_validate_json(plan_json)
-        runner(_worker(conn, flowset, plan, worker, workers, seed, run_tag, interval_s))
+        runner(_worker(conn, ledger, flowset, plan, worker, workers, seed, run_tag, interval_s))
     except Exception as err:  # report, never leave the parent waiting
         with contextlib.suppress(OSError):
             conn.send(Failed(worker=worker, error=f"{type(err).__name__}: {err}"))
@@ -192,6 +227,7 @@ def worker_main(
 
 async def _worker(
     conn: Connection,
+    ledger: Any,
     flowset: FlowSet,
     plan: LoadPlan,
     worker: int,
@@ -219,7 +255,12 @@ async def _worker(
 
     loop.add_reader(conn.fileno(), on_message)
     part = WorkerPart(
-        worker=worker, workers=workers, start_ns=start.start_ns, run_tag=run_tag, seed=seed
+        worker=worker,
+        workers=workers,
+        start_ns=start.start_ns,
+        run_tag=run_tag,
+        seed=seed,
+        ledger=ledger,
     )
     try:
         load_s, _ = await run_part(

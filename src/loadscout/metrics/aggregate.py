@@ -33,11 +33,23 @@ _EXAMPLE = re.compile(r"^(?P<method>[A-Z]+) (?P<url>\S+): (?P<message>.*)$", re.
 
 
 class _Counts:
-    __slots__ = ("connect", "errors", "hist", "hist_raw", "requests", "tls", "ttfb")
+    __slots__ = (
+        "connect",
+        "errors",
+        "hist",
+        "hist_raw",
+        "redirects",
+        "requests",
+        "retried",
+        "tls",
+        "ttfb",
+    )
 
     def __init__(self) -> None:
         self.requests = 0
         self.errors = 0
+        self.retried = 0
+        self.redirects = 0
         self.hist = LatencyHistogram()
         self.hist_raw: LatencyHistogram | None = None  # only in open-model runs
         self.ttfb: LatencyHistogram | None = None  # where the HTTP client measures them
@@ -54,6 +66,9 @@ class _Counts:
             self.hist_raw.merge(LatencyHistogram.decode(raw))
 
     def add_timings(self, step: StepDelta) -> None:
+        """What only steps carry: timings, retries and redirects."""
+        self.retried += step.retried
+        self.redirects += step.redirects
         self.ttfb = _merged(self.ttfb, step.histogram_ttfb)
         self.connect = _merged(self.connect, step.histogram_connect)
         self.tls = _merged(self.tls, step.histogram_tls)
@@ -318,6 +333,8 @@ def _step_summary(info: StepInfo, counts: _Counts) -> StepSummary:
         url=info.url,
         requests=counts.requests,
         errors=counts.errors,
+        retried=counts.retried,
+        redirects=counts.redirects,
         latency_ms=counts.hist.summary(),
         latency_uncorrected_ms=_raw_summary(counts),
         ttfb_ms=_summary(counts.ttfb),

@@ -79,6 +79,7 @@ class Recorder:
         self._active = 0
         self._dropped = 0
         self._assets_skipped = 0
+        self._resent: dict[int, list[int]] = {}  # step -> [retried, redirects]
         self._seconds: dict[int, _Second] = {}
         self._now = _Second(0)  # the second of the latest record, between these bounds:
         self._now_from = self._now_to = -1
@@ -149,6 +150,15 @@ class Recorder:
         cell.requests += 1
         self._error(cell, kind, example)
 
+    def resent(self, step: int, retried: int, redirects: int) -> None:
+        """Of the requests just recorded for ``step``, how many were retries of an attempt
+        lost with its connection and how many redirect hops: reported beside the step."""
+        counts = self._resent.get(step)
+        if counts is None:
+            counts = self._resent[step] = [0, 0]
+        counts[0] += retried
+        counts[1] += redirects
+
     def snapshot(self, *, final: bool = False) -> Snapshot:
         """Everything recorded since the previous snapshot, then start afresh."""
         now_ns = self._clock()
@@ -171,6 +181,12 @@ class Recorder:
                 by_step.add(cell, lat, self._corrected)
                 acc.add(cell, lat)
             second_deltas.append(acc.second(t, sec))
+        resent, self._resent = self._resent, {}
+        for step, (retried, redirects) in resent.items():
+            by_step = steps.get(step)
+            if by_step is None:
+                by_step = steps[step] = _StepAcc()
+            by_step.retried, by_step.redirects = retried, redirects
         return Snapshot(
             worker=self._worker,
             steps=tuple(steps[i].step(i, self._corrected) for i in sorted(steps)),
@@ -222,11 +238,24 @@ class Recorder:
 class _StepAcc:
     """Sums the cells of one step over seconds."""
 
-    __slots__ = ("connect", "errors", "hist", "hist_raw", "kinds", "requests", "tls", "ttfb")
+    __slots__ = (
+        "connect",
+        "errors",
+        "hist",
+        "hist_raw",
+        "kinds",
+        "redirects",
+        "requests",
+        "retried",
+        "tls",
+        "ttfb",
+    )
 
     def __init__(self) -> None:
         self.requests = 0
         self.errors = 0
+        self.retried = 0
+        self.redirects = 0
         self.hist = LatencyHistogram()
         self.hist_raw = LatencyHistogram()
         self.ttfb = LatencyHistogram()
@@ -265,6 +294,8 @@ class _StepAcc:
             histogram_ttfb=self.ttfb.encode() if self.ttfb.count else b"",
             histogram_connect=self.connect.encode() if self.connect.count else b"",
             histogram_tls=self.tls.encode() if self.tls.count else b"",
+            retried=self.retried,
+            redirects=self.redirects,
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loadscout.metrics.histogram import LatencyHistogram
 from loadscout.metrics.journey_tally import JourneyTally
 
 
@@ -31,6 +32,8 @@ class StepDelta:
     histogram_ttfb: bytes = b""  # time to first byte, where the client measures it
     histogram_connect: bytes = b""  # new connections only: TCP connect
     histogram_tls: bytes = b""  # new https connections only: the TLS handshake
+    retried: int = 0  # of ``requests``: attempts lost with a dropped connection, sent again
+    redirects: int = 0  # of ``requests``: redirect hops followed on the way to a response
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +64,29 @@ class Snapshot:
     # for this worker, which is how the live view knows which second it may show
     covered_s: float = 0.0
     journeys: JourneyTally | None = None  # the final snapshot's: what journeys did, in total
+
+
+WORKER_LOST = "worker_lost"
+
+
+def lost_snapshot(worker: int, missing: list[int], t: int) -> Snapshot:
+    """Requests a lost worker sent but never reported (``missing`` per step id): failed,
+    with no latency, in second ``t``; so the result still counts every request sent."""
+    empty = LatencyHistogram().encode()
+    example = "sent by a worker process that was then lost; its response was never recorded"
+    steps = tuple(
+        StepDelta(
+            step=i,
+            requests=m,
+            errors=m,
+            histogram=empty,
+            error_kinds=(ErrorCount(kind=WORKER_LOST, count=m, example=example),),
+        )
+        for i, m in enumerate(missing)
+        if m > 0
+    )
+    total = sum(s.requests for s in steps)
+    second = SecondDelta(
+        t=t, requests=total, errors=total, histogram=empty, active_max=0, active_last=0
+    )
+    return Snapshot(worker=worker, steps=steps, seconds=(second,))

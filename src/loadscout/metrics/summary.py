@@ -52,8 +52,12 @@ class StepSummary(_Model):
     name: str
     method: str
     url: str
-    requests: int = 0
+    requests: int = 0  # every request sent: retries and redirect hops included
     errors: int = 0
+    retried: int = Field(
+        default=0, description="Of requests: sent again after a dropped connection"
+    )
+    redirects: int = Field(default=0, description="Of requests: redirect hops followed")
     latency_ms: LatencySummary = Field(default_factory=LatencySummary)
     latency_uncorrected_ms: LatencySummary | None = None
     ttfb_ms: LatencySummary | None = None

@@ -44,7 +44,9 @@ def steps_table(summary: RunSummary) -> Table:
     """One bold row per flow with its steps indented under it, so the table fits 80 columns."""
     table = Table(title="Per step", title_justify="left", header_style="bold")
     table.add_column("flow / step", overflow="fold", ratio=1)
-    for col in ("reqs", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
+    resent = any(s.retried or s.redirects for s in summary.steps)  # else two columns of 0
+    counts = ("reqs", "retried", "redirects") if resent else ("reqs",)
+    for col in (*counts, "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
         table.add_column(col, justify="right", no_wrap=True)
     flow = None
     for s in summary.steps:
@@ -52,9 +54,10 @@ def steps_table(summary: RunSummary) -> Table:
             flow = s.flow
             table.add_row(Text(flow, style="bold"))
         lat = s.latency_ms
+        sent = (f"{s.requests:,}", f"{s.retried:,}", f"{s.redirects:,}")
         table.add_row(
             f"  {s.name}",
-            f"{s.requests:,}",
+            *(sent if resent else sent[:1]),
             f"{s.errors:,}",
             ms_text(lat.p50),
             ms_text(lat.p95),

@@ -28,6 +28,8 @@ STEP_COLUMNS = (
     "p99_ms",
     "max_ms",
     "mean_ms",
+    "retried",  # of requests: sent again after a dropped connection
+    "redirects",  # of requests: redirect hops followed
 )
 THRESHOLD_COLUMNS = ("threshold", "passed", "observed")
 TOTAL = "TOTAL"
@@ -68,6 +70,8 @@ def csv_text(summary: RunSummary) -> str:
                 _rate(s.errors, s.requests),
                 _num(rps),
                 *_latency(s.latency_ms),
+                s.retried,
+                s.redirects,
             ]
         )
     t = summary.totals
@@ -82,6 +86,8 @@ def csv_text(summary: RunSummary) -> str:
             _num(t.error_rate),
             _num(t.rps),
             *_latency(t.latency_ms),
+            sum(s.retried for s in summary.steps),
+            sum(s.redirects for s in summary.steps),
         ]
     )
     writer.writerow([])

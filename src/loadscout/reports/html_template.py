@@ -107,19 +107,23 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 
 <section aria-labelledby="steps"><h2 id="steps">Per step</h2>
 <div class="scroll"><table><thead><tr><th>Flow / step</th><th>Method</th>
-<th class="n">Requests</th><th class="n">Errors</th><th class="n">p50 ms</th><th class="n">p90 ms</th>
+<th class="n">Sent</th><th class="n" title="Of those sent: sent again after a dropped connection">Retried</th>
+<th class="n" title="Of those sent: redirect hops followed">Redirects</th><th class="n">Errors</th><th class="n">p50 ms</th><th class="n">p90 ms</th>
 <th class="n">p95 ms</th><th class="n">p99 ms</th><th class="n">max ms</th></tr></thead><tbody>
 {% for flow, steps in flows %}
-<tr class="flow"><td colspan="9">{{ flow }}</td></tr>
+<tr class="flow"><td colspan="11">{{ flow }}</td></tr>
 {% for st in steps %}
 <tr><td>{{ st.name }}<br><code class="muted">{{ st.url }}</code></td><td>{{ st.method }}</td>
-<td class="n">{{ "{:,}".format(st.requests) }}</td><td class="n">{{ "{:,}".format(st.errors) }}</td>
+<td class="n">{{ "{:,}".format(st.requests) }}</td><td class="n">{{ "{:,}".format(st.retried) }}</td>
+<td class="n">{{ "{:,}".format(st.redirects) }}</td><td class="n">{{ "{:,}".format(st.errors) }}</td>
 <td class="n">{{ ms(st.latency_ms.p50) }}</td><td class="n">{{ ms(st.latency_ms.p90) }}</td>
 <td class="n">{{ ms(st.latency_ms.p95) }}</td><td class="n">{{ ms(st.latency_ms.p99) }}</td>
 <td class="n">{{ ms(st.latency_ms.max) }}</td></tr>
 {% endfor %}
 {% endfor %}
 <tr class="total"><td>Total</td><td></td><td class="n">{{ "{:,}".format(t.requests) }}</td>
+<td class="n">{{ "{:,}".format(s.steps | sum(attribute="retried")) }}</td>
+<td class="n">{{ "{:,}".format(s.steps | sum(attribute="redirects")) }}</td>
 <td class="n">{{ "{:,}".format(t.errors) }}</td><td class="n">{{ ms(t.latency_ms.p50) }}</td>
 <td class="n">{{ ms(t.latency_ms.p90) }}</td><td class="n">{{ ms(t.latency_ms.p95) }}</td>
 <td class="n">{{ ms(t.latency_ms.p99) }}</td><td class="n">{{ ms(t.latency_ms.max) }}</td></tr>

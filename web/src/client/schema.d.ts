@@ -1688,6 +1688,18 @@ export interface components {
              * @default 0
              */
             errors: number;
+            /**
+             * Retried
+             * @description Of requests: sent again after a dropped connection
+             * @default 0
+             */
+            retried: number;
+            /**
+             * Redirects
+             * @description Of requests: redirect hops followed
+             * @default 0
+             */
+            redirects: number;
             latency_ms?: components["schemas"]["LatencySummary"];
             latency_uncorrected_ms?: components["schemas"]["LatencySummary"] | null;
             ttfb_ms?: components["schemas"]["LatencySummary"] | null;

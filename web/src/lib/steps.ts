@@ -1,12 +1,14 @@
 /** Sorting and labels for per-step results. */
 import type { StepSummary } from '../client/api'
 
-export type SortKey = 'name' | 'requests' | 'errors' | 'error_rate' | 'p50' | 'p95' | 'p99' | 'max' | 'ttfb_p95'
+export type SortKey = 'name' | 'requests' | 'retried' | 'redirects' | 'errors' | 'error_rate' | 'p50' | 'p95' | 'p99' | 'max' | 'ttfb_p95'
 
 function value(step: StepSummary, key: SortKey): number | string | null {
   switch (key) {
     case 'name': return `${step.flow} ${step.name}`.toLowerCase()
     case 'requests': return step.requests
+    case 'retried': return step.retried
+    case 'redirects': return step.redirects
     case 'errors': return step.errors
     case 'error_rate': return step.requests ? step.errors / step.requests : 0
     // Streams (websocket, eventsource) and results stored before TTFB existed have none.

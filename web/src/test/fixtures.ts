@@ -3,7 +3,7 @@ import type { RunDetail, RunSummary, StepSummary } from '../client/api'
 export const latency = (p50: number, p95: number) => ({ p50, p90: p95, p95, p99: p95, max: p95, mean: p50 })
 
 export const step = (name: string, requests: number, p95: number, errors = 0): StepSummary => ({
-  flow: 'browse', name, method: 'GET', url: `http://127.0.0.1:8001${name}`, requests, errors, latency_ms: latency(1, p95), latency_uncorrected_ms: null, ttfb_ms: null, connect_ms: null, tls_ms: null,
+  flow: 'browse', name, method: 'GET', url: `http://127.0.0.1:8001${name}`, requests, errors, retried: 0, redirects: 0, latency_ms: latency(1, p95), latency_uncorrected_ms: null, ttfb_ms: null, connect_ms: null, tls_ms: null,
 })
 
 export const summary: RunSummary = {

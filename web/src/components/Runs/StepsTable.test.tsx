@@ -10,7 +10,7 @@ test('starts with the slowest p95 first and sorts by any column, both ways', asy
   render(<StepsTable steps={[step('/a', 5, 10), step('/b', 50, 30), step('/c', 20, 20)]} />)
   expect(names()).toEqual([expect.stringContaining('/b'), expect.stringContaining('/c'), expect.stringContaining('/a')])
 
-  const header = screen.getByRole('columnheader', { name: /Requests/ })
+  const header = screen.getByRole('columnheader', { name: /Sent/ })
   await userEvent.click(within(header).getByRole('button'))
   expect(header).toHaveAttribute('aria-sort', 'descending')
   expect(names().map((n) => n?.match(/\/[abc]/)?.[0])).toEqual(['/b', '/c', '/a'])
@@ -39,7 +39,7 @@ test('identical steps (same flow, name and URL) still sort correctly', async () 
   // React reorders rows with duplicate keys unpredictably (it happened in Chromium); dev mode reports them.
   const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
   render(<StepsTable steps={[step('/x', 1, 1), step('/x', 3, 2), step('/x', 2, 3), step('/x', 3, 4)]} />)
-  const header = screen.getByRole('columnheader', { name: /Requests/ })
+  const header = screen.getByRole('columnheader', { name: /Sent/ })
   await userEvent.click(within(header).getByRole('button'))
   await userEvent.click(within(header).getByRole('button'))
   const counts = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell')[1].textContent)
@@ -73,4 +73,15 @@ test('on a phone the table says it scrolls sideways', () => {
   render(<StepsTable steps={[step('/', 3, 5)]} />)
   expect(screen.getByTestId('scroll-cue')).toHaveTextContent('Swipe sideways for more columns')
   expect(screen.getByTestId('scroll-cue')).toHaveClass('sm:hidden')
+})
+
+test('retried and redirect columns appear only when a step has some', () => {
+  const { unmount } = render(<StepsTable steps={[step('/a', 5, 10)]} />)
+  expect(screen.queryByRole('columnheader', { name: /Retried/ })).toBeNull()
+  unmount()
+  render(<StepsTable steps={[step('/a', 5, 10), { ...step('/r', 9, 10), retried: 2, redirects: 4 }]} />)
+  expect(screen.getByRole('columnheader', { name: /Retried/ })).toBeInTheDocument()
+  const row = screen.getAllByRole('row').find((r) => r.textContent?.includes('/r'))
+  const cells = within(row!).getAllByRole('cell').map((c) => c.textContent)
+  expect(cells.slice(1, 4)).toEqual(['9', '2', '4'])
 })

@@ -9,7 +9,9 @@ import { TableContainer, Td, Th } from '../ui/Table'
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'name', label: 'Step', numeric: false },
-  { key: 'requests', label: 'Requests', numeric: true },
+  { key: 'requests', label: 'Sent', numeric: true },
+  { key: 'retried', label: 'Retried', numeric: true },
+  { key: 'redirects', label: 'Redirects', numeric: true },
   { key: 'errors', label: 'Errors', numeric: true },
   { key: 'error_rate', label: 'Error %', numeric: true },
   { key: 'p50', label: 'p50', numeric: true },
@@ -27,7 +29,10 @@ export function StepsTable({ steps }: { steps: StepSummary[] }) {
   const rows = useMemo(() => sortSteps(steps, sort.key, sort.desc), [steps, sort])
   // Results stored before per-step TTFB existed would show a column of dashes.
   const timed = steps.some((s) => s.ttfb_ms)
-  const columns = timed ? COLUMNS : COLUMNS.filter((c) => c.key !== 'ttfb_p95')
+  // Retries and redirect hops are rare: their columns appear when a step has some.
+  const resent = steps.some((s) => s.retried || s.redirects)
+  const hidden = new Set([...(timed ? [] : ['ttfb_p95']), ...(resent ? [] : ['retried', 'redirects'])])
+  const columns = COLUMNS.filter((c) => !hidden.has(c.key))
   const onSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: key !== 'name' }))
   return (
@@ -62,6 +67,8 @@ export function StepsTable({ steps }: { steps: StepSummary[] }) {
                 </div>
               </Td>
               <Td numeric>{formatCount(s.requests)}</Td>
+              {resent && <Td numeric>{formatCount(s.retried)}</Td>}
+              {resent && <Td numeric>{formatCount(s.redirects)}</Td>}
               <Td numeric className={cx(s.errors > 0 && 'text-rose-600 dark:text-rose-400')}>{formatCount(s.errors)}</Td>
               <Td numeric className={cx(rate > 0.01 && 'font-medium text-rose-600 dark:text-rose-400')}>{formatPercent(rate)}</Td>
               <Td numeric>{formatMs(s.latency_ms.p50)}</Td>
