@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.api.serve import Served, call, fresh_database, serving
+from tests.orchestrator.tiny_target import TinyTarget
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +134,53 @@ def test_cross_site_writes_are_refused_same_origin_ones_are_not(small: Served) -
     own = {"Origin": f"http://127.0.0.1:{port}", "Host": f"127.0.0.1:{port}"}
     assert _raw(small, "POST", "/api/v1/runs/999999/cancel", own) == 404  # reached the API
     assert _raw(small, "GET", "/api/v1/runs", {"Origin": "http://evil.example"}) == 200  # reads
+
+
+def _send_10_mb(base: str) -> tuple[int, float]:
+    """A 10 MB POST: the status line that answers it, and how long that took."""
+    parts = urlsplit(base)
+    started = time.monotonic()
+    with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), 30) as sock:
+        size = 10 * 1024 * 1024
+        head = (
+            f"POST /api/v1/runs HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+        )
+        sock.sendall(head.encode())
+        sock.setblocking(False)
+        piece, sent, answer = b" " * 65536, 0, b""
+        while b"\r\n" not in answer and time.monotonic() - started < 30:
+            with contextlib.suppress(BlockingIOError, InterruptedError):
+                answer += sock.recv(4096)
+            if sent < size:
+                with contextlib.suppress(BlockingIOError, BrokenPipeError, ConnectionResetError):
+                    sent += sock.send(piece)
+        elapsed = time.monotonic() - started
+    return int(answer.split(b" ", 2)[1]), elapsed
+
+
+def test_a_10_mb_request_is_413_at_once_while_probes_answer_and_the_lease_holds(
+    tiny: TinyTarget, tmp_path: Path
+) -> None:
+    with fresh_database("sqlite", tmp_path) as url, serving(url, tmp_path) as served:
+        status, run = call("POST", f"{served.api}/runs", tiny.run_body(duration_s=6, users=2))
+        assert status == 201, run
+        served.wait_for(run["id"], ("loading",))
+        probes: list[float] = []
+
+        def probe() -> None:
+            for _ in range(30):
+                began = time.monotonic()
+                assert call("GET", f"{served.base}/healthz")[0] == 200
+                probes.append(time.monotonic() - began)
+                time.sleep(0.02)
+
+        prober = threading.Thread(target=probe)
+        prober.start()
+        answered, elapsed = _send_10_mb(served.base)
+        prober.join()
+        print(f"413 in {elapsed * 1000:.0f} ms; slowest /healthz {max(probes) * 1000:.0f} ms")
+        assert answered == 413 and elapsed < 1
+        assert max(probes) < 0.5  # (the bar is 100 ms; a loaded CI machine gets some slack)
+        final = served.wait_for(run["id"], ("completed", "failed", "cancelled"), timeout_s=60)
+        assert final["status"] == "completed", final  # its lease held: never interrupted

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+_PIECE = b"y" * 65536
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok"
 
 
@@ -60,11 +61,11 @@ async def _answer(path: str, writer: asyncio.StreamWriter) -> bool:
         return False
     elif path == "/loop":
         writer.write(b"HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n")
-    elif path == "/huge":
-        size = 6 * 1024 * 1024
+    elif path in ("/huge", "/huge50"):
+        size = (6 if path == "/huge" else 50) * 1024 * 1024
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size)
-        for _ in range(size // 65536):
-            writer.write(b"y" * 65536)
+        for _ in range(size // len(_PIECE)):
+            writer.write(_PIECE)
             await writer.drain()
     else:
         writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")

@@ -33,6 +33,13 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
         }[kind]
         return web.Response(body=data, headers={"Content-Encoding": kind})
 
+    async def bomb(request: web.Request) -> web.Response:
+        """200 MB of zeros, compressed to ~200 KB."""
+        kind = request.match_info["kind"]
+        zeros = b"\0" * (200 * 1024 * 1024)
+        data = gzip.compress(zeros, 1) if kind == "gzip" else brotli.compress(zeros, quality=1)
+        return web.Response(body=data, headers={"Content-Encoding": kind})
+
     async def chunked(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse()
         resp.enable_chunked_encoding()
@@ -89,6 +96,7 @@ def make_app(peers: set[object], active: list[int]) -> web.Application:
     app = web.Application()
     app.router.add_get("/enc/{kind}", enc)
     app.router.add_get("/chunked", chunked)
+    app.router.add_get("/bomb/{kind}", bomb)
     app.router.add_post("/login", login)
     app.router.add_get("/me", me)
     app.router.add_post("/keep", keep_post)
@@ -134,6 +142,21 @@ async def test_a_huge_body_is_read_but_only_its_start_is_kept(
     assert resp.status == 200 and len(resp.body) == MAX_BODY_KEPT
     again = await client.send("GET", f"{server[0]}/me")  # the whole body was read off the wire
     assert again.body.startswith(b"GET")
+    await client.close()
+    small = H1Client(timeout_s=10, body_kept_bytes=1000)
+    resp = await small.send("GET", f"{server[0]}/big")
+    assert resp.status == 200 and len(resp.body) == 1000
+    await small.close()
+
+
+@pytest.mark.parametrize("kind", ["gzip", "br"])
+async def test_a_decompression_bomb_inflates_no_further_than_the_kept_size(
+    server: tuple[str, set[object], list[int]], kind: str
+) -> None:
+    client = H1Client(timeout_s=30)
+    resp = await client.send("GET", f"{server[0]}/bomb/{kind}")
+    assert resp.status == 200 and len(resp.body) == MAX_BODY_KEPT
+    assert resp.body == b"\0" * MAX_BODY_KEPT
     await client.close()
 
 

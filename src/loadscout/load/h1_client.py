@@ -57,9 +57,9 @@ class RawHeaders(Mapping[str, str]):
 
 
 _FRAMING = frozenset({b"content-length", b"transfer-encoding"})
-# A response body is kept up to this size for checks and extractors: a virtual user reading a
-# 50 MB download must not hold 50 MB (the rest is still read, and timed, then dropped)
-MAX_BODY_KEPT = 4 * 1024 * 1024
+# A response body is kept up to this size (by default) for checks and extractors: a virtual
+# user reading a 50 MB download must not hold 50 MB (the rest is still read, timed, dropped)
+MAX_BODY_KEPT = 1024 * 1024
 _NOTED = frozenset(
     {
         len(b"set-cookie"),
@@ -74,13 +74,14 @@ _NOTED = frozenset(
 class _Conn(asyncio.Protocol):
     """One keep-alive connection; one request at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_max: int = MAX_BODY_KEPT) -> None:
         self.transport: asyncio.Transport | None = None
+        self.keep_max = keep_max
         self.parser = httptools.HttpResponseParser(self)
         self.fut: asyncio.Future[None] | None = None
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
-        self.kept = 0  # body bytes received (only the first MAX_BODY_KEPT are kept)
+        self.kept = 0  # body bytes received (only the first keep_max are kept)
         self.retried = 0  # attempts of its last request lost on another connection first
         self.status = 0
         self.head_only = False
@@ -146,7 +147,7 @@ class _Conn(asyncio.Protocol):
             self._done()
 
     def on_body(self, body: bytes) -> None:
-        room = MAX_BODY_KEPT - self.kept
+        room = self.keep_max - self.kept
         if room > 0:  # past the limit the bytes are read (and timed) but not kept
             self.body.append(body if len(body) <= room else body[:room])
         self.kept += len(body)
@@ -206,10 +207,13 @@ class H1Client:
         limit_per_host: int = 6,
         verify_tls: bool = True,
         allowed_hosts: frozenset[str] = frozenset(),
+        body_kept_bytes: int = MAX_BODY_KEPT,
     ) -> None:
         """``allowed_hosts`` (host or host:port; empty: any) holds every request to the
-        server's allow-list: redirects and URLs filled at replay cannot leave it."""
+        server's allow-list: redirects and URLs filled at replay cannot leave it.
+        ``body_kept_bytes`` of each response are kept for checks and extractors."""
         self._allowed = allowed_hosts
+        self._body_kept = body_kept_bytes
         self._timeout_s = timeout_s
         self._limit = limit_per_host
         self._verify = verify_tls
@@ -356,7 +360,8 @@ class H1Client:
         scheme, host, port = key
         loop = asyncio.get_running_loop()
         began = time.perf_counter_ns()
-        connecting = loop.create_connection(_Conn, host, port)
+        keep_max = self._body_kept
+        connecting = loop.create_connection(lambda: _Conn(keep_max), host, port)
         _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
         tcp_done = time.perf_counter_ns()
         conn.connect_ns = tcp_done - began
@@ -486,8 +491,8 @@ def _encode(
 def _response(conn: _Conn, url: str) -> HttpResponse:
     chunks = conn.body
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    if conn.encoding is not None and body and conn.kept <= MAX_BODY_KEPT:
-        body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body)
+    if conn.encoding is not None and body and conn.kept <= conn.keep_max:
+        body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body, conn.keep_max)
     charset = None if conn.content_type is None else _charset(conn.content_type)
     connect_ns, conn.connect_ns = conn.connect_ns, 0
     tls_ns, conn.tls_ns = conn.tls_ns, 0

@@ -72,7 +72,11 @@ async def run_part(
     if make_client is None:
 
         def make_client() -> Client:
-            return H1Client(timeout_s=plan.request_timeout_s, allowed_hosts=plan.allowed_hosts)
+            return H1Client(
+                timeout_s=plan.request_timeout_s,
+                allowed_hosts=plan.allowed_hosts,
+                body_kept_bytes=plan.body_kept_kb * 1024,
+            )
 
     make_user = _user_maker(flowset, plan, part, recorder, state, make_client)
     if isinstance(profile, OpenProfile):

@@ -173,6 +173,13 @@ class LoadOptions(BaseModel):
     )
     fetch_assets: bool = Field(default=False, description="Fetch page assets (per-user cache)")
     request_timeout_s: float = Field(default=30.0, gt=0, description="Per request")
+    body_kept_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1024 * 1024,
+        description="KiB of each response kept for checks and extractors; the rest is read, "
+        "timed and dropped",
+    )
     scope: str | None = Field(
         default=None,
         max_length=MAX_SCOPE_CHARS,
@@ -218,6 +225,7 @@ def make_plan(options: LoadOptions) -> LoadPlan:
         profile=profile,
         think_time=think,
         request_timeout_s=options.request_timeout_s,
+        body_kept_kb=options.body_kept_kb,
         workers=workers,
         pacing_s=options.pacing_s,
         thresholds=list(options.thresholds),

@@ -931,6 +931,12 @@ export interface components {
              */
             request_timeout_s: number;
             /**
+             * Body Kept Kb
+             * @description KiB of each response kept for checks and extractors; the rest is read, timed and dropped
+             * @default 1024
+             */
+            body_kept_kb: number;
+            /**
              * Scope
              * @description Regex of extra URLs discovery may visit and assets come from
              */
