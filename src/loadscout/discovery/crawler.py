@@ -158,7 +158,12 @@ class Crawler:
         return None
 
     def _guard(self) -> NetworkGuard:
-        return NetworkGuard(scope=self.scope, policy=self.policy, on_blocked=self.result.skip)
+        return NetworkGuard(
+            scope=self.scope,
+            policy=self.policy,
+            on_blocked=self.result.skip,
+            allowed_hosts=self.options.allowed_hosts,
+        )
 
     async def _worker(self) -> None:
         context = await guarded_context(

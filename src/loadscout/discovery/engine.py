@@ -32,8 +32,8 @@ from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
 from loadscout.files.storage_state import target_cookies
-from loadscout.flows.model import FlowSet, SetupCookie
-from loadscout.flows.replay import FlowReplayer
+from loadscout.flows.model import Flow, FlowSet, SetupCookie
+from loadscout.flows.replay import FlowReplayer, ReplayOutcome, StepCheck
 from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]
@@ -87,7 +87,10 @@ async def _login(
         return None
     scope = Scope(options.start_url, options.scope)
     guard = NetworkGuard(
-        scope=scope, policy=SafetyPolicy(allow_writes=False), on_blocked=lambda *_: None
+        scope=scope,
+        policy=SafetyPolicy(allow_writes=False),
+        on_blocked=lambda *_: None,
+        allowed_hosts=options.allowed_hosts,
     )
     return await log_in(
         browser, guard, url=options.login_url, creds=creds, timeout_s=options.page_timeout_s
@@ -139,7 +142,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
     rows, creds = user_rows(options)
     data = read_data_file(options.data_file) if options.data_file else None
     cookies = _shared_cookies(options, creds)
-    await probe_target(options.start_url)
+    await probe_target(options.start_url, allowed_hosts=options.allowed_hosts)
     scope = Scope(options.start_url, options.scope)
     async with async_playwright() as pw:
         try:
@@ -148,6 +151,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
                 start_url=options.start_url,
                 chromium_path=options.chromium_path,
                 widened_scope=options.scope is not None,
+                allowed_hosts=options.allowed_hosts,
             )
         except PlaywrightError as err:
             raise RunFailed(f"cannot start Chromium: {str(err).splitlines()[0]}") from None
@@ -220,6 +224,25 @@ async def _verified(
     return flowset.model_copy(update={"flows": kept, "journeys": journeys, "discovery": report})
 
 
+def _held_to(replayer: FlowReplayer, allowed: frozenset[str]) -> FlowReplayer:
+    """Verification replays held to the server's allow-list, whoever calls them."""
+
+    async def held(
+        flowset: FlowSet,
+        flow: Flow,
+        *,
+        vu: int,
+        timeout_s: float,
+        check: StepCheck | None = None,
+        allowed_hosts: frozenset[str] = allowed,
+    ) -> ReplayOutcome:
+        return await replayer(
+            flowset, flow, vu=vu, timeout_s=timeout_s, check=check, allowed_hosts=allowed
+        )
+
+    return held
+
+
 async def discover(
     options: DiscoveryConfig,
     *,
@@ -238,6 +261,8 @@ async def discover(
             "discover(): verify=True needs replayer=loadscout.load.replay.replay_flow "
             "(or DiscoveryConfig(verify=False))"
         )
+    if replayer is not None and options.allowed_hosts:
+        replayer = _held_to(replayer, options.allowed_hosts)
     progress = on_progress or (lambda _line: None)
     started = time.monotonic()
     if options.har_file:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import errno
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
 from loadscout.errors import TargetError
+from loadscout.plan.allowed import url_allowed
 
 
 def validate_url(url: str) -> None:
@@ -35,16 +36,19 @@ def _cause(err: BaseException) -> str:
     return str(err) or err.__class__.__name__
 
 
-async def probe_target(url: str, *, timeout_s: float = 10) -> None:
-    """Raise TargetError unless ``url`` answers below 400 with an HTML page."""
+MAX_REDIRECTS = 10
+
+
+async def probe_target(
+    url: str, *, timeout_s: float = 10, allowed_hosts: frozenset[str] = frozenset()
+) -> None:
+    """Raise TargetError unless ``url`` answers below 400 with an HTML page; redirects are
+    followed only within the server's allow-list (``allowed_hosts``, empty: any)."""
     validate_url(url)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     try:
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(url, allow_redirects=True) as response,
-        ):
-            status, content_type = response.status, response.content_type
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            status, content_type = await _get(session, url, allowed_hosts)
     except TimeoutError:
         raise TargetError(f"cannot reach {url}: no answer within {timeout_s:g} s") from None
     except (aiohttp.ClientError, OSError, ValueError) as err:
@@ -56,6 +60,20 @@ async def probe_target(url: str, *, timeout_s: float = 10) -> None:
             f"target {url} is not an HTML page (content-type {content_type or 'missing'}); "
             "give the URL of the app's start page"
         )
+
+
+async def _get(
+    session: aiohttp.ClientSession, url: str, allowed: frozenset[str]
+) -> tuple[int, str]:
+    for _ in range(MAX_REDIRECTS + 1):
+        if not url_allowed(allowed, url):
+            raise TargetError(f"{url} is not an allowed target on this server (a redirect)")
+        async with session.get(url, allow_redirects=False) as response:
+            location = response.headers.get("Location")
+            if response.status not in (301, 302, 303, 307, 308) or not location:
+                return response.status, response.content_type
+        url = urljoin(url, location)
+    raise TargetError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
 __all__ = ["probe_target", "validate_url"]

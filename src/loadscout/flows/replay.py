@@ -60,4 +60,5 @@ class FlowReplayer(Protocol):
         vu: int,
         timeout_s: float,
         check: StepCheck | None = None,
+        allowed_hosts: frozenset[str] = frozenset(),
     ) -> ReplayOutcome: ...

@@ -25,6 +25,7 @@ from loadscout.load.client import USER_AGENT, FormData, HttpResponse, TransportE
 from loadscout.load.cookies import CookieJar
 from loadscout.load.deadlines import Deadlines, deadlines_for
 from loadscout.load.decoding import charset_of, decode_body
+from loadscout.plan.allowed import host_allowed
 
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -349,7 +350,7 @@ class H1Client:
 
     def _may_send(self, method: str, url: str) -> bool:
         _, host, port = _target(method, url).key
-        return host.lower() in self._allowed or f"{host.lower()}:{port}" in self._allowed
+        return host_allowed(self._allowed, host, port)
 
     def _own_deadlines(self) -> Deadlines:
         self._deadlines = deadlines_for()

@@ -32,11 +32,13 @@ async def replay_flow(
     vu: int,
     timeout_s: float,
     check: StepCheck | None = None,
+    allowed_hosts: frozenset[str] = frozenset(),
 ) -> ReplayOutcome:
     """Set-up steps, then ``flow``'s steps, as user ``vu`` (its ``user_data`` row included);
-    stops at the first failing step."""
+    stops at the first failing step. ``allowed_hosts``: the server's allow-list."""
     rows = flowset.user_data
-    session = _Session(vu=vu, user=rows[(vu - 1) % len(rows)] if rows else {}, timeout_s=timeout_s)
+    row = rows[(vu - 1) % len(rows)] if rows else {}
+    session = _Session(vu=vu, user=row, timeout_s=timeout_s, allowed_hosts=allowed_hosts)
     target = flowset.target_url
     session.seed(flowset.setup_cookies, target)
     try:
@@ -59,9 +61,16 @@ class _Session:
 
     iteration = 1
 
-    def __init__(self, *, vu: int, user: Mapping[str, str], timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        vu: int,
+        user: Mapping[str, str],
+        timeout_s: float,
+        allowed_hosts: frozenset[str] = frozenset(),
+    ) -> None:
         self.number = vu
-        self._client = H1Client(timeout_s=timeout_s)
+        self._client = H1Client(timeout_s=timeout_s, allowed_hosts=allowed_hosts)
         self._timeout_s = timeout_s
         self._state = RunState(deadline=math.inf, clock=time.monotonic)
         self._streams: StreamClient | None = None  # opened by the first stream step

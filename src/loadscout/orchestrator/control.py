@@ -169,7 +169,7 @@ class RunControl:
         """Check limits and that the target answers with HTML, then queue the run."""
         self.config.limits.check(options)
         options.check_secrets()
-        await check_target(options.target_url)
+        await check_target(options.target_url, self.config.limits.allowed_targets)
         record = await self._repo.create(
             target_url=options.target_url,
             users=options.load.users,
@@ -356,13 +356,13 @@ class RunControl:
         if self.config.load_workers is not None:
             plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
             spec = replace(spec, plan=plan)
-        if self.config.limits.allowed_targets:  # held at every request, not only at creation
-            allowed = {"allowed_hosts": self.config.limits.allowed_targets}
-            spec = replace(spec, plan=spec.plan.model_copy(update=allowed))
+        allowed = {"allowed_hosts": self.config.limits.allowed_targets}  # at every request
+        spec = replace(spec, plan=spec.plan.model_copy(update=allowed))
         if spec.discovery is None:
             return spec
         pages = min(spec.discovery.concurrency, self.config.max_browser_pages)
-        return replace(spec, discovery=spec.discovery.model_copy(update={"concurrency": pages}))
+        update = {"concurrency": pages, **allowed}
+        return replace(spec, discovery=spec.discovery.model_copy(update=update))
 
     def _policy(self, spec: RunSpec) -> RunPolicy:
         grace = self.config.phase_timeout_grace_s

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from loadscout.errors import BadInput
 from loadscout.flows.model import FlowSet
 from loadscout.orchestrator.options import RunOptions
+from loadscout.plan.allowed import url_allowed
 
 
 class OptionRejected(BadInput):
@@ -80,13 +80,7 @@ class Limits:
             )
 
     def _allowed(self, url: str) -> bool:
-        try:
-            parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
-            port = parts.port
-        except ValueError:
-            return False
-        return host in self.allowed_targets or f"{host}:{port}" in self.allowed_targets
+        return url_allowed(self.allowed_targets, url)
 
 
 def _users_field(options: RunOptions) -> str:
