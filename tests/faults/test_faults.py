@@ -86,7 +86,8 @@ async def test_a_worker_killed_mid_run_loses_no_request() -> None:
         outcome = await run_load(_flows(server.url, "slow"), plan, seed=5)
         await killer
         received = dict(server.received)
-    assert "worker 2 of 2 was lost" in outcome.aborted
+    assert "worker 2 of 2 was lost" in outcome.aborted and "users 2, 4, 6" in outcome.aborted
+    assert outcome.partial
     assert outcome.totals.requests == sum(received.values()), (received, outcome.errors)
     lost = sum(e.count for e in outcome.errors if e.kind == WORKER_LOST)
     assert lost > 0  # it had sent requests it never reported

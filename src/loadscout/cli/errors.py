@@ -12,7 +12,7 @@ from rich.console import Console
 
 from loadscout.errors import BadInput, LoadscoutError, RunFailed
 
-EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_FAILED, EXIT_PARTIAL = 0, 1, 2, 3, 4
 
 P = ParamSpec("P")
 R = TypeVar("R")

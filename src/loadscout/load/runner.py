@@ -109,6 +109,7 @@ async def run_load(
         update={
             "thresholds": results,
             "aborted": judge.aborted or lost,
+            "partial": bool(lost),
             "verdict": verdict,
             "realism": realism,
         }

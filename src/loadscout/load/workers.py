@@ -151,7 +151,8 @@ async def _collect(
                 at = asyncio.get_running_loop().time() - started
                 failure = failure or (
                     f"worker {msg.worker + 1} of {len(conns)} was lost at {at:.1f} s "
-                    f"({msg.error}): partial results"
+                    f"({msg.error}; its share: {_share(msg.worker, len(conns))}): "
+                    "partial results"
                 )
                 done[i] = 0.0
                 _broadcast_stop(conns, done)
@@ -186,6 +187,12 @@ class _Ledgers:
         if any(m > 0 for m in missing):
             t = max(0, (time.perf_counter_ns() - self._start_ns) // 1_000_000_000)
             self.add(lost_snapshot(worker, missing, t))
+
+
+def _share(worker: int, workers: int) -> str:
+    """The users a worker runs: every ``workers``-th, from its own number."""
+    first = worker + 1
+    return f"users {first}, {first + workers}, {first + 2 * workers}, …"
 
 
 def _broadcast_stop(conns: list[Connection], done: dict[int, float]) -> None:

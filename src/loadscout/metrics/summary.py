@@ -186,6 +186,7 @@ class LoadOutcome(_Model):
     latency_distribution: list[DistributionBucket] = Field(default_factory=list)
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
+    partial: bool = False  # a worker process was lost: ``aborted`` says which and when
     verdict: Verdict | None = None
     realism: RealismReport | None = None  # runs with journeys
 
@@ -214,6 +215,11 @@ class RunSummary(_Model):
         default_factory=list, description="Response times on a 1-2-5 ms scale: a histogram"
     )
     reason: str = ""
+    partial: bool = Field(
+        default=False,
+        description="A load process was lost mid-run (reason says which, when and its share): "
+        "the numbers are what every process reported, and what it sent unreported as worker_lost",
+    )
     realism: RealismReport | None = Field(
         default=None, description="Runs with journeys: how the load compares with the model"
     )

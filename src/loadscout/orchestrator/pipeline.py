@@ -51,9 +51,9 @@ class RunSpec:
             raise ValueError("a RunSpec needs exactly one of discovery options or a flowset")
 
 
-async def check_target(url: str) -> None:
+async def check_target(url: str, allowed_hosts: frozenset[str] = frozenset()) -> None:
     """Fail with TargetError unless ``url`` answers with an HTML page: before any run starts."""
-    await probe_target(url)
+    await probe_target(url, allowed_hosts=allowed_hosts)
 
 
 async def discover_flows(
@@ -186,6 +186,7 @@ class _Run:
                 "thresholds": outcome.thresholds,
                 "verdict": outcome.verdict,
                 "realism": outcome.realism,
+                "partial": outcome.partial,
             }
         )
         return RunSummary(

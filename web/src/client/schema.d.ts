@@ -1481,6 +1481,12 @@ export interface components {
              * @default
              */
             reason: string;
+            /**
+             * Partial
+             * @description A load process was lost mid-run (reason says which, when and its share): the numbers are what every process reported, and what it sent unreported as worker_lost
+             * @default false
+             */
+            partial: boolean;
             /** @description Runs with journeys: how the load compares with the model */
             realism?: components["schemas"]["RealismReport"] | null;
         };
