@@ -192,3 +192,21 @@ async def test_cancel_stops_a_real_discovery_within_two_seconds() -> None:
     assert summary.status == "cancelled"
     assert [s for s, _ in seen.statuses] == [RunStatus.DISCOVERING, RunStatus.CANCELLED]
     assert took < 2.0
+
+
+async def test_a_failed_load_is_never_attempted_again(
+    tiny: TinyTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its requests reached the target: a second load would send them twice."""
+    calls: list[int] = []
+
+    async def broken_load(*_: object, **__: object) -> None:
+        calls.append(1)
+        raise OSError("network went away")
+
+    monkeypatch.setattr(pipeline, "run_load", broken_load)
+    with pytest.raises(RunFailed, match="network went away"):
+        await pipeline.execute_run(
+            _spec(tiny), Observers([Recording()]), policy=RunPolicy(max_attempts=3)
+        )
+    assert calls == [1]

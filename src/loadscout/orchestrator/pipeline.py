@@ -142,17 +142,9 @@ class _Run:
             raise PhaseTimeout(self.timeout_reason("discovery", timeout)) from None
 
     async def load(self, flowset: FlowSet) -> tuple[LoadOutcome, str]:
-        """Run the load; the reason is empty unless a timeout cut it short (partial outcome)."""
-        number = 0
-        while True:
-            number += 1
-            try:
-                return await self._load_once(flowset)
-            except Exception as err:
-                if not await self.attempt("load", number, err):
-                    raise
-
-    async def _load_once(self, flowset: FlowSet) -> tuple[LoadOutcome, str]:
+        """Run the load once; the reason is empty unless a timeout cut it short (partial
+        outcome). Never attempted again: its requests reached the target, and a second load
+        would send them twice while reporting one (a lost worker gives partial results)."""
         stop = asyncio.Event()
         timeout = self.policy.load_timeout_s
         watchdog = asyncio.create_task(set_after(stop, self.cancel, self.budget(timeout)))

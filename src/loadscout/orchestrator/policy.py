@@ -2,8 +2,9 @@
 
 A phase stops for three reasons: it finished, the user cancelled (checked within the event loop
 at once, so cancel takes effect in well under 2 s), or its time ran out. Only transient
-failures (a browser crash, a page or network timeout, a dead worker process) are retried;
-bad input and failures loadscout itself reports are not, unless raised as TransientFailure.
+failures of discovery (a browser crash, a page or network timeout) are retried; bad input and
+failures loadscout itself reports are not, unless raised as TransientFailure. Load is never
+retried: its requests reached the target.
 """
 
 from __future__ import annotations
