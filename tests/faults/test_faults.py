@@ -91,3 +91,13 @@ async def test_a_worker_killed_mid_run_loses_no_request() -> None:
     assert outcome.totals.requests == sum(received.values()), (received, outcome.errors)
     lost = sum(e.count for e in outcome.errors if e.kind == WORKER_LOST)
     assert lost > 0  # it had sent requests it never reported
+
+
+@pytest.mark.parametrize("fault", ["close", "reset"])
+async def test_with_resending_off_a_dropped_request_is_not_sent_again(fault: str) -> None:
+    plan = _plan().model_copy(update={"resend_dropped": False})
+    async with running_fault_server() as server:
+        outcome = await run_load(_flows(server.url, fault), plan, seed=4)
+        received = dict(server.received)
+    assert outcome.totals.requests == sum(received.values()), (received, outcome.errors)
+    assert all(s.retried == 0 for s in outcome.steps)

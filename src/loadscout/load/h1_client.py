@@ -209,11 +209,15 @@ class H1Client:
         verify_tls: bool = True,
         allowed_hosts: frozenset[str] = frozenset(),
         body_kept_bytes: int = MAX_BODY_KEPT,
+        resend_dropped: bool = True,
     ) -> None:
         """``allowed_hosts`` (host or host:port; empty: any) holds every request to the
         server's allow-list: redirects and URLs filled at replay cannot leave it.
-        ``body_kept_bytes`` of each response are kept for checks and extractors."""
+        ``body_kept_bytes`` of each response are kept for checks and extractors.
+        ``resend_dropped``: an idempotent request whose kept-alive connection dropped before
+        any answer is sent once more, as browsers do (each attempt is reported)."""
         self._allowed = allowed_hosts
+        self._resend = resend_dropped
         self._body_kept = body_kept_bytes
         self._timeout_s = timeout_s
         self._limit = limit_per_host
@@ -321,7 +325,7 @@ class H1Client:
                     # so it is never sent twice
                     stale = reused and not conn.got_data and not isinstance(err, TimeoutError)
                     err.retried = failed  # type: ignore[attr-defined]  # earlier attempts
-                    if not (stale and method in _IDEMPOTENT):
+                    if not (stale and self._resend and method in _IDEMPOTENT):
                         raise
                     failed += 1
                 except BaseException:

@@ -76,6 +76,7 @@ async def run_part(
                 timeout_s=plan.request_timeout_s,
                 allowed_hosts=plan.allowed_hosts,
                 body_kept_bytes=plan.body_kept_kb * 1024,
+                resend_dropped=plan.resend_dropped,
             )
 
     make_user = _user_maker(flowset, plan, part, recorder, state, make_client)

@@ -180,6 +180,11 @@ class LoadOptions(BaseModel):
         description="KiB of each response kept for checks and extractors; the rest is read, "
         "timed and dropped",
     )
+    resend_dropped: bool = Field(
+        default=True,
+        description="Send a GET/HEAD/PUT/DELETE/OPTIONS again once when its kept-alive "
+        "connection dropped before any answer, as browsers do (each attempt is counted)",
+    )
     scope: str | None = Field(
         default=None,
         max_length=MAX_SCOPE_CHARS,
@@ -226,6 +231,7 @@ def make_plan(options: LoadOptions) -> LoadPlan:
         think_time=think,
         request_timeout_s=options.request_timeout_s,
         body_kept_kb=options.body_kept_kb,
+        resend_dropped=options.resend_dropped,
         workers=workers,
         pacing_s=options.pacing_s,
         thresholds=list(options.thresholds),

@@ -258,6 +258,7 @@ class LoadPlan(_Frozen):
     think_time: ThinkTime = Field(default_factory=ThinkTime)
     request_timeout_s: float = Field(default=30.0, gt=0)
     body_kept_kb: int = Field(default=1024, ge=1, le=1024 * 1024)
+    resend_dropped: bool = True
     workers: int = Field(default=0, ge=0, le=256)
     pacing_s: float = Field(default=0.0, ge=0, description="Closed model: least iteration time")
     thresholds: list[Threshold] = Field(default_factory=list)

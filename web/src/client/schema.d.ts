@@ -937,6 +937,12 @@ export interface components {
              */
             body_kept_kb: number;
             /**
+             * Resend Dropped
+             * @description Send a GET/HEAD/PUT/DELETE/OPTIONS again once when its kept-alive connection dropped before any answer, as browsers do (each attempt is counted)
+             * @default true
+             */
+            resend_dropped: boolean;
+            /**
              * Scope
              * @description Regex of extra URLs discovery may visit and assets come from
              */
