@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
+
 from loadscout.flows.journeys import pattern_regex
 from loadscout.flows.page_links import matching, page_hrefs, page_links
+from loadscout.load import links as links_module
 from loadscout.load.client import HttpResponse
 from loadscout.load.links import PageLinks, pick
 from loadscout.plan.scope import Scope
@@ -65,3 +68,21 @@ def test_hrefs_are_read_whatever_the_quoting_and_comments_are_skipped() -> None:
     <!-- <a href="/a/4">hidden</a> --><link href="/style.css"><a href="#here">h</a>
     <a href="javascript:void(0)">j</a><a href="/a/1?x=1&amp;y=2">again</a>"""
     assert page_hrefs(html) == ["/a/1?x=1&y=2", "/a/2", "/a/3"]
+
+
+def test_the_same_page_with_the_same_bytes_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+
+    def counting(html: str) -> list[str]:
+        parsed.append(html)
+        return page_hrefs(html)
+
+    monkeypatch.setattr(links_module, "page_hrefs", counting)
+    pattern = pattern_regex("/items/{id}")
+    url = "http://127.0.0.1:9/cached"
+    first = PageLinks(HttpResponse(status=200, url=url, headers={}, body=PAGE, charset=None))
+    again = PageLinks(HttpResponse(status=200, url=url, headers={}, body=PAGE, charset=None))
+    assert first.to(pattern) == again.to(pattern) and len(parsed) == 1
+    changed = PAGE.replace(b"/items/1", b"/items/9")
+    other = PageLinks(HttpResponse(status=200, url=url, headers={}, body=changed, charset=None))
+    assert "http://127.0.0.1:9/items/9" in other.to(pattern) and len(parsed) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
-from loadscout.flows.journey_model import journey_model
+from loadscout.flows.journey_model import JourneyModel, journey_model
 from loadscout.flows.journeys import Journey, journey_requests, pattern_regex
 from loadscout.flows.model import FlowSet
 from loadscout.metrics.catalog import StepInfo
@@ -26,8 +26,9 @@ def realism_report(
     patterns: list[PatternLoad] = []
     journeys: list[JourneyRealism] = []
     for journey in flowset.journeys:
-        patterns += _patterns(journey, tally, steps, ids)
-        journeys.append(_journey(journey, tally))
+        model = journey_model(journey)  # an analysis of the chain: once per journey
+        patterns += _patterns(journey, model, tally, steps, ids)
+        journeys.append(_journey(journey, model, tally))
     thinks = tally.thinks
     paused = sum(thinks.values())
     return RealismReport(
@@ -44,11 +45,11 @@ def realism_report(
 
 def _patterns(
     journey: Journey,
+    model: JourneyModel,
     tally: JourneyTally,
     steps: list[StepSummary],
     ids: dict[tuple[str, str], int],
 ) -> list[PatternLoad]:
-    model = journey_model(journey)
     rows = []
     requests = {r.name: steps[ids[journey.name, r.name]] for r in journey_requests(journey)}
     total = sum(s.requests for s in requests.values()) or 1
@@ -79,7 +80,7 @@ def _patterns(
     return rows
 
 
-def _journey(journey: Journey, tally: JourneyTally) -> JourneyRealism:
+def _journey(journey: Journey, model: JourneyModel, tally: JourneyTally) -> JourneyRealism:
     name = journey.name
     sessions = tally.sessions[name]
     lengths = sorted((pages, n) for (j, pages), n in tally.lengths.items() if j == name)
@@ -100,7 +101,7 @@ def _journey(journey: Journey, tally: JourneyTally) -> JourneyRealism:
         sessions=sessions,
         median_pages=statistics.median(flat) if flat else 0.0,
         mean_pages=round(statistics.fmean(flat), 3) if flat else 0.0,
-        model_mean_pages=round(journey_model(journey).mean_pages, 3),
+        model_mean_pages=round(model.mean_pages, 3),
         lengths=lengths,
         funnel=funnel,
         searches=total,
