@@ -76,7 +76,7 @@ def test_ignore_robots_reaches_discovery_from_discover_and_run(
 
     async def fake_run(options: RunOptions, **_: object) -> SimpleNamespace:
         seen.append(options)
-        return SimpleNamespace(status="completed", thresholds=[], verdict=None)
+        return SimpleNamespace(status="completed", thresholds=[], verdict=None, partial=False)
 
     monkeypatch.setattr(commands, "discover_to_file", fake_discover)
     monkeypatch.setattr(commands, "run_once", fake_run)
