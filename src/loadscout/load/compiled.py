@@ -57,12 +57,17 @@ class CompiledStep:
     fixed: RenderedRequest | None = None  # the request, when no part of it is a template
     is_document: bool = False  # a page a browser would render (and fetch the assets of)
     stream: StreamSpec | None = None  # a WebSocket / EventSource step (``load.streams``)
+    url_only: bool = False  # nothing but the URL to render (a journey's page: ${journey.url})
 
     def render(self, variables: Mapping[str, str]) -> RenderedRequest:
         """Substitute variables; raises ``MissingVariable`` for an undefined one."""
         if self.fixed is not None:
             return self.fixed
         url = self.url.render(variables)
+        if self.url_only:
+            if not url.startswith(("http://", "https://")):
+                url = urljoin(self.base_url, url)
+            return RenderedRequest(url, None, None, None, None)
         if not self.url.is_constant and not url.startswith(("http://", "https://")):
             url = urljoin(self.base_url, url)
         headers = {k: t.render(variables) for k, t in self.headers.items()} or None
@@ -169,6 +174,7 @@ def compile_step(step: Step, step_id: int, target_url: str) -> CompiledStep:
         body_contains=None if step.expect_body is None else step.expect_body.encode(),
         is_document=step.kind == "document",
         stream=stream,
+        url_only=not (headers or form or body or stream) and json_body is None,
     )
     if names or json_body is not None:  # JSON bodies are rebuilt: a request must not share one
         return compiled

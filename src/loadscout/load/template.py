@@ -61,6 +61,11 @@ class Template:
         parts = self._parts
         if len(parts) == 1:
             return parts[0]
+        if len(parts) == 3 and not parts[0] and not parts[2]:  # exactly one variable
+            value = variables.get(parts[1])
+            if value is None:
+                raise MissingVariable(parts[1])
+            return value
         out = list(parts)
         for i in range(1, len(parts), 2):
             value = variables.get(parts[i])
