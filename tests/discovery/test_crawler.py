@@ -137,3 +137,22 @@ def test_a_page_that_never_goes_quiet_is_read_after_the_cap(crawled: Crawled) ->
     assert any("/busy never went quiet" in line for line in crawled.progress)
     busy = next(f for f in crawled.flowset.flows if f.name == "browse /busy")
     assert [s.url for s in busy.steps] == ["/", "/busy", "/api/info"]  # polling counted once
+
+
+def test_the_report_says_why_exploring_stopped_and_where_the_time_went(crawled: Crawled) -> None:
+    report = crawled.flowset.discovery
+    assert report is not None
+    assert report.stop_reason in ("explored", "page_limit")  # 30 s is far more than it needs
+    assert sum(c.pages for c in report.coverage) == report.pages
+    assert {c.pattern for c in report.coverage} <= set(report.patterns)
+    assert all(c.seconds > 0 for c in report.coverage)
+    assert [c.seconds for c in report.coverage] == sorted(
+        (c.seconds for c in report.coverage), reverse=True
+    )
+
+
+async def test_a_page_limit_is_named_as_the_reason(browser: Browser) -> None:
+    async with running_site() as site:
+        options = DiscoveryConfig(start_url=site.url, max_pages=2, max_time_s=30, concurrency=2)
+        result = await Crawler(options, browser, lambda _: None).run()
+    assert result.stop_reason == "page_limit" and len(result.visits) == 2

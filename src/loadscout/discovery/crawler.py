@@ -93,6 +93,7 @@ class Crawler:
             relogin=relogin,
         )
         self._frontier = Frontier()
+        self._page_limit_hit = False
         self._visits_started = 0
         self._active = 0
         self._deadline = time.monotonic() + options.max_time_s
@@ -118,6 +119,13 @@ class Crawler:
                 raise RunFailed(f"discovery failed: {outcome.__class__.__name__}: {outcome}")
         for visit in self.result.visits:  # slugs promoted to {param} late still group together
             visit.pattern = self.budget.pattern(visit.url)
+        self.result.stop_reason = (
+            "time_budget"
+            if time.monotonic() >= self._deadline
+            else "page_limit"
+            if self._page_limit_hit
+            else "explored"
+        )
         await record_browse_again(
             self.result.visits,
             self._fresh_session,
@@ -148,6 +156,7 @@ class Crawler:
                 task = self._frontier.pop()
                 if isinstance(task, VisitTask):
                     if self._visits_started >= self.options.max_pages:
+                        self._page_limit_hit = True
                         continue
                     self._visits_started += 1
                 self._active += 1
@@ -199,6 +208,7 @@ class Crawler:
                     self.result.cookies[value] = name
 
     async def _visit(self, task: VisitTask, page: Page, capture: Capture) -> None:
+        began = time.monotonic()
         loaded = await load_page(page, capture, task.url, timeout_s=self.options.page_timeout_s)
         if loaded is None:
             self.result.failed += 1
@@ -212,6 +222,7 @@ class Crawler:
             document=loaded.document,
             fetches=loaded.fetches,
             forms=loaded.model.forms if loaded.model else (),
+            seconds=time.monotonic() - began,
         )
         self.result.visits.append(visit)
         self.progress(f"visited {_short(task.url)} ({len(self.result.visits)} pages)")
@@ -224,6 +235,7 @@ class Crawler:
         if loaded.model is None:
             return
         await self.screenshots.take(page, visit.pattern)
+        visit.seconds = time.monotonic() - began
         shape = hashlib.sha1(loaded.model.shape.encode()).hexdigest()
         self._shapes[shape] += 1
         if self._shapes[shape] <= NEAR_DUPLICATE_BUDGET:

@@ -32,7 +32,7 @@ from loadscout.discovery.userdata import login_columns, read_csv_rows, read_data
 from loadscout.discovery.verify import verify_flowset
 from loadscout.errors import RunFailed, TargetError
 from loadscout.files.storage_state import target_cookies
-from loadscout.flows.model import Flow, FlowSet, SetupCookie
+from loadscout.flows.model import STOP_REASONS, Flow, FlowSet, SetupCookie
 from loadscout.flows.replay import FlowReplayer, ReplayOutcome, StepCheck
 from loadscout.plan.scope import Scope
 
@@ -188,6 +188,10 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
         user_data_file=credentials_path(options),
         journeys=options.journeys,
     )
+    if flowset.discovery is not None:
+        report = flowset.discovery.model_copy(update={"budget_s": options.max_time_s})
+        flowset = flowset.model_copy(update={"discovery": report})
+        progress(f"stopped exploring: {STOP_REASONS.get(result.stop_reason, '–')}")
     for warning in result.warnings:
         progress(f"warning: {warning}")
     return _with_shared_cookies(flowset, cookies, options) if cookies else flowset

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections import Counter
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 from loadscout.discovery.capture import Exchange
@@ -31,7 +32,15 @@ from loadscout.discovery.provenance import (
 )
 from loadscout.discovery.records import ClickRecord, CrawlResult, FormSubmission, PageVisit
 from loadscout.flows.journeys import Journey
-from loadscout.flows.model import DiscoveryReport, Extractor, Flow, FlowSet, HttpMethod, Step
+from loadscout.flows.model import (
+    DiscoveryReport,
+    Extractor,
+    Flow,
+    FlowSet,
+    HttpMethod,
+    PatternCoverage,
+    Step,
+)
 
 MAX_BROWSE_FLOWS = 20
 _PAGES = ("document", "form")  # what a journey requests itself
@@ -305,7 +314,21 @@ def crawl_report(
         screenshots=list(result.screenshots),
         routes=sorted(result.routes),
         warnings=list(result.warnings),
+        stop_reason=result.stop_reason,
+        coverage=_coverage(result.visits),
     )
+
+
+def _coverage(visits: list[PageVisit]) -> list[PatternCoverage]:
+    """Per pattern: pages visited and browser time, the costliest first."""
+    pages: Counter[str] = Counter(v.pattern for v in visits)
+    seconds: dict[str, float] = {}
+    for v in visits:
+        seconds[v.pattern] = seconds.get(v.pattern, 0.0) + v.seconds
+    rows = [
+        PatternCoverage(pattern=p, pages=n, seconds=round(seconds[p], 3)) for p, n in pages.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.seconds, r.pattern))
 
 
 def build_flowset(

@@ -33,6 +33,7 @@ class PageVisit:
     forms: tuple[FormSpec, ...] = ()
     dynamic: frozenset[str] = frozenset()  # values of its link path a fresh session changed
     links: list[LinkSeen] = field(default_factory=list)
+    seconds: float = 0.0  # browser time spent on it: load, read, screenshot
 
 
 @dataclass(kw_only=True, slots=True)
@@ -78,6 +79,7 @@ class CrawlResult:
     cookies: dict[str, str] = field(default_factory=dict)  # cookie value -> name, for correlation
     warnings: list[str] = field(default_factory=list)  # for DiscoveryReport.warnings
     failed: int = 0
+    stop_reason: str = ""  # time_budget, page_limit or explored (DiscoveryReport.stop_reason)
 
     def skip(self, url: str, method: str, reason: str) -> None:
         key = (url.split("#")[0], method.upper(), reason)

@@ -190,6 +190,21 @@ class FlowVerification(_Frozen):
     failed_step: str | None = None
 
 
+class PatternCoverage(_Frozen):
+    """How much of discovery's budget went to one page pattern."""
+
+    pattern: str
+    pages: int = Field(description="Instances of the pattern visited")
+    seconds: float = Field(description="Browser time spent loading and reading them")
+
+
+STOP_REASONS = {  # DiscoveryReport.stop_reason, in words
+    "time_budget": "time budget used",
+    "page_limit": "page limit reached",
+    "explored": "nothing left to explore",
+}
+
+
 class DiscoveryReport(_Frozen):
     """What exploration found; copied into the result JSON's ``discovery`` object."""
 
@@ -211,6 +226,14 @@ class DiscoveryReport(_Frozen):
         default_factory=list,
         description="Things to know before trusting the flows (a shared session, a value that "
         "changes between sessions with no source found)",
+    )
+    budget_s: float | None = Field(default=None, description="The time budget it was given")
+    stop_reason: str = Field(
+        default="",
+        description="Why exploring stopped: time_budget, page_limit or explored (nothing left)",
+    )
+    coverage: list[PatternCoverage] = Field(
+        default_factory=list, description="Per page pattern: instances visited and time spent"
     )
 
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from loadscout.flows.journeys import Journey
-from loadscout.flows.model import DiscoveryReport
+from loadscout.flows.model import STOP_REASONS, DiscoveryReport
 from loadscout.metrics.summary import RunSummary, ms_text
 from loadscout.metrics.verdict import Verdict
 from loadscout.reports.phases import phases
@@ -153,7 +153,13 @@ def discovery_text(report: DiscoveryReport, journeys: Sequence[Journey] = ()) ->
     return Text(
         f"Discovery: {report.pages} pages, {len(report.patterns)} URL patterns, "
         f"{report.forms} forms, {report.api_calls} API calls, {report.flows} flows{walks}, "
-        f"{len(report.skipped)} actions skipped ({report.duration_s:.1f}s)"
+        f"{len(report.skipped)} actions skipped ({report.duration_s:.1f}s"
+        + (f" of {report.budget_s:g}s" if report.budget_s else "")
+        + (
+            f"; stopped: {STOP_REASONS.get(report.stop_reason, report.stop_reason)})"
+            if report.stop_reason
+            else ")"
+        )
     )
 
 

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from loadscout import __version__
+from loadscout.flows.model import STOP_REASONS
 from loadscout.metrics.summary import LOW_SAMPLE, RunSummary, StepSummary, ms_text
 from loadscout.reports.html_template import TEMPLATE
 from loadscout.reports.phases import phases
@@ -99,6 +100,7 @@ def html_text(summary: RunSummary) -> str:
         failed=[th for th in summary.thresholds if not th.passed],
         realism=realism_section(summary.realism),
         low_sample=LOW_SAMPLE,
+        stopped=STOP_REASONS,
     )
 
 

@@ -167,7 +167,16 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 <div><dt>API calls</dt><dd>{{ d.api_calls }}</dd></div>
 <div><dt>Flows</dt><dd>{{ d.flows }}</dd></div>
 <div><dt>Actions skipped</dt><dd>{{ d.skipped|length }}</dd></div>
+{% if d.stop_reason %}<div><dt>Stopped</dt><dd>{{ stopped.get(d.stop_reason, d.stop_reason) }}</dd></div>{% endif %}
 </dl>
+{% if d.coverage %}
+<h3>Where the time went</h3>
+<div class="scroll"><table><thead><tr><th>Page pattern</th><th class="n">Pages</th><th class="n">Seconds</th></tr></thead><tbody>
+{% for c in d.coverage %}
+<tr><td><code>{{ c.pattern }}</code></td><td class="n">{{ c.pages }}</td><td class="n">{{ "%.1f"|format(c.seconds) }}</td></tr>
+{% endfor %}
+</tbody></table></div>
+{% endif %}
 {% if d.verification %}
 <h3>Flow verification</h3>
 <table><thead><tr><th>Flow</th><th>Verdict</th><th>Detail</th></tr></thead><tbody>

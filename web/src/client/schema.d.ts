@@ -396,6 +396,22 @@ export interface components {
              * @description Things to know before trusting the flows (a shared session, a value that changes between sessions with no source found)
              */
             warnings?: string[];
+            /**
+             * Budget S
+             * @description The time budget it was given
+             */
+            budget_s?: number | null;
+            /**
+             * Stop Reason
+             * @description Why exploring stopped: time_budget, page_limit or explored (nothing left)
+             * @default
+             */
+            stop_reason: string;
+            /**
+             * Coverage
+             * @description Per page pattern: instances visited and time spent
+             */
+            coverage?: components["schemas"]["PatternCoverage"][];
         };
         /**
          * DistributionBucket
@@ -996,6 +1012,24 @@ export interface components {
             /** @description The run's status when the series was read */
             status: components["schemas"]["RunStatus"];
             live?: components["schemas"]["LivePublic"] | null;
+        };
+        /**
+         * PatternCoverage
+         * @description How much of discovery's budget went to one page pattern.
+         */
+        PatternCoverage: {
+            /** Pattern */
+            pattern: string;
+            /**
+             * Pages
+             * @description Instances of the pattern visited
+             */
+            pages: number;
+            /**
+             * Seconds
+             * @description Browser time spent loading and reading them
+             */
+            seconds: number;
         };
         /** PatternLoad */
         PatternLoad: {

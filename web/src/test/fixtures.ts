@@ -9,7 +9,7 @@ export const step = (name: string, requests: number, p95: number, errors = 0): S
 export const summary: RunSummary = {
   run_id: '7', target_url: 'http://127.0.0.1:8001/', status: 'completed', reason: '', partial: false,
   started_at: '2026-11-26T01:00:00Z', finished_at: '2026-11-26T01:00:12Z', duration_s: 4, users: 5,
-  discovery: { pages: 10, patterns: ['/', '/cart'], forms: 1, api_calls: 1, flows: 2, skipped: [], verification: [], duration_s: 7, screenshots: [], routes: [], warnings: [] },
+  discovery: { pages: 10, patterns: ['/', '/cart'], forms: 1, api_calls: 1, flows: 2, skipped: [], verification: [], duration_s: 7, screenshots: [], routes: [], warnings: [], budget_s: 60, stop_reason: 'explored', coverage: [] },
   totals: { requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, latency_ms: latency(3.9, 12.3), latency_uncorrected_ms: null, dropped_iterations: 0, ttfb_ms: null, connect_ms: null, tls_ms: null, assets_skipped: 0 },
   steps: [step('/cart', 40, 15), step('/', 90, 7), step('/search', 13, 26, 3)],
   errors: [{ kind: 'http_500', count: 3, example: 'GET /search: HTTP 500', flow: 'browse', step: '/search', status: 500, message: 'HTTP 500', url: '/search' }],

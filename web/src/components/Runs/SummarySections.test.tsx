@@ -12,3 +12,14 @@ test('skipped actions break only their URL anywhere, never the reason mid-word',
   expect(item).not.toHaveClass('break-all')
   expect(item).toHaveTextContent('— destructive action')
 })
+
+test('says why exploring stopped, against its budget, and where the time went', () => {
+  const discovery = {
+    ...summary.discovery, duration_s: 60, budget_s: 60, stop_reason: 'time_budget',
+    coverage: [{ pattern: '/items/{num}', pages: 12, seconds: 31 }, { pattern: '/', pages: 1, seconds: 2 }],
+  }
+  render(<DiscoveryCard summary={{ ...summary, discovery }} />)
+  expect(screen.getByText('Stopped').nextSibling).toHaveTextContent('time budget used')
+  expect(screen.getByText('Time').nextSibling).toHaveTextContent(/ of /)
+  expect(screen.getByText('/items/{num}').closest('li')).toHaveTextContent('12 pages')
+})

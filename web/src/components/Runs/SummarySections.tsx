@@ -89,6 +89,13 @@ export function ErrorsCard({ summary }: { summary: RunSummary }) {
   )
 }
 
+/** Why exploring stopped (DiscoveryReport.stop_reason). */
+const STOPPED: Record<string, string> = {
+  time_budget: 'time budget used',
+  page_limit: 'page limit reached',
+  explored: 'nothing left to explore',
+}
+
 export function DiscoveryCard({ summary }: { summary: RunSummary }) {
   const d = summary.discovery
   const failed = d.verification.filter((v) => !v.passed)
@@ -96,7 +103,8 @@ export function DiscoveryCard({ summary }: { summary: RunSummary }) {
     <Card title="Discovery">
       <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3">
         {([['Pages', d.pages], ['URL patterns', d.patterns.length], ['Forms', d.forms], ['API calls', d.api_calls],
-          ['Flows', d.flows], ['Time', formatDuration(d.duration_s)]] as const).map(([label, v]) => (
+          ['Flows', d.flows], ['Time', d.budget_s ? `${formatDuration(d.duration_s)} of ${formatDuration(d.budget_s)}` : formatDuration(d.duration_s)],
+          ...(d.stop_reason ? [['Stopped', STOPPED[d.stop_reason] ?? d.stop_reason] as const] : [])] as const).map(([label, v]) => (
           <div key={label} className="min-w-0">
             <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
             <dd className="font-semibold tabular-nums">{v}</dd>
@@ -110,6 +118,19 @@ export function DiscoveryCard({ summary }: { summary: RunSummary }) {
           </span>
           {failed.length > 0 && <span className="text-slate-500">: {failed.map((f) => f.flow).join(', ')} did not.</span>}
         </p>
+      )}
+      {d.coverage.length > 0 && (
+        <details className="mt-4 text-sm">
+          <summary className="cursor-pointer font-medium text-slate-700 dark:text-slate-300">Where the time went</summary>
+          <ul className="mt-2 grid gap-1 text-xs text-slate-600 dark:text-slate-400">
+            {d.coverage.map((c) => (
+              <li key={c.pattern} className="flex justify-between gap-3">
+                <span className="font-mono [overflow-wrap:anywhere]">{c.pattern}</span>
+                <span className="shrink-0 tabular-nums">{c.pages} {c.pages === 1 ? 'page' : 'pages'} · {formatDuration(c.seconds)}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {d.patterns.length > 0 && (
         <details className="mt-4 text-sm">
