@@ -116,3 +116,12 @@ def test_rank_puts_one_pattern_of_each_family_first() -> None:
         assert budget.admit(url) is None
         ranks.append(budget.rank(url))
     assert ranks == [(0, 0), (0, 1), (0, 0), (0, 1), (0, 0), (1, 0)]
+
+
+def test_a_query_variant_of_a_known_path_waits_like_a_second_instance() -> None:
+    budget = PatternBudget()
+    for url in ("http://h/admin/users/", "http://h/admin/users/?o=1", "http://h/admin/books/"):
+        assert budget.admit(url) is None
+    assert budget.rank("http://h/admin/users/")[0] == 0
+    assert budget.rank("http://h/admin/users/?o=1")[0] == 1  # a sort order, not a new page
+    assert budget.rank("http://h/admin/books/")[0] == 0

@@ -98,6 +98,7 @@ class Crawler:
         self._active = 0
         self._deadline = time.monotonic() + options.max_time_s
         self._shapes: Counter[str] = Counter()
+        self._form_kinds: Counter[tuple[str, tuple[str, ...]]] = Counter()
         self._click_patterns: set[str] = set()
         self._clicked: set[tuple[str, str]] = set()
         self._families: Counter[tuple[str, str]] = Counter()
@@ -304,7 +305,10 @@ class Crawler:
                 self.result.skip(form.action, form.method, reason)
                 continue
             family = self.budget.rank(visit.url)[1]
-            self._frontier.push(FormTask(visit, form, family=family))
+            kind_of_form = (form.method.upper(), tuple(sorted(set(form.field_names))))
+            repeat = self._form_kinds[kind_of_form]
+            self._form_kinds[kind_of_form] += 1
+            self._frontier.push(FormTask(visit, form, family=family, repeat=repeat))
 
     async def _submit(self, task: FormTask) -> None:
         outcome = await self.forms.run(task, self._guard())
@@ -351,12 +355,18 @@ class Crawler:
         return None
 
     async def _clicks(self, task: ClickTask, page: Page, capture: Capture) -> None:
+        """Each clickable of the page once. The page is loaded again only after a click that
+        left a mark (a request, a route, a navigation): a checkbox or a menu that opens costs
+        a click, not a page load (a server-rendered admin page has dozens of them)."""
         timeout = self.options.page_timeout_s
+        fresh = False
         for index in range(MAX_CLICKS_PER_PAGE):
             if time.monotonic() >= self._deadline:
                 return
-            if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
-                return
+            if not fresh:
+                if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
+                    return
+                fresh = True
             targets = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
             if index >= len(targets):
                 return
@@ -371,6 +381,7 @@ class Crawler:
                 self.result.skip(task.page.url, "CLICK", f"{reason}: {target.label!r}")
                 continue
             outcome = await click_once(page, capture, target, quiet_s=0.3, cap_s=min(5.0, timeout))
+            fresh = not (outcome.fetches or outcome.routes or outcome.document)
             done = [f for f in outcome.fetches if f.status is not None]
             sends = any(f.method != "GET" or f.headers or f.post_data for f in done)
             again = await self._click_again(task.page, target) if sends else []

@@ -3,7 +3,9 @@
 Order (research §2): unseen URL patterns first (of patterns differing in one path segment, one
 per family first: a template of each kind before its siblings), then shallow before deep,
 links in the page's content before forms, forms before navigation links (header, nav, sidebar,
-footer: the same on every page), those before generic clicks, and first come first served;
+footer: the same on every page), those before generic clicks, and first come first served.
+A form of a kind already queued (the same method and fields: each admin list's search) waits
+like a repeated URL pattern, so new pages come before the tenth copy of a search;
 so when a page or time limit cuts the crawl short it has seen as many templates as it could —
 a list's records, not only the menu every page repeats.
 """
@@ -35,6 +37,7 @@ class FormTask:
     attempt: int = 0  # 0 first try, 1 other values, 2 after a prerequisite write
     prerequisite: FormSubmission | None = None
     family: int = 0  # its page's place in its pattern family: the first list's search first
+    repeat: int = 0  # forms of the same method and fields queued before (every list's search)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ def priority(task: Task) -> tuple[int, int, int, int]:
     if isinstance(task, VisitTask):
         return (task.repeat, task.family, task.depth, 2 if task.nav else 0)
     if isinstance(task, FormTask):
-        return (task.attempt, task.family, task.page.depth, 1)
+        return (max(task.attempt, task.repeat), task.family, task.page.depth, 1)
     return (0, 0, task.page.depth, 3)
 
 

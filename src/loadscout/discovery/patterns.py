@@ -91,9 +91,14 @@ class PatternBudget:
     def rank(self, url: str) -> tuple[int, int]:
         """Frontier priority: (URLs of its pattern admitted before it, patterns of its family
         admitted before its pattern — ``/admin/shop/book/add/`` after
-        ``/admin/shop/author/add/``): every unseen pattern first, one of each family first."""
+        ``/admin/shop/author/add/``): every unseen pattern first, one of each family first.
+        A query variant of a path already admitted (``/users/?o=``, ``?_popup=1``) waits like a
+        second instance: a sort order or a popup is not a new page."""
         pattern = self.pattern(url)
-        return max(0, self._patterns[pattern] - 1), self._family.get(pattern, 0)
+        repeat = max(0, self._patterns[pattern] - 1)
+        if "?" in url and self._paths[path_pattern(url)] > self._patterns[pattern]:
+            repeat = max(repeat, 1)
+        return repeat, self._family.get(pattern, 0)
 
     def _join_family(self, pattern: str) -> None:
         """Patterns differing in one path segment are a family (one admin template per
