@@ -9,7 +9,7 @@ from loadscout.errors import BadInput
 
 def test_defaults_and_frozen() -> None:
     options = DiscoveryConfig(start_url="http://127.0.0.1:8000/")
-    assert (options.max_pages, options.max_depth, options.concurrency) == (40, 4, 4)
+    assert (options.max_pages, options.max_depth, options.concurrency) == (1000, 4, 4)
     assert options.allow_writes is False
     with pytest.raises(ValidationError, match="frozen"):
         options.max_pages = 3  # type: ignore[misc]

@@ -44,7 +44,7 @@ def test_the_flat_document_round_trips_what_was_given() -> None:
     )
     assert options.document(secrets=True, given_only=True) == {**document, "max_discovery_s": 30.0}
     assert options.document()["password"] == "**********"
-    assert options.document()["max_pages"] == 40
+    assert options.document()["max_pages"] == 1000
 
 
 def test_an_unknown_document_key_is_refused_by_name() -> None:

@@ -19,9 +19,11 @@ class DiscoveryOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    max_pages: int = Field(default=40, gt=0, le=10_000, description="Most pages to visit")
+    # The budget is time: a page costs from milliseconds to seconds, so a page count says
+    # little about how long discovery takes; exploring plus verification fits in 2 minutes.
+    max_pages: int = Field(default=1000, gt=0, le=10_000, description="Most pages to visit")
     max_depth: int = Field(default=4, ge=0, le=50, description="Most links from the start page")
-    max_time_s: float = Field(default=60.0, gt=0, le=3_600, description="Time budget")
+    max_time_s: float = Field(default=90.0, gt=0, le=3_600, description="Time budget for exploring")
     allow_writes: bool = Field(default=False, description="Let discovery submit non-GET forms")
     login_url: str | None = Field(default=None, description="Discovery: page with the login form")
     username: str | None = Field(default=None, description="Discovery: account to log in with")

@@ -5,7 +5,7 @@ export const RUN_DEFAULTS = {
   ramp_up_s: 0,
   think_time_min_s: 0.5,
   think_time_max_s: 1.5,
-  max_pages: 40,
+  max_pages: 1000,
   max_depth: 4,
-  max_discovery_s: 60,
+  max_discovery_s: 90,
 } as const

@@ -1229,7 +1229,7 @@ export interface components {
             /**
              * Max Pages
              * @description Most pages to visit
-             * @default 40
+             * @default 1000
              */
             max_pages: number;
             /**
@@ -1240,8 +1240,8 @@ export interface components {
             max_depth: number;
             /**
              * Max Discovery S
-             * @description Time budget
-             * @default 60
+             * @description Time budget for exploring
+             * @default 90
              */
             max_discovery_s: number;
             /**

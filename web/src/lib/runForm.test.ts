@@ -22,7 +22,7 @@ test("valid values become a RunCreate body with the server's numbers and a null 
   const values = { ...DEFAULT_FORM, target_url: ' http://127.0.0.1:8001/ ', users: '5', duration_s: '4', ramp_up_s: '1' }
   expect(validateRunForm(values)).toEqual({})
   expect(toRunCreate(values, null, read({ users: 5, duration_s: 4, ramp_up_s: 1 }))).toMatchObject({
-    target_url: 'http://127.0.0.1:8001/', users: 5, duration_s: 4, ramp_up_s: 1, max_pages: 40, scope: null, allow_writes: false,
+    target_url: 'http://127.0.0.1:8001/', users: 5, duration_s: 4, ramp_up_s: 1, max_pages: 1000, scope: null, allow_writes: false,
   })
 })
 
