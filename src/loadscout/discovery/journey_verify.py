@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+from loadscout.discovery.verify import MAX_PARALLEL_FLOWS
 from loadscout.flows.journeys import Journey, JourneyState, pattern_regex
 from loadscout.flows.model import Flow, FlowSet, FlowVerification, Step
 from loadscout.flows.page_links import matching, page_links
@@ -16,11 +17,18 @@ from loadscout.plan.scope import Scope
 async def verify_journey(
     flowset: FlowSet, journey: Journey, replayer: FlowReplayer, *, timeout_s: float = 10
 ) -> tuple[Journey | None, list[FlowVerification]]:
-    """The journey as it replays (None when its entry page fails), and one result per state."""
+    """The journey as it replays (None when its entry page fails), and one result per state.
+
+    A few states at a time, as flows are: each is a fresh session that logs in, and forty at
+    once swamp a small server (its pages then time out and the journey loses them)."""
     scope = Scope(flowset.target_url)
-    checks = await asyncio.gather(
-        *(_verify_state(flowset, journey, s, replayer, scope, timeout_s) for s in journey.states)
-    )
+    gate = asyncio.Semaphore(MAX_PARALLEL_FLOWS)
+
+    async def bounded(state: JourneyState) -> tuple[FlowVerification, set[str]]:
+        async with gate:
+            return await _verify_state(flowset, journey, state, replayer, scope, timeout_s)
+
+    checks = await asyncio.gather(*(bounded(s) for s in journey.states))
     results = [r for r, _ in checks]
     failed = {s.name for s, (r, _) in zip(journey.states, checks, strict=True) if not r.passed}
     missing = {s.name: m for s, (_, m) in zip(journey.states, checks, strict=True)}
