@@ -51,7 +51,16 @@ _FIELDS: dict[str, list[Any]] = {
     "workers": ["abc", -1, 0, 256, 10**30],
     "fetch_assets": BAD_FLAGS,
     "flowset": ["abc", 1, [], {}, {"target_url": TARGET}, {"flows": []}],
-    "target_url": [None, 123, "", "not a url", "ftp://127.0.0.1/", "http://", "javascript:1"],
+    "target_url": [
+        None,
+        123,
+        "",
+        "not a url",
+        "ftp://127.0.0.1/",
+        "http://",
+        "javascript:1",
+        "http://user:secret@127.0.0.1:9/",
+    ],
     "no_such_option": [1],
 }
 RUN_CASES = [

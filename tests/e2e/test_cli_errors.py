@@ -23,7 +23,9 @@ def _assert_bad_input(args: list[str], db: Path, *fragments: str) -> None:
         assert fragment in message, message
 
 
-@pytest.mark.parametrize("url", ["not a url", "ftp://127.0.0.1/", "http://"])
+@pytest.mark.parametrize(
+    "url", ["not a url", "ftp://127.0.0.1/", "http://", "http://user:secret@127.0.0.1:9/"]
+)
 def test_malformed_url(url: str, tmp_path: Path) -> None:
     _assert_bad_input(["run", url, "--users", "1", "--duration", "1s"], tmp_path / "db.sqlite")
 

@@ -15,6 +15,12 @@ def validate_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise TargetError(f"target URL {url!r} must start with http:// or https://")
+    if parts.username is not None or parts.password is not None:
+        # it would be printed in every progress line, stored with the run and sent nowhere
+        raise TargetError(
+            "target URL has a user name or password in it; log in with --login-url and "
+            "--username/--password (or a credentials file) instead"
+        )
     if not parts.hostname:
         raise TargetError(
             f"target URL {url!r} has no host name (expected e.g. http://127.0.0.1:8000/)"
