@@ -71,10 +71,14 @@ class RunQueue:
             run.claimed_by = worker
             run.lease_expires_at = now + timedelta(seconds=lease_s)
             run.attempts += 1
+            # read the clock again: the run may have been created after ``now`` was taken
+            # (while this claim waited), or by a server whose clock is ahead; its history
+            # must not show the claim before the creation
+            claimed_at = max(self._clock(), run.created_at)
             session.add(
                 RunEventRow(
                     run_id=run.id,
-                    at=now,
+                    at=claimed_at,
                     status=RunStatus.QUEUED,
                     reason=f"claimed by {worker} (claim {run.attempts})",
                 )
