@@ -11,7 +11,7 @@ from loadscout.flows.journeys import pattern_regex
 from loadscout.flows.page_links import matching, page_hrefs, page_links
 from loadscout.load import links as links_module
 from loadscout.load.client import HttpResponse
-from loadscout.load.links import PageLinks, pick
+from loadscout.load.links import on_page, pick, usable
 from loadscout.plan.scope import Scope
 
 PAGE = b"""<html><body><a href="/items/1">1</a><a href="items/2#top">2</a>
@@ -50,17 +50,19 @@ def test_logout_and_destructive_links_are_never_followed() -> None:
 
 def test_a_page_offers_only_safe_in_scope_links_to_follow() -> None:
     body = b'<a href="/a/logout">x</a><a href="http://other.invalid/a/3">y</a><a href="a/4">z</a>'
-    links = PageLinks(
-        HttpResponse(status=200, url="http://127.0.0.1:9/", headers={}, body=body, charset=None)
-    )
+    page = HttpResponse(status=200, url="http://127.0.0.1:9/", headers={}, body=body, charset=None)
     pattern = pattern_regex("/a/{slug}")
-    assert len(links.to(pattern)) == 3  # matched by path; checked only when chosen
-    rng = random.Random(0)
-    chosen = {
-        links.choose(pattern, rng, "uniform", Scope("http://127.0.0.1:9/")) for _ in range(50)
-    }
-    assert chosen == {"http://127.0.0.1:9/a/4"}
-    assert PageLinks(None).choose(pattern, rng, "uniform", Scope("http://127.0.0.1:9/")) is None
+    assert len(on_page(page, pattern)) == 3  # matched by path, whatever its scope or safety
+    assert usable(page, pattern, Scope("http://127.0.0.1:9/")) == ("http://127.0.0.1:9/a/4",)
+    wide = Scope("http://127.0.0.1:9/", r"other\.invalid")  # another scope: checked afresh
+    assert usable(page, pattern, wide) == ("http://other.invalid/a/3", "http://127.0.0.1:9/a/4")
+
+
+def test_position_and_zipf_rank_only_the_links_a_user_may_follow() -> None:
+    urls = ("/i/0", "/i/1")
+    rng = random.Random(2)
+    first = sum(pick(urls, rng, "position") == "/i/0" for _ in range(20_000)) / 20_000
+    assert 0.55 < first < 0.6  # 1 / (1 + 1/sqrt(2)) = 0.586
 
 
 def test_hrefs_are_read_whatever_the_quoting_and_comments_are_skipped() -> None:
@@ -80,9 +82,9 @@ def test_the_same_page_with_the_same_bytes_is_parsed_once(monkeypatch: pytest.Mo
     monkeypatch.setattr(links_module, "page_hrefs", counting)
     pattern = pattern_regex("/items/{id}")
     url = "http://127.0.0.1:9/cached"
-    first = PageLinks(HttpResponse(status=200, url=url, headers={}, body=PAGE, charset=None))
-    again = PageLinks(HttpResponse(status=200, url=url, headers={}, body=PAGE, charset=None))
-    assert first.to(pattern) == again.to(pattern) and len(parsed) == 1
+    first = HttpResponse(status=200, url=url, headers={}, body=PAGE, charset=None)
+    again = HttpResponse(status=200, url=url, headers={}, body=bytes(bytearray(PAGE)), charset=None)
+    assert on_page(first, pattern) == on_page(again, pattern) and len(parsed) == 1
     changed = PAGE.replace(b"/items/1", b"/items/9")
-    other = PageLinks(HttpResponse(status=200, url=url, headers={}, body=changed, charset=None))
-    assert "http://127.0.0.1:9/items/9" in other.to(pattern) and len(parsed) == 2
+    other = HttpResponse(status=200, url=url, headers={}, body=changed, charset=None)
+    assert "http://127.0.0.1:9/items/9" in on_page(other, pattern) and len(parsed) == 2

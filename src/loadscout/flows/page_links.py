@@ -2,7 +2,7 @@
 
 Replay parses every page a journey lands on, so the work per link is kept small: an href that
 is a plain absolute path (the common case) is matched against a pattern without resolving it;
-scope and safety are checked only for the link a user is about to follow.
+scope and safety are checked once per page and pattern (replay caches both, ``load.links``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlencode, urljoin
@@ -28,9 +29,12 @@ from loadscout.flows.journeys import (
 )
 from loadscout.flows.model import FlowSet, Step
 from loadscout.flows.page_links import followable
-from loadscout.load.client import HttpResponse
-from loadscout.load.compiled import CompiledStep, compile_step
-from loadscout.load.links import PageLinks
+from loadscout.load.assets import AssetCache
+from loadscout.load.client import Client, HttpResponse
+from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_step
+from loadscout.load.links import on_page, pick, usable
+from loadscout.load.state import RunState
+from loadscout.load.step import StepUser, execute_step
 from loadscout.load.template import Template
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.plan.scope import Scope
@@ -70,6 +74,9 @@ class CompiledJourney:
     choice: ItemChoice
     zipf_s: float
     states: tuple[CompiledState, ...]
+    thinks: bool = False  # a state has its own think time
+    state_of: Mapping[int, str] = dataclasses.field(default_factory=dict)  # step id -> state
+    backs: bool = False  # a state has a Back probability: the pages seen are kept
 
 
 def compile_journeys(flowset: FlowSet, *, first_id: int) -> list[CompiledJourney]:
@@ -124,37 +131,41 @@ def _compile(journey: Journey, target_url: str, first_id: int) -> CompiledJourne
         choice=journey.choice,
         zipf_s=journey.zipf_s,
         states=tuple(states),
+        thinks=any(s.think is not None for s in states),
+        backs=any(s.back > 0 for s in states),
+        state_of={
+            **{s.page.id: s.name for s in states},
+            **{t.form.id: states[t.target].name for s in states for t in s.transitions if t.form},
+        },
     )
 
 
-PageSink = Callable[[HttpResponse], None]
-
-
-class Walker(Protocol):
-    """What a journey needs of the virtual user walking it."""
+class Walker(StepUser, Protocol):
+    """What a journey needs of the virtual user walking it: its steps run as it
+    (:func:`loadscout.load.step.execute_step`), on its client."""
 
     rng: random.Random
 
-    def run_step(
-        self, step: CompiledStep, scope: dict[str, str], on_page: PageSink
-    ) -> Awaitable[bool]: ...
-
-    def think(self, think: StateThink | None, step: CompiledStep) -> Awaitable[float]:
-        """Pause as the state (or the run) says; the seconds paused."""
+    def step_context(self) -> tuple[Client, RunState, AssetCache | None]:
+        """The user's client, the run, and the page-asset cache its steps use."""
         ...
 
-    def stopping(self) -> bool: ...
+    def think_s(self, think: StateThink | None, step: CompiledStep) -> float:
+        """The pause after a page, drawn as the state (or the run) says."""
+        ...
+
+    def pause(self, seconds: float) -> Awaitable[None]: ...
+
+    def thinks(self) -> bool:
+        """Whether the run pauses between requests at all."""
+        ...
 
     def tally(self) -> JourneyTally: ...
 
 
-@dataclass(slots=True)
-class _Move:
-    state: int
-    step: CompiledStep
-    url: str | None = None  # set for a page; None for a form (its step renders its own url)
-    pools: tuple[str, ...] = ()
-    query: CompiledTransition | None = None  # a GET form: the url is its action + query
+# Where a user goes next: (state, step, url, pools, GET form). A page move has its url; a form's
+# step renders its own (a GET form's from its action and query). A plain tuple: one per page.
+_Move = tuple[int, CompiledStep, str | None, tuple[str, ...], CompiledTransition | None]
 
 
 async def walk(
@@ -169,36 +180,53 @@ async def walk(
     """One session: True when it ended by an exit, a dead end or the page cap; False when a
     request failed (the session is over, as a real user's would be). Its path goes to the
     user's tally (states reached, URLs, searches that found something, length, think times)."""
-    tally = user.tally()
-    entry = journey.states[journey.entry]
-    move: _Move | None = _Move(journey.entry, entry.page, entry.url)
+    state = journey.states[journey.entry]
+    move: _Move | None = (journey.entry, state.page, state.url, (), None)
     history: list[tuple[int, str]] = []  # (state, url) of pages seen, for Back
-    reached: set[str] = set()
-    pages, ok = 0, True
-    state = entry
-    while move is not None:
-        state = journey.states[move.state]
-        got: list[HttpResponse] = []
-        _prepare(move, scope, pools, user.rng)
-        ok = await user.run_step(move.step, scope, got.append)
-        pages += 1
-        reached.add(state.name)
-        tally.url(
-            move.step.id, scope[URL_VARIABLE] if move.step is state.page else move.step.url.source
-        )
-        if not ok:
-            tally.think(await user.think(state.think, move.step))
-            break
-        page = PageLinks(got[-1] if got else None)
-        if page.response is not None:
-            history.append((move.state, page.response.url))
-        if move.query is not None:
-            _searched(journey, state, page, within, tally)
-        if pages >= journey.max_pages or user.stopping():
-            break
-        move = _next(journey, state, page, history, user.rng, within)
-        if move is not None or think_last:
-            tally.think(await user.think(state.think, move.step if move else state.page))
+    visited: defaultdict[int, list[str]] = defaultdict(list)  # step id -> URLs, tallied at the end
+    pages = 0
+    paused: list[float] = []  # think times, likewise
+    pauses = journey.thinks or user.thinks()  # else every pause is 0 s: none is drawn
+    got: list[HttpResponse] = []  # the page a step passed with
+    client, run, assets = user.step_context()
+    tally = user.tally()
+    try:
+        while move is not None:
+            at, step, url, pools_used, query = move
+            state = journey.states[at]
+            if url is None:
+                url = _fill(pools_used, query, scope, pools, user.rng)
+            if url is not None:  # a page (a GET form's too): its request is its URL
+                scope[URL_VARIABLE] = url
+                req = _PAGE_REQUESTS.get(url) or _page_request(url)
+            else:  # a POST form's: rendered by its step
+                url, req = step.url.source, None
+            ok = await execute_step(step, scope, client, user, run, assets, None, got.append, req)
+            visited[step.id].append(url)
+            pages += 1
+            if ok:
+                page = got.pop() if got else None
+                if page is not None:
+                    if journey.backs:
+                        history.append((at, page.url))
+                    if query is not None:
+                        _searched(journey, state, page, within, tally)
+                if pages >= journey.max_pages or run.should_stop():
+                    break
+                move = _next(journey, state, page, history, user.rng, within)
+                del page  # not kept alive through the pause and the next request
+                if move is None and not think_last:
+                    break
+                step = move[1] if move else state.page
+            else:
+                move = None  # the session ends, after the pause a user takes on an error page
+            seconds = user.think_s(state.think, step) if pauses else 0.0
+            if seconds > 0:
+                await user.pause(seconds)
+            paused.append(seconds)
+    finally:  # a session cut short by the run's end still counts its requests
+        tally.pages(visited, paused)
+    reached = {journey.state_of[step_id] for step_id in visited}
     tally.session(journey.name, reached, state.name, pages)
     return ok
 
@@ -206,7 +234,7 @@ async def walk(
 def _searched(
     journey: CompiledJourney,
     state: CompiledState,
-    page: PageLinks,
+    page: HttpResponse,
     within: Scope,
     tally: JourneyTally,
 ) -> None:
@@ -217,27 +245,42 @@ def _searched(
         if t.query is None and t.form is None
     ]
     if targets:
-        found = any(followable(u, within) for p in targets for u in page.to(p))
+        found = any(followable(u, within) for p in targets for u in on_page(page, p))
         tally.searches[state.name, found] += 1
 
 
-def _prepare(
-    move: _Move, scope: dict[str, str], pools: Mapping[str, Sequence[str]], rng: random.Random
-) -> None:
-    for name in move.pools:
+# A page's request is its URL alone: built once per URL, as the client's request lines are.
+_PAGE_REQUESTS: dict[str, RenderedRequest] = {}
+
+
+def _page_request(url: str) -> RenderedRequest:
+    if len(_PAGE_REQUESTS) >= 10_000:
+        _PAGE_REQUESTS.clear()
+    request = _PAGE_REQUESTS[url] = RenderedRequest(url, None, None, None, None)
+    return request
+
+
+def _fill(
+    names: tuple[str, ...],
+    query: CompiledTransition | None,
+    scope: dict[str, str],
+    pools: Mapping[str, Sequence[str]],
+    rng: random.Random,
+) -> str | None:
+    """A form's values from the pools; a GET form's URL (None for a POST form)."""
+    for name in names:
         values = pools[name]
-        scope[f"pool.{name}"] = values[rng.randrange(len(values))]
-    if move.query is not None and move.query.query is not None:
-        pairs = [(k, t.render(scope)) for k, t in move.query.query]
-        scope[URL_VARIABLE] = f"{move.query.action}?{urlencode(pairs)}"
-    elif move.url is not None:
-        scope[URL_VARIABLE] = move.url
+        scope[f"pool.{name}"] = values[int(rng.random() * len(values))]
+    if query is None or query.query is None:
+        return None
+    pairs = [(k, t.render(scope)) for k, t in query.query]
+    return f"{query.action}?{urlencode(pairs)}"
 
 
 def _next(
     journey: CompiledJourney,
     state: CompiledState,
-    page: PageLinks,
+    page: HttpResponse | None,
     history: list[tuple[int, str]],
     rng: random.Random,
     within: Scope,
@@ -250,25 +293,16 @@ def _next(
     if move == BACK:
         history.pop()
         previous, url = history.pop()
-        return _Move(previous, journey.states[previous].page, url)
-    return _take(journey, state.transitions[move], page, rng, within)
-
-
-def _take(
-    journey: CompiledJourney,
-    t: CompiledTransition,
-    page: PageLinks,
-    rng: random.Random,
-    within: Scope,
-) -> _Move | None:
+        return (previous, journey.states[previous].page, url, (), None)
+    t = state.transitions[move]
     target = journey.states[t.target]
     if t.form is not None:
-        return _Move(t.target, t.form, None, t.pools)
+        return (t.target, t.form, None, t.pools, None)
     if t.query is not None:
-        return _Move(t.target, target.page, None, t.pools, t)
-    url = page.choose(target.pattern, rng, journey.choice, within, journey.zipf_s)
-    if url is not None:
-        return _Move(t.target, target.page, url)
+        return (t.target, target.page, None, t.pools, t)
+    urls = usable(page, target.pattern, within) if page is not None else ()
+    if urls:
+        return (t.target, target.page, pick(urls, rng, journey.choice, journey.zipf_s), (), None)
     if target.url is not None:  # no link leads there: the user types it / uses a bookmark
-        return _Move(t.target, target.page, target.url)
+        return (t.target, target.page, target.url, (), None)
     return None

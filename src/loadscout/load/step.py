@@ -80,23 +80,19 @@ async def execute_step(
     assets: AssetCache | None = None,
     check: PageCheck | None = None,
     on_page: Callable[[HttpResponse], None] | None = None,
+    request: RenderedRequest | None = None,
 ) -> bool:
     """Run ``step`` as ``user``: its extracted values go into ``scope``; False when it failed
     (later steps depend on it). ``assets``: fetch a document's page assets after it, as a
     browser would; ``check``: judge a passing response once more before extracting;
-    ``on_page`` receives a passing response (a journey picks its next link from it)."""
-    variables = scope
-    if step.builtins:
-        builtins = builtin_values(
-            step.builtins, vu=user.number, iteration=user.iteration, unique=user.unique
-        )
-        variables = {**builtins, **scope}
-    try:
-        req = step.render(variables)
-    except MissingVariable as exc:
-        where = f"{step.method} {step.url.source}"
-        user.failure(step, EXTRACTION_FAILED, where, f"variable ${{{exc.name}}} is not defined")
-        return False
+    ``on_page`` receives a passing response (a journey picks its next link from it);
+    ``request``: the step's request, already rendered."""
+    if request is None:
+        req = _render(step, scope, user)
+        if req is None:
+            return False
+    else:
+        req = request
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
     sent = await _send(step, req, client, user, state)
@@ -125,6 +121,22 @@ async def execute_step(
     if assets is not None and step.is_document:
         await assets.fetch(client, resp)
     return True
+
+
+def _render(step: CompiledStep, scope: dict[str, str], user: StepUser) -> RenderedRequest | None:
+    """The request with variables substituted; None when one is undefined (recorded)."""
+    variables = scope
+    if step.builtins:
+        builtins = builtin_values(
+            step.builtins, vu=user.number, iteration=user.iteration, unique=user.unique
+        )
+        variables = {**builtins, **scope}
+    try:
+        return step.render(variables)
+    except MissingVariable as exc:
+        where = f"{step.method} {step.url.source}"
+        user.failure(step, EXTRACTION_FAILED, where, f"variable ${{{exc.name}}} is not defined")
+        return None
 
 
 async def _send(

@@ -21,7 +21,7 @@ from loadscout.flows.model import SetupCookie
 from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, ClientFactory, seed_cookies
 from loadscout.load.compiled import CompiledFlow, CompiledStep
-from loadscout.load.journey import CompiledJourney, PageSink, walk
+from loadscout.load.journey import CompiledJourney, walk
 from loadscout.load.state import RunState
 from loadscout.load.step import execute_step
 from loadscout.load.streams import StreamClient
@@ -160,32 +160,31 @@ class VirtualUser:
                 return False
             ok = await execute_step(step, scope, client, self, state, assets)
             if self._thinks and (i < last or think_last or not ok):
-                await self._pause(step)
+                await self._sleep(self._planned(step))
             if not ok:
                 return False
         return True
 
     # the Walker side of a journey
 
-    async def run_step(self, step: CompiledStep, scope: dict[str, str], on_page: PageSink) -> bool:
+    def step_context(self) -> tuple[Client, RunState, AssetCache | None]:
         client = self._client
         assert client is not None, "steps run only between open() and close()"
-        state = self._state
-        return await execute_step(step, scope, client, self, state, self._assets, None, on_page)
+        return client, self._state, self._assets
 
-    async def think(self, think: StateThink | None, step: CompiledStep) -> float:
+    def think_s(self, think: StateThink | None, step: CompiledStep) -> float:
         if think is None:
-            return await self._pause(step) if self._thinks else 0.0
+            return self._planned(step) if self._thinks else 0.0
         mean, cap = think.mean_s, think.max_s
         if think.distribution == "exponential":
-            seconds = min(self._rng.expovariate(1 / mean), cap) if mean > 0 else 0.0
-        else:
-            seconds = self._rng.uniform(0, min(2 * mean, cap))
-        await self._sleep(seconds)
-        return seconds
+            return min(self._rng.expovariate(1 / mean), cap) if mean > 0 else 0.0
+        return self._rng.uniform(0, min(2 * mean, cap))
 
-    def stopping(self) -> bool:
-        return self._state.should_stop()
+    async def pause(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    def thinks(self) -> bool:
+        return self._thinks
 
     def tally(self) -> JourneyTally:
         return self._recorder.journeys
@@ -227,8 +226,8 @@ class VirtualUser:
         self._counter += 1
         return f"{self._run_tag}-{self.number}-{self.iteration}-{self._counter}"
 
-    async def _pause(self, step: CompiledStep) -> float:
-        """The run's think time (or the step's recorded one); the seconds planned."""
+    def _planned(self, step: CompiledStep) -> float:
+        """The run's think time (or the step's recorded one), in seconds."""
         think = self._think
         seconds = step.think_time_s if think.recorded else None
         if seconds is None:
@@ -237,10 +236,8 @@ class VirtualUser:
                 return 0.0
             if think.distribution == "exponential":
                 mean = (low + high) / 2
-                seconds = min(self._rng.expovariate(1 / mean), 10 * mean)
-            else:
-                seconds = low if low == high else self._rng.uniform(low, high)
-        await self._sleep(seconds)
+                return min(self._rng.expovariate(1 / mean), 10 * mean)
+            return low if low == high else self._rng.uniform(low, high)
         return seconds
 
     async def _sleep(self, seconds: float) -> None:

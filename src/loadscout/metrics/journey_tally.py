@@ -4,6 +4,7 @@ material of the realism report (``metrics.realism``)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_URLS_PER_STEP = 5_000  # distinct URLs remembered per state and worker; more are counted
@@ -24,18 +25,35 @@ class JourneyTally:
         return bool(self.sessions)
 
     def url(self, step: int, url: str, count: int = 1) -> None:
-        seen = self.urls.get(step)
-        if seen is None:
-            seen = self.urls[step] = Counter()
+        seen = self._seen(step)
         if url in seen or len(seen) < MAX_URLS_PER_STEP:
             seen[url] += count
         else:
             self.unlisted[step] += count
 
-    def think(self, seconds: float) -> None:
-        self.thinks[round(seconds * 10)] += 1
+    def pages(self, visited: Mapping[int, Sequence[str]], paused: Sequence[float]) -> None:
+        """A session's requests (step id -> URLs) and think times, counted at its end, in C
+        while a step's URLs are far from the cap."""
+        for step, urls in visited.items():
+            seen = self._seen(step)
+            if len(seen) + len(urls) <= MAX_URLS_PER_STEP:
+                seen.update(urls)
+            else:
+                for url in urls:
+                    self.url(step, url)
+        zeros = paused.count(0.0)
+        if zeros < len(paused):
+            self.thinks.update([round(seconds * 10) for seconds in paused])
+        elif zeros:  # no pause at all (a run without think time)
+            self.thinks[0] += zeros
 
-    def session(self, journey: str, states: set[str], last: str, pages: int) -> None:
+    def _seen(self, step: int) -> Counter[str]:
+        seen = self.urls.get(step)
+        if seen is None:
+            seen = self.urls[step] = Counter()
+        return seen
+
+    def session(self, journey: str, states: Iterable[str], last: str, pages: int) -> None:
         self.sessions[journey] += 1
         self.lengths[journey, pages] += 1
         self.exits[journey, last] += 1
