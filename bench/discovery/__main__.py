@@ -44,6 +44,7 @@ APPS = (
         login=("http://127.0.0.1:8701/admin/login/", "admin", "bench-admin-pw"),
     ),
     App(name="Datasette", start="http://127.0.0.1:8702/", log="datasette.log"),
+    App(name="Python docs (static)", start="http://127.0.0.1:8703/", log="docs.log"),
 )
 
 

@@ -4,6 +4,8 @@
 #   Django admin  http://127.0.0.1:8701/admin/  (superuser admin / bench-admin-pw; 10 models
 #                 in the admin, 60-300 rows each; CSRF token per session)
 #   Datasette     http://127.0.0.1:8702/        (read-only browser over 400 products, 20 shops)
+#   Python docs   http://127.0.0.1:8703/        (static site: Debian's python3.11-doc, 530 pages,
+#                 served by the machine's own python3 -m http.server)
 # Usage: apps.sh setup | start | stop      (BENCH_APPS_DIR, default /tmp/loadscout-bench-apps)
 set -euo pipefail
 
@@ -12,6 +14,8 @@ VENV="$DIR/venv"
 PY="$VENV/bin/python"
 DJANGO_PORT=8701
 DATASETTE_PORT=8702
+DOCS_PORT=8703
+DOCS_DIR=/usr/share/doc/python3.11/html
 
 setup_venv() {
   [ -x "$PY" ] || python3 -m venv "$VENV"
@@ -142,6 +146,11 @@ con.commit()
 PY
 }
 
+setup_docs() {
+  [ -f "$DOCS_DIR/index.html" ] && return
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3.11-doc >/dev/null
+}
+
 start() {
   mkdir -p "$DIR/logs"
   stop quiet
@@ -149,7 +158,9 @@ start() {
     >"$DIR/logs/django.log" 2>&1) & echo $! > "$DIR/django.pid"
   (exec "$VENV/bin/datasette" serve "$DIR/datasette/shop.db" --host 127.0.0.1 \
     --port "$DATASETTE_PORT" >"$DIR/logs/datasette.log" 2>&1) & echo $! > "$DIR/datasette.pid"
-  for port in $DJANGO_PORT $DATASETTE_PORT; do
+  (exec python3 -m http.server "$DOCS_PORT" --bind 127.0.0.1 --directory "$DOCS_DIR" \
+    >"$DIR/logs/docs.log" 2>&1) & echo $! > "$DIR/docs.pid"
+  for port in $DJANGO_PORT $DATASETTE_PORT $DOCS_PORT; do
     for _ in $(seq 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
       sleep 0.2
@@ -158,7 +169,7 @@ start() {
 }
 
 stop() {
-  for app in django datasette; do
+  for app in django datasette docs; do
     if [ -f "$DIR/$app.pid" ]; then
       kill "$(cat "$DIR/$app.pid")" 2>/dev/null || true
       rm -f "$DIR/$app.pid"
@@ -168,8 +179,10 @@ stop() {
 }
 
 case "${1:-}" in
-  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_datasette; echo "apps ready in $DIR" ;;
-  start) start; echo "django :$DJANGO_PORT, datasette :$DATASETTE_PORT (logs in $DIR/logs)" ;;
+  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_datasette; setup_docs
+    echo "apps ready in $DIR" ;;
+  start) start
+    echo "django :$DJANGO_PORT, datasette :$DATASETTE_PORT, docs :$DOCS_PORT (logs in $DIR/logs)" ;;
   stop) stop ;;
   *) echo "usage: $0 setup|start|stop" >&2; exit 2 ;;
 esac

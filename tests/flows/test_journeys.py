@@ -90,6 +90,46 @@ def test_a_form_needs_its_pool() -> None:
         parse_flowset(data)
 
 
+def with_checkout(move: dict[str, Any], *, weight: float = 0) -> dict[str, Any]:
+    """The list state also moves by ``move``; a checkout flow of ``weight`` in the file."""
+    list_state = {**STATES[0], "exit": 0.1, "transitions": [*STATES[0]["transitions"], move]}
+    doc = document(states=[list_state, *STATES[1:]])
+    flow = {"name": "checkout", "weight": weight, "steps": [{"name": "pay", "url": "/pay"}]}
+    return {**doc, "flows": [flow]}
+
+
+def test_a_transition_may_run_a_recorded_flow() -> None:
+    doc = with_checkout({"to": "results", "probability": 0.1, "flow": "checkout"})
+    flowset = loads_flowset(dumps_flowset(parse_flowset(doc)))
+    (move,) = [t for t in flowset.journeys[0].states[0].transitions if t.flow]
+    assert move.flow == "checkout" and not move.follows_link
+    assert "checkout" not in {
+        t.flow
+        for s in flowset.journeys[0].without_flows({"checkout"}).states
+        for t in s.transitions
+    }
+
+
+@pytest.mark.parametrize(
+    ("move", "weight", "message"),
+    [
+        ({"to": "results", "probability": 0.1, "flow": "pay"}, 1, "runs flow 'pay', which is not"),
+        ({"to": "book", "probability": 0.1, "flow": "checkout"}, 1, "enters 'book' by its url"),
+        (
+            {"to": "results", "probability": 0.1, "flow": "checkout", "form": {"q": "x"}},
+            1,
+            "both a form and a flow",
+        ),
+        ({"to": "book", "probability": 0.1}, 0, "weight 0 and no journey runs it"),
+    ],
+)
+def test_bad_flow_moves_are_refused_with_a_reason(
+    move: dict[str, Any], weight: float, message: str
+) -> None:
+    with pytest.raises(FlowsFileError, match=message):
+        parse_flowset(with_checkout(move, weight=weight))
+
+
 def test_journeys_need_version_2() -> None:
     with pytest.raises(FlowsFileError, match="journeys need flows format version 2"):
         parse_flowset({**document(), "version": 1})

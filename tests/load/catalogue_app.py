@@ -1,4 +1,6 @@
-"""A catalogue target for journey tests: 300 items, paginated lists, details, a search.
+"""A catalogue target for journey tests: 300 items, paginated lists, details, a search, and a
+checkout that must be taken in order (its start sets a cart cookie and a token the confirmation
+must carry).
 
 It counts every URL it serves (path and query), so tests compare the spread of what virtual
 users requested against the server's own record, not loadscout's.
@@ -6,6 +8,7 @@ users requested against the server's own record, not loadscout's.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +31,8 @@ class Catalogue:
     url: str
     served: Counter[str] = field(default_factory=Counter)  # "/path?query" -> count
     search_hits: list[int] = field(default_factory=list)  # results per search
+    carts: dict[str, str] = field(default_factory=dict)  # cart cookie -> its token
+    orders: int = 0  # confirmations with the right cart and token
 
     def paths(self, prefix: str) -> Counter[str]:
         return Counter({u: n for u, n in self.served.items() if u.startswith(prefix)})
@@ -77,7 +82,24 @@ def make_app(cat: Catalogue) -> web.Application:
         cat.search_hits.append(len(found))
         return _page(f"<ul>{_links(found)}</ul>")
 
+    async def checkout_start(_: web.Request) -> web.Response:
+        cart, token = secrets.token_hex(8), secrets.token_hex(8)
+        cat.carts[cart] = token
+        response = _page(f'<form method="post"><input name="token" value="{token}"></form>')
+        response.set_cookie("cart", cart)
+        return response
+
+    async def checkout_confirm(request: web.Request) -> web.Response:
+        form = await request.post()
+        cart = request.cookies.get("cart", "")
+        if cart not in cat.carts or cat.carts.pop(cart) != form.get("token"):
+            raise web.HTTPForbidden(text="no cart, or not its token")
+        cat.orders += 1
+        return _page("<p>Thank you</p>")
+
     app = web.Application(middlewares=[count])
+    app.router.add_get("/checkout", checkout_start)
+    app.router.add_post("/checkout", checkout_confirm)
     app.router.add_get("/", home)
     app.router.add_get("/items", items)
     app.router.add_get("/items/{id}", item)

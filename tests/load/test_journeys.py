@@ -81,6 +81,52 @@ async def test_users_spread_over_the_items_and_every_request_is_counted() -> Non
     assert "/logout" not in cat.served  # only links matching the next state's pattern
 
 
+CHECKOUT = {
+    "name": "checkout",
+    "weight": 0,  # only as the journey's transaction
+    "steps": [
+        {
+            "name": "start",
+            "url": "/checkout",
+            "extract": [{"name": "token", "source": "regex", "expression": 'value="(\\w+)"'}],
+        },
+        {"name": "confirm", "method": "POST", "url": "/checkout", "form": [["token", "${token}"]]},
+    ],
+}
+
+
+async def test_a_state_runs_a_recorded_flow_in_order_then_enters_its_target() -> None:
+    home, *others = JOURNEY["states"]
+    buying = {
+        **home,
+        "transitions": [
+            {"to": "list", "probability": 0.5},
+            {"to": "home", "probability": 0.4, "flow": "checkout"},
+        ],
+    }
+    async with running_catalogue() as cat:
+        flowset = FlowSet.model_validate(
+            {
+                "version": 2,
+                "target_url": cat.url,
+                "flows": [CHECKOUT],
+                "journeys": [{**JOURNEY, "states": [buying, *others]}],
+                "pools": {"terms": [w.title() for w in WORDS]},
+            }
+        )
+        outcome = await run_load(flowset, plan(users=4, duration_s=1.0), seed=2)
+        served, orders = Counter(cat.served), cat.orders
+    assert outcome.totals.errors == 0  # each confirmation carried its own cart's token
+    steps = {(s.flow, s.name): s.requests for s in outcome.steps}
+    assert orders >= 5 and steps["checkout", "confirm"] == orders
+    # started and confirmed alike (the run's end may cut the last few after their start)
+    assert orders <= steps["checkout", "start"] <= orders + 4
+    assert outcome.totals.requests == sum(served.values())
+    # each transaction is followed by the home page (its target, entered by its url): home is
+    # the entry of every session and the end of every checkout
+    assert steps["browse", "home"] >= orders + 1
+
+
 async def test_searches_draw_terms_from_the_pool_and_find_results() -> None:
     async with running_catalogue() as cat:
         await run_load(catalogue_journeys(cat.url), plan(users=4, duration_s=1.0), seed=3)

@@ -206,8 +206,9 @@ async def _verified(
     for r in results:
         progress(f"verified {r.flow}: " + ("ok" if r.passed else r.detail))
     kept = [f for f in flowset.flows if options.force or f.name not in failed]
+    dropped = {f.name for f in flowset.flows} - {f.name for f in kept}
     journeys = []
-    for journey in flowset.journeys:
+    for journey in (j.without_flows(dropped) for j in flowset.journeys):
         checked, states = await verify_journey(
             flowset, journey, replayer, timeout_s=options.page_timeout_s
         )

@@ -43,7 +43,7 @@ def _without(state: JourneyState, failed: set[str], unlinked: set[str]) -> Journ
     kept = [
         t
         for t in state.transitions
-        if t.to not in failed and (t.form is not None or t.to not in unlinked)
+        if t.to not in failed and (not t.follows_link or t.to not in unlinked)
     ]
     back = state.back if kept else 0.0
     return state.model_copy(update={"transitions": kept, "back": back})
@@ -60,7 +60,7 @@ async def _verify_state(
     name = f"journey {journey.name!r}: {state.name}"
     if state.url is None:
         return FlowVerification(flow=name, passed=True, detail="entered by links only"), set()
-    targets = {t.to for t in state.transitions if t.form is None}
+    targets = {t.to for t in state.transitions if t.follows_link}
     missing: set[str] = set()
 
     def links_lead_on(step: Step, page: ReplayedPage, *, setup: bool) -> str | None:

@@ -89,13 +89,26 @@ class StateThink(_Frozen):
 class Transition(_Frozen):
     """A move to state ``to``. With no ``form`` the user follows a link of the current page whose
     URL matches ``to``'s pattern (the transition is skipped when the page has none); with a
-    ``form`` it sends those fields, values drawn from pools, to ``url`` (default: ``to``'s url)."""
+    ``form`` it sends those fields, values drawn from pools, to ``url`` (default: ``to``'s url);
+    with a ``flow`` it runs that recorded flow's steps in order (a transaction that must stay
+    in order: log in, add to cart then check out), then enters ``to`` by its url."""
 
     to: str = Field(min_length=1)
     probability: float = Field(gt=0, le=1)
     form: FormPairs | None = None
     method: Literal["GET", "POST"] = "GET"
     url: str | None = None
+    flow: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Transition:
+        if self.form is not None and self.flow is not None:
+            raise ValueError(f"the move to {self.to!r} has both a form and a flow: pick one")
+        return self
+
+    @property
+    def follows_link(self) -> bool:
+        return self.form is None and self.flow is None
 
     @field_validator("form", mode="before")
     @classmethod
@@ -191,7 +204,26 @@ class Journey(_Frozen):
                         f"journey {self.name!r}: the form from {state.name!r} to {t.to!r} "
                         "needs a url (on the transition or its target state)"
                     )
+                if t.flow is not None and self.state(t.to).url is None:
+                    raise ValueError(
+                        f"journey {self.name!r}: after flow {t.flow!r} the user enters "
+                        f"{t.to!r} by its url, and it has none"
+                    )
         return self
+
+    def flows_used(self) -> set[str]:
+        return {t.flow for s in self.states for t in s.transitions if t.flow is not None}
+
+    def without_flows(self, names: set[str]) -> Journey:
+        """This journey less its moves that run one of the flows ``names`` (dropped from the
+        file, say, when they failed verification): their share becomes an exit."""
+        if not names & self.flows_used():
+            return self
+        states = [
+            s.model_copy(update={"transitions": [t for t in s.transitions if t.flow not in names]})
+            for s in self.states
+        ]
+        return self.model_copy(update={"states": states})
 
     def pools_used(self) -> set[str]:
         return {p for s in self.states for t in s.transitions for p in pool_names(t.form)}

@@ -164,10 +164,11 @@ class Step(_Frozen):
 
 
 class Flow(_Frozen):
-    """An ordered journey a virtual user repeats; ``weight`` sets how often it is picked."""
+    """An ordered journey a virtual user repeats; ``weight`` sets how often it is picked (0: only
+    as a journey's transaction)."""
 
     name: str = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, ge=0)
     steps: list[Step] = Field(min_length=1)
 
 
@@ -318,6 +319,13 @@ class FlowSet(_Frozen):
             raise ValueError("a flows file needs at least one flow or journey")
         if self.journeys and self.version < 2:
             raise ValueError("journeys need flows format version 2")
+        flows = {f.name for f in self.flows}
+        run_by_journeys = {name for j in self.journeys for name in j.flows_used()}
+        idle = sorted(f.name for f in self.flows if f.weight == 0 and f.name not in run_by_journeys)
+        if idle:
+            raise ValueError(
+                f"flow {idle[0]!r} has weight 0 and no journey runs it: it would never run"
+            )
         for journey in self.journeys:
             for pool in sorted(journey.pools_used()):
                 if not self.pools.get(pool):
@@ -325,4 +333,10 @@ class FlowSet(_Frozen):
                         f"journey {journey.name!r} draws from pool {pool!r}, which is "
                         "missing or empty under pools:"
                     )
+            unknown = sorted(journey.flows_used() - flows)
+            if unknown:
+                raise ValueError(
+                    f"journey {journey.name!r} runs flow {unknown[0]!r}, which is not a flow of "
+                    f"this file (flows: {', '.join(sorted(flows)) or 'none'})"
+                )
         return self

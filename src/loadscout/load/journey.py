@@ -31,7 +31,7 @@ from loadscout.flows.model import FlowSet, Step
 from loadscout.flows.page_links import followable
 from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, HttpResponse
-from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_step
+from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_flowset, compile_step
 from loadscout.load.links import on_page, pick, usable
 from loadscout.load.state import RunState
 from loadscout.load.step import StepUser, execute_step
@@ -50,6 +50,7 @@ class CompiledTransition:
     query: tuple[tuple[str, Template], ...] | None = None  # a GET form: the target's URL query
     action: str = ""  # a GET form's absolute URL
     pools: tuple[str, ...] = ()
+    flow: tuple[CompiledStep, ...] | None = None  # a recorded flow run before the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +81,23 @@ class CompiledJourney:
 
 
 def compile_journeys(flowset: FlowSet, *, first_id: int) -> list[CompiledJourney]:
-    """Step ids from ``first_id`` in ``flows.journeys.journey_requests`` order."""
+    """Step ids from ``first_id`` in ``flows.journeys.journey_requests`` order; a flow a move
+    runs keeps its own steps' ids (its requests are reported as that flow's)."""
+    flows = {f.name: f.steps for f in compile_flowset(flowset)}
     compiled: list[CompiledJourney] = []
     for journey in flowset.journeys:
-        built = _compile(journey, flowset.target_url, first_id)
+        built = _compile(journey, flowset.target_url, first_id, flows)
         first_id += len(journey_requests(journey))
         compiled.append(built)
     return compiled
 
 
-def _compile(journey: Journey, target_url: str, first_id: int) -> CompiledJourney:
+def _compile(
+    journey: Journey,
+    target_url: str,
+    first_id: int,
+    flows: Mapping[str, tuple[CompiledStep, ...]],
+) -> CompiledJourney:
     index = {s.name: i for i, s in enumerate(journey.states)}
     form_id = first_id + len(journey.states)
     states = []
@@ -97,7 +105,9 @@ def _compile(journey: Journey, target_url: str, first_id: int) -> CompiledJourne
         page = Step(name=state.name, url=f"${{{URL_VARIABLE}}}", expect_status=state.expect_status)
         transitions = []
         for t in state.transitions:
-            compiled = CompiledTransition(index[t.to], t.probability)
+            compiled = CompiledTransition(
+                index[t.to], t.probability, flow=flows[t.flow] if t.flow else None
+            )
             if t.form is not None:
                 url = urljoin(target_url, t.url or journey.state(t.to).url or "")
                 pools = tuple(sorted(pool_names(t.form)))
@@ -163,8 +173,9 @@ class Walker(StepUser, Protocol):
     def tally(self) -> JourneyTally: ...
 
 
-# Where a user goes next: (state, step, url, pools, GET form). A page move has its url; a form's
-# step renders its own (a GET form's from its action and query). A plain tuple: one per page.
+# Where a user goes next: (state, step, url, pools, the transition when it acts: a GET form or a
+# flow). A page move has its url; a form's step renders its own (a GET form's from its action and
+# query). A plain tuple: one per page.
 _Move = tuple[int, CompiledStep, str | None, tuple[str, ...], CompiledTransition | None]
 
 
@@ -192,10 +203,17 @@ async def walk(
     tally = user.tally()
     try:
         while move is not None:
-            at, step, url, pools_used, query = move
+            at, step, url, pools_used, via = move
+            if (
+                via is not None  # a transaction first: its steps, then the target's page
+                and via.flow is not None
+                and not await _transact(via.flow, scope, client, user, run, assets, pauses)
+            ):
+                ok = False
+                break
             state = journey.states[at]
             if url is None:
-                url = _fill(pools_used, query, scope, pools, user.rng)
+                url = _fill(pools_used, via, scope, pools, user.rng)
             if url is not None:  # a page (a GET form's too): its request is its URL
                 scope[URL_VARIABLE] = url
                 req = _PAGE_REQUESTS.get(url) or _page_request(url)
@@ -209,7 +227,7 @@ async def walk(
                 if page is not None:
                     if journey.backs:
                         history.append((at, page.url))
-                    if query is not None:
+                    if via is not None and via.query is not None:
                         _searched(journey, state, page, within, tally)
                 if pages >= journey.max_pages or run.should_stop():
                     break
@@ -262,7 +280,7 @@ def _page_request(url: str) -> RenderedRequest:
 
 def _fill(
     names: tuple[str, ...],
-    query: CompiledTransition | None,
+    via: CompiledTransition | None,
     scope: dict[str, str],
     pools: Mapping[str, Sequence[str]],
     rng: random.Random,
@@ -271,10 +289,32 @@ def _fill(
     for name in names:
         values = pools[name]
         scope[f"pool.{name}"] = values[int(rng.random() * len(values))]
-    if query is None or query.query is None:
+    if via is None or via.query is None:
         return None
-    pairs = [(k, t.render(scope)) for k, t in query.query]
-    return f"{query.action}?{urlencode(pairs)}"
+    pairs = [(k, t.render(scope)) for k, t in via.query]
+    return f"{via.action}?{urlencode(pairs)}"
+
+
+async def _transact(
+    steps: tuple[CompiledStep, ...],
+    scope: dict[str, str],
+    client: Client,
+    user: Walker,
+    run: RunState,
+    assets: AssetCache | None,
+    pauses: bool,
+) -> bool:
+    """A recorded flow's steps in order, as the user (its cookies, its extracted values), with
+    the pauses a flow takes between its steps; False when one failed or the run stopped."""
+    for i, step in enumerate(steps):
+        if run.should_stop():
+            return False
+        if not await execute_step(step, scope, client, user, run, assets):
+            return False
+        seconds = user.think_s(None, step) if pauses and i < len(steps) - 1 else 0.0
+        if seconds > 0:
+            await user.pause(seconds)
+    return True
 
 
 def _next(
@@ -300,6 +340,8 @@ def _next(
         return (t.target, t.form, None, t.pools, None)
     if t.query is not None:
         return (t.target, target.page, None, t.pools, t)
+    if t.flow is not None:
+        return (t.target, target.page, target.url, (), t)
     urls = usable(page, target.pattern, within) if page is not None else ()
     if urls:
         return (t.target, target.page, pick(urls, rng, journey.choice, journey.zipf_s), (), None)

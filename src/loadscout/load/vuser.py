@@ -65,7 +65,9 @@ class VirtualUser:
         self._cookies = (tuple(cookies), target_url)
         self.iteration = 0
         self.retired = False  # closed model: leave after the current iteration
-        self._flows: list[CompiledFlow | CompiledJourney] = [*flows, *journeys]
+        # a flow of weight 0 runs only as a journey's transaction
+        picks: list[CompiledFlow | CompiledJourney] = [*flows, *journeys]
+        self._flows = [f for f in picks if f.weight > 0]
         self._cum_weights = list(itertools.accumulate(f.weight for f in self._flows))
         self._pools = pools or {}
         self._within = scope or Scope(target_url or "http://127.0.0.1/")

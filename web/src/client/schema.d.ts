@@ -580,7 +580,8 @@ export interface components {
         };
         /**
          * Flow
-         * @description An ordered journey a virtual user repeats; ``weight`` sets how often it is picked.
+         * @description An ordered journey a virtual user repeats; ``weight`` sets how often it is picked (0: only
+         *     as a journey's transaction).
          */
         Flow: {
             /** Name */
@@ -1875,7 +1876,9 @@ export interface components {
          * Transition
          * @description A move to state ``to``. With no ``form`` the user follows a link of the current page whose
          *     URL matches ``to``'s pattern (the transition is skipped when the page has none); with a
-         *     ``form`` it sends those fields, values drawn from pools, to ``url`` (default: ``to``'s url).
+         *     ``form`` it sends those fields, values drawn from pools, to ``url`` (default: ``to``'s url);
+         *     with a ``flow`` it runs that recorded flow's steps in order (a transaction that must stay
+         *     in order: log in, add to cart then check out), then enters ``to`` by its url.
          */
         Transition: {
             /** To */
@@ -1895,6 +1898,8 @@ export interface components {
             method: "GET" | "POST";
             /** Url */
             url?: string | null;
+            /** Flow */
+            flow?: string | null;
         };
         /** ValidationError */
         ValidationError: {
