@@ -105,6 +105,28 @@ async def test_a_page_admitted_by_the_scope_brings_its_own_origin_s_assets() -> 
     assert outcome.totals.assets_skipped == 0 and sum(own.values()) == 0
 
 
+async def test_an_asset_s_redirect_is_a_request_of_its_own() -> None:
+    hits: Counter[str] = Counter()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        hits[request.path] += 1
+        if request.path == "/page":
+            body = '<html><head><script src="/old.js"></script></head></html>'
+            return web.Response(text=body, content_type="text/html")
+        if request.path == "/old.js":
+            raise web.HTTPFound("/new.js")
+        return web.Response(text="asset")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handle)
+    async with serving(app) as target_url:
+        outcome = await load(target_url, scope=None)
+    assert hits["/old.js"] == hits["/new.js"] == USERS  # once per user, as a browser's cache
+    (assets,) = [s for s in outcome.steps if s.name == "page assets"]
+    assert assets.requests == 2 * USERS and assets.redirects == USERS
+    assert outcome.totals.requests == sum(hits.values())
+
+
 def test_a_malformed_scope_is_rejected_with_the_option_named() -> None:
     with pytest.raises(ValueError, match=r"invalid --scope regex '\('"):
         LoadPlan(profile=ConstantUsers(users=1, duration_s=1), scope="(")

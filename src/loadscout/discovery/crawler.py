@@ -236,7 +236,7 @@ class Crawler:
         if loaded.model is None:
             return
         await self.screenshots.take(page, visit.pattern)
-        visit.seconds = time.monotonic() - began
+        visit.seconds = time.monotonic() - began  # a page with a model: its screenshot counts too
         shape = hashlib.sha1(loaded.model.shape.encode()).hexdigest()
         self._shapes[shape] += 1
         if self._shapes[shape] <= NEAR_DUPLICATE_BUDGET:
@@ -305,7 +305,7 @@ class Crawler:
                 self.result.skip(form.action, form.method, reason)
                 continue
             family = self.budget.rank(visit.url)[1]
-            kind_of_form = (form.method.upper(), tuple(sorted(set(form.field_names))))
+            kind_of_form = (form.method.upper(), form.identity[2])
             repeat = self._form_kinds[kind_of_form]
             self._form_kinds[kind_of_form] += 1
             self._frontier.push(FormTask(visit, form, family=family, repeat=repeat))

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
+from loadscout.flows.model import Step
 from loadscout.load.client import Client, HttpResponse
-from loadscout.load.errors import classify, status_error
+from loadscout.load.compiled import RenderedRequest, compile_step
+from loadscout.load.errors import status_error
+from loadscout.load.state import RunState
+from loadscout.load.step import StepUser, send_request
 from loadscout.metrics.recorder import Recorder
 from loadscout.plan.scope import Scope, origin_of
 
@@ -47,12 +50,17 @@ class AssetCache:
     """What one user has fetched (or skipped) already; records each fetch under ``step_id``."""
 
     def __init__(self, step_id: int, recorder: Recorder, scope: Scope) -> None:
-        self._step = step_id
+        # the catalog's "page assets" entry, as a step: its requests are sent and counted as
+        # any step's (redirects, resends, the worker's ledger)
+        self._step = compile_step(Step(name="page assets", url=scope.origin), step_id, "")
         self._recorder = recorder
         self._scope = scope
         self._seen: set[str] = set()
 
-    async def fetch(self, client: Client, page: HttpResponse) -> None:
+    async def fetch(
+        self, client: Client, page: HttpResponse, user: StepUser, run: RunState
+    ) -> None:
+        """The page's assets not fetched yet, as ``user``, counted in ``run``'s ledger."""
         todo = [u for u in asset_urls(page) if u not in self._seen]
         if not todo:
             return
@@ -67,7 +75,7 @@ class AssetCache:
             (allowed if ok else skipped).append(url)
         if skipped:
             self._skip(skipped)
-        await asyncio.gather(*(self._one(client, url) for url in allowed))
+        await asyncio.gather(*(self._one(client, url, user, run) for url in allowed))
 
     def _skip(self, urls: list[str]) -> None:
         self._recorder.assets_skipped(len(urls))
@@ -81,16 +89,11 @@ class AssetCache:
                     origin,
                 )
 
-    async def _one(self, client: Client, url: str) -> None:
-        start = time.perf_counter_ns()
-        try:
-            resp = await client.send("GET", url, want_headers=False)
-        except asyncio.CancelledError:
-            self._recorder.failure(self._step, "timeout", f"GET {url}: aborted at the stop")
-            raise
-        except Exception as exc:
-            self._recorder.failure(self._step, classify(exc), f"GET {url}: {exc!r}")
+    async def _one(self, client: Client, url: str, user: StepUser, run: RunState) -> None:
+        request = RenderedRequest(url, None, None, None, None)
+        sent = await send_request(self._step, request, client, user, run)
+        if sent is None:  # the failure is recorded
             return
+        resp, start, end = sent
         kind = status_error(resp.status, None)
-        example = f"GET {url}: HTTP {resp.status}" if kind else ""
-        self._recorder.response(self._step, start, time.perf_counter_ns(), kind, example)
+        user.response(self._step, start, end, kind, f"GET {url}", f"HTTP {resp.status}")

@@ -29,12 +29,11 @@ from loadscout.flows.journeys import (
 )
 from loadscout.flows.model import FlowSet, Step
 from loadscout.flows.page_links import followable
-from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, HttpResponse
 from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_flowset, compile_step
 from loadscout.load.links import on_page, pick, usable
 from loadscout.load.state import RunState
-from loadscout.load.step import StepUser, execute_step
+from loadscout.load.step import PageAssets, StepUser, execute_step
 from loadscout.load.template import Template
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.plan.scope import Scope
@@ -156,7 +155,7 @@ class Walker(StepUser, Protocol):
 
     rng: random.Random
 
-    def step_context(self) -> tuple[Client, RunState, AssetCache | None]:
+    def step_context(self) -> tuple[Client, RunState, PageAssets | None]:
         """The user's client, the run, and the page-asset cache its steps use."""
         ...
 
@@ -301,7 +300,7 @@ async def _transact(
     client: Client,
     user: Walker,
     run: RunState,
-    assets: AssetCache | None,
+    assets: PageAssets | None,
     pauses: bool,
 ) -> bool:
     """A recorded flow's steps in order, as the user (its cookies, its extracted values), with

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, HttpResponse, TransportError
 from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values
 from loadscout.load.errors import EXTRACTION_FAILED, RETRIED, TIMEOUT, classify, describe
@@ -71,13 +70,21 @@ class StepUser(Protocol):
         ...
 
 
+class PageAssets(Protocol):
+    """What fetches a document's page assets after it (``load.assets.AssetCache``)."""
+
+    async def fetch(
+        self, client: Client, page: HttpResponse, user: StepUser, run: RunState
+    ) -> None: ...
+
+
 async def execute_step(
     step: CompiledStep,
     scope: dict[str, str],
     client: Client,
     user: StepUser,
     state: RunState,
-    assets: AssetCache | None = None,
+    assets: PageAssets | None = None,
     check: PageCheck | None = None,
     on_page: Callable[[HttpResponse], None] | None = None,
     request: RenderedRequest | None = None,
@@ -95,7 +102,7 @@ async def execute_step(
         req = request
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
-    sent = await _send(step, req, client, user, state)
+    sent = await send_request(step, req, client, user, state)
     if sent is None:
         return False
     resp, start, end = sent
@@ -119,7 +126,7 @@ async def execute_step(
     if on_page is not None:
         on_page(resp)
     if assets is not None and step.is_document:
-        await assets.fetch(client, resp)
+        await assets.fetch(client, resp, user, state)
     return True
 
 
@@ -139,7 +146,7 @@ def _render(step: CompiledStep, scope: dict[str, str], user: StepUser) -> Render
         return None
 
 
-async def _send(
+async def send_request(
     step: CompiledStep, req: RenderedRequest, client: Client, user: StepUser, state: RunState
 ) -> tuple[HttpResponse, int, int] | None:
     """The response and when its (final) request started and ended; None when none came
@@ -165,27 +172,28 @@ async def _send(
             _hops(step, start, hops, user, req.url)
         retried = getattr(exc, "retried", 0)
         if retried or hops:
-            _retried(step, retried, user, req.url)
-            user.resent(step, retried, len(hops))
-            state.sent_more(step.id, retried + len(hops))
+            _resent(step, retried, len(hops), user, state, req.url)
         user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
         return None
     finally:
         state.end()
     end = time.perf_counter_ns()
     if resp.hops or resp.retried:
-        _retried(step, resp.retried, user, req.url)
         start = _hops(step, start, resp.hops, user, req.url)
-        user.resent(step, resp.retried, len(resp.hops))
-        state.sent_more(step.id, resp.retried + len(resp.hops))
+        _resent(step, resp.retried, len(resp.hops), user, state, req.url)
     return resp, start, end
 
 
-def _retried(step: CompiledStep, attempts: int, user: StepUser, url: str) -> None:
-    """Attempts lost with a kept-alive connection that dropped before answering, then sent
-    again: each may have reached the server, so each is a request, failed."""
-    for _ in range(attempts):
+def _resent(
+    step: CompiledStep, retried: int, redirects: int, user: StepUser, state: RunState, url: str
+) -> None:
+    """Requests beyond the step's first, counted: redirect hops (recorded as responses by
+    :func:`_hops`) and attempts lost with a kept-alive connection that dropped before
+    answering, then sent again (each may have reached the server: a request, failed)."""
+    for _ in range(retried):
         user.failure(step, RETRIED, f"{step.method} {url}", "the connection dropped; sent again")
+    user.resent(step, retried, redirects)
+    state.sent_more(step.id, retried + redirects)
 
 
 def _hops(step: CompiledStep, start: int, hops: tuple[int, ...], user: StepUser, url: str) -> int:

@@ -23,7 +23,7 @@ from loadscout.load.client import Client, ClientFactory, seed_cookies
 from loadscout.load.compiled import CompiledFlow, CompiledStep
 from loadscout.load.journey import CompiledJourney, walk
 from loadscout.load.state import RunState
-from loadscout.load.step import execute_step
+from loadscout.load.step import PageAssets, execute_step
 from loadscout.load.streams import StreamClient
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.recorder import Recorder
@@ -169,7 +169,7 @@ class VirtualUser:
 
     # the Walker side of a journey
 
-    def step_context(self) -> tuple[Client, RunState, AssetCache | None]:
+    def step_context(self) -> tuple[Client, RunState, PageAssets | None]:
         client = self._client
         assert client is not None, "steps run only between open() and close()"
         return client, self._state, self._assets
