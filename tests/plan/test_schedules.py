@@ -15,7 +15,6 @@ from loadscout.plan.profiles import (
     Spike,
     Stage,
 )
-from loadscout.plan.schedule import share
 
 
 def stages(*pairs: tuple[float, float]) -> list[Stage]:
@@ -72,12 +71,6 @@ def test_falling_arrival_rate_and_pause() -> None:
     assert times[:4] == pytest.approx([0, 0.25, 0.5, 0.75])
     assert all(not (2.0 < t < 3.0) for t in times)  # the pause at rate 0
     assert len(times) == 4 + 2 + 2  # area: 4 + 2 + 0 + 2
-
-
-def test_arrivals_split_across_workers_without_loss() -> None:
-    assert [share(10, w, 3) for w in range(3)] == [4, 3, 3]
-    assert sum(share(7, w, 4) for w in range(4)) == 7
-    assert share(1, 1, 2) == 0
 
 
 def test_options_text_forms() -> None:

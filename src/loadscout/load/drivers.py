@@ -2,7 +2,7 @@
 iterations at their arrival times (open model).
 
 Worker ``w`` of ``W`` takes every W-th user (global numbers w+1, w+1+W, ...) and every W-th
-arrival, so N workers together follow exactly the schedule one would.
+arrival (``plan.striping``), so N workers together follow exactly the schedule one would.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from loadscout.load.state import RunState
 from loadscout.load.vuser import VirtualUser
 from loadscout.metrics.recorder import Recorder
-from loadscout.plan.schedule import share
+from loadscout.plan.striping import Striping
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,6 @@ log = logging.getLogger(__name__)
 EARLY_S = 0.001
 
 UserMaker = Callable[[int], VirtualUser]  # global user number -> user
-
-
-def global_number(local_index: int, worker: int, workers: int) -> int:
-    """The run-wide number (1-based) of this worker's ``local_index``-th user (0-based)."""
-    return local_index * workers + worker + 1
 
 
 async def drive_closed(
@@ -47,6 +42,7 @@ async def drive_closed(
     loop = asyncio.get_running_loop()
     users: list[VirtualUser] = []
     tasks: set[asyncio.Task[None]] = set()
+    striping = Striping.even(workers)
     made = 0
     try:
         for at, total in changes:
@@ -55,10 +51,10 @@ async def drive_closed(
                 await asyncio.sleep(wait)
             if state.should_stop():
                 break
-            want = share(total, worker, workers)
+            want = striping.share(total, worker)
             users = [u for u in users if not u.retired]
             while len(users) < want:
-                user = make_user(global_number(made, worker, workers))
+                user = make_user(striping.item(worker, made))
                 made += 1
                 users.append(user)
                 task = asyncio.create_task(user.run(), name=f"loadscout-vu-{user.number}")
@@ -95,7 +91,7 @@ async def drive_open(
         recorder,
         start=start,
         start_ns=start_ns,
-        limit=max(1, share(max_users, worker, workers)),
+        limit=max(1, Striping.even(workers).share(max_users, worker)),
         max_delay_s=max_delay_s,
         worker=worker,
         workers=workers,
@@ -128,7 +124,7 @@ class _OpenPool:
         self._limit = limit
         self._max_delay_s = max_delay_s
         self._worker = worker
-        self._workers = workers
+        self._striping = Striping.even(workers)
         self._idle: list[VirtualUser] = []
         self._users: list[VirtualUser] = []
         self._waiting: collections.deque[float] = collections.deque()
@@ -137,13 +133,13 @@ class _OpenPool:
 
     async def follow(self, arrival_times: Iterable[float]) -> None:
         loop = asyncio.get_running_loop()
-        w, n = self._worker, self._workers
+        w, mine = self._worker, self._striping.owner
         arrivals = iter(arrival_times)
         i = -1
         current = 0  # 1 while the arrival in hand is neither waiting nor started
         try:
             for i, at in enumerate(arrivals):
-                if i % n != w:
+                if mine(i + 1) != w:
                     continue
                 current = 1
                 if not await self._wait_for(at):
@@ -160,7 +156,7 @@ class _OpenPool:
         finally:
             # scheduled but never started (the run ended first): dropped, so that requests
             # plus dropped iterations always add up to the schedule
-            late = sum(1 for j, _ in enumerate(arrivals, start=i + 1) if j % n == w)
+            late = sum(1 for j, _ in enumerate(arrivals, start=i + 2) if mine(j) == w)
             self._recorder.dropped(len(self._waiting) + late + current)
             self._waiting.clear()
             await _finish(self._tasks, self._state)
@@ -195,7 +191,7 @@ class _OpenPool:
             if self._idle:
                 self._launch(self._idle.pop(), waiting.popleft(), first=False)
             elif len(self._users) < self._limit:
-                user = self._make_user(global_number(len(self._users), self._worker, self._workers))
+                user = self._make_user(self._striping.item(self._worker, len(self._users)))
                 self._users.append(user)
                 self._launch(user, waiting.popleft(), first=True)
             else:

@@ -108,10 +108,3 @@ def _solve(a: float, b: float, x: float) -> float | None:
         return None
     root = b + math.sqrt(disc)
     return 2 * x / root if root > 0 else None
-
-
-def share(total: int, worker: int, workers: int) -> int:
-    """How many of items 1..total fall to ``worker`` when item i goes to worker (i-1) % workers."""
-    if total <= worker:
-        return 0
-    return (total - worker + workers - 1) // workers
