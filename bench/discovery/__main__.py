@@ -116,7 +116,7 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
         str(pages),
         (f"{len(unsafe)} ({', '.join(sorted(set(unsafe)))})" if unsafe else "0")
         + (f" + {logins} logins" if logins else ""),
-        f"{run.seconds} s ({per_page} s/page)",
+        f"{run.seconds} s ({per_page} s/page)" + (f", {report.stop_reason}" if report else ""),
         f"{passed} / {len(verified)}",
         str(run.exit_code) + (f": {run.error[:80]}" if run.error else ""),
     ]
@@ -125,7 +125,8 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
 
 HEADER = (
     "| app | page patterns found / truth | of which record pages ({id}) | forms found / truth "
-    "| pages | unsafe requests (besides logging in) | discovery time | flows verified | exit |"
+    "| pages | unsafe requests (besides logging in) | discovery time, why it stopped "
+    "| flows verified | exit |"
     "\n|---|---|---|---|---|---|---|---|---|"
 )
 
