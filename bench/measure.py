@@ -173,6 +173,14 @@ def main() -> None:
             "--loglevel",
             "WARNING",
         ],
+        "bare httptools + uvloop": [
+            py,
+            str(HERE / "bare_client.py"),
+            "--url",
+            url,
+            "--duration",
+            str(total),
+        ],
         "loadscout": gen,
         "loadscout (aiohttp client)": [*gen, "--client", "aiohttp"],
     }
@@ -211,7 +219,7 @@ def report(results: dict[str, Result], json_path: Path | None) -> None:
         print(f"{r.name:<30} {r.rps:>10,.0f} {r.cpu_s:>7.2f} {r.per_cpu_s:>14,.0f}")
     ls = results.get("loadscout")
     if ls is not None:
-        for other in ("wrk", "locust FastHttpUser"):
+        for other in ("wrk", "bare httptools + uvloop", "locust FastHttpUser"):
             if other in results:
                 ratio = ls.per_cpu_s / results[other].per_cpu_s
                 print(f"loadscout / {other}: {ratio:.2f}x (req per CPU-s)")
