@@ -38,6 +38,18 @@ def test_form_kinds() -> None:
     assert form_kind(search) == "search"
     assert form_kind(filters) == "read"
     assert form_kind(_form(FieldSpec(name="comment", tag="textarea", type="textarea"))) == "write"
+    assert form_kind(_form(FieldSpec(name="q"), FieldSpec(name="sort"))) == "search"  # a POST one
+
+
+def test_an_entry_form_with_a_search_like_field_is_a_write() -> None:
+    """Roundup's new-issue and edit forms (POST) carry a "keyword" field: they write."""
+    fields = ("title", "priority", "status", "nosy", "assignedto", "keyword")
+    issue = _form(*(FieldSpec(name=n) for n in fields), action="/tracker/issue")
+    assert form_kind(issue) == "write"
+    noted = _form(FieldSpec(name="keyword"), FieldSpec(name="@note", tag="textarea"))
+    assert form_kind(noted) == "write"
+    upload = _form(FieldSpec(name="search"), FieldSpec(name="@file", type="file"))
+    assert form_kind(upload) == "write"
 
 
 @pytest.mark.parametrize(

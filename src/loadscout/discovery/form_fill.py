@@ -54,17 +54,26 @@ class FieldFill:
     template: str | None = None  # value to record instead of ``value`` (e.g. with ${unique})
 
 
+SEARCH_FIELDS_MAX = 3  # visible fields of a POST search form: a box and a couple of filters
+
+
+def _has_file(form: FormSpec) -> bool:
+    return any(f.type == "file" for f in form.fields)
+
+
 def form_kind(form: FormSpec) -> FormKind:
     visible = [f for f in form.fields if f.type != "hidden"]
     passwords = [f for f in visible if f.type == "password"]
     words = " ".join([form.action, *form.submits, *(f.name for f in visible)])
     if len(passwords) == 1 and len(visible) <= 4 and not _SIGNUP_WORDS.search(words):
         return "login"
-    if any(f.type == "search" or _SEARCH_NAMES.search(f.name) for f in visible) or (
-        form.method == "get" and "search" in form.action.lower()
-    ):
-        return "search"
-    return "read" if form.method == "get" else "write"
+    searchy = any(f.type == "search" or _SEARCH_NAMES.search(f.name) for f in visible)
+    if form.method == "get":
+        return "search" if searchy or "search" in form.action.lower() else "read"
+    # a POST is a search only when it looks like one: a box and a filter or two. An entry form
+    # with a field named like a search (an issue's "keyword") writes: never sent by default.
+    entry = len(visible) > SEARCH_FIELDS_MAX or any(f.tag == "textarea" for f in visible)
+    return "search" if searchy and not entry and not _has_file(form) else "write"
 
 
 def _pattern_value(pattern: str) -> str | None:
