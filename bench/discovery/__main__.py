@@ -45,6 +45,12 @@ APPS = (
     ),
     App(name="Datasette", start="http://127.0.0.1:8702/", log="datasette.log"),
     App(name="Python docs (static)", start="http://127.0.0.1:8703/", log="docs.log"),
+    App(
+        name="Roundup",
+        start="http://127.0.0.1:8704/tracker/",
+        log="roundup.log",
+        login=("http://127.0.0.1:8704/tracker/", "admin", "bench-admin-pw"),
+    ),
 )
 
 
@@ -89,10 +95,17 @@ def _matches(truth_pattern: str, found: str) -> bool:
     """``{id}`` in the truth matches a number or any placeholder; a loadscout placeholder
     (``{num}``, ``{param}``…) matches any segment."""
     want, got = truth_pattern.split("/"), found.split("?")[0].split("/")
-    return len(want) == len(got) and all(
-        w == g or g.startswith("{") or (w == "{id}" and g.isdigit())
-        for w, g in zip(want, got, strict=True)
-    )
+    return len(want) == len(got) and all(_segment(w, g) for w, g in zip(want, got, strict=True))
+
+
+def _segment(want: str, got: str) -> bool:
+    if want == got or got.startswith("{"):
+        return True
+    if "{id}" in want:  # issue{id}: the same word, then a number or a placeholder
+        head = want.partition("{id}")[0]
+        rest = got[len(head) :] if got.startswith(head) else ""
+        return rest.isdigit() or rest.startswith("{")
+    return False
 
 
 def row(app: App, truth: Truth, run: Discovered) -> str:

@@ -6,6 +6,9 @@
 #   Datasette     http://127.0.0.1:8702/        (read-only browser over 400 products, 20 shops)
 #   Python docs   http://127.0.0.1:8703/        (static site: Debian's python3.11-doc, 530 pages,
 #                 served by the machine's own python3 -m http.server)
+#   Roundup       http://127.0.0.1:8704/tracker/ (issue tracker, classic template, sqlite; admin /
+#                 bench-admin-pw; 300 issues, 20 users; a GET search form and the POST login form
+#                 share one action on every page; logout is a GET link)
 # Usage: apps.sh setup | start | stop      (BENCH_APPS_DIR, default /tmp/loadscout-bench-apps)
 set -euo pipefail
 
@@ -15,11 +18,13 @@ PY="$VENV/bin/python"
 DJANGO_PORT=8701
 DATASETTE_PORT=8702
 DOCS_PORT=8703
+ROUNDUP_PORT=8704
 DOCS_DIR=/usr/share/doc/python3.11/html
 
 setup_venv() {
   [ -x "$PY" ] || python3 -m venv "$VENV"
-  "$PY" -c "import django, datasette" 2>/dev/null || "$VENV/bin/pip" install -q django datasette
+  "$PY" -c "import django, datasette, roundup" 2>/dev/null \
+    || "$VENV/bin/pip" install -q django datasette roundup
 }
 
 setup_django() {
@@ -151,6 +156,28 @@ setup_docs() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3.11-doc >/dev/null
 }
 
+setup_roundup() {
+  local tracker="$DIR/roundup"
+  [ -f "$tracker/db/db" ] && return
+  "$VENV/bin/roundup-admin" -i "$tracker" install classic sqlite >/dev/null
+  sed -i "s|^#web = NO DEFAULT|web = http://127.0.0.1:$ROUNDUP_PORT/tracker/|" "$tracker/config.ini"
+  sed -i "s|^#domain = NO DEFAULT|domain = localhost|" "$tracker/config.ini"
+  echo y | "$VENV/bin/roundup-admin" -i "$tracker" initialise bench-admin-pw >/dev/null
+  "$PY" - "$tracker" <<'PY'
+import sys
+import roundup.instance
+db = roundup.instance.open(sys.argv[1]).open("admin")
+words = ["crash", "login", "slow", "export", "report", "search", "upload", "email"]
+users = [db.user.create(username=f"user{n}", address=f"user{n}@example.com", roles="User")
+         for n in range(1, 21)]
+for n in range(1, 301):
+    db.issue.create(title=f"{words[n % 8].title()} problem {n}", status=str(1 + n % 4),
+                    priority=str(1 + n % 5), assignedto=users[n % 20])
+db.commit()
+PY
+  chown -R nobody:nogroup "$tracker"  # roundup-server refuses to run as root
+}
+
 start() {
   mkdir -p "$DIR/logs"
   stop quiet
@@ -160,7 +187,9 @@ start() {
     --port "$DATASETTE_PORT" >"$DIR/logs/datasette.log" 2>&1) & echo $! > "$DIR/datasette.pid"
   (exec python3 -m http.server "$DOCS_PORT" --bind 127.0.0.1 --directory "$DOCS_DIR" \
     >"$DIR/logs/docs.log" 2>&1) & echo $! > "$DIR/docs.pid"
-  for port in $DJANGO_PORT $DATASETTE_PORT $DOCS_PORT; do
+  (exec "$VENV/bin/roundup-server" -u nobody -g nogroup -p "$ROUNDUP_PORT" -n 127.0.0.1 \
+    "tracker=$DIR/roundup" >"$DIR/logs/roundup.log" 2>&1) & echo $! > "$DIR/roundup.pid"
+  for port in $DJANGO_PORT $DATASETTE_PORT $DOCS_PORT $ROUNDUP_PORT; do
     for _ in $(seq 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
       sleep 0.2
@@ -169,7 +198,7 @@ start() {
 }
 
 stop() {
-  for app in django datasette docs; do
+  for app in django datasette docs roundup; do
     if [ -f "$DIR/$app.pid" ]; then
       kill "$(cat "$DIR/$app.pid")" 2>/dev/null || true
       rm -f "$DIR/$app.pid"
@@ -179,10 +208,11 @@ stop() {
 }
 
 case "${1:-}" in
-  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_datasette; setup_docs
+  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_datasette; setup_docs; setup_roundup
     echo "apps ready in $DIR" ;;
   start) start
-    echo "django :$DJANGO_PORT, datasette :$DATASETTE_PORT, docs :$DOCS_PORT (logs in $DIR/logs)" ;;
+    echo "django :$DJANGO_PORT, datasette :$DATASETTE_PORT, docs :$DOCS_PORT," \
+      "roundup :$ROUNDUP_PORT (logs in $DIR/logs)" ;;
   stop) stop ;;
   *) echo "usage: $0 setup|start|stop" >&2; exit 2 ;;
 esac

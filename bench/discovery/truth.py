@@ -16,17 +16,21 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _NUMBER = re.compile(r"^\d+$")
+_NUMBERED = re.compile(r"^([A-Za-z]+)\d+$")
 _SKIP = re.compile(r"logout|log-out|signout|sign-out|/delete/?$", re.I)
 MAX_PER_PATTERN = 5
 
 
 def pattern(path: str) -> str:
-    """Numbers and long hex ids become ``{id}``; everything else stays literal."""
-    parts = [
-        "{id}" if _NUMBER.match(p) or re.match(r"^[0-9a-f]{16,}$", p) else p
-        for p in path.split("/")
-    ]
-    return "/".join(parts) or "/"
+    """Numbers and long hex ids become ``{id}``, as do the digits closing a word (Roundup's
+    ``issue270``: ``issue{id}``); everything else stays literal."""
+    return "/".join(_segment(p) for p in path.split("/")) or "/"
+
+
+def _segment(part: str) -> str:
+    if _NUMBER.match(part) or re.match(r"^[0-9a-f]{16,}$", part):
+        return "{id}"
+    return _NUMBERED.sub(r"\1{id}", part)
 
 
 @dataclass(frozen=True, slots=True)
