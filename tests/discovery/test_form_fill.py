@@ -38,7 +38,8 @@ def test_form_kinds() -> None:
     assert form_kind(search) == "search"
     assert form_kind(filters) == "read"
     assert form_kind(_form(FieldSpec(name="comment", tag="textarea", type="textarea"))) == "write"
-    assert form_kind(_form(FieldSpec(name="q"), FieldSpec(name="sort"))) == "search"  # a POST one
+    sort = FieldSpec(name="sort", tag="select", type="select-one")
+    assert form_kind(_form(FieldSpec(name="q"), sort)) == "search"  # a POST search with a filter
 
 
 def test_an_entry_form_with_a_search_like_field_is_a_write() -> None:

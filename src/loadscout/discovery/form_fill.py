@@ -54,7 +54,7 @@ class FieldFill:
     template: str | None = None  # value to record instead of ``value`` (e.g. with ${unique})
 
 
-SEARCH_FIELDS_MAX = 3  # visible fields of a POST search form: a box and a couple of filters
+_FREE_TEXT = frozenset({"text", "email", "tel", "url"})  # inputs a person types into
 
 
 def _has_file(form: FormSpec) -> bool:
@@ -70,9 +70,13 @@ def form_kind(form: FormSpec) -> FormKind:
     searchy = any(f.type == "search" or _SEARCH_NAMES.search(f.name) for f in visible)
     if form.method == "get":
         return "search" if searchy or "search" in form.action.lower() else "read"
-    # a POST is a search only when it looks like one: a box and a filter or two. An entry form
-    # with a field named like a search (an issue's "keyword") writes: never sent by default.
-    entry = len(visible) > SEARCH_FIELDS_MAX or any(f.tag == "textarea" for f in visible)
+    # a POST is a search only when every box to type in is a search box (filters are choices:
+    # selects, checkboxes, dates). An entry form with one field named like a search (an
+    # issue's "keyword" beside its title) writes: never sent by default.
+    typed = [f for f in visible if f.tag == "input" and f.type in _FREE_TEXT]
+    entry = any(f.tag == "textarea" for f in visible) or any(
+        not _SEARCH_NAMES.search(f.name) for f in typed
+    )
     return "search" if searchy and not entry and not _has_file(form) else "write"
 
 
