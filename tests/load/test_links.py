@@ -88,3 +88,17 @@ def test_the_same_page_with_the_same_bytes_is_parsed_once(monkeypatch: pytest.Mo
     changed = PAGE.replace(b"/items/1", b"/items/9")
     other = HttpResponse(status=200, url=url, headers={}, body=changed, charset=None)
     assert "http://127.0.0.1:9/items/9" in on_page(other, pattern) and len(parsed) == 2
+
+
+def test_the_page_cache_holds_a_bounded_number_of_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(links_module, "_SEEN", {})
+    monkeypatch.setattr(links_module._Kept, "bytes", 0)
+    monkeypatch.setattr(links_module, "SEEN_MAX_BYTES", 10_000)
+    pattern = pattern_regex("/items/{id}")
+    for n in range(20):
+        body = PAGE + b" " * 1_000
+        url = f"http://127.0.0.1:9/p{n}"
+        page = HttpResponse(status=200, url=url, headers={}, body=body, charset=None)
+        on_page(page, pattern)
+        kept = sum(len(p.body) for p in links_module._SEEN.values())
+        assert kept == links_module._Kept.bytes <= 10_000

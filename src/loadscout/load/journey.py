@@ -259,7 +259,7 @@ def _searched(
     targets = [
         journey.states[t.target].pattern
         for t in state.transitions
-        if t.query is None and t.form is None
+        if t.query is None and t.form is None and t.flow is None
     ]
     if targets:
         found = any(followable(u, within) for p in targets for u in on_page(page, p))

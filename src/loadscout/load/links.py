@@ -31,10 +31,15 @@ class _Parsed:
 
 # Pages by URL, kept with their bytes: a user lands on the same page with the same bytes again
 # and again (lists, popular items), and its links are a function of those two. Comparing the
-# bytes costs less than hashing them. Cleared when full, so a site of many pages costs one
-# parse per visit, as without it.
+# bytes costs less than hashing them. Cleared when full (pages or bytes), so a site of many or
+# large pages costs one parse per visit, as without it, and bounded memory.
 _SEEN: dict[str, _Parsed] = {}
 SEEN_MAX = 2048
+SEEN_MAX_BYTES = 32 * 1024 * 1024
+
+
+class _Kept:
+    bytes = 0  # of the bodies in _SEEN
 
 
 def on_page(page: HttpResponse, pattern: re.Pattern[str], origin: str = "") -> tuple[str, ...]:
@@ -75,8 +80,11 @@ def _parse(page: HttpResponse, origin: str) -> _Parsed:
         origin and page.url.startswith(origin) and page.url[len(origin) : len(origin) + 1] == "/"
     )
     parsed = _Parsed(page.body, hrefs, origin if on_origin else origin_of(page.url))
-    if len(_SEEN) >= SEEN_MAX:
+    if len(_SEEN) >= SEEN_MAX or _Kept.bytes + len(page.body) > SEEN_MAX_BYTES:
         _SEEN.clear()
+        _Kept.bytes = 0
+    replaced = _SEEN.get(page.url)
+    _Kept.bytes += len(page.body) - (len(replaced.body) if replaced else 0)
     _SEEN[page.url] = parsed
     return parsed
 
