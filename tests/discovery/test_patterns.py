@@ -94,9 +94,18 @@ def test_a_slug_position_is_promoted_after_more_than_ten_values() -> None:
 
 def test_budget_counts_promoted_slugs_as_one_pattern() -> None:
     budget = PatternBudget(per_pattern=3, per_path=100)
-    admitted = [budget.admit(f"http://h/u/name{i:02d}") is None for i in range(20)]
+    names = ["".join(chr(97 + (i * 7 + k * 3) % 26) for k in range(5)) for i in range(20)]
+    admitted = [budget.admit(f"http://h/u/{name}") is None for name in names]
     assert sum(admitted) == 10 + 3  # 10 distinct before promotion, then the pattern's budget
     assert budget.pattern("http://h/u/someone") == "/u/{param}"
+
+
+def test_a_word_closed_by_a_number_is_a_record() -> None:
+    """Roundup's issue270 and user12: two patterns from the first page, not one {param}."""
+    budget = PatternBudget(per_pattern=3, per_path=100)
+    assert budget.pattern("http://h/tracker/issue270") == "/tracker/issue{num}"
+    assert budget.pattern("http://h/tracker/user12") == "/tracker/user{num}"
+    assert budget.pattern("http://h/api/v2/items") == "/api/v2/items"  # a version stays
 
 
 def test_rank_puts_one_pattern_of_each_family_first() -> None:

@@ -17,6 +17,9 @@ _SEGMENT_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$", re.I), "{hex}"),
 ]
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|_ga)$")
+# a word closed by a number names a record too: Roundup's issue270, user12 (a word of 3 letters
+# or more, so v2 or h1 stay literal)
+_NUMBERED = re.compile(r"^([A-Za-z][A-Za-z_-]{2,})(\d+)$")
 
 
 def generalise(value: str) -> str:
@@ -24,7 +27,8 @@ def generalise(value: str) -> str:
     for regex, placeholder in _SEGMENT_RULES:
         if regex.match(value):
             return placeholder
-    return value
+    numbered = _NUMBERED.match(value)
+    return f"{numbered[1]}{{num}}" if numbered else value
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
