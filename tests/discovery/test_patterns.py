@@ -106,6 +106,23 @@ def test_a_word_closed_by_a_number_is_a_record() -> None:
     assert budget.pattern("http://h/tracker/issue270") == "/tracker/issue{num}"
     assert budget.pattern("http://h/tracker/user12") == "/tracker/user{num}"
     assert budget.pattern("http://h/api/v2/items") == "/api/v2/items"  # a version stays
+    for page in (
+        "status",
+        "keyword",
+        "priority",
+        "msg",
+        "file",
+        "query",
+        "home",
+        "user",
+        "issue",
+        "help",
+        "search",
+        "about",
+    ):  # the tracker's class pages: slugs at that place
+        budget.admit(f"http://h/tracker/{page}")
+    assert budget.pattern("http://h/tracker/keyword") == "/tracker/{param}"
+    assert budget.pattern("http://h/tracker/issue270") == "/tracker/issue{num}"
 
 
 def test_rank_puts_one_pattern_of_each_family_first() -> None:

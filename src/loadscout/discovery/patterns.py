@@ -50,7 +50,7 @@ class PatternLearner:
         return [
             (i, (len(general), i, tuple([*general[:i], "*", *general[i + 1 :]])))
             for i, seg in enumerate(general)
-            if seg and not seg.startswith("{")
+            if seg and "{" not in seg  # issue{num} is a pattern already, never a slug
         ]
 
     def observe(self, url: str) -> None:
