@@ -67,6 +67,7 @@ def derive_journey(result: CrawlResult) -> DerivedJourney | None:
     pages = [_Page(state_pattern(v.pattern), v.url, v.links) for v in result.visits if _loaded(v)]
     if not pages:
         return None
+    linked = {page.pattern for page in pages}  # states a link leads to: entered by that URL
     searches = [s for s in result.submissions if _read_only(s)]
     pages += [_Page(_target(s), s.submit.url, s.links) for s in searches]
     first: dict[str, _Page] = {}
@@ -78,7 +79,8 @@ def derive_journey(result: CrawlResult) -> DerivedJourney | None:
     forms = _form_transitions(searches, weights, pools, pages)
     for move in forms:
         page = first[move.target]
-        first[move.target] = _Page(move.target, _filled(move, pools), page.links)
+        if move.target not in linked:  # only a form leads there: entered by its filled URL
+            first[move.target] = _Page(move.target, _filled(move, pools), page.links)
         if not weights[move.target]:  # the crawl's own search found nothing to link
             weights[move.target] = {p: CONTENT_WEIGHT for p in move.items if p in weights}
     reachable = _reachable(entry, weights)
