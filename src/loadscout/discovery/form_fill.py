@@ -57,10 +57,6 @@ class FieldFill:
 _FREE_TEXT = frozenset({"text", "email", "tel", "url"})  # inputs a person types into
 
 
-def _has_file(form: FormSpec) -> bool:
-    return any(f.type == "file" for f in form.fields)
-
-
 def form_kind(form: FormSpec) -> FormKind:
     visible = [f for f in form.fields if f.type != "hidden"]
     passwords = [f for f in visible if f.type == "password"]
@@ -74,10 +70,10 @@ def form_kind(form: FormSpec) -> FormKind:
     # selects, checkboxes, dates). An entry form with one field named like a search (an
     # issue's "keyword" beside its title) writes: never sent by default.
     typed = [f for f in visible if f.tag == "input" and f.type in _FREE_TEXT]
-    entry = any(f.tag == "textarea" for f in visible) or any(
+    entry = any(f.tag == "textarea" or f.type == "file" for f in visible) or any(
         not _SEARCH_NAMES.search(f.name) for f in typed
     )
-    return "search" if searchy and not entry and not _has_file(form) else "write"
+    return "search" if searchy and not entry else "write"
 
 
 def _pattern_value(pattern: str) -> str | None:

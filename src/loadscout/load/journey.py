@@ -165,6 +165,11 @@ class Walker(StepUser, Protocol):
 
     def pause(self, seconds: float) -> Awaitable[None]: ...
 
+    def run_steps(self, steps: Sequence[CompiledStep], scope: dict[str, str]) -> Awaitable[bool]:
+        """A recorded flow's steps in order, as the user runs that flow on its own (its pauses
+        between steps); False when one failed or the run stopped."""
+        ...
+
     def thinks(self) -> bool:
         """Whether the run pauses between requests at all."""
         ...
@@ -206,7 +211,7 @@ async def walk(
             if (
                 via is not None  # a transaction first: its steps, then the target's page
                 and via.flow is not None
-                and not await _transact(via.flow, scope, client, user, run, assets, pauses)
+                and not await user.run_steps(via.flow, scope)
             ):
                 ok = False
                 break
@@ -292,28 +297,6 @@ def _fill(
         return None
     pairs = [(k, t.render(scope)) for k, t in via.query]
     return f"{via.action}?{urlencode(pairs)}"
-
-
-async def _transact(
-    steps: tuple[CompiledStep, ...],
-    scope: dict[str, str],
-    client: Client,
-    user: Walker,
-    run: RunState,
-    assets: PageAssets | None,
-    pauses: bool,
-) -> bool:
-    """A recorded flow's steps in order, as the user (its cookies, its extracted values), with
-    the pauses a flow takes between its steps; False when one failed or the run stopped."""
-    for i, step in enumerate(steps):
-        if run.should_stop():
-            return False
-        if not await execute_step(step, scope, client, user, run, assets):
-            return False
-        seconds = user.think_s(None, step) if pauses and i < len(steps) - 1 else 0.0
-        if seconds > 0:
-            await user.pause(seconds)
-    return True
 
 
 def _next(

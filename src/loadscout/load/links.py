@@ -57,9 +57,7 @@ def on_page(page: HttpResponse, pattern: re.Pattern[str], origin: str = "") -> t
 def usable(page: HttpResponse, pattern: re.Pattern[str], within: Scope) -> tuple[str, ...]:
     """The links of ``page`` matching ``pattern`` that a user may follow (in scope, safe), in
     page order: what :func:`pick` chooses among."""
-    parsed = _SEEN.get(page.url)  # the cache's hit, without a call: the common case
-    if parsed is None or parsed.body != page.body:
-        parsed = _parse(page, within.origin)
+    parsed = _parse(page, within.origin)
     if parsed.within is not within:
         parsed.within, parsed.usable = within, {}
     urls = parsed.usable.get(pattern)

@@ -94,12 +94,9 @@ async def execute_step(
     browser would; ``check``: judge a passing response once more before extracting;
     ``on_page`` receives a passing response (a journey picks its next link from it);
     ``request``: the step's request, already rendered."""
-    if request is None:
-        req = _render(step, scope, user)
-        if req is None:
-            return False
-    else:
-        req = request
+    req = request or _render(step, scope, user)  # a rendered request is a non-empty tuple
+    if req is None:
+        return False
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
     sent = await send_request(step, req, client, user, state)

@@ -185,6 +185,9 @@ class VirtualUser:
     async def pause(self, seconds: float) -> None:
         await self._sleep(seconds)
 
+    async def run_steps(self, steps: Sequence[CompiledStep], scope: dict[str, str]) -> bool:
+        return await self._run_steps(steps, scope, think_last=False)
+
     def thinks(self) -> bool:
         return self._thinks
 
