@@ -131,6 +131,12 @@ def main() -> None:
         f"journeys cost {statistics.median(extras):+.1%} CPU per request against recorded flows"
         f" (median of {len(extras)} interleaved rounds: {each}; bar: <= +15%)"
     )
+    flows, journeys = ([r[name].per_cpu_s for r in rounds] for name in ("recorded flow", "journey"))
+    print(  # a process's noise (a slow round) counts once here, not in both of its ratios
+        f"median requests per CPU-s: recorded flow {statistics.median(flows):,.0f},"
+        f" journey {statistics.median(journeys):,.0f}:"
+        f" {statistics.median(flows) / statistics.median(journeys) - 1:+.1%}"
+    )
 
 
 def _round(files: Path, port: int, total: float, warmup: float, window: float) -> dict[str, Result]:

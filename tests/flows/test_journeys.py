@@ -147,13 +147,24 @@ def test_typed_placeholders_keep_their_type() -> None:
 
 
 def test_a_draw_exits_goes_back_or_takes_a_transition() -> None:
-    from loadscout.flows.journeys import BACK, draw_move
+    from loadscout.flows.journeys import BACK, draw_move, move_bounds
 
-    assert draw_move(0.05, 0.1, 0.2, [0.3, 0.3]) is None  # exit
-    assert draw_move(0.15, 0.1, 0.2, [0.3, 0.3]) == BACK
-    assert draw_move(0.35, 0.1, 0.2, [0.3, 0.3]) == 0
-    assert draw_move(0.65, 0.1, 0.2, [0.3, 0.3]) == 1
-    assert draw_move(0.95, 0.1, 0.2, [0.3, 0.3]) is None  # what is left over exits too
+    bounds = move_bounds(0.1, 0.2, [0.3, 0.3])
+    assert draw_move(0.0, bounds) is None  # exit
+    assert draw_move(0.05, bounds) is None
+    assert draw_move(0.1, bounds) == BACK  # a share ends where the next begins
+    assert draw_move(0.15, bounds) == BACK
+    assert draw_move(0.35, bounds) == 0
+    assert draw_move(0.65, bounds) == 1
+    assert draw_move(0.95, bounds) is None  # what is left over exits too
+
+
+def test_a_move_with_no_share_is_never_drawn() -> None:
+    from loadscout.flows.journeys import draw_move, move_bounds
+
+    bounds = move_bounds(0.0, 0.0, [0.0, 0.5, 0.0, 0.5])
+    draws = {draw_move(k / 1000, bounds) for k in range(1000)}
+    assert draws == {1, 3}
 
 
 def test_a_header_with_a_line_break_is_refused_in_a_flows_file() -> None:

@@ -11,7 +11,7 @@ from loadscout.flows.journeys import pattern_regex
 from loadscout.flows.page_links import matching, page_hrefs, page_links
 from loadscout.load import links as links_module
 from loadscout.load.client import HttpResponse
-from loadscout.load.links import on_page, pick, usable
+from loadscout.load.links import follow, on_page, pick, usable
 from loadscout.plan.scope import Scope
 
 PAGE = b"""<html><body><a href="/items/1">1</a><a href="items/2#top">2</a>
@@ -102,3 +102,20 @@ def test_the_page_cache_holds_a_bounded_number_of_bytes(monkeypatch: pytest.Monk
         on_page(page, pattern)
         kept = sum(len(p.body) for p in links_module._SEEN.values())
         assert kept == links_module._Kept.bytes <= 10_000
+
+
+def test_a_click_follows_only_a_usable_link_of_the_page_as_it_is_now() -> None:
+    pattern, within = pattern_regex("/a/{slug}"), Scope("http://127.0.0.1:9/")
+    url, rng = "http://127.0.0.1:9/clicks", random.Random(3)
+    body = b'<a href="/a/logout">x</a><a href="http://other.invalid/a/3">y</a><a href="a/4">z</a>'
+    first = HttpResponse(status=200, url=url, headers={}, body=body, charset=None)
+    for choice in ("uniform", "position", "zipf"):
+        assert {follow(first, pattern, within, rng, choice) for _ in range(50)} == {
+            "http://127.0.0.1:9/a/4"
+        }
+    changed = HttpResponse(
+        status=200, url=url, headers={}, body=body.replace(b"a/4", b"a/5"), charset=None
+    )  # the same URL, other bytes: its links, not the cached page's
+    assert follow(changed, pattern, within, rng, "uniform") == "http://127.0.0.1:9/a/5"
+    none = HttpResponse(status=200, url=url, headers={}, body=b'<a href="/a/logout">', charset=None)
+    assert follow(none, pattern, within, rng, "uniform") is None

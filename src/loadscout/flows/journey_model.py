@@ -19,6 +19,7 @@ from loadscout.flows.journeys import (
     Transition,
     draw_move,
     form_request_name,
+    move_bounds,
 )
 
 SESSIONS = 10_000
@@ -34,7 +35,7 @@ class JourneyModel:
 def journey_model(journey: Journey, *, sessions: int = SESSIONS, seed: int = 0) -> JourneyModel:
     rng = random.Random(seed)
     requests: Counter[str] = Counter()
-    states = {s.name: s for s in journey.states}
+    states = {s.name: _Choices.of(s) for s in journey.states}
     lengths = [_session(journey, states, rng, requests) for _ in range(sessions)]
     total = sum(requests.values()) or 1
     return JourneyModel(
@@ -44,8 +45,21 @@ def journey_model(journey: Journey, *, sessions: int = SESSIONS, seed: int = 0) 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Choices:
+    """A state's moves, worked out once for the many sessions simulated."""
+
+    bounds: tuple[float, ...]
+    moves: tuple[tuple[str, str], ...]  # per transition: (state, request) it leads to
+
+    @classmethod
+    def of(cls, here: JourneyState) -> _Choices:
+        bounds = move_bounds(here.exit, here.back, [t.probability for t in here.transitions])
+        return cls(bounds, tuple((t.to, _request(here.name, t)) for t in here.transitions))
+
+
 def _session(
-    journey: Journey, states: dict[str, JourneyState], rng: random.Random, requests: Counter[str]
+    journey: Journey, states: dict[str, _Choices], rng: random.Random, requests: Counter[str]
 ) -> int:
     state, request = journey.entry, journey.entry
     history: list[str] = []
@@ -62,17 +76,15 @@ def _session(
         state, request = step
 
 
-def _choose(here: JourneyState, rng: random.Random, history: list[str]) -> tuple[str, str] | None:
-    probabilities = [t.probability for t in here.transitions]
-    move = draw_move(rng.random(), here.exit, here.back, probabilities)
+def _choose(here: _Choices, rng: random.Random, history: list[str]) -> tuple[str, str] | None:
+    move = draw_move(rng.random(), here.bounds)
     if move is None or (move == BACK and len(history) < 2):
         return None
     if move == BACK:
         history.pop()
         previous = history.pop()
         return previous, previous
-    t = here.transitions[move]
-    return t.to, _request(here.name, t)
+    return here.moves[move]
 
 
 def _request(source: str, t: Transition) -> str:

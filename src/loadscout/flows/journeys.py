@@ -9,6 +9,8 @@ with values drawn from a pool. Every virtual user therefore walks its own path o
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -51,21 +53,21 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
 BACK = -1  # draw_move's answer for "go back to the page before"
 
 
-def draw_move(r: float, exit_p: float, back_p: float, probabilities: Sequence[float]) -> int | None:
-    """What a user does after a page, for a uniform draw ``r`` in [0, 1): None to leave,
-    BACK, or the index of the transition taken. What the probabilities leave over is an exit.
-    One rule for replay and for the model that predicts it."""
-    r -= exit_p
-    if r < 0:
+def move_bounds(exit_p: float, back_p: float, probabilities: Sequence[float]) -> tuple[float, ...]:
+    """Where each move's share of [0, 1) ends: exit, Back, then each transition in order.
+    :func:`draw_move`'s table, built once per state."""
+    return tuple(itertools.accumulate((exit_p, back_p, *probabilities)))
+
+
+def draw_move(r: float, bounds: Sequence[float]) -> int | None:
+    """What a user does after a page, for a uniform draw ``r`` in [0, 1) and its state's
+    :func:`move_bounds`: None to leave, BACK, or the index of the transition taken. What the
+    probabilities leave over is an exit. One rule for replay and for the model that predicts
+    it."""
+    i = bisect.bisect_right(bounds, r)  # the first move whose share ends above r
+    if i == 0 or i == len(bounds):
         return None
-    r -= back_p
-    if r < 0:
-        return BACK
-    for index, p in enumerate(probabilities):
-        r -= p
-        if r < 0:
-            return index
-    return None
+    return BACK if i == 1 else i - 2
 
 
 def pool_names(pairs: FormPairs | None) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,8 +23,8 @@ from loadscout.flows.journeys import (
     ItemChoice,
     Journey,
     StateThink,
-    draw_move,
     journey_requests,
+    move_bounds,
     pattern_regex,
     pool_names,
 )
@@ -31,7 +32,7 @@ from loadscout.flows.model import FlowSet, Step
 from loadscout.flows.page_links import followable
 from loadscout.load.client import Client, HttpResponse
 from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_flowset, compile_step
-from loadscout.load.links import on_page, pick, usable
+from loadscout.load.links import follow, on_page
 from loadscout.load.state import RunState
 from loadscout.load.step import PageAssets, StepUser, execute_step
 from loadscout.load.template import Template
@@ -50,6 +51,11 @@ class CompiledTransition:
     action: str = ""  # a GET form's absolute URL
     pools: tuple[str, ...] = ()
     flow: tuple[CompiledStep, ...] | None = None  # a recorded flow run before the target
+    follows: bool = dataclasses.field(init=False)  # a plain link move: none of the above
+
+    def __post_init__(self) -> None:
+        follows = self.form is None and self.query is None and self.flow is None
+        object.__setattr__(self, "follows", follows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,9 @@ class CompiledState:
     back: float
     think: StateThink | None
     transitions: tuple[CompiledTransition, ...]
-    probabilities: tuple[float, ...] = ()  # the transitions', for draw_move
+    bounds: tuple[float, ...] = ()  # of exit, Back and the transitions: draw_move's table
+    # draw_move's answers by where a draw falls in ``bounds``: exit, Back, each transition, exit
+    moves: tuple[CompiledTransition | int | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +137,8 @@ def _compile(
                 back=state.back,
                 think=state.think,
                 transitions=tuple(transitions),
-                probabilities=tuple(t.probability for t in transitions),
+                bounds=move_bounds(state.exit, state.back, [t.probability for t in transitions]),
+                moves=(None, BACK, *transitions, None),
             )
         )
     return CompiledJourney(
@@ -195,19 +204,26 @@ async def walk(
     """One session: True when it ended by an exit, a dead end or the page cap; False when a
     request failed (the session is over, as a real user's would be). Its path goes to the
     user's tally (states reached, URLs, searches that found something, length, think times)."""
-    state = journey.states[journey.entry]
-    move: _Move | None = (journey.entry, state.page, state.url, (), None)
+    states, rng, backs, cap = journey.states, user.rng, journey.backs, journey.max_pages
+    choice, zipf_s = journey.choice, journey.zipf_s
+    at = journey.entry
+    state = states[at]
+    step: CompiledStep = state.page
+    url: str | None = state.url
+    pools_used: tuple[str, ...] = ()
+    via: CompiledTransition | None = None  # the transition taken when it acts: a GET form, a flow
     history: list[tuple[int, str]] = []  # (state, url) of pages seen, for Back
     visited: defaultdict[int, list[str]] = defaultdict(list)  # step id -> URLs, tallied at the end
     pages = 0
     paused: list[float] = []  # think times, likewise
+    unpaused = 0  # pauses of 0 s, when none is drawn
     pauses = journey.thinks or user.thinks()  # else every pause is 0 s: none is drawn
     got: list[HttpResponse] = []  # the page a step passed with
+    keep = got.append
     client, run, assets = user.step_context()
     tally = user.tally()
     try:
-        while move is not None:
-            at, step, url, pools_used, via = move
+        while True:
             if (
                 via is not None  # a transaction first: its steps, then the target's page
                 and via.flow is not None
@@ -215,42 +231,71 @@ async def walk(
             ):
                 ok = False
                 break
-            state = journey.states[at]
-            if url is None:
-                url = _fill(pools_used, via, scope, pools, user.rng)
-            if url is not None:  # a page (a GET form's too): its request is its URL
+            state = states[at]
+            if url is None:  # a form, filled from the pools
+                url, req = _form_request(step, pools_used, via, scope, pools, rng)
+            else:  # a page: its request is its URL
                 scope[URL_VARIABLE] = url
                 req = _PAGE_REQUESTS.get(url) or _page_request(url)
-            else:  # a POST form's: rendered by its step
-                url, req = step.url.source, None
-            ok = await execute_step(step, scope, client, user, run, assets, None, got.append, req)
+            ok = await execute_step(step, scope, client, user, run, assets, None, keep, req)
             visited[step.id].append(url)
             pages += 1
+            move: _Move | None = None  # the session ends (after an error page's pause)
             if ok:
                 page = got.pop() if got else None
-                if page is not None:
-                    if journey.backs:
-                        history.append((at, page.url))
-                    if via is not None and via.query is not None:
-                        _searched(journey, state, page, within, tally)
-                if pages >= journey.max_pages or run.should_stop():
+                if page is not None and (backs or via is not None):
+                    _note(journey, at, page, via, history, within, tally)
+                if pages >= cap or run.should_stop():
                     break
-                move = _next(journey, state, page, history, user.rng, within)
+                # draw_move, by its table: no call on the way to the common move
+                t = state.moves[bisect_right(state.bounds, rng.random())]
+                if type(t) is CompiledTransition and t.follows:
+                    # the common move, inline: a link of this page to the target's pattern
+                    target = states[t.target]
+                    url = (
+                        follow(page, target.pattern, within, rng, choice, zipf_s)
+                        if page is not None
+                        else None
+                    ) or target.url  # no link leads there: the user types it / uses a bookmark
+                    if url is not None:
+                        move = (t.target, target.page, url, (), None)
+                elif t is not None:
+                    move = _move(journey, t, history)
                 del page  # not kept alive through the pause and the next request
                 if move is None and not think_last:
                     break
-                step = move[1] if move else state.page
+            if pauses:
+                seconds = user.think_s(state.think, move[1] if move else step)
+                if seconds > 0:
+                    await user.pause(seconds)
+                paused.append(seconds)
             else:
-                move = None  # the session ends, after the pause a user takes on an error page
-            seconds = user.think_s(state.think, step) if pauses else 0.0
-            if seconds > 0:
-                await user.pause(seconds)
-            paused.append(seconds)
+                unpaused += 1
+            if move is None:
+                break
+            at, step, url, pools_used, via = move
     finally:  # a session cut short by the run's end still counts its requests
-        tally.pages(visited, paused)
+        tally.pages(visited, paused, unpaused)
     reached = {journey.state_of[step_id] for step_id in visited}
     tally.session(journey.name, reached, state.name, pages)
     return ok
+
+
+def _note(
+    journey: CompiledJourney,
+    at: int,
+    page: HttpResponse,
+    via: CompiledTransition | None,
+    history: list[tuple[int, str]],
+    within: Scope,
+    tally: JourneyTally,
+) -> None:
+    """A page kept for Back, and whether a search's results page listed anything its state's
+    links lead to."""
+    if journey.backs:
+        history.append((at, page.url))
+    if via is not None and via.query is not None:
+        _searched(journey, journey.states[at], page, within, tally)
 
 
 def _searched(
@@ -282,51 +327,40 @@ def _page_request(url: str) -> RenderedRequest:
     return request
 
 
-def _fill(
+def _form_request(
+    step: CompiledStep,
     names: tuple[str, ...],
     via: CompiledTransition | None,
     scope: dict[str, str],
     pools: Mapping[str, Sequence[str]],
     rng: random.Random,
-) -> str | None:
-    """A form's values from the pools; a GET form's URL (None for a POST form)."""
+) -> tuple[str, RenderedRequest | None]:
+    """A form's values from the pools, then what it sends: a GET form the URL of its query (a
+    page's request), a POST form its step's own request (rendered by the step)."""
     for name in names:
         values = pools[name]
         scope[f"pool.{name}"] = values[int(rng.random() * len(values))]
     if via is None or via.query is None:
-        return None
+        return step.url.source, None
     pairs = [(k, t.render(scope)) for k, t in via.query]
-    return f"{via.action}?{urlencode(pairs)}"
+    url = scope[URL_VARIABLE] = f"{via.action}?{urlencode(pairs)}"
+    return url, _page_request(url)
 
 
-def _next(
-    journey: CompiledJourney,
-    state: CompiledState,
-    page: HttpResponse | None,
-    history: list[tuple[int, str]],
-    rng: random.Random,
-    within: Scope,
+def _move(
+    journey: CompiledJourney, t: CompiledTransition | int, history: list[tuple[int, str]]
 ) -> _Move | None:
-    """Where the user goes after ``page``; None ends the session. What the probabilities
-    leave over is an exit too."""
-    move = draw_move(rng.random(), state.exit, state.back, state.probabilities)
-    if move is None or (move == BACK and len(history) < 2):
-        return None
-    if move == BACK:
+    """Where a drawn move other than a plain link leads (Back, a form, a flow); None ends the
+    session (Back with no page before)."""
+    if not isinstance(t, CompiledTransition):  # Back
+        if len(history) < 2:
+            return None
         history.pop()
         previous, url = history.pop()
         return (previous, journey.states[previous].page, url, (), None)
-    t = state.transitions[move]
     target = journey.states[t.target]
     if t.form is not None:
         return (t.target, t.form, None, t.pools, None)
     if t.query is not None:
         return (t.target, target.page, None, t.pools, t)
-    if t.flow is not None:
-        return (t.target, target.page, target.url, (), t)
-    urls = usable(page, target.pattern, within) if page is not None else ()
-    if urls:
-        return (t.target, target.page, pick(urls, rng, journey.choice, journey.zipf_s), (), None)
-    if target.url is not None:  # no link leads there: the user types it / uses a bookmark
-        return (t.target, target.page, target.url, (), None)
-    return None
+    return (t.target, target.page, target.url, (), t)  # a flow, then the target's page

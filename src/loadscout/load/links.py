@@ -24,8 +24,9 @@ class _Parsed:
         self.body = body
         self.hrefs = hrefs
         self.origin = origin
-        self.by_pattern: dict[re.Pattern[str], tuple[str, ...]] = {}
-        self.usable: dict[re.Pattern[str], tuple[str, ...]] = {}
+        # keyed by the regex's source: a compiled pattern hashes all its code at each lookup
+        self.by_pattern: dict[str, tuple[str, ...]] = {}
+        self.usable: dict[str, tuple[str, ...]] = {}
         self.within: Scope | None = None  # the scope ``usable`` was checked against
 
 
@@ -47,10 +48,10 @@ def on_page(page: HttpResponse, pattern: re.Pattern[str], origin: str = "") -> t
     order. ``origin`` is the run's: when the page is on it, its own is not parsed out of its
     URL."""
     parsed = _parse(page, origin)
-    found = parsed.by_pattern.get(pattern)
+    found = parsed.by_pattern.get(pattern.pattern)
     if found is None:
         found = tuple(links_to(parsed.hrefs, page.url, pattern, parsed.origin))
-        parsed.by_pattern[pattern] = found
+        parsed.by_pattern[pattern.pattern] = found
     return found
 
 
@@ -60,11 +61,38 @@ def usable(page: HttpResponse, pattern: re.Pattern[str], within: Scope) -> tuple
     parsed = _parse(page, within.origin)
     if parsed.within is not within:
         parsed.within, parsed.usable = within, {}
-    urls = parsed.usable.get(pattern)
+    urls = parsed.usable.get(pattern.pattern)
     if urls is None:
         urls = tuple(u for u in on_page(page, pattern, within.origin) if followable(u, within))
-        parsed.usable[pattern] = urls
+        parsed.usable[pattern.pattern] = urls
     return urls
+
+
+def follow(
+    page: HttpResponse,
+    pattern: re.Pattern[str],
+    within: Scope,
+    rng: random.Random,
+    choice: ItemChoice,
+    zipf_s: float = 1.0,
+) -> str | None:
+    """The link a user clicks: one of :func:`usable` picked as :func:`pick` does; None when
+    there is none. A journey's every page asks this, so a page seen before answers from its
+    cache without a call in between."""
+    parsed = _SEEN.get(page.url)
+    urls = (
+        parsed.usable.get(pattern.pattern)
+        if parsed is not None and parsed.within is within and parsed.body == page.body
+        else None
+    )
+    if urls is None:
+        urls = usable(page, pattern, within)
+    n = len(urls)
+    if n == 0:
+        return None
+    if choice == "uniform" or n == 1:
+        return urls[int(rng.random() * n)]
+    return pick(urls, rng, choice, zipf_s)
 
 
 def _parse(page: HttpResponse, origin: str) -> _Parsed:

@@ -31,9 +31,11 @@ class JourneyTally:
         else:
             self.unlisted[step] += count
 
-    def pages(self, visited: Mapping[int, Sequence[str]], paused: Sequence[float]) -> None:
-        """A session's requests (step id -> URLs) and think times, counted at its end, in C
-        while a step's URLs are far from the cap."""
+    def pages(
+        self, visited: Mapping[int, Sequence[str]], paused: Sequence[float], unpaused: int = 0
+    ) -> None:
+        """A session's requests (step id -> URLs) and think times (``unpaused``: pauses of
+        0 s not listed), counted at its end, in C while a step's URLs are far from the cap."""
         for step, urls in visited.items():
             seen = self._seen(step)
             if len(seen) + len(urls) <= MAX_URLS_PER_STEP:
@@ -41,11 +43,10 @@ class JourneyTally:
             else:
                 for url in urls:
                     self.url(step, url)
-        zeros = paused.count(0.0)
-        if zeros < len(paused):
+        if paused:
             self.thinks.update([round(seconds * 10) for seconds in paused])
-        elif zeros:  # no pause at all (a run without think time)
-            self.thinks[0] += zeros
+        if unpaused:
+            self.thinks[0] += unpaused
 
     def _seen(self, step: int) -> Counter[str]:
         seen = self.urls.get(step)
