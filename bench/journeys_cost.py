@@ -101,9 +101,9 @@ def _write(path: Path, text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=18481)
-    parser.add_argument("--window", type=float, default=8.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved; the median counts")
+    parser.add_argument("--window", type=float, default=5.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved; the median counts")
     args = parser.parse_args()
     if shutil.which("nginx") is None:
         raise SystemExit("needs nginx: apt-get install -y nginx-light")

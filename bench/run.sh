@@ -25,3 +25,6 @@ $PY bench/latency.py
 echo
 echo "== journeys against recorded flows (CPU per request) =="
 (cd bench && ../$PY journeys_cost.py)
+echo
+echo "== a whole run against its worker's own CPU (start-up, parent, live view, storage) =="
+(cd bench && ../$PY whole_run.py)
