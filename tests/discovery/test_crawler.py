@@ -64,9 +64,10 @@ def test_logout_destructive_and_writes_never_reach_the_server(crawled: Crawled) 
 
 
 def test_traps_and_budgets_are_bounded(crawled: Crawled) -> None:
-    assert 1 <= crawled.hits["GET /cal"] <= 5
-    assert 1 <= crawled.hits["GET /a{rest}"] <= 3
-    assert 1 <= crawled.hits["GET /items/{n}"] <= 3
+    # pages visited, plus the one plain-HTTP read that judges a pattern's first page
+    assert 1 <= crawled.hits["GET /cal"] <= 6
+    assert 1 <= crawled.hits["GET /a{rest}"] <= 4
+    assert 1 <= crawled.hits["GET /items/{n}"] <= 4
 
 
 def test_non_navigations_and_downloads_are_not_followed(crawled: Crawled) -> None:

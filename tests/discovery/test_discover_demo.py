@@ -136,8 +136,9 @@ def test_safety_and_budgets_on_the_shop(discovered: Discovered) -> None:
     assert hits["POST /account/delete"] == 0
     assert hits["POST /cart/add"] == 0
     assert hits["POST /api/app/wishlist"] == 0  # the click was made, the write blocked
-    assert 1 <= discovered.crawl_hits["GET /calendar"] <= 5  # the trap costs its budget
-    assert discovered.crawl_hits["GET /products/{id}"] <= 3
+    # the trap costs its budget (and one plain-HTTP read judging its first page)
+    assert 1 <= discovered.crawl_hits["GET /calendar"] <= 6
+    assert discovered.crawl_hits["GET /products/{id}"] <= 4
     skipped = _report(discovered).skipped
     assert any(s.url.endswith("/cart/add") and s.method == "POST" for s in skipped)
     assert any(s.url.endswith("/api/app/wishlist") and "network layer" in s.reason for s in skipped)

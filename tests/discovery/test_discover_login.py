@@ -183,7 +183,8 @@ async def test_a_storage_state_file_starts_the_crawl_logged_in(
         explore_clicks=False,
     )
     flowset = await discover(options)
-    assert demo_shop.hits["GET /account"] == 2  # the cookie-less probe, then the browser
+    # the cookie-less probe, the browser, then the plain-HTTP read judging the page (logged in)
+    assert demo_shop.hits["GET /account"] == 3
     assert demo_shop.hits["GET /login"] == 1  # only the probe bounced to the login page
     assert flowset.setup == []
 

@@ -81,7 +81,11 @@ class NetworkGuard:
         self.allowed_writes: set[tuple[str, str]] = set()
 
     def verdict(self, request: Request) -> str | None:
-        url, method = request.url, request.method.upper()
+        return self.url_verdict(request.method.upper(), request.url)
+
+    def url_verdict(self, method: str, url: str) -> str | None:
+        """Why a request of ``method`` to ``url`` may not leave (None: it may): the same rule
+        for the browser's requests and the plain-HTTP lane's (``discovery.lane``)."""
         if url.startswith(("data:", "blob:", "about:")):
             return None
         if not self.scope.contains(url):

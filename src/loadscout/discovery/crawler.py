@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, BrowserContext, Page, StorageState
 from playwright.async_api import Error as PlaywrightError
 
-from loadscout.discovery.actions import load_page
+from loadscout.discovery.actions import Loaded, load_page
 from loadscout.discovery.browser import NetworkGuard, guarded_context
 from loadscout.discovery.capture import Capture, Exchange
 from loadscout.discovery.form_fill import DataValues, form_kind
 from loadscout.discovery.form_runner import FormRunner, Relogin
 from loadscout.discovery.frontier import ClickTask, FormTask, Frontier, Task, VisitTask
+from loadscout.discovery.lane import PlainLane
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.page_model import Link, PageModel
 from loadscout.discovery.patterns import PatternBudget
@@ -93,6 +94,9 @@ class Crawler:
             relogin=relogin,
         )
         self._frontier = Frontier()
+        self._lane = PlainLane(
+            self._guard(), timeout_s=options.page_timeout_s, enabled=options.plain_http
+        )
         self._page_limit_hit = False
         self._visits_started = 0
         self._active = 0
@@ -210,23 +214,22 @@ class Crawler:
 
     async def _visit(self, task: VisitTask, page: Page, capture: Capture) -> None:
         began = time.monotonic()
+        pattern = self.budget.pattern(task.url)
+        if self._lane.trusts(pattern):
+            plain = await self._lane.fetch(page.context.request, task.url)
+            if plain is not None:
+                document, model = plain
+                visit = self._visited(
+                    task, Loaded(document=document, fetches=[], model=model), began, plain=True
+                )
+                self._expand(visit, model)
+                return
         loaded = await load_page(page, capture, task.url, timeout_s=self.options.page_timeout_s)
         if loaded is None:
             self.result.failed += 1
             self.progress(f"failed to load {_short(task.url)}")
             return
-        visit = PageVisit(
-            url=task.url,
-            pattern=self.budget.pattern(task.url),
-            depth=task.depth,
-            parent=task.parent,
-            document=loaded.document,
-            fetches=loaded.fetches,
-            forms=loaded.model.forms if loaded.model else (),
-            seconds=time.monotonic() - began,
-        )
-        self.result.visits.append(visit)
-        self.progress(f"visited {_short(task.url)} ({len(self.result.visits)} pages)")
+        visit = self._visited(task, loaded, began)
         if not loaded.quiet:
             self.progress(
                 f"{_short(task.url)} never went quiet (requests kept coming); read it anyway"
@@ -236,16 +239,40 @@ class Crawler:
         if loaded.model is None:
             return
         await self.screenshots.take(page, visit.pattern)
+        await self._lane.judge(page.context.request, visit.pattern, task.url, loaded)
         visit.seconds = time.monotonic() - began  # a page with a model: its screenshot counts too
-        shape = hashlib.sha1(loaded.model.shape.encode()).hexdigest()
-        self._shapes[shape] += 1
-        if self._shapes[shape] <= NEAR_DUPLICATE_BUDGET:
-            self._expand_links(visit, loaded.model)
-        self._expand_forms(visit, loaded.model)
+        self._expand(visit, loaded.model)
         new_pattern = visit.pattern not in self._click_patterns
         if self.options.explore_clicks and new_pattern and await clickables(page, limit=1):
             self._click_patterns.add(visit.pattern)
             self._frontier.push(ClickTask(visit))
+
+    def _visited(
+        self, task: VisitTask, loaded: Loaded, began: float, *, plain: bool = False
+    ) -> PageVisit:
+        visit = PageVisit(
+            url=task.url,
+            pattern=self.budget.pattern(task.url),
+            depth=task.depth,
+            parent=task.parent,
+            document=loaded.document,
+            fetches=loaded.fetches,
+            forms=loaded.model.forms if loaded.model else (),
+            seconds=time.monotonic() - began,
+            plain=plain,
+        )
+        self.result.visits.append(visit)
+        how = " over plain HTTP" if plain else ""
+        self.progress(f"visited {_short(task.url)}{how} ({len(self.result.visits)} pages)")
+        return visit
+
+    def _expand(self, visit: PageVisit, model: PageModel) -> None:
+        """Queue the page's links (unless many pages of one DOM shape came before) and forms."""
+        shape = hashlib.sha1(model.shape.encode()).hexdigest()
+        self._shapes[shape] += 1
+        if self._shapes[shape] <= NEAR_DUPLICATE_BUDGET:
+            self._expand_links(visit, model)
+        self._expand_forms(visit, model)
 
     def _link_target(self, link: Link) -> str | None:
         """The URL to follow, or None for non-navigations, other origins and downloads."""

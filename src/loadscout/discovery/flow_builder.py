@@ -320,13 +320,15 @@ def crawl_report(
 
 
 def _coverage(visits: list[PageVisit]) -> list[PatternCoverage]:
-    """Per pattern: pages visited and browser time, the costliest first."""
+    """Per pattern: pages visited (over plain HTTP among them) and time, the costliest first."""
     pages: Counter[str] = Counter(v.pattern for v in visits)
+    plain: Counter[str] = Counter(v.pattern for v in visits if v.plain)
     seconds: dict[str, float] = {}
     for v in visits:
         seconds[v.pattern] = seconds.get(v.pattern, 0.0) + v.seconds
     rows = [
-        PatternCoverage(pattern=p, pages=n, seconds=round(seconds[p], 3)) for p, n in pages.items()
+        PatternCoverage(pattern=p, pages=n, seconds=round(seconds[p], 3), plain_pages=plain[p])
+        for p, n in pages.items()
     ]
     return sorted(rows, key=lambda r: (-r.seconds, r.pattern))
 

@@ -65,6 +65,7 @@ class DiscoveryConfig(DiscoveryOptions):
     page_timeout_s: float = 15
     verify: bool = True  # replay each flow over HTTP in two fresh sessions before load
     explore_clicks: bool = True  # click elements with listeners (single-page apps)
+    plain_http: bool = True  # pages no script changes read over plain HTTP (discovery.lane)
     allowed_hosts: frozenset[str] = frozenset()  # the server's allow-list (empty: any)
 
     @model_validator(mode="before")

@@ -33,7 +33,8 @@ class PageVisit:
     forms: tuple[FormSpec, ...] = ()
     dynamic: frozenset[str] = frozenset()  # values of its link path a fresh session changed
     links: list[LinkSeen] = field(default_factory=list)
-    seconds: float = 0.0  # browser time spent on it: load, read, screenshot
+    seconds: float = 0.0  # time spent on it: load, read, screenshot
+    plain: bool = False  # read over plain HTTP (discovery.lane), not in the browser
 
 
 @dataclass(kw_only=True, slots=True)

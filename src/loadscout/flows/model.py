@@ -196,7 +196,12 @@ class PatternCoverage(_Frozen):
 
     pattern: str
     pages: int = Field(description="Instances of the pattern visited")
-    seconds: float = Field(description="Browser time spent loading and reading them")
+    seconds: float = Field(description="Time spent loading and reading them")
+    plain_pages: int = Field(
+        default=0,
+        description="Of them, read over plain HTTP (their raw HTML offers what the browser's "
+        "render did), not in the browser",
+    )
 
 
 STOP_REASONS = {  # DiscoveryReport.stop_reason, in words

@@ -171,9 +171,9 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 </dl>
 {% if d.coverage %}
 <h3>Where the time went</h3>
-<div class="scroll"><table><thead><tr><th>Page pattern</th><th class="n">Pages</th><th class="n">Seconds</th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>Page pattern</th><th class="n">Pages</th><th class="n">Over plain HTTP</th><th class="n">Seconds</th></tr></thead><tbody>
 {% for c in d.coverage %}
-<tr><td><code>{{ c.pattern }}</code></td><td class="n">{{ c.pages }}</td><td class="n">{{ "%.1f"|format(c.seconds) }}</td></tr>
+<tr><td><code>{{ c.pattern }}</code></td><td class="n">{{ c.pages }}</td><td class="n">{{ c.plain_pages }}</td><td class="n">{{ "%.1f"|format(c.seconds) }}</td></tr>
 {% endfor %}
 </tbody></table></div>
 {% endif %}

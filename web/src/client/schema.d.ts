@@ -1028,9 +1028,15 @@ export interface components {
             pages: number;
             /**
              * Seconds
-             * @description Browser time spent loading and reading them
+             * @description Time spent loading and reading them
              */
             seconds: number;
+            /**
+             * Plain Pages
+             * @description Of them, read over plain HTTP (their raw HTML offers what the browser's render did), not in the browser
+             * @default 0
+             */
+            plain_pages: number;
         };
         /** PatternLoad */
         PatternLoad: {

@@ -16,10 +16,11 @@ test('skipped actions break only their URL anywhere, never the reason mid-word',
 test('says why exploring stopped, against its budget, and where the time went', () => {
   const discovery = {
     ...summary.discovery, duration_s: 60, budget_s: 60, stop_reason: 'time_budget',
-    coverage: [{ pattern: '/items/{num}', pages: 12, seconds: 31 }, { pattern: '/', pages: 1, seconds: 2 }],
+    coverage: [{ pattern: '/items/{num}', pages: 12, seconds: 31, plain_pages: 10 }, { pattern: '/about', pages: 1, seconds: 2, plain_pages: 0 }],
   }
   render(<DiscoveryCard summary={{ ...summary, discovery }} />)
   expect(screen.getByText('Stopped').nextSibling).toHaveTextContent('time budget used')
   expect(screen.getByText('Time').nextSibling).toHaveTextContent(/ of /)
-  expect(screen.getByText('/items/{num}').closest('li')).toHaveTextContent('12 pages')
+  expect(screen.getByText('/items/{num}').closest('li')).toHaveTextContent('12 pages (10 over plain HTTP)')
+  expect(screen.getByText('/about').closest('li')).not.toHaveTextContent('plain HTTP')
 })

@@ -126,7 +126,7 @@ export function DiscoveryCard({ summary }: { summary: RunSummary }) {
             {d.coverage.map((c) => (
               <li key={c.pattern} className="flex justify-between gap-3">
                 <span className="font-mono [overflow-wrap:anywhere]">{c.pattern}</span>
-                <span className="shrink-0 tabular-nums">{c.pages} {c.pages === 1 ? 'page' : 'pages'} · {formatDuration(c.seconds)}</span>
+                <span className="shrink-0 tabular-nums">{c.pages} {c.pages === 1 ? 'page' : 'pages'}{c.plain_pages ? ` (${c.plain_pages} over plain HTTP)` : ''} · {formatDuration(c.seconds)}</span>
               </li>
             ))}
           </ul>
