@@ -14,6 +14,8 @@ the browser's.
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.async_api import APIRequestContext
 from playwright.async_api import Error as PlaywrightError
 
@@ -97,12 +99,18 @@ class PlainLane:
             return None  # the browser's guard blocks it and records why
         try:
             response = await request.get(url, max_redirects=0, timeout=self._timeout_ms)
+        except (TimeoutError, PlaywrightError):
+            return None
+        try:  # the driver keeps a body until it is disposed of (or the context closes)
             content_type = response.headers.get("content-type", "")
             if response.status != 200 or "html" not in content_type:
                 return None
             body = await response.body()
         except (TimeoutError, PlaywrightError):
             return None
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await response.dispose()
         if len(body) > MAX_HTML_BYTES:
             return None
         try:
