@@ -65,18 +65,42 @@ def test_a_header_echoing_a_cookie_reads_the_cookie_jar() -> None:
     assert token not in str(flow[1].done())
 
 
+def _captured(regex: str, html: str) -> str | None:
+    match = re.search(regex, html)
+    return match.group(1) if match else None
+
+
 def test_links_with_ids_are_taken_from_the_page_before() -> None:
-    regex = link_regex("/orders/1001")
-    assert regex is not None
-    assert re.search(regex, '<a href="/orders/1002">').group(1) == "/orders/1002"  # type: ignore[union-attr]
-    assert re.search(regex, '<a href="http://h:1/orders/5">').group(1) == "/orders/5"  # type: ignore[union-attr]
+    found = link_regex("/orders/1001")
+    assert found is not None
+    regex, prefix = found
+    assert prefix == "/orders/"
+    assert _captured(regex, '<a href="/orders/1002">') == "1002"
+    assert _captured(regex, '<a href="http://h:1/orders/5">') == "5"
+    assert _captured(regex, '<a href="1003">') == "1003"  # relative to the folder
+    assert _captured(regex, '<a href="/other/1004">') is None
     assert link_regex("/about") is None
     assert link_regex("/products/3?x=1") is None
     home = Recorded(step=Step(name="GET /", url="/"))
     order = Recorded(step=Step(name="GET /orders/{num}", url="/orders/1001"))
     correlate_links([home, order])
     assert home.extract[0].source == "regex"
-    assert order.step.url == "${" + home.extract[0].name + "}"
+    assert order.step.url == "/orders/${" + home.extract[0].name + "}"
+
+
+def test_a_numbered_segment_link_is_any_of_its_kind_written_any_way() -> None:
+    """Roundup lists issues as ``href="issue300"`` on ``/tracker/``: each user follows one
+    its page shows, not issue300 every time."""
+    found = link_regex("/tracker/issue300")
+    assert found is not None
+    regex, prefix = found
+    assert prefix == "/tracker/"
+    assert _captured(regex, '<a href="issue295">') == "issue295"
+    assert _captured(regex, '<a href="/tracker/issue7">') == "issue7"
+    assert _captured(regex, '<a href="user7">') is None
+    found = link_regex("/shop/p/17/reviews")
+    assert found is not None and found[1] == "/shop/p/"
+    assert _captured(found[0], '<a href="/shop/p/9/reviews">') == "9/reviews"
 
 
 def test_a_created_resource_is_addressed_through_its_location_header() -> None:

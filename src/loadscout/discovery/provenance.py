@@ -325,19 +325,33 @@ def correlate_page_values(flow: list[Recorded], dynamic: frozenset[str] = frozen
             rec.step = rec.step.model_copy(update=update)
 
 
-def link_regex(url: str) -> str | None:
-    """A regex capturing a link like ``url`` (same path template), or None without ids."""
+def link_regex(url: str) -> tuple[str, str] | None:
+    """A regex capturing a link like ``url`` (same path template), and the path the captured
+    part follows; None without ids. The part from the first id-bearing segment on is captured
+    whether the page writes the link absolute, from the root or relative to that folder
+    (Roundup's ``href="issue300"`` on ``/tracker/``)."""
     parts = urlsplit(url)
     if parts.query:
         return None
     segments = parts.path.split("/")
     general = [generalise(s) if s else s for s in segments]
-    if general == segments:
+    first = next((i for i, (s, g) in enumerate(zip(segments, general, strict=True)) if s != g), 0)
+    if not first:
         return None
-    body = "/".join(
-        _PLACEHOLDER_REGEX.get(g, re.escape(s)) for s, g in zip(segments, general, strict=True)
+    prefix = "/".join(segments[:first]) + "/"
+    tail = "/".join(
+        _segment_regex(s, g) for s, g in zip(segments[first:], general[first:], strict=True)
     )
-    return r'href="(?:https?://[^/"]+)?(' + body + ')"'
+    return r'href="(?:(?:https?://[^/"]+)?' + re.escape(prefix) + ")?(" + tail + ')"', prefix
+
+
+def _segment_regex(segment: str, general: str) -> str:
+    """A segment's regex: its placeholder's (``issue{num}``: ``issue`` then digits), or itself."""
+    if general in _PLACEHOLDER_REGEX:
+        return _PLACEHOLDER_REGEX[general]
+    if general != segment and general.endswith("{num}"):
+        return re.escape(general.removesuffix("{num}")) + r"\d+"
+    return re.escape(segment)
 
 
 def correlate_links(flow: list[Recorded]) -> None:
@@ -349,12 +363,13 @@ def correlate_links(flow: list[Recorded]) -> None:
         if rec.step.kind != "document" or rec.step.method != "GET":
             continue
         previous = next((r for r in reversed(flow[:i]) if r.step.kind == "document"), None)
-        regex = link_regex(rec.step.url)
-        if previous is None or regex is None:
+        found = link_regex(rec.step.url)
+        if previous is None or found is None:
             continue
+        regex, prefix = found
         name = _var("link", generalise_path(rec.step.url), taken)
         previous.extract.append(Extractor(name=name, source="regex", expression=regex))
-        rec.step = rec.step.model_copy(update={"url": "${" + name + "}"})
+        rec.step = rec.step.model_copy(update={"url": prefix + "${" + name + "}"})
 
 
 def generalise_path(url: str) -> str:
