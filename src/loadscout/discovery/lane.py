@@ -15,6 +15,7 @@ the browser's.
 from __future__ import annotations
 
 import contextlib
+from email.message import Message
 
 from playwright.async_api import APIRequestContext
 from playwright.async_api import Error as PlaywrightError
@@ -24,7 +25,6 @@ from loadscout.discovery.browser import NetworkGuard
 from loadscout.discovery.capture import Exchange
 from loadscout.discovery.page_model import PageModel
 from loadscout.discovery.raw_page import read_html
-from loadscout.load.decoding import charset_of
 
 MAX_HTML_BYTES = 5 * 1024 * 1024  # a larger page goes to the browser
 
@@ -114,10 +114,16 @@ class PlainLane:
         if len(body) > MAX_HTML_BYTES:
             return None
         try:
-            text = body.decode(charset_of(content_type) or "utf-8", errors="replace")
+            text = body.decode(_charset(content_type), errors="replace")
         except LookupError:  # a charset Python does not know
             text = body.decode("utf-8", errors="replace")
         document = Exchange(
             kind="document", method="GET", url=url, status=200, content_type=content_type
         )
         return document, read_html(text, url)
+
+
+def _charset(content_type: str) -> str:
+    header = Message()
+    header["content-type"] = content_type
+    return header.get_content_charset() or "utf-8"

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from loadscout.discovery.page_model import PageModel, parse_page_model
-from loadscout.load.extract import form_controls
+from loadscout.flows.form_controls import form_controls
 
 _NAV_TAGS = frozenset({"header", "nav", "aside", "footer"})
 _NAV_ROLES = frozenset({"navigation", "banner"})

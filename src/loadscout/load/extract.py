@@ -15,11 +15,11 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from loadscout.flows.form_controls import form_controls
 from loadscout.flows.model import Extractor
 from loadscout.load.client import HttpResponse
 
 CookieLookup = Callable[[str], str | None]
-_CONTROLS = "input, select, textarea"
 
 
 class ExtractionFailed(Exception):
@@ -164,22 +164,6 @@ def pick_form(tree: LexborHTMLParser, wanted: FormIdentity, field: str) -> list[
 
 def _method(form: LexborNode) -> str:
     return (form.attributes.get("method") or "get").strip().lower()
-
-
-def form_controls(tree: LexborHTMLParser, form: LexborNode) -> list[LexborNode]:
-    """The form's submittable controls in document order: its descendants that name no other
-    form, and elements anywhere on the page that name it with ``form="id"``."""
-    inside = form.css(_CONTROLS)
-    form_id = form.attributes.get("id")
-    if not form_id:
-        return [n for n in inside if n.attributes.get("form") is None]
-    descendants = {n.mem_id for n in inside}
-    return [
-        node
-        for node in tree.css(_CONTROLS)
-        if (owner := node.attributes.get("form")) == form_id
-        or (owner is None and node.mem_id in descendants)
-    ]
 
 
 def _submitted(node: LexborNode) -> list[str]:

@@ -265,7 +265,8 @@ async def walk(
                 if move is None and not think_last:
                     break
             if pauses:
-                seconds = user.think_s(state.think, move[1] if move else step)
+                after = move[1] if move else state.page if ok else step  # the step paused for
+                seconds = user.think_s(state.think, after)
                 if seconds > 0:
                     await user.pause(seconds)
                 paused.append(seconds)
