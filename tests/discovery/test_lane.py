@@ -161,6 +161,14 @@ def test_pages_a_script_changes_stay_in_the_browser(crawled: Crawled) -> None:
     assert any("/api/feed/" in u for u in fetched)
 
 
+def test_a_page_read_on_the_lane_keeps_its_body_for_correlation(crawled: Crawled) -> None:
+    plain = [v for v in crawled.result.visits if v.plain]
+    assert plain
+    for visit in plain:
+        assert visit.document.response_body and "<body>" in visit.document.response_body
+        assert visit.document.content_type.startswith("text/html")
+
+
 def test_the_lane_carries_the_session_and_keeps_the_safety_rules(crawled: Crawled) -> None:
     assert crawled.cookies and set(crawled.cookies) == {"s3cret"}
     assert crawled.hits["/logout"] == 0

@@ -88,6 +88,26 @@ def test_links_with_ids_are_taken_from_the_page_before() -> None:
     assert order.step.url == "/orders/${" + home.extract[0].name + "}"
 
 
+def _document(url: str, html: str) -> Recorded:
+    exchange = Exchange(
+        kind="document", method="GET", url=url, content_type="text/html", response_body=html
+    )
+    return Recorded(step=Step(name=f"GET {url}", url=url), exchange=exchange)
+
+
+def test_a_link_the_recorded_page_does_not_hold_keeps_its_url() -> None:
+    """A list a script renders from an API (the shop's /deals): the page's HTML has no link to
+    read at replay, so the recorded URL stays; a link the HTML holds is read from it."""
+    deals = _document("/deals", '<ul id="deals"></ul><a href="/cart">cart</a>')
+    product = Recorded(step=Step(name="GET /products/{num}", url="/products/12"))
+    correlate_links([deals, product])
+    assert deals.extract == [] and product.step.url == "/products/12"
+    listing = _document("/products", '<a href="/products/12">twelve</a>')
+    again = Recorded(step=Step(name="GET /products/{num}", url="/products/12"))
+    correlate_links([listing, again])
+    assert again.step.url == "/products/${" + listing.extract[0].name + "}"
+
+
 def test_a_numbered_segment_link_is_any_of_its_kind_written_any_way() -> None:
     """Roundup lists issues as ``href="issue300"`` on ``/tracker/``: each user follows one
     its page shows, not issue300 every time."""

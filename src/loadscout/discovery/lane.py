@@ -22,7 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from loadscout.discovery.actions import Loaded
 from loadscout.discovery.browser import NetworkGuard
-from loadscout.discovery.capture import Exchange
+from loadscout.discovery.capture import MAX_BODY_CHARS, Exchange
 from loadscout.discovery.page_model import PageModel
 from loadscout.discovery.raw_page import read_html
 
@@ -117,8 +117,13 @@ class PlainLane:
             text = body.decode(_charset(content_type), errors="replace")
         except LookupError:  # a charset Python does not know
             text = body.decode("utf-8", errors="replace")
-        document = Exchange(
-            kind="document", method="GET", url=url, status=200, content_type=content_type
+        document = Exchange(  # as the browser's capture keeps a page: its body correlates
+            kind="document",
+            method="GET",
+            url=url,
+            status=200,
+            content_type=content_type.lower(),
+            response_body=text[:MAX_BODY_CHARS],
         )
         return document, read_html(text, url)
 

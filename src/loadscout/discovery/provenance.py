@@ -367,6 +367,9 @@ def correlate_links(flow: list[Recorded]) -> None:
         if previous is None or found is None:
             continue
         regex, prefix = found
+        body = previous.exchange.response_body if previous.exchange else None
+        if body is not None and re.search(regex, body) is None:
+            continue  # a link a script made (from an API's JSON): the recorded URL stays
         name = _var("link", generalise_path(rec.step.url), taken)
         previous.extract.append(Extractor(name=name, source="regex", expression=regex))
         rec.step = rec.step.model_copy(update={"url": prefix + "${" + name + "}"})
