@@ -29,10 +29,9 @@ from loadscout.flows.journeys import (
     pool_names,
 )
 from loadscout.flows.model import FlowSet, Step
-from loadscout.flows.page_links import followable
 from loadscout.load.client import Client, HttpResponse
 from loadscout.load.compiled import CompiledStep, RenderedRequest, compile_flowset, compile_step
-from loadscout.load.links import follow, on_page
+from loadscout.load.links import follow, usable
 from loadscout.load.state import RunState
 from loadscout.load.step import PageAssets, StepUser, execute_step
 from loadscout.load.template import Template
@@ -307,13 +306,9 @@ def _searched(
     tally: JourneyTally,
 ) -> None:
     """Did a form's results page list anything its state's links lead to?"""
-    targets = [
-        journey.states[t.target].pattern
-        for t in state.transitions
-        if t.query is None and t.form is None and t.flow is None
-    ]
+    targets = [journey.states[t.target].pattern for t in state.transitions if t.follows]
     if targets:
-        found = any(followable(u, within) for p in targets for u in on_page(page, p))
+        found = any(usable(page, p, within) for p in targets)
         tally.searches[state.name, found] += 1
 
 

@@ -87,12 +87,7 @@ def follow(
     )
     if urls is None:
         urls = usable(page, pattern, within)
-    n = len(urls)
-    if n == 0:
-        return None
-    if choice == "uniform" or n == 1:
-        return urls[int(rng.random() * n)]
-    return pick(urls, rng, choice, zipf_s)
+    return pick(urls, rng, choice, zipf_s) if urls else None
 
 
 def _parse(page: HttpResponse, origin: str) -> _Parsed:
