@@ -17,13 +17,13 @@ from playwright.async_api import Browser
 from loadscout.discovery.crawler import Crawler
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.records import CrawlResult
+from tests.discovery.site import HITS, running_site
 
 pytestmark = pytest.mark.browser
 
 DOCS = 3  # what the per-pattern budget visits of /docs/{num}
 GUIDES = ("intro", "setup", "usage", "moved", "faq", "tips", "about", "glossary")
 SCRIPTED = ("alpha", "beta", "gamma", "delta")
-HITS = web.AppKey("hits", Counter[str])
 COOKIES = web.AppKey("cookies", list[str])
 
 
@@ -68,10 +68,11 @@ async def feed(request: web.Request) -> web.Response:
     return _page(f"<h1>Feed {n}</h1><script>fetch('/api/feed/{n}')</script>")
 
 
-def build_app() -> web.Application:
+def build_app(cookies: list[str]) -> web.Application:
+    """The lane's site; ``cookies`` gathers the session cookie each /docs page was sent."""
     app = web.Application()
     app[HITS] = Counter()
-    app[COOKIES] = []
+    app[COOKIES] = cookies
 
     @web.middleware
     async def count(
@@ -114,21 +115,15 @@ class Crawled:
 
 @pytest.fixture(scope="module")
 async def crawled(browser: Browser) -> AsyncIterator[Crawled]:
-    app = build_app()
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    cookies: list[str] = []
+    async with running_site(lambda: build_app(cookies)) as site:
         options = DiscoveryConfig(
-            start_url=url, max_pages=60, max_time_s=40, concurrency=2, page_timeout_s=10
+            start_url=site.url, max_pages=60, max_time_s=40, concurrency=2, page_timeout_s=10
         )
-        state = {"cookies": [{"name": "session", "value": "s3cret", "url": url}], "origins": []}
+        jar = [{"name": "session", "value": "s3cret", "url": site.url}]
+        state = {"cookies": jar, "origins": []}
         result = await Crawler(options, browser, lambda _: None, storage_state=state).run()
-        yield Crawled(result, app[HITS], app[COOKIES])
-    finally:
-        await runner.cleanup()
+        yield Crawled(result, site.hits, cookies)
 
 
 def _visits(crawled: Crawled, prefix: str) -> list[tuple[str, bool]]:
