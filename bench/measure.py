@@ -79,10 +79,17 @@ def nginx_requests(port: int) -> int:
     return int(text.splitlines()[2].split()[2])  # "accepts handled requests"
 
 
-def tree_cpu_s(pid: int) -> float:
-    """user+sys seconds of ``pid`` and all its live descendants."""
-    parents: dict[int, int] = {}
-    times: dict[int, int] = {}
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    parent: int
+    ticks: int  # user+sys CPU, in clock ticks
+    started: str  # start time, in ticks after boot: with the pid, names one process
+
+
+def processes() -> list[Proc]:
+    """Every live process, read from /proc/PID/stat."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -91,17 +98,23 @@ def tree_cpu_s(pid: int) -> float:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = int(fields[11]) + int(fields[12])
+        ticks = int(fields[11]) + int(fields[12])
+        found.append(Proc(int(entry), int(fields[1]), ticks, fields[19]))
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """user+sys seconds of ``pid`` and all its live descendants."""
+    procs = processes()
     family = {pid}
     grew = True
     while grew:
         grew = False
-        for child, parent in parents.items():
-            if parent in family and child not in family:
-                family.add(child)
+        for proc in procs:
+            if proc.parent in family and proc.pid not in family:
+                family.add(proc.pid)
                 grew = True
-    return sum(times.get(p, 0) for p in family) / TICK
+    return sum(p.ticks for p in procs if p.pid in family) / TICK
 
 
 def measure(

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import yaml
-from measure import ROOT, TICK, nginx_requests, start_nginx
+from measure import ROOT, TICK, nginx_requests, processes, start_nginx
 
 SAMPLE_S = 0.02
 
@@ -101,18 +101,15 @@ def _workers_of(pid: int) -> dict[tuple[int, str], int]:
     """CPU ticks (user+sys) of the worker processes below ``pid``: the processes the CLI
     spawned to generate load (multiprocessing's own helpers excluded)."""
     found: dict[tuple[int, str], int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+    for proc in processes():
+        if proc.parent != pid:
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) != pid or b"resource_tracker" in cmdline:
-            continue
-        found[int(entry), fields[19]] = int(fields[11]) + int(fields[12])
+        if b"resource_tracker" not in cmdline:
+            found[proc.pid, proc.started] = proc.ticks
     return found
 
 
