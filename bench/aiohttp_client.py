@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -37,9 +37,12 @@ class AiohttpClient:
         json_body: Any = None,
         body: bytes | None = None,
         want_headers: bool = True,
+        on_wire: Callable[[], None] | None = None,
     ) -> HttpResponse:
         if form is not None or json_body is not None:
             headers, body = encode_request(headers, form, json_body, body)
+        if on_wire is not None:  # aiohttp does not say when it writes: counted up front
+            on_wire()
         async with self._session.request(
             method, url, headers=headers, data=body, allow_redirects=True
         ) as resp:

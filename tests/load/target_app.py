@@ -121,6 +121,9 @@ def make_app(state: TargetState) -> web.Application:
     async def plain(request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
+    async def go(request: web.Request) -> web.Response:
+        raise web.HTTPFound(request.query["to"])
+
     async def page(request: web.Request) -> web.Response:
         return web.Response(text=PAGE, content_type="text/html")
 
@@ -140,6 +143,7 @@ def make_app(state: TargetState) -> web.Application:
     app.router.add_get("/page", page)
     app.router.add_get("/static/{name}", static)
     app.router.add_get("/a", plain)
+    app.router.add_get("/go", go)
     app.router.add_get("/b", plain)
     app.router.add_get("/c", plain)
     return app

@@ -32,6 +32,16 @@ class TransportError(Exception):
         self.hops = hops  # redirects answered before it failed (see HttpResponse.hops)
 
 
+def never_sent(exc: BaseException) -> None:
+    """Marks a failure that came before the request reached a socket (connecting, waiting
+    for a free connection), for the worker's ledger, which counts only sent requests."""
+    exc.never_sent = True  # type: ignore[attr-defined]
+
+
+def was_never_sent(exc: BaseException) -> bool:
+    return getattr(exc, "never_sent", False)
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x, per request
 class HttpResponse:
     """A fully read response; ``url`` and ``status`` are those after following redirects.
@@ -69,10 +79,13 @@ class Client(Protocol):
         json_body: Any = ...,
         body: bytes | None = ...,
         want_headers: bool = ...,
+        on_wire: Callable[[], None] | None = ...,
     ) -> HttpResponse:
         """Send one request, follow redirects, read (and decode) the whole body; raises
-        :class:`TransportError` (or an ``OSError``/``TimeoutError``) when no response came.
-        ``want_headers=False``: the caller reads no response header."""
+        :class:`TransportError` (or an ``OSError``/``TimeoutError``) when no response came,
+        marked with :func:`never_sent` when that was before the request reached a socket.
+        ``want_headers=False``: the caller reads no response header. ``on_wire`` is called
+        just before each request's bytes go to the socket (resends and redirects too)."""
         ...
 
     def cookie(self, name: str, url: str | None = None) -> str | None: ...

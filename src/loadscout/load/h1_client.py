@@ -15,13 +15,20 @@ import asyncio
 import collections
 import ssl
 import time
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import Any, cast
 from urllib.parse import quote, urljoin, urlsplit
 
 import httptools
 
-from loadscout.load.client import USER_AGENT, FormData, HttpResponse, TransportError, encode_request
+from loadscout.load.client import (
+    USER_AGENT,
+    FormData,
+    HttpResponse,
+    TransportError,
+    encode_request,
+    never_sent,
+)
 from loadscout.load.cookies import CookieJar
 from loadscout.load.deadlines import Deadlines, deadlines_for
 from loadscout.load.decoding import charset_of, decode_body
@@ -238,27 +245,33 @@ class H1Client:
         json_body: Any = None,
         body: bytes | None = None,
         want_headers: bool = True,
+        on_wire: Callable[[], None] | None = None,
     ) -> Coroutine[Any, Any, HttpResponse]:
         """``Client.send``; the response headers are parsed only when read, so
         ``want_headers`` changes nothing here. A plain function returning the coroutine that
         does the work: one coroutine less per request."""
         if form is not None or json_body is not None:
-            headers, body = encode_request(headers, form, json_body, body)
-        return self._send(method, url, headers, body)
+            try:
+                headers, body = encode_request(headers, form, json_body, body)
+            except Exception as exc:
+                never_sent(exc)
+                raise
+        return self._send(method, url, headers, body, on_wire)
 
     async def _send(
-        self, method: str, url: str, extra: Mapping[str, str] | None, payload: bytes | None
+        self,
+        method: str,
+        url: str,
+        extra: Mapping[str, str] | None,
+        payload: bytes | None,
+        on_wire: Callable[[], None] | None,
     ) -> HttpResponse:
         deadlines = self._deadlines or self._own_deadlines()
         deadline = deadlines.clock() + self._timeout_s
         hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
-            if self._allowed and not self._may_send(method, url):
-                # never sent; the redirect that led here stands as the failed request
-                where = urlsplit(url).netloc
-                message = f"{where} is not an allowed target on this server"
-                raise TransportError("forbidden_target", message, tuple(hops[:-1]))
-            conn = await self._exchange(method, url, extra, payload, deadline)
+            target = self._sendable(method, url, hops)
+            conn = await self._exchange(target, method, extra, payload, deadline, on_wire)
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
                 response = _response(conn, url)
@@ -277,11 +290,12 @@ class H1Client:
 
     async def _exchange(
         self,
+        target: _Target,
         method: str,
-        url: str,
         extra: Mapping[str, str] | None,
         payload: bytes | None,
         deadline: float,
+        on_wire: Callable[[], None] | None,
     ) -> _Conn:
         """One request and its response on one of this user's connections to the host.
 
@@ -290,7 +304,6 @@ class H1Client:
         waiting unless all of the host's connections are busy; an idempotent request whose
         kept-alive connection turns out closed is sent once more on a new one.
         """
-        target = _target(method, url)
         key = target.key
         cookie = self.jar.header(target.host, target.path, target.https)
         if cookie or extra or payload is not None or method in _WITH_BODY:
@@ -310,8 +323,10 @@ class H1Client:
                 while idle and idle[-1].closed:  # the server closed it while it sat idle
                     idle.pop()
                 reused = bool(idle)
-                conn = idle.pop() if idle else await self._connect(key, deadline)
+                conn = idle.pop() if idle else await self._connect(key, deadline, failed)
                 try:
+                    if on_wire is not None:
+                        on_wire()
                     fut = conn.send(data, method == "HEAD")
                     deadlines.add(fut, deadline)
                     try:
@@ -352,16 +367,40 @@ class H1Client:
             for cookie_line in conn.cookies:
                 self.jar.store(cookie_line.decode("latin-1"), target.host, target.path)
 
-    def _may_send(self, method: str, url: str) -> bool:
-        _, host, port = _target(method, url).key
-        return host_allowed(self._allowed, host, port)
+    def _sendable(self, method: str, url: str, hops: list[int]) -> _Target:
+        """The URL's target when it may be sent. A refused or unreadable URL is never sent;
+        when a redirect led to it, that redirect stands as the failed request."""
+        try:
+            target = _target(method, url)
+        except ValueError as exc:
+            if not hops:
+                never_sent(exc)
+            raise
+        _, host, port = target.key
+        if not self._allowed or host_allowed(self._allowed, host, port):
+            return target
+        message = f"{urlsplit(url).netloc} is not an allowed target on this server"
+        refused = TransportError("forbidden_target", message, tuple(hops[:-1]))
+        if not hops:
+            never_sent(refused)
+        raise refused
 
     def _own_deadlines(self) -> Deadlines:
         self._deadlines = deadlines_for()
         return self._deadlines
 
-    async def _connect(self, key: _Key, deadline: float) -> _Conn:
-        """TCP first, then TLS on top (``start_tls``), so each gets its own time."""
+    async def _connect(self, key: _Key, deadline: float, sent_before: int = 0) -> _Conn:
+        """TCP first, then TLS on top (``start_tls``), so each gets its own time. A failure
+        is marked never sent, and carries the ``sent_before`` attempts (``retried``) that
+        were lost on dropped kept-alive connections first."""
+        try:
+            return await self._open(key, deadline)
+        except BaseException as exc:
+            never_sent(exc)
+            exc.retried = sent_before  # type: ignore[attr-defined]
+            raise
+
+    async def _open(self, key: _Key, deadline: float) -> _Conn:
         scheme, host, port = key
         loop = asyncio.get_running_loop()
         began = time.perf_counter_ns()
@@ -393,6 +432,9 @@ class H1Client:
         deadlines.add(fut, deadline)
         try:
             await fut
+        except BaseException as exc:
+            never_sent(exc)
+            raise
         finally:
             deadlines.discard(fut)
 

@@ -16,6 +16,7 @@ class RunState:
     __slots__ = (
         "_clock",
         "_coverage_picks",
+        "_wires",
         "deadline",
         "idle",
         "in_flight",
@@ -35,6 +36,7 @@ class RunState:
         self._coverage_picks = 0
         # requests sent per step id, in memory the parent process reads if this worker dies
         self.ledger: MutableSequence[int] | None = None
+        self._wires: dict[int, Callable[[], None]] = {}
 
     def coverage_pick(self, flows: int) -> int | None:
         """The first ``flows`` iterations of the whole run take each flow once, in order, so a
@@ -50,16 +52,31 @@ class RunState:
     def remaining_s(self) -> float:
         return 0.0 if self.stopping else max(0.0, self.deadline - self._clock())
 
-    def begin(self, step: int) -> None:
+    def begin(self) -> None:
         self.in_flight += 1
         self.idle.clear()
+
+    def on_wire(self, step: int) -> Callable[[], None] | None:
+        """What the client calls as it hands a request of ``step`` to the socket (each resend
+        and redirect too). Counting there, not when the step begins, keeps a worker killed
+        while it connects or waits for a connection from counting a request no server got."""
+        ledger = self.ledger
+        if ledger is None:
+            return None
+        wire = self._wires.get(step)
+        if wire is None:
+
+            def wire() -> None:
+                ledger[step] += 1
+
+            self._wires[step] = wire
+        return wire
+
+    def count(self, step: int) -> None:
+        """A request of ``step`` reported without reaching a socket (it could not connect,
+        say): the ledger counts what the reports count."""
         if self.ledger is not None:
             self.ledger[step] += 1
-
-    def sent_more(self, step: int, count: int) -> None:
-        """Requests a step sent beyond its first: retries and redirect hops."""
-        if self.ledger is not None:
-            self.ledger[step] += count
 
     def end(self) -> None:
         self.in_flight -= 1

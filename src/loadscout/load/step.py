@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from loadscout.load.client import Client, HttpResponse, TransportError
+from loadscout.load.client import Client, HttpResponse, TransportError, was_never_sent
 from loadscout.load.compiled import CompiledStep, RenderedRequest, builtin_values
 from loadscout.load.errors import EXTRACTION_FAILED, RETRIED, TIMEOUT, classify, describe
 from loadscout.load.extract import ExtractionFailed, extract
@@ -148,7 +148,7 @@ async def send_request(
 ) -> tuple[HttpResponse, int, int] | None:
     """The response and when its (final) request started and ended; None when none came
     (the failure is recorded). Redirects followed on the way are recorded as requests."""
-    state.begin(step.id)
+    state.begin()
     start = time.perf_counter_ns()
     try:
         resp = await client.send(
@@ -159,17 +159,22 @@ async def send_request(
             json_body=req.json_body,
             body=req.body,
             want_headers=step.wants_headers,
+            on_wire=state.on_wire(step.id),
         )
-    except asyncio.CancelledError:
+    except asyncio.CancelledError as exc:
+        if was_never_sent(exc):
+            state.count(step.id)
         user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
         raise
     except Exception as exc:
+        if was_never_sent(exc):
+            state.count(step.id)
         hops = exc.hops if isinstance(exc, TransportError) else ()
         if hops:
             _hops(step, start, hops, user, req.url)
         retried = getattr(exc, "retried", 0)
         if retried or hops:
-            _resent(step, retried, len(hops), user, state, req.url)
+            _resent(step, retried, len(hops), user, req.url)
         user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
         return None
     finally:
@@ -177,20 +182,17 @@ async def send_request(
     end = time.perf_counter_ns()
     if resp.hops or resp.retried:
         start = _hops(step, start, resp.hops, user, req.url)
-        _resent(step, resp.retried, len(resp.hops), user, state, req.url)
+        _resent(step, resp.retried, len(resp.hops), user, req.url)
     return resp, start, end
 
 
-def _resent(
-    step: CompiledStep, retried: int, redirects: int, user: StepUser, state: RunState, url: str
-) -> None:
+def _resent(step: CompiledStep, retried: int, redirects: int, user: StepUser, url: str) -> None:
     """Requests beyond the step's first, counted: redirect hops (recorded as responses by
     :func:`_hops`) and attempts lost with a kept-alive connection that dropped before
     answering, then sent again (each may have reached the server: a request, failed)."""
     for _ in range(retried):
         user.failure(step, RETRIED, f"{step.method} {url}", "the connection dropped; sent again")
     user.resent(step, retried, redirects)
-    state.sent_more(step.id, retried + redirects)
 
 
 def _hops(step: CompiledStep, start: int, hops: tuple[int, ...], user: StepUser, url: str) -> int:
@@ -214,7 +216,8 @@ async def _stream(
     assert step.stream is not None
     streams, where = user.streams(), f"{step.name} {req.url}"
     cookie = client.cookie_header(req.url)
-    state.begin(step.id)
+    state.begin()
+    state.count(step.id)
     start = time.perf_counter_ns()
     try:
         res = await streams.open(
