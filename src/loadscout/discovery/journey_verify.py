@@ -10,7 +10,7 @@ from loadscout.discovery.verify import MAX_PARALLEL_FLOWS
 from loadscout.flows.journeys import Journey, JourneyState, pattern_regex
 from loadscout.flows.model import Flow, FlowSet, FlowVerification, Step
 from loadscout.flows.page_links import matching, page_links
-from loadscout.flows.replay import FlowReplayer, ReplayedPage
+from loadscout.flows.replay import FlowReplayer, ReplayedPage, ReplayOutcome
 from loadscout.plan.scope import Scope
 
 
@@ -19,22 +19,23 @@ async def verify_journey(
 ) -> tuple[Journey | None, list[FlowVerification]]:
     """The journey as it replays (None when its entry page fails), and one result per state.
 
-    A few states at a time, as flows are: each is a fresh session that logs in, and forty at
-    once swamp a small server (its pages then time out and the journey loses them)."""
+    The states' pages are visited in a few sessions at once, one after the other in each, as
+    a user browsing them would: each session logs in once (a login can cost the server a
+    second of hashing, and forty fresh sessions at once swamp a small server). A page that
+    fails ends its session; the pages after it go on in a new one."""
     scope = Scope(flowset.target_url)
-    gate = asyncio.Semaphore(MAX_PARALLEL_FLOWS)
-
-    async def bounded(state: JourneyState) -> tuple[FlowVerification, set[str]]:
-        async with gate:
-            return await _verify_state(flowset, journey, state, replayer, scope, timeout_s)
-
-    checks = await asyncio.gather(*(bounded(s) for s in journey.states))
-    results = [r for r, _ in checks]
-    failed = {s.name for s, (r, _) in zip(journey.states, checks, strict=True) if not r.passed}
-    missing = {s.name: m for s, (_, m) in zip(journey.states, checks, strict=True)}
+    lanes = [journey.states[i::MAX_PARALLEL_FLOWS] for i in range(MAX_PARALLEL_FLOWS)]
+    checked = await asyncio.gather(
+        *(_verify_states(flowset, journey, lane, replayer, scope, timeout_s) for lane in lanes)
+    )
+    by_name = {name: check for lane in checked for name, check in lane.items()}
+    results = [by_name[s.name][0] for s in journey.states]
+    failed = {s.name for s in journey.states if not by_name[s.name][0].passed}
     if journey.entry in failed:
         return None, results
-    states = [_without(s, failed, missing[s.name]) for s in journey.states if s.name not in failed]
+    states = [
+        _without(s, failed, by_name[s.name][1]) for s in journey.states if s.name not in failed
+    ]
     return journey.model_copy(update={"states": states}), results
 
 
@@ -49,33 +50,59 @@ def _without(state: JourneyState, failed: set[str], unlinked: set[str]) -> Journ
     return state.model_copy(update={"transitions": kept, "back": back})
 
 
-async def _verify_state(
+async def _verify_states(
     flowset: FlowSet,
     journey: Journey,
-    state: JourneyState,
+    states: list[JourneyState],
     replayer: FlowReplayer,
     scope: Scope,
     timeout_s: float,
-) -> tuple[FlowVerification, set[str]]:
-    name = f"journey {journey.name!r}: {state.name}"
-    if state.url is None:
-        return FlowVerification(flow=name, passed=True, detail="entered by links only"), set()
-    targets = {t.to for t in state.transitions if t.follows_link}
-    missing: set[str] = set()
+) -> dict[str, tuple[FlowVerification, set[str]]]:
+    """Each state's result, and the link targets its page had no link to."""
+    label = f"journey {journey.name!r}"
+    missing: dict[str, set[str]] = {s.name: set() for s in states}
+    results: dict[str, tuple[FlowVerification, set[str]]] = {
+        s.name: (FlowVerification(flow=f"{label}: {s.name}", passed=True, detail=_ENTERED), set())
+        for s in states
+        if s.url is None
+    }
 
     def links_lead_on(step: Step, page: ReplayedPage, *, setup: bool) -> str | None:
         if setup:
             return None
         links = page_links(page.text, page.url)
-        for target in targets:
-            if not matching(links, pattern_regex(journey.state(target).pattern), scope):
-                missing.add(target)
+        for move in journey.state(step.name).transitions:
+            to = journey.state(move.to).pattern
+            if move.follows_link and not matching(links, pattern_regex(to), scope):
+                missing[step.name].add(move.to)
         return None
 
-    flow = Flow(name=name, steps=[Step(name=state.name, url=state.url)])
-    run = await replayer(flowset, flow, vu=1, timeout_s=timeout_s, check=links_lead_on)
-    if not run.ok:
-        detail = f"its page failed: {run.reason}"
-        return FlowVerification(flow=name, passed=False, detail=detail, fidelity=0.0), set()
-    detail = "ok" if not missing else f"no link to {', '.join(sorted(missing))}: move dropped"
-    return FlowVerification(flow=name, passed=True, detail=detail), missing
+    pending = [(s.name, s.url) for s in states if s.url is not None]
+    while pending:
+        steps = [Step(name=name, url=url) for name, url in pending]
+        flow = Flow(name=f"{label}: {pending[0][0]}", steps=steps)
+        run = await replayer(flowset, flow, vu=1, timeout_s=timeout_s, check=links_lead_on)
+        # a failed set-up fails every page; a failed page, itself only
+        failed = 0 if run.ok else len(pending) if run.passed == 0 and _in_setup(run) else 1
+        for name, _ in pending[: run.passed if not run.ok else len(pending)]:
+            gone = missing[name]
+            detail = "ok" if not gone else f"no link to {', '.join(sorted(gone))}: move dropped"
+            results[name] = (
+                FlowVerification(flow=f"{label}: {name}", passed=True, detail=detail),
+                gone,
+            )
+        for name, _ in pending[run.passed : run.passed + failed]:
+            detail = f"its page failed: {run.reason}"
+            verdict = FlowVerification(
+                flow=f"{label}: {name}", passed=False, detail=detail, fidelity=0.0
+            )
+            results[name] = (verdict, set())
+        pending = [] if run.ok else pending[run.passed + failed :]
+    return results
+
+
+_ENTERED = "entered by links only"
+
+
+def _in_setup(run: ReplayOutcome) -> bool:
+    return (run.failed_step or "").startswith("set-up: ")
