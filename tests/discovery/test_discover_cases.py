@@ -1,5 +1,5 @@
 """discover() on the demo's third-party-shaped sections (routes/cases.py): the tracker whose
-search and login forms share one action, 300 admin-like records, the button-only explorer."""
+search and login forms share one action, 300 admin-like records, the button-only explorers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from loadscout.demo.routes.cases import OPERATIONS, OPERATIONS_PATH
 from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.load.replay import replay_flow
@@ -68,3 +69,22 @@ async def test_button_only_explorer_yields_its_api_calls(demo_shop: DemoServer) 
     flowset = await discover(options, replayer=replay_flow)
     called = {urlsplit(s.url).path for f in flowset.flows for s in f.steps if s.kind == "fetch"}
     assert {"/api/explorer/status", "/api/explorer/records/7"} <= called, called
+
+
+async def test_operations_that_run_after_several_clicks_are_all_called(
+    demo_shop: DemoServer,
+) -> None:
+    """An explorer rendered in the browser: each operation opens, shows "Try it out", then
+    "Execute" once its required id is typed; all controls share their classes. Every read is
+    called and recorded; no write (POST, PUT, DELETE) reaches the server."""
+    demo_shop.reset_hits()
+    options = DiscoveryConfig(
+        start_url=demo_shop.url_for(OPERATIONS_PATH), max_pages=2, max_time_s=60, max_depth=0
+    )
+    flowset = await discover(options, replayer=replay_flow)
+    called = {urlsplit(s.url).path for f in flowset.flows for s in f.steps if s.kind == "fetch"}
+    reads = [path for method, path, _ in OPERATIONS if method == "GET"]
+    missed = [p for p in reads if not any(route_regex(p).match(c) for c in called)]
+    assert missed == [], called
+    writes = {hit for hit in demo_shop.hits if not hit.startswith(("GET ", "HEAD "))}
+    assert writes == set()

@@ -23,6 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from loadscout.discovery.actions import Loaded, load_page
 from loadscout.discovery.browser import NetworkGuard, guarded_context
 from loadscout.discovery.capture import Capture, Exchange
+from loadscout.discovery.click_tree import ClickTree, Families
 from loadscout.discovery.form_fill import DataValues, form_kind
 from loadscout.discovery.form_runner import FormRunner, Relogin
 from loadscout.discovery.frontier import ClickTask, FormTask, Frontier, Task, VisitTask
@@ -42,15 +43,26 @@ from loadscout.discovery.rerecord import record_browse_again
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.screenshots import Screenshots
 from loadscout.discovery.sources import DISALLOWED, Sources
-from loadscout.discovery.spa import Clickable, click_once, click_verdict, clickables
+from loadscout.discovery.spa import (
+    Clickable,
+    ClickOutcome,
+    click_once,
+    click_verdict,
+    clickables,
+    fill_needed,
+    idle_control,
+    redrawn,
+)
 from loadscout.errors import RunFailed, TargetError
 from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]
 _DOWNLOAD_EXT = (".pdf", ".zip", ".gz", ".tar", ".exe", ".dmg", ".csv", ".xlsx", ".docx", ".mp4")
 NEAR_DUPLICATE_BUDGET = 8  # pages with one DOM shape whose links are followed
-MAX_CLICKS_PER_PAGE = 8
-CLICKS_PER_FAMILY = 2  # sibling elements of one kind (list items) mostly do the same thing
+MAX_CLICKS_PER_PAGE = 8  # clicks on a page that find nothing new before it is left
+CLICKS_PER_FIND = 12  # and more for each click that found a new call or route
+CLICKS_PER_LOAD = 12  # a page that has this many clicks open is loaded again after a find
+MARK_LIMIT = 400  # controls read per page (an API explorer has a few per operation)
 SECOND_RECORDING_S = 20.0  # most time the second recording of browse flows may take
 
 
@@ -104,8 +116,8 @@ class Crawler:
         self._shapes: Counter[str] = Counter()
         self._form_kinds: Counter[tuple[str, tuple[str, ...]]] = Counter()
         self._click_patterns: set[str] = set()
-        self._clicked: set[tuple[str, str]] = set()
-        self._families: Counter[tuple[str, str]] = Counter()
+        self._called: set[tuple[str, str]] = set()  # (method, pattern) clicks have called
+        self._click_families = Families()
         self._writes: list[FormSubmission] = []
         for url in sources.disallowed:  # sitemap URLs robots.txt keeps us out of
             self.result.skip(url, "GET", DISALLOWED)
@@ -243,9 +255,14 @@ class Crawler:
         visit.seconds = time.monotonic() - began  # a page with a model: its screenshot counts too
         self._expand(visit, loaded.model)
         new_pattern = visit.pattern not in self._click_patterns
-        if self.options.explore_clicks and new_pattern and await clickables(page, limit=1):
+        if self.options.explore_clicks and new_pattern and await self._worth_clicking(page):
             self._click_patterns.add(visit.pattern)
             self._frontier.push(ClickTask(visit))
+
+    async def _worth_clicking(self, page: Page) -> bool:
+        """The page has a control of a family that has not stopped finding things."""
+        found = await clickables(page, limit=MARK_LIMIT)
+        return any(not self._click_families.exhausted(c.family) for c in found)
 
     def _visited(
         self, task: VisitTask, loaded: Loaded, began: float, *, plain: bool = False
@@ -382,37 +399,60 @@ class Crawler:
         return None
 
     async def _clicks(self, task: ClickTask, page: Page, capture: Capture) -> None:
-        """Each clickable of the page once. The page is loaded again only after a click that
-        left a mark (a request, a route, a navigation): a checkbox or a menu that opens costs
-        a click, not a page load (a server-rendered admin page has dozens of them)."""
+        """The page's controls, clicked in the order a ClickTree picks (what a click opens
+        first). The page is loaded again only after a click that navigated away; a menu or
+        an operation that opens costs a click, not a page load."""
         timeout = self.options.page_timeout_s
-        fresh = False
-        for index in range(MAX_CLICKS_PER_PAGE):
-            if time.monotonic() >= self._deadline:
+        if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
+            return
+        tree, clicks, finds, since_load = ClickTree(self._click_families), 0, 0, 0
+        found = await clickables(page, limit=MARK_LIMIT)
+        while clicks < MAX_CLICKS_PER_PAGE + CLICKS_PER_FIND * finds:
+            if time.monotonic() >= self._deadline or (target := tree.next(found)) is None:
                 return
-            if not fresh:
-                if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
-                    return
-                fresh = True
-            targets = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
-            if index >= len(targets):
-                return
-            target = targets[index]
-            key = (task.page.pattern, f"{target.tag}:{target.label}")
-            family = (task.page.pattern, target.family)
-            if key in self._clicked or self._families[family] >= CLICKS_PER_FAMILY:
+            tree.start(target)  # clicked or not, never picked again
+            if idle_control(target):
                 continue
-            self._clicked.add(key)
-            self._families[family] += 1
-            if (reason := click_verdict(target)) is not None:
+            if (reason := click_verdict(target, allow_writes=self.policy.allow_writes)) is not None:
                 self.result.skip(task.page.url, "CLICK", f"{reason}: {target.label!r}")
                 continue
-            outcome = await click_once(page, capture, target, quiet_s=0.3, cap_s=min(5.0, timeout))
-            fresh = not (outcome.fetches or outcome.routes or outcome.document)
-            done = [f for f in outcome.fetches if f.status is not None]
-            sends = any(f.method != "GET" or f.headers or f.post_data for f in done)
-            again = await self._click_again(task.page, target) if sends else []
-            self._record_click(task.page, target.label, done, outcome.routes, again)
+            clicks += 1
+            since_load += 1
+            outcome = await self._click(page, capture, target, tree)
+            novel = await self._record_click(task.page, target, outcome, tree)
+            finds += novel
+            # what opened stays open: after a find, a page grown heavy is loaded afresh
+            heavy = novel and since_load >= CLICKS_PER_LOAD
+            if heavy or outcome.document is not None or _leaves(outcome.routes, task.page.url):
+                since_load = 0
+                tree.finish(target, found=novel, revealed=())
+                tree.forget_reveals()
+                if await load_page(page, capture, task.page.url, timeout_s=timeout) is None:
+                    return
+                found = await clickables(page, limit=MARK_LIMIT)
+                continue
+            before = {c.key for c in found}
+            found = await clickables(page, limit=MARK_LIMIT)
+            revealed = [c for c in found if c.key not in before]
+            tree.finish(target, found=novel, revealed=revealed)
+
+    async def _click(
+        self, page: Page, capture: Capture, target: Clickable, tree: ClickTree | None = None
+    ) -> ClickOutcome:
+        """One click, after typing into the fields the page says it needs; a click that did
+        nothing but flag fields invalid is made once more with them filled (on the control
+        as the page drew it again: it may have moved)."""
+        cap = min(5.0, self.options.page_timeout_s)
+        await fill_needed(page)
+        outcome = await click_once(page, capture, target, quiet_s=0.3, cap_s=cap)
+        marked = outcome.fetches or outcome.routes or outcome.document
+        if not marked and await fill_needed(page):
+            again = redrawn(target, await clickables(page, limit=MARK_LIMIT))
+            if again is not None:
+                if tree is not None:
+                    tree.done.add(again.key)
+                outcome = await click_once(page, capture, again, quiet_s=0.3, cap_s=cap)
+        return outcome
 
     @contextlib.asynccontextmanager
     async def _fresh_session(self) -> AsyncIterator[tuple[Page, Capture]]:
@@ -431,43 +471,61 @@ class Crawler:
         finally:
             await _close(context)
 
-    async def _click_again(self, visit: PageVisit, target: Clickable) -> list[Exchange]:
-        """The second recording: the same click in a fresh session (logged in afresh), for
-        clicks whose calls send values of their own (bodies, custom headers, writes)."""
+    async def _click_again(self, visit: PageVisit, path: list[str]) -> list[Exchange]:
+        """The second recording: the same clicks in a fresh session (logged in afresh), for
+        clicks whose calls send values of their own (bodies, custom headers, writes).
+        ``path``: the keys of the controls clicked to reach the one recorded, itself last."""
         with contextlib.suppress(TargetError):
             async with self._fresh_session() as (page, capture):
                 timeout = self.options.page_timeout_s
-                if await load_page(page, capture, visit.url, timeout_s=timeout) is not None:
-                    found = await clickables(page, limit=MAX_CLICKS_PER_PAGE)
-                    same = next(
-                        (c for c in found if (c.tag, c.text) == (target.tag, target.text)), None
-                    )
-                    if same is not None:
-                        outcome = await click_once(page, capture, same, quiet_s=0.3, cap_s=5.0)
-                        return [f for f in outcome.fetches if f.status is not None]
+                if await load_page(page, capture, visit.url, timeout_s=timeout) is None:
+                    return []
+                outcome: ClickOutcome | None = None
+                for key in path:
+                    found = await clickables(page, limit=MARK_LIMIT)
+                    same = next((c for c in found if c.key == key), None)
+                    if same is None:
+                        return []
+                    outcome = await self._click(page, capture, same)
+                if outcome is not None:
+                    return [f for f in outcome.fetches if f.status is not None]
         return []
 
-    def _record_click(
-        self,
-        visit: PageVisit,
-        label: str,
-        done: list[Exchange],
-        routes: list[str],
-        again: list[Exchange],
-    ) -> None:
+    async def _record_click(
+        self, visit: PageVisit, target: Clickable, outcome: ClickOutcome, tree: ClickTree
+    ) -> bool:
+        """Keeps what the click called and where it routed; whether any of it was new (a call,
+        sent or blocked, or a route of a pattern not seen before)."""
+        done = [f for f in outcome.fetches if f.status is not None]
+        # a write the safety policy blocked is still an operation found
+        calls = {(f.method, self.budget.pattern(f.url)) for f in outcome.fetches}
+        # a route to the page itself (a new #hash: a deep link to what opened) is no place
+        routes = [r for r in outcome.routes if self.scope.contains(r) and _leaves([r], visit.url)]
+        places = {self.budget.pattern(r) for r in routes}
+        novel = bool(calls - self._called or places - self.result.routes)
+        self._called |= calls
         for route in routes:
-            if self.scope.contains(route):
-                self.result.routes.add(self.budget.pattern(route))
-                self._follow(route.split("#")[0], visit, deep_link=True)
+            self.result.routes.add(self.budget.pattern(route))
+            self._follow(route.split("#")[0], visit, deep_link=True)
         if done or routes:
+            sends = any(f.method != "GET" or f.headers or f.post_data for f in done)
+            again = await self._click_again(visit, tree.path(target)) if sends else []
             dynamic = dynamic_values(done, again)
+            label = target.label
             self.result.clicks.append(
                 ClickRecord(page=visit, label=label, fetches=done, routes=routes, dynamic=dynamic)
             )
             note = f", {len(dynamic)} values differ in a fresh session" if dynamic else ""
             self.progress(f"clicked {label!r} on {_short(visit.url)}: {len(done)} calls{note}")
+        return novel
 
 
 async def _close(context: BrowserContext) -> None:
     with contextlib.suppress(PlaywrightError):
         await context.close()
+
+
+def _leaves(routes: list[str], page_url: str) -> bool:
+    """A client-side route to another path (not the page's own, with only a new #hash)."""
+    here = urlsplit(page_url)
+    return any(urlsplit(r)[:4] != here[:4] for r in routes)

@@ -23,6 +23,7 @@ _SIGNUP_WORDS = re.compile(r"regist|sign.?up|join|create|confirm|new.?pass|repea
 _NAME_TABLE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.I), v)
     for p, v in [
+        (r"^(id|page)$|[_-]id$", "1"),  # the first record (or page) is the likeliest to exist
         (r"user.?name|^user$|^login$|nick", "loadscout"),
         (r"first.?name|given", "Alex"),
         (r"last.?name|surname|family", "Doe"),

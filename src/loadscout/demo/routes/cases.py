@@ -1,6 +1,7 @@
 """Sections shaped like third-party apps that broke discovery, each with its own start page
 and not linked from the shop: an issue tracker whose search and login forms share one action,
-an admin-like list of 300 records with detail and edit pages, and a button-only API explorer.
+an admin-like list of 300 records with detail and edit pages, a button-only API explorer, and
+one rendered in the browser whose operations open, then run, in several clicks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ router = APIRouter()
 TRACKER_PATH = "/tracker"
 RECORDS_PATH = "/records"
 EXPLORER_PATH = "/explorer"
+OPERATIONS_PATH = "/explorer/ops"
+# what the multi-click explorer lists: the reads discovery must call, the writes it must not
+OPERATIONS = (
+    ("GET", "/api/explorer/status", "The state of the shop"),
+    ("GET", "/api/explorer/records/{id}", "One record"),
+    ("POST", "/api/explorer/records", "Create a record"),
+    ("GET", "/api/explorer/teams", "The teams"),
+    ("DELETE", "/api/explorer/records/{id}", "Delete a record"),
+    ("GET", "/api/explorer/teams/{team}/records", "A team's records"),
+    ("PUT", "/api/explorer/records/{id}", "Replace a record"),
+    ("GET", "/api/explorer/records", "Records, a page at a time"),
+)
 ISSUES = tuple(
     f"Issue {n}: {word} is slow" for n, word in enumerate(("login", "search", "cart"), 1)
 )
@@ -91,6 +104,32 @@ async def record_save(
 async def explorer(request: Request) -> HTMLResponse:
     """No links: each operation is a ``<button>`` whose click handler calls the JSON API."""
     return render(request, "case_explorer.html")
+
+
+@router.get(OPERATIONS_PATH, response_class=HTMLResponse)
+async def operations_page(request: Request) -> HTMLResponse:
+    """Operations rendered in the browser; each runs after three clicks and a typed id."""
+    return render(request, "case_ops.html")
+
+
+@router.get("/api/explorer/operations")
+async def operations() -> list[dict[str, str]]:
+    return [{"method": m, "path": p, "summary": s} for m, p, s in OPERATIONS]
+
+
+@router.get("/api/explorer/teams")
+async def explorer_teams(shop: Shop) -> list[str]:
+    return sorted({r.team for r in shop.records.values()})
+
+
+@router.get("/api/explorer/teams/{team}/records")
+async def explorer_team_records(shop: Shop, team: str) -> list[int]:
+    return [r.id for r in shop.records.values() if r.team == team][:20]
+
+
+@router.get("/api/explorer/records")
+async def explorer_records(shop: Shop) -> list[int]:
+    return sorted(shop.records)[:20]
 
 
 @router.get("/api/explorer/status")
