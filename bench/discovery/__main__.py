@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.discovery.truth import Session, Truth, crawl
+from bench.discovery.truth import Operation, Session, Truth, crawl, operations
 from loadscout.flows.io import loads_flowset
 from loadscout.flows.model import FlowSet
 
@@ -34,6 +34,7 @@ class App:
     start: str
     log: str
     login: tuple[str, str, str] | None = None  # (login url, username, password)
+    api_schema: str | None = None  # the OpenAPI schema of the API the app's buttons call
 
 
 APPS = (
@@ -51,6 +52,12 @@ APPS = (
         log="roundup.log",
         login=("http://127.0.0.1:8704/tracker/", "admin", "bench-admin-pw"),
     ),
+    App(
+        name="API explorer (Swagger UI)",
+        start="http://127.0.0.1:8705/api/docs/",
+        log="api.log",
+        api_schema="http://127.0.0.1:8705/api/schema/?format=json",
+    ),
 )
 
 
@@ -63,11 +70,12 @@ class Discovered:
     error: str = ""
 
 
-def truth_for(app: App) -> Truth:
+def truth_for(app: App) -> tuple[Truth, list[Operation]]:
     session = Session(app.start)
     if app.login is not None:
         session.login(*app.login)
-    return crawl(session, app.start)
+    ops = operations(session, app.api_schema) if app.api_schema else []
+    return crawl(session, app.start), ops
 
 
 def discover(app: App, out: Path) -> Discovered:
@@ -108,7 +116,19 @@ def _segment(want: str, got: str) -> bool:
     return False
 
 
-def row(app: App, truth: Truth, run: Discovered) -> str:
+def api_cell(ops: list[Operation], run: Discovered) -> str:
+    """Operations the app's log shows called during discovery: reads (GET) of all reads, and
+    writes, which default options must never send."""
+    if not ops:
+        return "-"
+    called = {o for o in ops for m, p in run.requests if o.matches(m, urlsplit(p).path)}
+    reads = [o for o in ops if o.method in _SAFE]
+    writes = [o for o in ops if o.method not in _SAFE]
+    sent = len(called & set(writes))
+    return f"{len(called & set(reads))} / {len(reads)} reads; {sent} of {len(writes)} writes sent"
+
+
+def row(app: App, truth: Truth, ops: list[Operation], run: Discovered) -> str:
     report = run.flowset.discovery if run.flowset else None
     found = [*(report.patterns if report else []), *(report.routes if report else [])]
     hits = {t for t in truth.patterns if any(_matches(t, f) for f in found)}
@@ -127,6 +147,7 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
         f"{len(hits & records)} / {len(records)}",
         f"{report.forms if report else 0} / {len(truth.forms)}",
         str(pages),
+        api_cell(ops, run),
         (f"{len(unsafe)} ({', '.join(sorted(set(unsafe)))})" if unsafe else "0")
         + (f" + {logins} logins" if logins else ""),
         f"{run.seconds} s ({per_page} s/page)" + (f", {report.stop_reason}" if report else ""),
@@ -138,9 +159,9 @@ def row(app: App, truth: Truth, run: Discovered) -> str:
 
 HEADER = (
     "| app | page patterns found / truth | of which record pages ({id}) | forms found / truth "
-    "| pages | unsafe requests (besides logging in) | discovery time, why it stopped "
-    "| flows verified | exit |"
-    "\n|---|---|---|---|---|---|---|---|---|"
+    "| pages | API operations called | unsafe requests (besides logging in) "
+    "| discovery time, why it stopped | flows verified | exit |"
+    "\n|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -155,9 +176,9 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for app in apps:
-                truth = truth_for(app)
-                run = discover(app, Path(tmp) / f"{app.name.replace(' ', '_')}.yaml")
-                rows.append(row(app, truth, run))
+                truth, ops = truth_for(app)
+                run = discover(app, Path(tmp) / (re.sub(r"\W+", "_", app.name) + ".yaml"))
+                rows.append(row(app, truth, ops, run))
                 report = run.flowset.discovery if run.flowset else None
                 found = [*(report.patterns if report else [])]
                 missed = sorted(t for t in truth.patterns if not any(_matches(t, f) for f in found))

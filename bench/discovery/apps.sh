@@ -9,6 +9,9 @@
 #   Roundup       http://127.0.0.1:8704/tracker/ (issue tracker, classic template, sqlite; admin /
 #                 bench-admin-pw; 300 issues, 20 users; a GET search form and the POST login form
 #                 share one action on every page; logout is a GET link)
+#   API explorer  http://127.0.0.1:8705/api/docs/ (Swagger UI, client-rendered, from
+#                 drf-spectacular-sidecar, over Django REST framework viewsets of the Django
+#                 site's 8 models: 48 operations, 16 of them reads; no <a> link to any of them)
 # Usage: apps.sh setup | start | stop      (BENCH_APPS_DIR, default /tmp/loadscout-bench-apps)
 set -euo pipefail
 
@@ -19,12 +22,14 @@ DJANGO_PORT=8701
 DATASETTE_PORT=8702
 DOCS_PORT=8703
 ROUNDUP_PORT=8704
+API_PORT=8705
 DOCS_DIR=/usr/share/doc/python3.11/html
 
 setup_venv() {
   [ -x "$PY" ] || python3 -m venv "$VENV"
-  "$PY" -c "import django, datasette, roundup" 2>/dev/null \
-    || "$VENV/bin/pip" install -q django datasette roundup
+  "$PY" -c "import django, datasette, roundup, rest_framework, drf_spectacular_sidecar" \
+    2>/dev/null || "$VENV/bin/pip" install -q django datasette roundup djangorestframework \
+    drf-spectacular drf-spectacular-sidecar
 }
 
 setup_django() {
@@ -133,6 +138,54 @@ Order.objects.bulk_create([Order(name=f'Order {n}', customer=customers[n % 200],
 ")
 }
 
+setup_api() {
+  local site="$DIR/django"
+  [ -f "$site/inventory/api.py" ] && return
+  cat > "$site/inventory/api.py" <<'PY'
+from rest_framework import routers, serializers, viewsets
+
+from .models import Author, Book, Customer, Order, Publisher, Review, Store, Supplier
+
+router = routers.DefaultRouter()
+for model in (Author, Book, Publisher, Store, Customer, Supplier, Review, Order):
+    meta = type("Meta", (), {"model": model, "fields": "__all__"})
+    serializer = type(f"{model.__name__}Serializer", (serializers.ModelSerializer,),
+                      {"Meta": meta})
+    viewset = type(f"{model.__name__}ViewSet", (viewsets.ModelViewSet,),
+                   {"queryset": model.objects.order_by("id"), "serializer_class": serializer})
+    router.register(model.__name__.lower() + "s", viewset)
+PY
+  cat >> "$site/benchsite/settings.py" <<'PY'
+
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inventory API",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+PY
+  cat >> "$site/benchsite/urls.py" <<'PY'
+
+from django.urls import include  # noqa: E402
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # noqa: E402
+
+from inventory.api import router  # noqa: E402
+
+urlpatterns += [
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+PY
+}
+
 setup_datasette() {
   local db="$DIR/datasette/shop.db"
   [ -f "$db" ] && return
@@ -183,13 +236,15 @@ start() {
   stop quiet
   (cd "$DIR/django" && exec "$PY" manage.py runserver "127.0.0.1:$DJANGO_PORT" --noreload \
     >"$DIR/logs/django.log" 2>&1) & echo $! > "$DIR/django.pid"
+  (cd "$DIR/django" && exec "$PY" manage.py runserver "127.0.0.1:$API_PORT" --noreload \
+    >"$DIR/logs/api.log" 2>&1) & echo $! > "$DIR/api.pid"
   (exec "$VENV/bin/datasette" serve "$DIR/datasette/shop.db" --host 127.0.0.1 \
     --port "$DATASETTE_PORT" >"$DIR/logs/datasette.log" 2>&1) & echo $! > "$DIR/datasette.pid"
   (exec python3 -m http.server "$DOCS_PORT" --bind 127.0.0.1 --directory "$DOCS_DIR" \
     >"$DIR/logs/docs.log" 2>&1) & echo $! > "$DIR/docs.pid"
   (exec "$VENV/bin/roundup-server" -u nobody -g nogroup -p "$ROUNDUP_PORT" -n 127.0.0.1 \
     "tracker=$DIR/roundup" >"$DIR/logs/roundup.log" 2>&1) & echo $! > "$DIR/roundup.pid"
-  for port in $DJANGO_PORT $DATASETTE_PORT $DOCS_PORT $ROUNDUP_PORT; do
+  for port in $DJANGO_PORT $DATASETTE_PORT $DOCS_PORT $ROUNDUP_PORT $API_PORT; do
     for _ in $(seq 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
       sleep 0.2
@@ -198,7 +253,7 @@ start() {
 }
 
 stop() {
-  for app in django datasette docs roundup; do
+  for app in django api datasette docs roundup; do
     if [ -f "$DIR/$app.pid" ]; then
       kill "$(cat "$DIR/$app.pid")" 2>/dev/null || true
       rm -f "$DIR/$app.pid"
@@ -208,11 +263,11 @@ stop() {
 }
 
 case "${1:-}" in
-  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_datasette; setup_docs; setup_roundup
+  setup) mkdir -p "$DIR"; setup_venv; setup_django; setup_api; setup_datasette; setup_docs; setup_roundup
     echo "apps ready in $DIR" ;;
   start) start
     echo "django :$DJANGO_PORT, datasette :$DATASETTE_PORT, docs :$DOCS_PORT," \
-      "roundup :$ROUNDUP_PORT (logs in $DIR/logs)" ;;
+      "roundup :$ROUNDUP_PORT, api explorer :$API_PORT (logs in $DIR/logs)" ;;
   stop) stop ;;
   *) echo "usage: $0 setup|start|stop" >&2; exit 2 ;;
 esac

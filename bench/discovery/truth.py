@@ -4,6 +4,7 @@ selectolax) with a large budget, and this module's own normalisation of URLs to 
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import re
 import time
 import urllib.error
@@ -146,3 +147,32 @@ def crawl(
             per_pattern[key] += 1
             queue.append(target)
     return Truth(patterns, forms, pages, round(time.monotonic() - began, 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of an OpenAPI schema: its method and path template."""
+
+    method: str
+    path: str
+
+    def matches(self, method: str, path: str) -> bool:
+        if method != self.method:
+            return False
+        regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(self.path))
+        return re.fullmatch(regex, path) is not None
+
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def operations(session: Session, schema_url: str) -> list[Operation]:
+    """The operations an OpenAPI (JSON) schema lists: what an API explorer can run."""
+    with session.opener.open(schema_url, timeout=10) as response:
+        schema = json.loads(response.read())
+    return [
+        Operation(method.upper(), path)
+        for path, item in schema.get("paths", {}).items()
+        for method in item
+        if method in _METHODS
+    ]
