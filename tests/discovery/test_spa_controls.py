@@ -1,12 +1,14 @@
-"""Which controls discovery leaves alone, and finding a control again after the page redrew it."""
+"""Which controls discovery clicks and which it leaves alone, and finding a control again
+after the page redrew it."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.async_api import Browser
 
 from loadscout.discovery.form_fill import fill_field
 from loadscout.discovery.page_model import FieldSpec
-from loadscout.discovery.spa import Clickable, click_verdict, idle_control, redrawn
+from loadscout.discovery.spa import Clickable, click_verdict, clickables, idle_control, redrawn
 
 
 def ctl(text: str, key: str = "#op/1|button|b|x|1", kind: str = "b") -> Clickable:
@@ -43,3 +45,24 @@ def test_a_redrawn_control_is_found_by_its_look_under_the_same_anchor() -> None:
 def test_an_id_field_is_given_the_first_record() -> None:
     for name in ("id", "user_id", "page"):
         assert fill_field(FieldSpec(name=name), kind="read", unique="1").value == "1"
+
+
+CONTROLS = """<!doctype html><html><body>
+<details><summary>More</summary><p>hidden</p></details>
+<details open><summary>Open already</summary><p>shown</p></details>
+<div role="tablist"><div role="tab" aria-selected="true">Overview</div>
+<div role="tab" aria-selected="false">Reviews</div></div>
+<button aria-expanded="true">Menu</button><button aria-expanded="false">Filters</button>
+<form><button>Send</button></form>
+</body></html>"""
+
+
+@pytest.mark.browser
+async def test_disclosures_and_tabs_are_clicked_unless_already_open(browser: Browser) -> None:
+    page = await browser.new_page()
+    try:
+        await page.set_content(CONTROLS)
+        texts = [c.text for c in await clickables(page, limit=50)]
+    finally:
+        await page.close()
+    assert texts == ["More", "Reviews", "Filters"]

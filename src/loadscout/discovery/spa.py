@@ -68,10 +68,12 @@ _MARK_JS = """
         && !(ls && ls.listeners.has(e))) return false;
     // A button outside any form exists to be clicked, even when its listener sits on an
     // ancestor (delegation, as React and jQuery apps do) and so was never seen on it.
-    const button = (tag === 'button' || e.getAttribute('role') === 'button')
+    const role = e.getAttribute('role');
+    const button = (tag === 'button' || tag === 'summary' || role === 'button' || role === 'tab')
       && !e.hasAttribute('form') && !e.disabled;
-    // open already: a click would only close it
-    if (e.getAttribute('aria-expanded') === 'true') return false;
+    // open already (a disclosure, a <details>, the selected tab): a click would only close it
+    if (e.getAttribute('aria-expanded') === 'true' || e.getAttribute('aria-selected') === 'true'
+        || (tag === 'summary' && e.parentElement && e.parentElement.open)) return false;
     return (ls && ls.listeners.has(e)) || e.hasAttribute('onclick') || button;
   }).slice(0, limit);
   const seen = {};
