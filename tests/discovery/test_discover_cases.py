@@ -69,6 +69,8 @@ async def test_button_only_explorer_yields_its_api_calls(demo_shop: DemoServer) 
     flowset = await discover(options, replayer=replay_flow)
     called = {urlsplit(s.url).path for f in flowset.flows for s in f.steps if s.kind == "fetch"}
     assert {"/api/explorer/status", "/api/explorer/records/7"} <= called, called
+    # the search form its script sends (no page requested) is filled, sent, and recorded
+    assert "/api/explorer/search" in called
 
 
 async def test_operations_that_run_after_several_clicks_are_all_called(

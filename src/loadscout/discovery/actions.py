@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from playwright.async_api import Error as PlaywrightError
@@ -74,17 +75,23 @@ async def load_page(page: Page, capture: Capture, url: str, *, timeout_s: float)
 async def submit_form(
     page: Page, capture: Capture, form: FormSpec, fills: tuple[FieldFill, ...], *, timeout_s: float
 ) -> tuple[Exchange | None, list[Exchange]]:
-    """Fill and submit ``form`` on the current page; returns the submission and later fetches."""
+    """Fill and submit ``form`` on the current page; returns the submission and the fetches
+    after it. The submission is None when no page was requested: a form the page's own script
+    handles (its calls are the fetches), found when the page goes quiet, not after waiting a
+    whole page timeout for a navigation that never comes."""
     mark = capture.mark()
     payload = [{"value": f.value, "checked": f.checked} for f in fills]
-    try:
-        async with page.expect_navigation(wait_until="domcontentloaded", timeout=timeout_s * 1000):
-            await page.evaluate(_SUBMIT_JS, [form.index, payload])
-    except PlaywrightError:
-        pass  # a blocked or failed submission still leaves its exchange (status None)
-    await capture.wait_quiet(quiet_s=QUIET_S, cap_s=min(QUIET_CAP_S, timeout_s))
-    document, fetches = _split(capture.since(mark))
-    return document, fetches
+    with contextlib.suppress(PlaywrightError):  # the page navigated away mid-call
+        await page.evaluate(_SUBMIT_JS, [form.index, payload])
+    capture.touch()
+    quiet = await capture.wait_quiet(quiet_s=QUIET_S, cap_s=min(QUIET_CAP_S, timeout_s))
+    document, _ = _split(capture.since(mark))
+    if document is not None:  # a blocked or failed submission still leaves it (status None)
+        if not quiet:  # a slow server: its answer gets the page timeout
+            await capture.wait_quiet(quiet_s=QUIET_S, cap_s=timeout_s)
+        with contextlib.suppress(PlaywrightError):
+            await page.wait_for_load_state("domcontentloaded", timeout=timeout_s * 1000)
+    return _split(capture.since(mark))
 
 
 __all__ = ["Loaded", "load_page", "submit_form"]

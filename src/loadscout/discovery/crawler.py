@@ -372,6 +372,13 @@ class Crawler:
                     self._follow(url, task.page)
             self.progress(f"submitted form {action} -> {sub.submit.status}")
             return
+        if outcome.script_calls:  # the page's script sent it: its calls, as a click's
+            calls = list(outcome.script_calls)
+            label = f"form {task.form.method.upper()} {action}"
+            self.result.clicks.append(ClickRecord(page=task.page, label=label, fetches=calls))
+            self._called |= {(f.method, self.budget.pattern(f.url)) for f in calls}
+            self.progress(f"submitted form {action} (sent by its script): {len(calls)} calls")
+            return
         if outcome.rejected is None:
             self.result.failed += 1
             self.progress(f"form {action} not submitted: {outcome.failed}")

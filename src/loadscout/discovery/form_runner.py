@@ -47,6 +47,7 @@ class FormOutcome:
     rejected: str | None = None  # why the server did not accept it
     failed: str | None = None  # why it could not be tried at all
     links: tuple[Link, ...] = ()  # links on the page the accepted submission led to
+    script_calls: tuple[Exchange, ...] = ()  # a form its page's script sends: the calls made
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -103,6 +104,8 @@ class FormRunner:
         dynamic = changed_fields(task.form, form)
         fills = fill_form(form, data=self.data, variant=int(task.attempt == 1))
         submitted, fetches = await submit_form(page, capture, form, fills, timeout_s=self.timeout_s)
+        if submitted is None and any(f.status is not None for f in fetches):
+            return FormOutcome(script_calls=tuple(f for f in fetches if f.status is not None))
         if submitted is None or submitted.status is None:
             return FormOutcome(failed="it did not submit (blocked or no response)")
         checks = form_kind(form) not in ("login", "search")  # a failed login is still a flow

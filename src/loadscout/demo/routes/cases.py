@@ -132,6 +132,12 @@ async def explorer_records(shop: Shop) -> list[int]:
     return sorted(shop.records)[:20]
 
 
+@router.get("/api/explorer/search")
+async def explorer_search(shop: Shop, q: str = "") -> list[int]:
+    """What the explorer's script-sent form asks for."""
+    return [r.id for r in shop.records.values() if q.lower() in r.name.lower()][:20]
+
+
 @router.get("/api/explorer/status")
 async def explorer_status(shop: Shop) -> dict[str, object]:
     return {"records": len(shop.records), "ok": True}
