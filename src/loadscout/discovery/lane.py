@@ -15,7 +15,6 @@ the browser's.
 from __future__ import annotations
 
 import contextlib
-from email.message import Message
 
 from playwright.async_api import APIRequestContext
 from playwright.async_api import Error as PlaywrightError
@@ -25,6 +24,7 @@ from loadscout.discovery.browser import NetworkGuard
 from loadscout.discovery.capture import MAX_BODY_CHARS, Exchange
 from loadscout.discovery.page_model import PageModel
 from loadscout.discovery.raw_page import read_html
+from loadscout.flows.content_type import charset_of
 
 MAX_HTML_BYTES = 5 * 1024 * 1024  # a larger page goes to the browser
 
@@ -114,7 +114,7 @@ class PlainLane:
         if len(body) > MAX_HTML_BYTES:
             return None
         try:
-            text = body.decode(_charset(content_type), errors="replace")
+            text = body.decode(charset_of(content_type) or "utf-8", errors="replace")
         except LookupError:  # a charset Python does not know
             text = body.decode("utf-8", errors="replace")
         document = Exchange(  # as the browser's capture keeps a page: its body correlates
@@ -126,9 +126,3 @@ class PlainLane:
             response_body=text[:MAX_BODY_CHARS],
         )
         return document, read_html(text, url)
-
-
-def _charset(content_type: str) -> str:
-    header = Message()
-    header["content-type"] = content_type
-    return header.get_content_charset() or "utf-8"

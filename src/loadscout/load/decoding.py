@@ -26,11 +26,3 @@ def decode_body(encoding: str, body: bytes, limit: int) -> bytes:
     except (zlib.error, brotli.error) as err:
         raise TransportError("bad_encoding", f"cannot decode {encoding} body: {err}") from None
     return body
-
-
-def charset_of(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset":
-            return value.strip('"') or None
-    return None

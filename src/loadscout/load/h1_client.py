@@ -21,6 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import httptools
 
+from loadscout.flows.content_type import charset_of
 from loadscout.load.client import (
     USER_AGENT,
     FormData,
@@ -31,7 +32,7 @@ from loadscout.load.client import (
 )
 from loadscout.load.cookies import CookieJar
 from loadscout.load.deadlines import Deadlines, deadlines_for
-from loadscout.load.decoding import charset_of, decode_body
+from loadscout.load.decoding import decode_body
 from loadscout.plan.allowed import host_allowed
 
 MAX_REDIRECTS = 10
