@@ -62,11 +62,23 @@ async def test_explorer_has_buttons_and_no_links_to_its_api(client: ShopClient) 
     main = LexborHTMLParser(page.text).css_first("main")
     assert main is not None
     assert main.css("a") == []
-    ops = [b.attributes.get("data-op") for b in main.css("button")]
+    ops = [b.attributes.get("data-op") for b in main.css("button[data-op]")]
     assert ops == ["/api/explorer/status", "/api/explorer/records/"]
+    assert await client.json("/api/explorer/search?q=customer%20007") == [7]
     assert await client.json("/api/explorer/status") == {"records": RECORD_COUNT, "ok": True}
     assert await client.json("/api/explorer/records/7") == {
         "id": 7,
         "name": "Customer 007",
         "team": "support",
     }
+
+
+async def test_the_multi_click_explorer_is_drawn_in_the_browser(client: ShopClient) -> None:
+    """The page holds no operation at all: its script draws them from the API's list."""
+    page = await client.get("/explorer/ops")
+    main = LexborHTMLParser(page.text).css_first("main")
+    assert main is not None
+    assert main.css("a") == [] and main.css("button") == []
+    listed = await client.json("/api/explorer/operations")
+    assert {op["method"] for op in listed} == {"GET", "POST", "PUT", "DELETE"}
+    assert await client.json("/api/explorer/teams/support/records")
