@@ -5,8 +5,6 @@ still checked, and a link rule that finds no link is dropped. Real HTTP, real re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from aiohttp import web
 
@@ -15,15 +13,16 @@ from loadscout.discovery.verify import MAX_PARALLEL_FLOWS
 from loadscout.flows.journeys import Journey, JourneyState, Transition
 from loadscout.flows.model import FlowSet, Step
 from loadscout.load.replay import replay_flow
+from tests.discovery.site import HITS, running_site
 
 PAGES = 12
 BROKEN = 5  # /p5 answers 500
 UNLINKED = 8  # /p8 has no link to /p9
 
 
-@asynccontextmanager
-async def site() -> AsyncIterator[tuple[str, Counter[str]]]:
-    served: Counter[str] = Counter()
+def build_app() -> web.Application:
+    app = web.Application()
+    served = app[HITS] = Counter()
 
     async def login(request: web.Request) -> web.Response:
         served["login"] += 1
@@ -41,17 +40,9 @@ async def site() -> AsyncIterator[tuple[str, Counter[str]]]:
         link = "" if n == UNLINKED else f'<a href="/p{n + 1}">next</a>'
         return web.Response(text=f"<html><body>{link}</body></html>", content_type="text/html")
 
-    app = web.Application()
     app.router.add_post("/login", login)
     app.router.add_get("/p{n}", page)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}", served
-    finally:
-        await runner.cleanup()
+    return app
 
 
 def journey(url: str) -> Journey:
@@ -63,7 +54,8 @@ def journey(url: str) -> Journey:
 
 
 async def test_pages_are_checked_in_a_few_sessions_and_a_failure_ends_only_its_page() -> None:
-    async with site() as (url, served):
+    async with running_site(build_app) as site:
+        url, served = site.url.rstrip("/"), site.hits
         browse = journey(url)
         login = [Step(name="login", method="POST", url="/login")]
         flowset = FlowSet(target_url=url, setup=login, journeys=[browse])
