@@ -54,6 +54,7 @@ class Served:
     base: str
     proc: subprocess.Popen[bytes]
     log: Path
+    token: str = ""  # an instance admin's API token (``Authorization: Bearer``)
 
     @property
     def api(self) -> str:
