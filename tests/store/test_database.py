@@ -22,7 +22,21 @@ from loadscout.store.database import (
 )
 from loadscout.store.tables import TABLE_NAMES, Base
 
-EXPECTED_TABLES = {"test_runs", "run_events", "flows", "steps", "metrics_summary", "metric_series"}
+EXPECTED_TABLES = {
+    "test_runs",
+    "run_events",
+    "flows",
+    "steps",
+    "metrics_summary",
+    "metric_series",
+    "teams",
+    "users",
+    "memberships",
+    "auth_sessions",
+    "api_tokens",
+    "targets",
+    "audit_events",
+}
 
 
 def _schema(connection: Connection) -> dict[str, Any]:
@@ -50,7 +64,7 @@ async def test_upgrade_creates_exactly_the_expected_tables(
     async with engine.connect() as conn:
         tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
     assert tables == EXPECTED_TABLES | {"alembic_version"}
-    assert await current_revision(engine) == head_revision() == "0003"
+    assert await current_revision(engine) == head_revision() == "0004"
 
 
 async def test_upgrade_twice_is_a_no_op(database_url: str, engine: AsyncEngine) -> None:
@@ -74,7 +88,7 @@ async def test_upgrade_twice_is_a_no_op(database_url: str, engine: AsyncEngine) 
 
 async def test_concurrent_upgrades_in_one_process(database_url: str, engine: AsyncEngine) -> None:
     await asyncio.gather(*(upgrade(database_url) for _ in range(3)))
-    assert await current_revision(engine) == "0003"
+    assert await current_revision(engine) == "0004"
 
 
 async def test_migrations_match_the_models(database_url: str, engine: AsyncEngine) -> None:

@@ -22,8 +22,9 @@ from loadscout.flows.model import FlowSet
 from loadscout.status import FINAL_STATUSES, RUNNING_STATUSES, RunStatus, transition
 from loadscout.store.database import write_session
 from loadscout.store.records import RunRecord
-from loadscout.store.runs import to_record, utc_now, write_flows
+from loadscout.store.runs import to_record, write_flows
 from loadscout.store.tables import RunEventRow, TestRun
+from loadscout.store.time import utc_now
 
 INTERRUPTED = "interrupted"
 # A queued run a server has claimed but not yet moved: too late to edit its flows.

@@ -33,6 +33,8 @@ class RunRecord(_Record):
     rps: float | None = None
     p95_ms: float | None = None
     verdict: str | None = None  # a metrics.verdict.Verdict value, once the run has a result
+    team_id: int = 1
+    created_by: str = ""
 
 
 class RunEvent(_Record):

@@ -9,8 +9,10 @@ from __future__ import annotations
 import builtins
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,9 +22,20 @@ from loadscout.flows.model import FlowSet
 from loadscout.flows.secrets import redact_secrets
 from loadscout.metrics.summary import RunSummary
 from loadscout.status import FINAL_STATUSES, RunStatus
+from loadscout.store import audit
+from loadscout.store.account_records import Quotas
 from loadscout.store.database import write_session
+from loadscout.store.quotas import reserve
 from loadscout.store.records import RunEvent, RunNotFound, RunRecord
-from loadscout.store.tables import FlowRow, MetricsSummaryRow, RunEventRow, StepRow, TestRun
+from loadscout.store.tables import (
+    AuditRow,
+    FlowRow,
+    MetricsSummaryRow,
+    RunEventRow,
+    StepRow,
+    TestRun,
+)
+from loadscout.store.time import utc_now
 
 SORTABLE = frozenset(
     {"created_at", "started_at", "finished_at", "status", "target_url", "users", "requests"}
@@ -31,10 +44,6 @@ SORTABLE = frozenset(
 
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class RunRepository:
@@ -61,11 +70,17 @@ class RunRepository:
         options: dict[str, Any],
         flowset: FlowSet | None = None,
         submitted: dict[str, Any] | None = None,
+        owner: RunOwner | None = None,
     ) -> RunRecord:
         """A new run, queued, with its first event (and its flows, when given: in
-        the same transaction, so no server can claim the run before its flows are there)."""
+        the same transaction, so no server can claim the run before its flows are there).
+
+        With an ``owner`` the run is its team's: the team's count quotas are checked and the
+        audit event written in the same transaction (QuotaExceeded when over)."""
         now = self._clock()
         async with write_session(self._sessions) as session:
+            if owner is not None:
+                await reserve(session, owner.team_id, owner.quotas, now)
             run = TestRun(
                 target_url=target_url,
                 status=RunStatus.QUEUED,
@@ -76,9 +91,13 @@ class RunRepository:
                 reason="",
                 submitted=submitted,
             )
+            if owner is not None:
+                run.team_id, run.created_by = owner.team_id, owner.label
             session.add(run)
             await session.flush()
             session.add(RunEventRow(run_id=run.id, at=now, status=RunStatus.QUEUED, reason=""))
+            if owner is not None:
+                session.add(owner.audit_row(run, now))
             if flowset is not None:
                 await write_flows(session, run, flowset)
             return to_record(run)
@@ -164,6 +183,7 @@ class RunRepository:
         created_before: datetime | None = None,
         sort: str = "created_at",
         descending: bool = True,
+        team_id: int | None = None,
     ) -> tuple[builtins.list[RunRecord], int]:
         """One page of runs (newest first by default) and how many runs match in all.
 
@@ -175,6 +195,8 @@ class RunRepository:
         if sort not in SORTABLE:
             raise ValueError(f"cannot sort runs by {sort!r}; choose one of {sorted(SORTABLE)}")
         conditions: builtins.list[ColumnElement[bool]] = []
+        if team_id is not None:
+            conditions.append(TestRun.team_id == team_id)
         if status is not None:
             conditions.append(TestRun.status == status)
         if target:
@@ -297,6 +319,30 @@ async def write_flows(session: AsyncSession, run: TestRun, flowset: FlowSet) -> 
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RunOwner:
+    """The team a new run belongs to, who starts it, and the team's quotas."""
+
+    team_id: int
+    label: str
+    quotas: Quotas = field(default_factory=Quotas)
+    ip: str = ""
+
+    def audit_row(self, run: TestRun, now: datetime) -> AuditRow:
+        host = urlsplit(run.target_url).netloc
+        details = {"users": run.users, "duration_s": run.duration_s}
+        return audit.row(
+            "run.create",
+            actor=self.label,
+            at=now,
+            team_id=self.team_id,
+            run_id=run.id,
+            host=host,
+            ip=self.ip,
+            details=details,
+        )
+
+
 def to_record(run: TestRun) -> RunRecord:
     return RunRecord(
         id=run.id,
@@ -315,6 +361,8 @@ def to_record(run: TestRun) -> RunRecord:
         rps=run.rps,
         p95_ms=run.p95_ms,
         verdict=run.verdict,
+        team_id=run.team_id,
+        created_by=run.created_by,
     )
 
 

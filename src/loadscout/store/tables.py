@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -59,6 +60,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+DEFAULT_TEAM_ID = 1  # made by migration 0004; the first admin joins it
 
 
 class Base(DeclarativeBase):
@@ -102,6 +106,12 @@ class TestRun(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who owns and who started it (migration 0004): runs belong to a team.
+    # Without a team, a run (a local CLI run's, one made before accounts) is the default team's.
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id"), index=True, server_default=text(str(DEFAULT_TEAM_ID))
+    )
+    created_by: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     # The options exactly as submitted (only the fields the user set, secrets included) for the
     # server that executes the run; cleared when the run ends, so secrets do not outlive it.
     submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
@@ -188,6 +198,117 @@ class MetricSeriesRow(Base):
     p50_ms: Mapped[float | None] = mapped_column(Float)  # null: no response that second
     p95_ms: Mapped[float | None] = mapped_column(Float)
     p99_ms: Mapped[float | None] = mapped_column(Float)
+
+
+class TeamRow(Base):
+    """The unit of sharing: runs, tokens, targets and quotas belong to a team. Quota columns
+    are null where the server's own limit applies."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_concurrent_runs: Mapped[int | None] = mapped_column(Integer)
+    max_users_per_run: Mapped[int | None] = mapped_column(Integer)
+    max_duration_s: Mapped[float | None] = mapped_column(Float)
+    max_runs_per_day: Mapped[int | None] = mapped_column(Integer)
+
+
+class UserRow(Base):
+    """A person who signs in; ``password_hash`` is an argon2id PHC string (null: single
+    sign-on only)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MembershipRow(Base):
+    """A user's role in a team: viewer, runner or admin."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class SessionRow(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's value is kept, so a copy of the
+    database signs nobody in; revoking sets ``revoked_at``."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiTokenRow(Base):
+    """A team's token for CI: shown once, kept as its SHA-256 (high entropy needs no slow
+    hash), with the first characters kept to tell tokens apart."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TargetRow(Base):
+    """A host a team may load beyond the free allowance once it proves it owns it."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("team_id", "host"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    host: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(Text)
+    token: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    method: Mapped[str | None] = mapped_column(String(16))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditRow(Base):
+    """Append-only: who did what, to which run and host. No foreign keys, so the trail
+    outlives what it describes."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_team_id_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    host: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ip: Mapped[str] = mapped_column(String(64), default="")
 
 
 TABLE_NAMES = frozenset(Base.metadata.tables)
