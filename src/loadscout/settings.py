@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,16 @@ class Settings(BaseSettings):
     )
     allowed_targets: str = Field(
         default="", description="Comma-separated host or host:port a run may target; empty = any"
+    )
+    mode: Literal["local", "team"] = Field(
+        default="local",
+        description="local = single-user install, loopback/private targets allowed; team = "
+        "shared deployment, special addresses (loopback, private, link-local...) refused unless "
+        "allowed",
+    )
+    egress_allow: str = Field(
+        default="",
+        description="Comma-separated CIDRs, addresses or host names reachable even in team mode",
     )
     allow_file_options: bool = Field(
         default=False, description="Let API callers name files on the server (data_file, ...)"
