@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from loadscout.flows.model import Flow, FlowSet, Step
+from loadscout.plan.egress import EgressPolicy
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,4 +62,5 @@ class FlowReplayer(Protocol):
         timeout_s: float,
         check: StepCheck | None = None,
         allowed_hosts: frozenset[str] = frozenset(),
+        egress: EgressPolicy | None = None,
     ) -> ReplayOutcome: ...

@@ -34,6 +34,7 @@ from loadscout.load.cookies import CookieJar
 from loadscout.load.deadlines import Deadlines, deadlines_for
 from loadscout.load.decoding import decode_body
 from loadscout.plan.allowed import host_allowed
+from loadscout.plan.egress import EgressPolicy, EgressRefused, Resolver, resolve_checked
 
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -218,13 +219,22 @@ class H1Client:
         allowed_hosts: frozenset[str] = frozenset(),
         body_kept_bytes: int = MAX_BODY_KEPT,
         resend_dropped: bool = True,
+        egress: EgressPolicy | None = None,
+        resolver: Resolver | None = None,
     ) -> None:
         """``allowed_hosts`` (host or host:port; empty: any) holds every request to the
         server's allow-list: redirects and URLs filled at replay cannot leave it.
+        ``egress`` (default: local, anything) is checked when a host is first connected to:
+        its name is looked up once (``resolver``), every answer checked, and connections go to
+        those addresses for the client's life (DNS rebinding cannot move them).
         ``body_kept_bytes`` of each response are kept for checks and extractors.
         ``resend_dropped``: an idempotent request whose kept-alive connection dropped before
         any answer is sent once more, as browsers do (each attempt is reported)."""
         self._allowed = allowed_hosts
+        self._egress = egress or EgressPolicy.local()
+        self._resolver = resolver
+        self._pinned: dict[_Key, list[str] | TransportError] = {}  # checked addresses per key
+        self._lookups: dict[_Key, asyncio.Future[list[str] | TransportError]] = {}
         self._resend = resend_dropped
         self._body_kept = body_kept_bytes
         self._timeout_s = timeout_s
@@ -272,7 +282,12 @@ class H1Client:
         hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
             target = self._sendable(method, url, hops)
-            conn = await self._exchange(target, method, extra, payload, deadline, on_wire)
+            try:
+                conn = await self._exchange(target, method, extra, payload, deadline, on_wire)
+            except TransportError as exc:
+                if hops and exc.kind == "forbidden_address":  # the redirect is the failure
+                    raise TransportError(exc.kind, str(exc), tuple(hops[:-1])) from None
+                raise
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
                 response = _response(conn, url)
@@ -405,9 +420,10 @@ class H1Client:
         scheme, host, port = key
         loop = asyncio.get_running_loop()
         began = time.perf_counter_ns()
-        keep_max = self._body_kept
-        connecting = loop.create_connection(lambda: _Conn(keep_max), host, port)
-        _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
+        addresses = self._pinned.get(key) or await self._lookup(key, deadline)
+        if isinstance(addresses, TransportError):
+            raise TransportError(addresses.kind, str(addresses))  # a fresh one per request
+        conn = await self._dial(addresses, port, deadline)
         tcp_done = time.perf_counter_ns()
         conn.connect_ns = tcp_done - began
         if scheme == "https":
@@ -424,6 +440,55 @@ class H1Client:
             conn.transport = tls
             conn.tls_ns = time.perf_counter_ns() - tcp_done
         return conn
+
+    async def _lookup(self, key: _Key, deadline: float) -> list[str] | TransportError:
+        """One lookup per host however many connections open to it at once; a failed one
+        (no answer) is not kept, the next connection looks again."""
+        lookup = self._lookups.get(key)
+        if lookup is None:
+            lookup = self._lookups[key] = asyncio.ensure_future(self._checked(key))
+            lookup.add_done_callback(self._looked_up)
+        loop = asyncio.get_running_loop()
+        return await asyncio.wait_for(asyncio.shield(lookup), max(0.001, deadline - loop.time()))
+
+    def _looked_up(self, lookup: asyncio.Future[list[str] | TransportError]) -> None:
+        for key, running in list(self._lookups.items()):
+            if running is lookup:
+                del self._lookups[key]
+        if not lookup.cancelled():
+            lookup.exception()  # retrieved: whoever waited may have timed out
+
+    async def _checked(self, key: _Key) -> list[str] | TransportError:
+        """The key's addresses, looked up and checked once (a refusal is kept too: no lookup
+        per request to a refused host)."""
+        _, host, port = key
+        try:
+            found: list[str] | TransportError = await resolve_checked(
+                self._egress, host, port, self._resolver
+            )
+        except EgressRefused as refused:
+            found = TransportError("forbidden_address", refused.reason)
+        self._pinned[key] = found
+        return found
+
+    async def _dial(self, addresses: list[str], port: int, deadline: float) -> _Conn:
+        """TCP to the first checked address that answers, as ``create_connection`` tries a
+        name's addresses in turn."""
+        loop = asyncio.get_running_loop()
+        keep_max = self._body_kept
+        failure: OSError | None = None
+        for address in addresses:
+            connecting = loop.create_connection(lambda: _Conn(keep_max), address, port)
+            try:
+                _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
+            except OSError as err:
+                if isinstance(err, TimeoutError):
+                    raise
+                failure = failure or err
+                continue
+            return conn
+        assert failure is not None
+        raise failure
 
     async def _await_slot(self, key: _Key, deadline: float) -> None:
         """Wait until one of the host's connections is free (at most ``limit_per_host``)."""

@@ -75,6 +75,7 @@ async def run_part(
             return H1Client(
                 timeout_s=plan.request_timeout_s,
                 allowed_hosts=plan.allowed_hosts,
+                egress=plan.egress,
                 body_kept_bytes=plan.body_kept_kb * 1024,
                 resend_dropped=plan.resend_dropped,
             )

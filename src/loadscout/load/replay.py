@@ -23,6 +23,7 @@ from loadscout.load.h1_client import H1Client
 from loadscout.load.state import RunState
 from loadscout.load.step import PageCheck, execute_step
 from loadscout.load.streams import StreamClient
+from loadscout.plan.egress import EgressPolicy
 
 
 async def replay_flow(
@@ -33,12 +34,16 @@ async def replay_flow(
     timeout_s: float,
     check: StepCheck | None = None,
     allowed_hosts: frozenset[str] = frozenset(),
+    egress: EgressPolicy | None = None,
 ) -> ReplayOutcome:
     """Set-up steps, then ``flow``'s steps, as user ``vu`` (its ``user_data`` row included);
-    stops at the first failing step. ``allowed_hosts``: the server's allow-list."""
+    stops at the first failing step. ``allowed_hosts``: the server's allow-list; ``egress``:
+    the addresses it may connect to (default: any)."""
     rows = flowset.user_data
     row = rows[(vu - 1) % len(rows)] if rows else {}
-    session = _Session(vu=vu, user=row, timeout_s=timeout_s, allowed_hosts=allowed_hosts)
+    session = _Session(
+        vu=vu, user=row, timeout_s=timeout_s, allowed_hosts=allowed_hosts, egress=egress
+    )
     target = flowset.target_url
     session.seed(flowset.setup_cookies, target)
     try:
@@ -68,9 +73,10 @@ class _Session:
         user: Mapping[str, str],
         timeout_s: float,
         allowed_hosts: frozenset[str] = frozenset(),
+        egress: EgressPolicy | None = None,
     ) -> None:
         self.number = vu
-        self._client = H1Client(timeout_s=timeout_s, allowed_hosts=allowed_hosts)
+        self._client = H1Client(timeout_s=timeout_s, allowed_hosts=allowed_hosts, egress=egress)
         self._timeout_s = timeout_s
         self._state = RunState(deadline=math.inf, clock=time.monotonic)
         self._streams: StreamClient | None = None  # opened by the first stream step

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from loadscout.errors import BadInput
+from loadscout.plan.egress import EgressPolicy
 from loadscout.plan.schedule import arrivals, ramp_points, user_changes, value_at
 from loadscout.plan.scope import compile_scope
 from loadscout.plan.thresholds import Threshold
@@ -271,6 +272,10 @@ class LoadPlan(_Frozen):
         default=frozenset(),
         description="host or host:port the engine may send to (a server's allow-list); empty: "
         "any. Redirects, extracted URLs and assets are held to it too.",
+    )
+    egress: EgressPolicy = Field(
+        default_factory=EgressPolicy.local,
+        description="Addresses the engine may connect to (checked once per new connection)",
     )
 
     @model_validator(mode="after")
