@@ -12,7 +12,7 @@ from rich.console import Console
 
 import loadscout.cli.load_options as lo
 import loadscout.cli.report as report
-from loadscout.cli.errors import EXIT_PARTIAL, EXIT_RUN_FAILED, EXIT_THRESHOLDS, user_errors
+from loadscout.cli.errors import exit_code, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.runner import discover_to_file, run_once
 from loadscout.errors import BadInput
@@ -24,7 +24,6 @@ from loadscout.orchestrator.options import (
     discovery_target,
 )
 from loadscout.settings import Settings
-from loadscout.status import RunStatus
 
 app = typer.Typer(
     name="loadscout",
@@ -283,12 +282,8 @@ def run(
             options, settings=_settings(), console=console, json_out=json_out, junit_out=junit_out
         )
     )
-    if summary.status != RunStatus.COMPLETED:
-        raise typer.Exit(EXIT_RUN_FAILED)
-    if summary.partial:  # a load process was lost: the result is kept, but not whole
-        raise typer.Exit(EXIT_PARTIAL)
-    if summary.verdict is not None and not summary.verdict.ok:  # thresholds or errors failed
-        raise typer.Exit(EXIT_THRESHOLDS)
+    if code := exit_code(summary):
+        raise typer.Exit(code)
 
 
 @app.command("demo-target")

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from loadscout.errors import BadInput, LoadscoutError, RunFailed
+from loadscout.metrics.summary import RunSummary
+from loadscout.status import RunStatus
 
 EXIT_OK, EXIT_THRESHOLDS, EXIT_BAD_INPUT, EXIT_RUN_FAILED, EXIT_PARTIAL = 0, 1, 2, 3, 4
 
@@ -23,6 +25,17 @@ err_console = Console(stderr=True)
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def exit_code(summary: RunSummary) -> int:
+    """``run``'s exit code from a finished run's result, whether it ran here or on a server."""
+    if summary.status != RunStatus.COMPLETED:
+        return EXIT_RUN_FAILED
+    if summary.partial:  # a load process was lost: the result is kept, but not whole
+        return EXIT_PARTIAL
+    if summary.verdict is not None and not summary.verdict.ok:  # thresholds or errors failed
+        return EXIT_THRESHOLDS
+    return EXIT_OK
 
 
 def describe_validation(err: ValidationError) -> str:

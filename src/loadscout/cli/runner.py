@@ -49,13 +49,19 @@ async def _repository(settings: Settings) -> AsyncIterator[RunRepository]:
         yield RunRepository(sessions)
 
 
+STOPPING = "stopping: finishing in-flight requests (Ctrl-C again to abort)"
+
+
 @contextlib.contextmanager
-def _ctrl_c_cancels(cancel: asyncio.Event, console: Console) -> Iterator[None]:
-    """The first Ctrl-C stops the run gracefully, keeping partial results."""
+def ctrl_c_cancels(
+    cancel: asyncio.Event, console: Console, message: str = STOPPING
+) -> Iterator[None]:
+    """The first Ctrl-C stops the run gracefully, keeping partial results; the second one
+    raises KeyboardInterrupt as usual."""
     loop = asyncio.get_running_loop()
 
     def on_sigint() -> None:
-        console.print("[yellow]stopping: finishing in-flight requests (Ctrl-C again to abort)[/]")
+        console.print(f"[yellow]{message}[/]")
         cancel.set()
         loop.remove_signal_handler(signal.SIGINT)
 
@@ -90,8 +96,16 @@ async def run_once(
         spec = options.spec(str(record.id), chromium_path=settings.chromium_path)
         observers = Observers([StoreObserver(repo, record.id), ConsoleObserver(console)])
         cancel = asyncio.Event()
-        with _ctrl_c_cancels(cancel, console):
+        with ctrl_c_cancels(cancel, console):
             summary = await execute_run(spec, observers, cancel=cancel)
+    show_result(summary, console=console, json_out=json_out, junit_out=junit_out)
+    return summary
+
+
+def show_result(
+    summary: RunSummary, *, console: Console, json_out: Path | None, junit_out: Path | None
+) -> None:
+    """The end of ``run``, local or on a server: the summary tables and the files asked for."""
     console.print(summary_renderable(summary))
     if json_out is not None:
         write_json(summary, json_out)
@@ -99,4 +113,3 @@ async def run_once(
     if junit_out is not None:
         write_junit(summary, junit_out)
         console.print(f"JUnit XML written to {junit_out}")
-    return summary
