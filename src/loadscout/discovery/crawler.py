@@ -189,6 +189,7 @@ class Crawler:
             policy=self.policy,
             on_blocked=self.result.skip,
             allowed_hosts=self.options.allowed_hosts,
+            egress=self.options.egress,
         )
 
     async def _worker(self) -> None:

@@ -34,6 +34,7 @@ from loadscout.errors import RunFailed, TargetError
 from loadscout.files.storage_state import target_cookies
 from loadscout.flows.model import STOP_REASONS, Flow, FlowSet, SetupCookie
 from loadscout.flows.replay import FlowReplayer, ReplayOutcome, StepCheck
+from loadscout.plan.egress import EgressPolicy, check_url
 from loadscout.plan.scope import Scope
 
 Progress = Callable[[str], None]
@@ -91,6 +92,7 @@ async def _login(
         policy=SafetyPolicy(allow_writes=False),
         on_blocked=lambda *_: None,
         allowed_hosts=options.allowed_hosts,
+        egress=options.egress,
     )
     return await log_in(
         browser, guard, url=options.login_url, creds=creds, timeout_s=options.page_timeout_s
@@ -142,6 +144,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
     rows, creds = user_rows(options)
     data = read_data_file(options.data_file) if options.data_file else None
     cookies = _shared_cookies(options, creds)
+    await check_url(options.egress, options.start_url)  # before the probe's first connection
     await probe_target(options.start_url, allowed_hosts=options.allowed_hosts)
     scope = Scope(options.start_url, options.scope)
     async with async_playwright() as pw:
@@ -152,6 +155,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
                 chromium_path=options.chromium_path,
                 widened_scope=options.scope is not None,
                 allowed_hosts=options.allowed_hosts,
+                egress=options.egress,
             )
         except PlaywrightError as err:
             raise RunFailed(f"cannot start Chromium: {str(err).splitlines()[0]}") from None
@@ -229,8 +233,10 @@ async def _verified(
     return flowset.model_copy(update={"flows": kept, "journeys": journeys, "discovery": report})
 
 
-def _held_to(replayer: FlowReplayer, allowed: frozenset[str]) -> FlowReplayer:
-    """Verification replays held to the server's allow-list, whoever calls them."""
+def _held_to(replayer: FlowReplayer, allowed: frozenset[str], egress: EgressPolicy) -> FlowReplayer:
+    """Verification replays held to the server's allow-list and egress policy, whoever calls
+    them (a local policy is not passed: replayers that predate it keep working)."""
+    fence = {} if egress.permits_all else {"egress": egress}
 
     async def held(
         flowset: FlowSet,
@@ -240,9 +246,10 @@ def _held_to(replayer: FlowReplayer, allowed: frozenset[str]) -> FlowReplayer:
         timeout_s: float,
         check: StepCheck | None = None,
         allowed_hosts: frozenset[str] = allowed,
+        egress: EgressPolicy | None = egress,
     ) -> ReplayOutcome:
         return await replayer(
-            flowset, flow, vu=vu, timeout_s=timeout_s, check=check, allowed_hosts=allowed
+            flowset, flow, vu=vu, timeout_s=timeout_s, check=check, allowed_hosts=allowed, **fence
         )
 
     return held
@@ -266,8 +273,8 @@ async def discover(
             "discover(): verify=True needs replayer=loadscout.load.replay.replay_flow "
             "(or DiscoveryConfig(verify=False))"
         )
-    if replayer is not None and options.allowed_hosts:
-        replayer = _held_to(replayer, options.allowed_hosts)
+    if replayer is not None and (options.allowed_hosts or not options.egress.permits_all):
+        replayer = _held_to(replayer, options.allowed_hosts, options.egress)
     progress = on_progress or (lambda _line: None)
     started = time.monotonic()
     if options.har_file:

@@ -95,7 +95,7 @@ class PlainLane:
         self, request: APIRequestContext, url: str
     ) -> tuple[Exchange, PageModel] | None:
         """The page over plain HTTP, read; None when the browser should load it instead."""
-        if self._guard.url_verdict("GET", url) is not None:
+        if self._guard.url_verdict("GET", url) or await self._guard.egress_verdict(url):
             return None  # the browser's guard blocks it and records why
         try:
             response = await request.get(url, max_redirects=0, timeout=self._timeout_ms)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from loadscout.errors import BadInput
+from loadscout.plan.egress import EgressPolicy
 
 _LOGIN_URL = re.compile(r"https?://[^/\s]+[^\s]*$", re.IGNORECASE)
 
@@ -67,6 +68,7 @@ class DiscoveryConfig(DiscoveryOptions):
     explore_clicks: bool = True  # click elements with listeners (single-page apps)
     plain_http: bool = True  # pages no script changes read over plain HTTP (discovery.lane)
     allowed_hosts: frozenset[str] = frozenset()  # the server's allow-list (empty: any)
+    egress: EgressPolicy = Field(default_factory=EgressPolicy.local)  # addresses it may reach
 
     @model_validator(mode="before")
     @classmethod

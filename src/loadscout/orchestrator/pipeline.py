@@ -30,6 +30,7 @@ from loadscout.orchestrator.policy import (
     run_phase,
     set_after,
 )
+from loadscout.plan.egress import EgressPolicy, check_url
 from loadscout.plan.profiles import LoadPlan
 from loadscout.status import RunStatus, transition
 
@@ -51,8 +52,13 @@ class RunSpec:
             raise ValueError("a RunSpec needs exactly one of discovery options or a flowset")
 
 
-async def check_target(url: str, allowed_hosts: frozenset[str] = frozenset()) -> None:
-    """Fail with TargetError unless ``url`` answers with an HTML page: before any run starts."""
+async def check_target(
+    url: str, allowed_hosts: frozenset[str] = frozenset(), egress: EgressPolicy | None = None
+) -> None:
+    """Fail with TargetError unless ``url`` answers with an HTML page: before any run starts.
+    The egress policy is checked first (EgressRefused): the probe connects."""
+    if egress is not None:
+        await check_url(egress, url)
     await probe_target(url, allowed_hosts=allowed_hosts)
 
 
