@@ -29,6 +29,7 @@ from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
+from loadscout.plan.egress import EgressPolicy, policy_for
 from loadscout.settings import Settings
 from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome, RunQueue
@@ -94,6 +95,7 @@ class ControlConfig:
     max_browser_pages: int = 4
     load_workers: int | None = None  # overrides each run's worker processes; 0 = in-process
     limits: Limits = field(default_factory=Limits)
+    egress: EgressPolicy = field(default_factory=EgressPolicy.local)  # LOADSCOUT_MODE and _ALLOW
     lease_s: float = 15.0
     poll_s: float = 0.5
     series_flush_s: float = 1.0
@@ -116,6 +118,7 @@ class ControlConfig:
                 allowed_targets=Limits.parse_targets(settings.allowed_targets),
                 allow_file_options=settings.allow_file_options,
             ),
+            egress=policy_for(settings.mode, settings.egress_allow),
             lease_s=settings.lease_s,
             poll_s=settings.queue_poll_s,
             series_flush_s=settings.series_flush_s,
@@ -169,7 +172,9 @@ class RunControl:
         """Check limits and that the target answers with HTML, then queue the run."""
         self.config.limits.check(options)
         options.check_secrets()
-        await check_target(options.target_url, self.config.limits.allowed_targets)
+        await check_target(
+            options.target_url, self.config.limits.allowed_targets, self.config.egress
+        )
         record = await self._repo.create(
             target_url=options.target_url,
             users=options.load.users,
@@ -356,7 +361,11 @@ class RunControl:
         if self.config.load_workers is not None:
             plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
             spec = replace(spec, plan=plan)
-        allowed = {"allowed_hosts": self.config.limits.allowed_targets}  # at every request
+        # held at every request (allow-list) and every new connection (egress)
+        allowed = {
+            "allowed_hosts": self.config.limits.allowed_targets,
+            "egress": self.config.egress,
+        }
         spec = replace(spec, plan=spec.plan.model_copy(update=allowed))
         if spec.discovery is None:
             return spec
