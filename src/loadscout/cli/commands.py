@@ -14,6 +14,7 @@ import loadscout.cli.load_options as lo
 import loadscout.cli.report as report
 from loadscout.cli.errors import exit_code, user_errors
 from loadscout.cli.parsing import seconds
+from loadscout.cli.remote import run_remote
 from loadscout.cli.runner import discover_to_file, run_once
 from loadscout.errors import BadInput
 from loadscout.files.flows_file import load_flowset
@@ -232,6 +233,10 @@ def run(
     screenshots: Screenshots = None,
     ignore_robots: IgnoreRobots = False,
     journeys: Journeys = True,
+    server: Annotated[
+        str | None,
+        typer.Option(help="Run on this loadscout server (token from $LOADSCOUT_TOKEN), not here."),
+    ] = None,
 ) -> None:
     """Discover flows (or read them with --flows), replay them as load, report and store the run."""
     flowset = load_flowset(flows) if flows is not None else None
@@ -275,13 +280,22 @@ def run(
             journeys=journeys,
         ),
     )
-    if options.flowset is not None:  # a password the flows file needs is missing: fail now
-        options.resolved_flowset(options.flowset)
-    summary = asyncio.run(
-        run_once(
-            options, settings=_settings(), console=console, json_out=json_out, junit_out=junit_out
+    if server is not None:
+        summary = run_remote(
+            options, server=server, console=console, json_out=json_out, junit_out=junit_out
         )
-    )
+    else:
+        if options.flowset is not None:  # a password the flows file needs is missing: fail now
+            options.resolved_flowset(options.flowset)
+        summary = asyncio.run(
+            run_once(
+                options,
+                settings=_settings(),
+                console=console,
+                json_out=json_out,
+                junit_out=junit_out,
+            )
+        )
     if code := exit_code(summary):
         raise typer.Exit(code)
 
