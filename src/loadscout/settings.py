@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     allow_file_options: bool = Field(
         default=False, description="Let API callers name files on the server (data_file, ...)"
     )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Mark the session cookie Secure (with the __Host- prefix); false only for a "
+        "server reached over plain HTTP on a LAN (loopback counts as secure)",
+    )
+    login_limit_per_ip: str = Field(
+        default="30/minute", description="Sign-in attempts allowed per client address"
+    )
+    login_limit_per_account: str = Field(
+        default="10/10 minutes", description="Sign-in attempts allowed per account"
+    )
     lease_s: float = Field(default=15.0, gt=0, description="A claimed run's lease in the queue")
     queue_poll_s: float = Field(default=0.5, gt=0)
     series_flush_s: float = Field(default=1.0, gt=0, description="Live series write interval")

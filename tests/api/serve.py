@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from tests.utils.accounts import ANONYMOUS, admin_for, sign_requests_to
 from tests.utils.processes import free_port
 
 PG_ADMIN = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
@@ -34,11 +35,23 @@ TEST_ENV = {
 }
 
 
-def call(method: str, url: str, body: Any = None, timeout_s: float = 30) -> tuple[int, Any]:
+def call(
+    method: str,
+    url: str,
+    body: Any = None,
+    timeout_s: float = 30,
+    *,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """A JSON request as the server's admin (its token), or as ``token`` ("" for nobody)."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        url, data=data, method=method, headers={"content-type": "application/json"}
-    )
+    sent = {"content-type": "application/json", **(headers or {})}
+    if token == "":
+        sent[ANONYMOUS] = "1"
+    elif token is not None:
+        sent["authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, method=method, headers=sent)
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as resp:
             raw = resp.read()
@@ -87,6 +100,7 @@ def start_serve(database_url: str, folder: Path, **env: str) -> Served:
     """Start a server and wait until it is ready (so orphans are already recovered)."""
     port = free_port()
     log = folder / f"serve-{port}.log"
+    admin = admin_for(database_url)
     full_env = {
         **os.environ,
         **TEST_ENV,
@@ -101,7 +115,8 @@ def start_serve(database_url: str, folder: Path, **env: str) -> Served:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    served = Served(base=f"http://127.0.0.1:{port}", proc=proc, log=log)
+    served = Served(base=f"http://127.0.0.1:{port}", proc=proc, log=log, token=admin.token)
+    sign_requests_to(served.base, admin.token)
     deadline = time.monotonic() + 60
     while True:
         try:

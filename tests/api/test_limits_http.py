@@ -113,6 +113,7 @@ def test_the_user_limit_counts_the_plans_peak(small: Served) -> None:
 def _raw(served: Served, method: str, path: str, headers: dict[str, str]) -> int:
     parts = urlsplit(served.base)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    headers = {"Authorization": f"Bearer {served.token}", **headers}
     conn.request(method, path, body=b'{"users": 1}' if method == "POST" else None, headers=headers)
     status = conn.getresponse().status
     conn.close()

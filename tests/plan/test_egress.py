@@ -187,5 +187,5 @@ async def test_check_url_reads_the_host_and_default_port() -> None:
     assert seen == [("shop.test", 443)]
     with pytest.raises(EgressRefused):
         await check_url(TEAM, "http://0x7f.1:8000/", resolver)
-    with pytest.raises(EgressRefused, match="names no host"):
+    with pytest.raises(EgressRefused, match="not a URL with a host"):
         await check_url(TEAM, "file:///etc/passwd", resolver)

@@ -12,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.utils.accounts import admin_for, sign_requests_to
+
 
 def loadscout(*args: str, db: Path, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "COLUMNS": "200"}
@@ -41,11 +43,9 @@ def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]
     printed at the end so pytest shows it when a test failed.
     """
     port = free_port()
-    full_env = {
-        **os.environ,
-        "LOADSCOUT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'loadscout.db'}",
-        **env,
-    }
+    database_url = f"sqlite+aiosqlite:///{folder / 'loadscout.db'}"
+    full_env = {**os.environ, "LOADSCOUT_DATABASE_URL": database_url, **env}
+    admin = admin_for(full_env["LOADSCOUT_DATABASE_URL"])
     log = folder / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -55,6 +55,7 @@ def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
+    sign_requests_to(base, admin.token)
     try:
         _wait_healthy(base, proc, log, timeout_s)
         yield base

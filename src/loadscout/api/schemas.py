@@ -117,16 +117,26 @@ class RunPublic(BaseModel):
     verdict: Verdict | None = Field(
         None, description="Pass/fail of a finished load, separate from status; see Verdict"
     )
+    created_by: str = Field("", description="Who started it: an email, or an API token")
 
     @classmethod
     def from_record(cls, record: RunRecord) -> RunPublic:
         return cls.model_validate(record, from_attributes=True)
 
 
+class AuditEntry(BaseModel):
+    """One line of a run's audit trail."""
+
+    at: datetime
+    actor: str
+    action: str
+
+
 class RunDetail(RunPublic):
     live: LivePublic | None = None
     discovery_message: str = ""
     summary: RunSummary | None = None
+    audit: list[AuditEntry] = []
 
 
 class RunsPublic(BaseModel):

@@ -12,6 +12,7 @@ from rich.console import Console
 
 import loadscout.cli.load_options as lo
 import loadscout.cli.report as report
+from loadscout.cli.accounts import tokens_app, users_app
 from loadscout.cli.errors import exit_code, user_errors
 from loadscout.cli.parsing import seconds
 from loadscout.cli.remote import run_remote
@@ -35,6 +36,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("report")(report.report)
 console = Console()
 _DISCOVERY = DiscoveryOptions()  # the defaults the options below show
@@ -140,9 +143,9 @@ def serve(
 
     database = masked_url(settings.database_url)
     console.print(f"loadscout serving on http://{host}:{port}/ (database {database})")
-    uvicorn.run(
-        create_app(settings, dashboard_dir=dashboard_dir()), host=host, port=port, log_level="info"
-    )
+    shown = f"[{host}]" if ":" in host else host
+    app_ = create_app(settings, dashboard_dir=dashboard_dir(), public_url=f"http://{shown}:{port}")
+    uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -33,8 +33,9 @@ from loadscout.plan.egress import EgressPolicy, policy_for
 from loadscout.settings import Settings
 from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome, RunQueue
+from loadscout.store.quotas import QuotaExceeded, check_size
 from loadscout.store.records import RunRecord
-from loadscout.store.runs import RunRepository
+from loadscout.store.runs import RunOwner, RunRepository
 from loadscout.store.series import SeriesRepository
 
 log = logging.getLogger(__name__)
@@ -168,9 +169,16 @@ class RunControl:
             asyncio.create_task(self._heartbeat_loop(), name="loadscout-heartbeat"),
         ]
 
-    async def submit(self, options: RunOptions) -> RunRecord:
-        """Check limits and that the target answers with HTML, then queue the run."""
+    async def submit(self, options: RunOptions, owner: RunOwner | None = None) -> RunRecord:
+        """Check limits and that the target answers with HTML, then queue the run: the
+        ``owner`` team's run when given, within its quotas (QuotaExceeded)."""
         self.config.limits.check(options)
+        if owner is not None:
+            check_size(
+                owner.quotas,
+                users=options.load.users,
+                duration_s=options.plan().profile.duration_s,
+            )
         options.check_secrets()
         await check_target(
             options.target_url, self.config.limits.allowed_targets, self.config.egress
@@ -182,13 +190,14 @@ class RunControl:
             options=options.document(),
             flowset=options.flowset,
             submitted=submitted_options(options),
+            owner=owner,
         )
         if secrets := run_secrets(options):
             self._secrets[record.id] = secrets
         self._wake.set()
         return record
 
-    async def rerun(self, run_id: int) -> RunRecord | None:
+    async def rerun(self, run_id: int, owner: RunOwner | None = None) -> RunRecord | None:
         """Queue a new run with a finished run's settings and its very flows (no discovery:
         discovery is not deterministic, so like-for-like comparisons replay the same flows).
         None for an unknown run; RerunRefused when it cannot be replayed."""
@@ -209,7 +218,9 @@ class RunControl:
         given = {k: v for k, v in submitted.items() if k not in SECRET_NAMES}  # masked ones
         try:
             options = RunOptions.from_document({**given, "flowset": flows})
-            return await self.submit(options)
+            return await self.submit(options, owner)
+        except QuotaExceeded:
+            raise
         except BadInput as err:
             raise RerunRefused(f"run {run_id} cannot run again as it was: {err}") from None
 

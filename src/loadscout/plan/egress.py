@@ -268,5 +268,5 @@ async def check_url(policy: EgressPolicy, url: str, resolver: Resolver | None = 
         raise EgressRefused(f"{url!r} is not a URL this server can check") from None
     host = parts.hostname
     if not host:
-        raise EgressRefused(f"{url!r} names no host")
+        raise EgressRefused(f"{url!r} is not a URL with a host (http://host/...)")
     return await resolve_checked(policy, host, port, resolver)

@@ -228,8 +228,10 @@ class RunRepository:
         async with self._sessions() as session:
             await session.execute(select(1))
 
-    async def count_by_status(self) -> dict[RunStatus, int]:
+    async def count_by_status(self, team_id: int | None = None) -> dict[RunStatus, int]:
         query = select(TestRun.status, func.count()).group_by(TestRun.status)
+        if team_id is not None:
+            query = query.where(TestRun.team_id == team_id)
         async with self._sessions() as session:
             return {RunStatus(status): n for status, n in (await session.execute(query)).all()}
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from loadscout import __version__
 from loadscout.api import prometheus
+from loadscout.api.auth import Viewer
 from loadscout.api.deps import ControlDep, RepoDep
 from loadscout.api.schemas import Health
 
@@ -37,8 +38,13 @@ async def readyz(repo: RepoDep, control: ControlDep, response: Response) -> Heal
     response_class=Response,
     responses={200: {"content": {prometheus.CONTENT_TYPE: {}}, "description": "Prometheus text"}},
 )
-async def metrics(repo: RepoDep, control: ControlDep) -> Response:
-    """Runs by status, and requests, errors and latency of the runs loading on this server."""
-    active = {run_id: live.stats for run_id, live in control.active_runs().items()}
-    body = prometheus.render(await repo.count_by_status(), active)
+async def metrics(principal: Viewer, repo: RepoDep, control: ControlDep) -> Response:
+    """Your team's runs by status, and requests, errors and latency of its runs loading on
+    this server (scrape it with a viewer token: ``Authorization: Bearer lsk_…``)."""
+    active = {}
+    for run_id, live in control.active_runs().items():
+        record = await repo.get(run_id)
+        if record is not None and record.team_id == principal.team_id:
+            active[run_id] = live.stats
+    body = prometheus.render(await repo.count_by_status(team_id=principal.team_id), active)
     return Response(body, media_type=prometheus.CONTENT_TYPE)

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
 
-from loadscout.api.deps import ControlDep, RepoDep, RunDep, RunId, SeriesDep, missing
+from loadscout.api.auth import Runner
+from loadscout.api.deps import ControlDep, RepoDep, RunDep, SeriesDep, missing
 from loadscout.api.live import live_public
 from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import EventPublic, EventsPublic, Message, MetricPoint, MetricsPublic
@@ -44,11 +45,13 @@ async def get_flows(record: RunDep, repo: RepoDep) -> FlowSet:
 
 @router.put("/{run_id}/flows", response_model=FlowSet, responses={**NOT_FOUND, **_CONFLICT})
 async def put_flows(
-    run_id: RunId,
+    found: RunDep,
+    _: Runner,
     flowset: Annotated[FlowSet, Body(description="The flows to replay instead of discovering")],
     control: ControlDep,
 ) -> FlowSet:
     """Replace a queued run's flows before it starts; the run then skips discovery."""
+    run_id = found.id
     outcome = await control.edit_flows(run_id, flowset)
     if outcome is None:
         raise missing(run_id)

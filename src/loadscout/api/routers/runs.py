@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
-from loadscout.api.deps import ControlDep, RepoDep, RunDep, RunId, missing
+from loadscout.api.auth import Runner, TeamAdmin, Viewer, client_ip
+from loadscout.api.deps import AuditDep, ControlDep, RepoDep, RunDep, TeamsDep, missing
 from loadscout.api.live import live_public
 from loadscout.api.schemas import (
+    AuditEntry,
     Message,
     RunCreate,
     RunDetail,
@@ -20,8 +23,13 @@ from loadscout.api.schemas import (
 from loadscout.errors import BadInput
 from loadscout.orchestrator.control import RerunRefused
 from loadscout.orchestrator.limits import OptionRejected
+from loadscout.principals import Principal
 from loadscout.status import RunStatus
+from loadscout.store.account_records import AuditRecord
 from loadscout.store.queue import CancelOutcome
+from loadscout.store.quotas import QuotaExceeded
+from loadscout.store.records import RunRecord as RunRecordT
+from loadscout.store.runs import RunOwner
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -62,18 +70,34 @@ RunSort = Literal[
     responses={
         400: {"model": Message, "description": "Target unreachable or not HTML"},
         422: {"model": ValidationFailed, "description": "A field is invalid or over a limit"},
+        429: {"model": Message, "description": "Over one of the team's quotas"},
     },
 )
-async def create_run(body: RunCreate, control: ControlDep) -> RunPublic:
-    """Queue a run: discovery (unless ``flowset`` is given), then load. Runs beyond the
-    server's concurrency limit wait in the queue, oldest first. Poll the run to follow it."""
+async def create_run(
+    body: RunCreate, principal: Runner, request: Request, control: ControlDep, teams: TeamsDep
+) -> RunPublic:
+    """Queue a run for your team: discovery (unless ``flowset`` is given), then load. Runs
+    beyond the server's concurrency limit wait in the queue, oldest first. Poll the run to
+    follow it."""
+    owner = await run_owner(principal, request, teams)
     try:
-        record = await control.submit(body.to_options())
+        record = await control.submit(body.to_options(), owner)
     except OptionRejected:
         raise
+    except QuotaExceeded as err:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(err)) from None
     except BadInput as err:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(err)) from None
     return RunPublic.from_record(record)
+
+
+async def run_owner(principal: Principal, request: Request, teams: TeamsDep) -> RunOwner:
+    """The caller's team as the owner of a new run, with its quotas."""
+    team = await teams.get(principal.team_id)
+    assert team is not None  # a principal acts in a team that exists
+    return RunOwner(
+        team_id=team.id, label=principal.label, quotas=team.quotas, ip=client_ip(request)
+    )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -84,6 +108,7 @@ def _aware(value: datetime | None) -> datetime | None:
 @router.get("", response_model=RunsPublic, responses={422: NOT_FOUND[422]})
 async def list_runs(
     repo: RepoDep,
+    principal: Viewer,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     run_status: Annotated[RunStatus | None, Query(alias="status")] = None,
@@ -109,14 +134,17 @@ async def list_runs(
         created_before=_aware(created_before),
         sort=sort.lstrip("-"),
         descending=sort.startswith("-"),
+        team_id=principal.team_id,
     )
     return RunsPublic(data=[RunPublic.from_record(r) for r in records], count=count)
 
 
 @router.get("/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
-async def get_run(record: RunDep, repo: RepoDep, control: ControlDep) -> RunDetail:
-    """The run, its live numbers while it loads on this server, and its summary once done."""
+async def get_run(record: RunDep, repo: RepoDep, control: ControlDep, audit: AuditDep) -> RunDetail:
+    """The run, its live numbers while it loads on this server, its summary once done, and
+    its audit trail (who started, cancelled or re-ran it)."""
     detail = RunDetail.model_validate(RunPublic.from_record(record).model_dump())
+    detail.audit = [_trail(e) for e in await audit.for_run(record.id)]
     live = control.live(record.id)
     if live is not None:
         detail.live = live_public(live.stats)
@@ -131,8 +159,16 @@ async def get_run(record: RunDep, repo: RepoDep, control: ControlDep) -> RunDeta
     response_model=RunPublic,
     responses={**NOT_FOUND, 409: {"model": Message, "description": "The run already finished"}},
 )
-async def cancel_run(run_id: RunId, repo: RepoDep, control: ControlDep) -> RunPublic:
+async def cancel_run(
+    found: RunDep,
+    principal: Runner,
+    request: Request,
+    repo: RepoDep,
+    control: ControlDep,
+    audit: AuditDep,
+) -> RunPublic:
     """Stop a run: a queued one at once, a running one within 2 s, keeping partial results."""
+    run_id = found.id
     outcome = await control.cancel(run_id)
     record = await repo.get(run_id)
     if outcome is CancelOutcome.MISSING or record is None:
@@ -141,6 +177,7 @@ async def cancel_run(run_id: RunId, repo: RepoDep, control: ControlDep) -> RunPu
         raise HTTPException(
             status.HTTP_409_CONFLICT, f"run {run_id} is {record.status} and cannot be cancelled"
         )
+    await _audit(audit, "run.cancel", principal, request, record)
     return RunPublic.from_record(record)
 
 
@@ -153,13 +190,18 @@ async def cancel_run(run_id: RunId, repo: RepoDep, control: ControlDep) -> RunPu
         409: {"model": Message, "description": "Not finished, or no flows were kept to replay"},
     },
 )
-async def rerun(run_id: RunId, control: ControlDep) -> RunPublic:
+async def rerun(
+    found: RunDep, principal: Runner, request: Request, control: ControlDep, teams: TeamsDep
+) -> RunPublic:
     """Queue a new run with this finished run's settings and the same flows it replayed (no
     new discovery), so the two compare like for like."""
+    run_id = found.id
     try:
-        record = await control.rerun(run_id)
+        record = await control.rerun(run_id, await run_owner(principal, request, teams))
     except OptionRejected:
         raise
+    except QuotaExceeded as err:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(err)) from None
     except RerunRefused as err:
         raise HTTPException(status.HTTP_409_CONFLICT, str(err)) from None
     if record is None:
@@ -172,8 +214,15 @@ async def rerun(run_id: RunId, control: ControlDep) -> RunPublic:
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**NOT_FOUND, 409: {"model": Message, "description": "The run is still running"}},
 )
-async def delete_run(record: RunDep, repo: RepoDep, control: ControlDep) -> Response:
-    """Delete a finished or queued run with everything stored about it."""
+async def delete_run(
+    record: RunDep,
+    principal: TeamAdmin,
+    request: Request,
+    repo: RepoDep,
+    control: ControlDep,
+    audit: AuditDep,
+) -> Response:
+    """Delete a finished or queued run with everything stored about it (team admins)."""
     running = record.status in (RunStatus.DISCOVERING, RunStatus.LOADING)
     if running or control.is_active(record.id):
         raise HTTPException(
@@ -182,4 +231,24 @@ async def delete_run(record: RunDep, repo: RepoDep, control: ControlDep) -> Resp
     if not await repo.delete(record.id):
         raise missing(record.id)
     await control.remove_artifacts(record.id)
+    await _audit(audit, "run.delete", principal, request, record)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+async def _audit(
+    audit: AuditDep, action: str, principal: Principal, request: Request, record: RunRecordT
+) -> None:
+    await audit.add(
+        action,
+        actor=principal.label,
+        team_id=principal.team_id,
+        run_id=record.id,
+        host=urlsplit(record.target_url).netloc,
+        ip=client_ip(request),
+        users=record.users,
+        duration_s=record.duration_s,
+    )
+
+
+def _trail(event: AuditRecord) -> AuditEntry:
+    return AuditEntry(at=event.at, actor=event.actor, action=event.action)
