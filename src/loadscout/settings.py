@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     allow_file_options: bool = Field(
         default=False, description="Let API callers name files on the server (data_file, ...)"
     )
+    free_users: int = Field(
+        default=10, ge=0, description="Team mode: users a run may have without a verified target"
+    )
+    free_duration_s: float = Field(
+        default=60.0, ge=0, description="Team mode: seconds a run may last without one"
+    )
+    verified_targets: str = Field(
+        default="",
+        description="Team mode: comma-separated hosts and CIDRs that need no ownership proof",
+    )
     cookie_secure: bool = Field(
         default=True,
         description="Mark the session cookie Secure (with the __Host- prefix); false only for a "

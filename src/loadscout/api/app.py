@@ -24,6 +24,7 @@ from loadscout.api.routers import (
     run_data,
     runs,
     shapes,
+    targets,
     teams,
     thresholds,
     tokens,
@@ -42,6 +43,7 @@ from loadscout.store.queue import RunQueue
 from loadscout.store.runs import RunRepository
 from loadscout.store.secrets import new_session_secret
 from loadscout.store.series import SeriesRepository
+from loadscout.store.targets import TargetRepository
 from loadscout.store.teams import TeamRepository
 from loadscout.store.tokens import TokenRepository
 
@@ -79,12 +81,14 @@ def create_app(
             app.state.teams = TeamRepository(sessions)
             app.state.tokens = TokenRepository(sessions)
             app.state.audit = AuditLog(sessions)
+            app.state.targets = TargetRepository(sessions)
             app.state.setup_secret = await _setup_link(app.state.accounts, public_url)
             app.state.control = RunControl(
                 repo=app.state.repo,
                 queue=RunQueue(sessions),
                 series=app.state.series,
                 config=config or ControlConfig.from_settings(settings),
+                targets=app.state.targets,
             )
             await app.state.control.start()
             try:
@@ -112,6 +116,7 @@ def create_app(
     app.include_router(teams.router, prefix=API_PREFIX)
     app.include_router(tokens.router, prefix=API_PREFIX)
     app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(targets.router, prefix=API_PREFIX)
     app.include_router(runs.router, prefix=API_PREFIX)
     app.include_router(run_data.router, prefix=API_PREFIX)
     app.include_router(artifacts.router, prefix=API_PREFIX)

@@ -25,10 +25,12 @@ from loadscout.orchestrator.artifacts import remove_run_artifacts
 from loadscout.orchestrator.limits import Limits
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions, run_artifacts_dir
+from loadscout.orchestrator.ownership import FreeAllowance
 from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
+from loadscout.orchestrator.target_gate import TargetGate
 from loadscout.plan.egress import EgressPolicy, policy_for
 from loadscout.settings import Settings
 from loadscout.status import RunStatus
@@ -37,6 +39,7 @@ from loadscout.store.quotas import QuotaExceeded, check_size
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunOwner, RunRepository
 from loadscout.store.series import SeriesRepository
+from loadscout.store.targets import TargetRepository
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,7 @@ class ControlConfig:
     load_workers: int | None = None  # overrides each run's worker processes; 0 = in-process
     limits: Limits = field(default_factory=Limits)
     egress: EgressPolicy = field(default_factory=EgressPolicy.local)  # LOADSCOUT_MODE and _ALLOW
+    target_gate: TargetGate | None = None  # team mode: big runs need a verified target
     lease_s: float = 15.0
     poll_s: float = 0.5
     series_flush_s: float = 1.0
@@ -120,6 +124,7 @@ class ControlConfig:
                 allow_file_options=settings.allow_file_options,
             ),
             egress=policy_for(settings.mode, settings.egress_allow),
+            target_gate=_target_gate(settings),
             lease_s=settings.lease_s,
             poll_s=settings.queue_poll_s,
             series_flush_s=settings.series_flush_s,
@@ -138,6 +143,18 @@ class ControlConfig:
         return min(self.lease_s / 3, 1.0)
 
 
+def _target_gate(settings: Settings) -> TargetGate | None:
+    if settings.mode != "team":
+        return None
+    return TargetGate(
+        allowance=FreeAllowance(
+            max_users=settings.free_users, max_duration_s=settings.free_duration_s
+        ),
+        exempt=settings.verified_targets,
+        egress=policy_for(settings.mode, settings.egress_allow),
+    )
+
+
 class RunControl:
     """Claims queued runs from the database and runs each as a task, ``max_concurrent`` at once."""
 
@@ -148,8 +165,10 @@ class RunControl:
         queue: RunQueue,
         series: SeriesRepository,
         config: ControlConfig,
+        targets: TargetRepository | None = None,
     ) -> None:
         self._repo = repo
+        self._targets = targets
         self._queue = queue
         self._series = series
         self.config = config
@@ -174,11 +193,17 @@ class RunControl:
         ``owner`` team's run when given, within its quotas (QuotaExceeded)."""
         self.config.limits.check(options)
         if owner is not None:
-            check_size(
-                owner.quotas,
-                users=options.load.users,
-                duration_s=options.plan().profile.duration_s,
-            )
+            profile = options.plan().profile
+            users, duration_s = profile.users, profile.duration_s
+            check_size(owner.quotas, users=users, duration_s=duration_s)
+            if self.config.target_gate is not None and self._targets is not None:
+                await self.config.target_gate.check(
+                    self._targets,
+                    team_id=owner.team_id,
+                    url=options.target_url,
+                    users=users,
+                    duration_s=duration_s,
+                )
         options.check_secrets()
         await check_target(
             options.target_url, self.config.limits.allowed_targets, self.config.egress

@@ -23,6 +23,7 @@ from loadscout.api.schemas import (
 from loadscout.errors import BadInput
 from loadscout.orchestrator.control import RerunRefused
 from loadscout.orchestrator.limits import OptionRejected
+from loadscout.orchestrator.target_gate import TargetNotVerified
 from loadscout.principals import Principal
 from loadscout.status import RunStatus
 from loadscout.store.account_records import AuditRecord
@@ -70,6 +71,7 @@ RunSort = Literal[
     responses={
         400: {"model": Message, "description": "Target unreachable or not HTML"},
         422: {"model": ValidationFailed, "description": "A field is invalid or over a limit"},
+        403: {"model": Message, "description": "Over the free allowance, target not verified"},
         429: {"model": Message, "description": "Over one of the team's quotas"},
     },
 )
@@ -86,6 +88,8 @@ async def create_run(
         raise
     except QuotaExceeded as err:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(err)) from None
+    except TargetNotVerified as err:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(err)) from None
     except BadInput as err:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(err)) from None
     return RunPublic.from_record(record)
