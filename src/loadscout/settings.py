@@ -78,10 +78,10 @@ class Settings(BaseSettings):
         "server reached over plain HTTP on a LAN (loopback counts as secure)",
     )
     login_limit_per_ip: str = Field(
-        default="30/minute", description="Sign-in attempts allowed per client address"
+        default="30/minute", description="Failed sign-ins allowed per client address"
     )
     login_limit_per_account: str = Field(
-        default="10/10 minutes", description="Sign-in attempts allowed per account"
+        default="10/10 minutes", description="Failed sign-ins allowed per account"
     )
     lease_s: float = Field(default=15.0, gt=0, description="A claimed run's lease in the queue")
     queue_poll_s: float = Field(default=0.5, gt=0)

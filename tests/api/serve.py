@@ -96,11 +96,14 @@ class Served:
         raise AssertionError(f"run {run_id} is {run and run['status']}, not in {statuses}")
 
 
-def start_serve(database_url: str, folder: Path, **env: str) -> Served:
-    """Start a server and wait until it is ready (so orphans are already recovered)."""
+def start_serve(
+    database_url: str, folder: Path, *, bootstrap_admin: bool = True, **env: str
+) -> Served:
+    """Start a server and wait until it is ready (so orphans are already recovered); with
+    ``bootstrap_admin``, after making its database's test admin and token."""
     port = free_port()
     log = folder / f"serve-{port}.log"
-    admin = admin_for(database_url)
+    token = admin_for(database_url).token if bootstrap_admin else ""
     full_env = {
         **os.environ,
         **TEST_ENV,
@@ -115,8 +118,9 @@ def start_serve(database_url: str, folder: Path, **env: str) -> Served:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    served = Served(base=f"http://127.0.0.1:{port}", proc=proc, log=log, token=admin.token)
-    sign_requests_to(served.base, admin.token)
+    served = Served(base=f"http://127.0.0.1:{port}", proc=proc, log=log, token=token)
+    if token:
+        sign_requests_to(served.base, token)
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -86,7 +86,7 @@ async def login(
     """Sign in with email and password; the answer sets the session cookie."""
     limits: LoginLimits = request.app.state.login_limits
     ip = client_ip(request)
-    wait = limits.attempt(ip, body.email)
+    wait = limits.wait(ip, body.email)
     if wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
@@ -95,6 +95,7 @@ async def login(
         )
     user = await accounts.authenticate(body.email, body.password.get_secret_value())
     if user is None:
+        limits.failed(ip, body.email)
         await audit.add("auth.signin_failed", actor=body.email.strip().lower()[:320], ip=ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, WRONG)
     await audit.add("auth.signin", actor=user.email, ip=ip)
