@@ -120,9 +120,21 @@ def test_guessing_a_password_is_slowed_even_the_right_one(served: Served) -> Non
     assert sign_in(served, ADMIN_EMAIL, ADMIN_PASSWORD).cookie
 
 
+@pytest.fixture(scope="module")
+def any_backend(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A server on SQLite, then on PostgreSQL: quotas lock differently on each."""
+    folder: Path = tmp_path_factory.mktemp(f"quota-{backend}")
+    with (
+        fresh_database(backend, folder) as url,
+        serving(url, folder, LOADSCOUT_MAX_CONCURRENT_RUNS="1") as server,
+    ):
+        yield server
+
+
 def test_twenty_concurrent_creates_respect_the_concurrent_runs_quota(
-    served: Served, tiny: TinyTarget
+    any_backend: Served, tiny: TinyTarget
 ) -> None:
+    served = any_backend
     root = instance_admin(served)
     status, team = root("POST", "/teams", {"name": "quota", "quotas": {}})
     assert status == 201
