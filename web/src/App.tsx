@@ -1,9 +1,16 @@
+import type { ReactNode } from 'react'
 import { NavLink, Route, Routes } from 'react-router'
 import { useTheme } from './lib/theme'
 import { NewRunPage } from './components/Runs/NewRunPage'
 import { RunDetailPage } from './components/Runs/RunDetailPage'
 import { RunsPage } from './components/Runs/RunsPage'
 import { ComparePage } from './components/Compare/ComparePage'
+import { RequireAccess, SignedIn } from './components/Account/SignedIn'
+import { SetupPage } from './components/Account/SetupPage'
+import { SignInPage } from './components/Account/SignInPage'
+import { UserMenu } from './components/Account/UserMenu'
+import { useCan } from './components/Account/session'
+import { SettingsPage } from './components/Team/SettingsPage'
 import { Card } from './components/ui/Card'
 import { EmptyState } from './components/ui/Feedback'
 import { cx } from './components/ui/cx'
@@ -14,7 +21,31 @@ const navClass = ({ isActive }: { isActive: boolean }) => cx(
     : 'text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white',
 )
 
+/** Sign-in and set-up stand alone; every other page is for a signed-in person. */
 export default function App() {
+  return (
+    <Routes>
+      <Route path="/signin" element={<Shell><SignInPage /></Shell>} />
+      <Route path="/setup" element={<Shell><SetupPage /></Shell>} />
+      <Route path="*" element={<SignedIn><Shell signedIn><AppRoutes /></Shell></SignedIn>} />
+    </Routes>
+  )
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<RunsPage />} />
+      <Route path="/runs/new" element={<RequireAccess action="run.create"><NewRunPage /></RequireAccess>} />
+      <Route path="/runs/:id" element={<RunDetailPage />} />
+      <Route path="/compare" element={<ComparePage />} />
+      <Route path="/settings/*" element={<SettingsPage />} />
+      <Route path="*" element={<Card><EmptyState title="Page not found">Check the address, or go back to the runs.</EmptyState></Card>} />
+    </Routes>
+  )
+}
+
+function Shell({ signedIn = false, children }: { signedIn?: boolean; children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-slate-900">
@@ -26,23 +57,23 @@ export default function App() {
             <img src="/favicon.svg" alt="" className="size-7" />
             <span className="max-[389px]:sr-only">loadscout</span>
           </NavLink>
-          <nav aria-label="Main" className="flex items-center gap-1">
-            <NavLink to="/" end className={navClass}>Runs</NavLink>
-            <NavLink to="/runs/new" className={navClass}>New test</NavLink>
-          </nav>
-          <div className="ml-auto"><ThemeToggle /></div>
+          {signedIn && <MainNav />}
+          <div className="ml-auto flex items-center gap-2"><ThemeToggle />{signedIn && <UserMenu />}</div>
         </div>
       </header>
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">
-        <Routes>
-          <Route path="/" element={<RunsPage />} />
-          <Route path="/runs/new" element={<NewRunPage />} />
-          <Route path="/runs/:id" element={<RunDetailPage />} />
-          <Route path="/compare" element={<ComparePage />} />
-          <Route path="*" element={<Card><EmptyState title="Page not found">Check the address, or go back to the runs.</EmptyState></Card>} />
-        </Routes>
-      </main>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">{children}</main>
     </div>
+  )
+}
+
+function MainNav() {
+  const canRun = useCan('run.create')
+  return (
+    <nav aria-label="Main" className="flex items-center gap-1">
+      <NavLink to="/" end className={navClass}>Runs</NavLink>
+      {canRun && <NavLink to="/runs/new" className={navClass}>New test</NavLink>}
+      <NavLink to="/settings" className={(state) => cx(navClass(state), 'max-sm:hidden')}>Settings</NavLink>
+    </nav>
   )
 }
 

@@ -1,5 +1,5 @@
-import { expect, test } from 'vitest'
-import { toApiError } from './api'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { api, sessionEnded, setCsrfToken, setSessionEndedHandler, toApiError, withCsrf } from './api'
 
 test('a 400 keeps the server sentence as the message', () => {
   const err = toApiError(400, { detail: 'target http://x/ answered 404' })
@@ -19,4 +19,51 @@ test('422 items map onto top-level form fields, with or without loadscout\'s `fi
 
 test('an unexpected body still gives a readable message', () => {
   expect(toApiError(502, 'Bad Gateway').message).toBe('The server answered 502')
+})
+
+test('writes carry the CSRF token; reads, and calls without a token, do not', () => {
+  const post = withCsrf(new Request('http://x/api/v1/runs', { method: 'POST' }), 'abc')
+  const del = withCsrf(new Request('http://x/api/v1/runs/1', { method: 'DELETE' }), 'abc')
+  const get = withCsrf(new Request('http://x/api/v1/runs'), 'abc')
+  const anonymous = withCsrf(new Request('http://x/api/v1/auth/login', { method: 'POST' }), null)
+  expect([post, del, get, anonymous].map((r) => r.headers.get('X-CSRF-Token'))).toEqual(['abc', 'abc', null, null])
+})
+
+test('a 401 ends the session, except the sign-in form\'s own wrong password', () => {
+  const answer = (status: number) => new Response(null, { status })
+  const at = (path: string) => new Request(`http://x${path}`, { method: 'POST' })
+  expect(sessionEnded(at('/api/v1/runs'), answer(401))).toBe(true)
+  expect(sessionEnded(at('/api/v1/auth/me'), answer(401))).toBe(true)
+  expect(sessionEnded(at('/api/v1/auth/login'), answer(401))).toBe(false)
+  expect(sessionEnded(at('/api/v1/auth/setup'), answer(401))).toBe(false)
+  expect(sessionEnded(at('/api/v1/runs'), answer(403))).toBe(false)
+})
+
+describe('the client', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    setCsrfToken(null)
+    setSessionEndedHandler(() => {})
+  })
+
+  test('sends the session\'s CSRF token on writes', async () => {
+    const fetch = vi.fn(async (_req: Request) => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('tok-1')
+    await api.POST('/api/v1/runs/{run_id}/cancel', { params: { path: { run_id: 3 } } })
+    await api.GET('/api/v1/runs/{run_id}', { params: { path: { run_id: 3 } } })
+    const [write, read] = fetch.mock.calls.map(([req]) => req)
+    expect([write.headers.get('X-CSRF-Token'), read.headers.get('X-CSRF-Token')]).toEqual(['tok-1', null])
+    expect(write.credentials).toBe('same-origin')
+  })
+
+  test('calls the session-ended handler on a 401, not on a wrong password', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"detail":"sign in"}', { status: 401 })))
+    const ended = vi.fn()
+    setSessionEndedHandler(ended)
+    await api.POST('/api/v1/auth/login', { body: { email: 'a@b.c', password: 'wrong' } })
+    expect(ended).not.toHaveBeenCalled()
+    await api.GET('/api/v1/runs')
+    expect(ended).toHaveBeenCalledOnce()
+  })
 })

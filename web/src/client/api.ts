@@ -29,12 +29,62 @@ export type ThresholdCheck = Schemas['ThresholdCheck']
 export type ProfileText = Schemas['ProfileText']
 export type ProfilePreview = Schemas['ProfilePreview']
 export type ProfileFields = Schemas['ProfileFields']
+export type Me = Filled<Schemas['Me']>
+export type Role = Schemas['Role']
+export type TeamPublic = Filled<Schemas['TeamPublic']>
+export type Quotas = Schemas['Quotas']
+export type MemberRecord = Schemas['MemberRecord']
+export type TokenRecord = Schemas['TokenRecord']
+export type TokenCreate = Schemas['TokenCreate']
+export type TokenCreated = Schemas['TokenCreated']
+export type AuditRecord = Schemas['AuditRecord']
+export type AuditEntry = Schemas['AuditEntry']
+export type UserPublic = Schemas['UserPublic']
 
 export const api = createClient<paths>({
   // Same origin as the dashboard; absolute so it also works under jsdom in tests.
   baseUrl: typeof window === 'undefined' ? '' : window.location.origin,
-  // Late-bound so tests can stub the global fetch.
+  // The session cookie rides along (same origin); late-bound so tests can stub the global fetch.
+  credentials: 'same-origin',
   fetch: (request: Request) => globalThis.fetch(request),
+})
+
+/**
+ * The session's CSRF token (from GET /auth/me, or a sign-in answer): cookie-authenticated writes
+ * must echo it in X-CSRF-Token, which a page on another site cannot read or send.
+ */
+let csrfToken: string | null = null
+export const setCsrfToken = (token: string | null | undefined) => { csrfToken = token ?? null }
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+export const CSRF_HEADER = 'X-CSRF-Token'
+
+/** The request with the CSRF header added when it is a write and a token is known. */
+export function withCsrf(request: Request, token: string | null): Request {
+  if (token && WRITES.has(request.method.toUpperCase()) && !request.headers.has(CSRF_HEADER)) {
+    request.headers.set(CSRF_HEADER, token)
+  }
+  return request
+}
+
+/** Sign-in and set-up answer 401 for a wrong password: that is the form's error, not a lost session. */
+const OWN_401 = ['/api/v1/auth/login', '/api/v1/auth/setup']
+
+/** A 401 from anything else means the session ended (or never began): time to sign in. */
+export function sessionEnded(request: Request, response: Response): boolean {
+  return response.status === 401 && !OWN_401.includes(new URL(request.url).pathname)
+}
+
+let onSessionEnded: () => void = () => {}
+/** What to do when the session ends (the app sends the person to /signin). */
+export const setSessionEndedHandler = (handler: () => void) => { onSessionEnded = handler }
+
+api.use({
+  onRequest: ({ request }) => withCsrf(request, csrfToken),
+  onResponse: ({ request, response }) => {
+    if (sessionEnded(request, response)) onSessionEnded()
+    return response
+  },
 })
 
 /** A failed API call, with the message a person can act on (FastAPI `detail`). */

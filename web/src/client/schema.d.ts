@@ -4,6 +4,382 @@
  */
 
 export interface paths {
+    "/api/v1/auth/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Setup State
+         * @description Whether this instance still waits for its first admin.
+         */
+        get: operations["setup_state_api_v1_auth_setup_get"];
+        put?: never;
+        /**
+         * Set Up
+         * @description Create the first admin with the one-time token that ``loadscout serve`` printed, and
+         *     sign them in.
+         */
+        post: operations["set_up_api_v1_auth_setup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Login
+         * @description Sign in with email and password; the answer sets the session cookie.
+         */
+        post: operations["login_api_v1_auth_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description End this session on the server (the cookie stops working at once, everywhere).
+         */
+        post: operations["logout_api_v1_auth_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Me
+         * @description Who is signed in, the team they act in, their other teams, and the CSRF token.
+         */
+        get: operations["me_api_v1_auth_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch Team
+         * @description Act in another of your teams (sessions only: a token belongs to one team).
+         */
+        post: operations["switch_team_api_v1_auth_team_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Users */
+        get: operations["list_users_api_v1_users_get"];
+        put?: never;
+        /**
+         * Create User
+         * @description A new account in no team yet; a team admin then adds it with a role.
+         */
+        post: operations["create_user_api_v1_users_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Teams
+         * @description Your teams; an instance admin sees every team.
+         */
+        get: operations["list_teams_api_v1_teams_get"];
+        put?: never;
+        /**
+         * Create Team
+         * @description A new, empty team (instance admins); add members to it next.
+         */
+        post: operations["create_team_api_v1_teams_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Quotas
+         * @description Set a team's quotas (instance admins); null lifts one.
+         */
+        put: operations["set_quotas_api_v1_teams__team_id__quotas_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add To Team
+         * @description Put a user in any team with a role (instance admins).
+         */
+        put: operations["add_to_team_api_v1_teams__team_id__members_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current Team
+         * @description The team you act in, with its quotas.
+         */
+        get: operations["current_team_api_v1_team_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Members */
+        get: operations["list_members_api_v1_team_members_get"];
+        /**
+         * Set Member
+         * @description Add an existing user to your team, or change their role (team admins).
+         */
+        put: operations["set_member_api_v1_team_members_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Member
+         * @description Take a user out of your team (team admins); the last admin cannot leave.
+         */
+        delete: operations["remove_member_api_v1_team_members__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tokens
+         * @description The team's tokens, revoked ones included, with when each was last used (never the
+         *     token itself: only its first characters).
+         */
+        get: operations["list_tokens_api_v1_tokens_get"];
+        put?: never;
+        /**
+         * Create Token
+         * @description A new token for the team, shown in this answer only: store it in your CI's secrets.
+         *     Its role cannot exceed yours.
+         */
+        post: operations["create_token_api_v1_tokens_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Token
+         * @description Revoke a token: it stops working with the next request.
+         */
+        delete: operations["revoke_token_api_v1_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit
+         * @description Newest first: who started, cancelled and deleted which runs against which host, sign-ins,
+         *     tokens and membership changes.
+         */
+        get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Targets */
+        get: operations["list_targets_api_v1_targets_get"];
+        put?: never;
+        /**
+         * Add Target
+         * @description Add a host with a new token; publish the token, then check it.
+         */
+        post: operations["add_target_api_v1_targets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/{target_id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Target
+         * @description Look for the token now (file, meta tag, DNS TXT) and keep the outcome.
+         */
+        post: operations["check_target_api_v1_targets__target_id__check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Target */
+        delete: operations["delete_target_api_v1_targets__target_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs": {
         parameters: {
             query?: never;
@@ -19,8 +395,9 @@ export interface paths {
         put?: never;
         /**
          * Create Run
-         * @description Queue a run: discovery (unless ``flowset`` is given), then load. Runs beyond the
-         *     server's concurrency limit wait in the queue, oldest first. Poll the run to follow it.
+         * @description Queue a run for your team: discovery (unless ``flowset`` is given), then load. Runs
+         *     beyond the server's concurrency limit wait in the queue, oldest first. Poll the run to
+         *     follow it.
          */
         post: operations["create_run_api_v1_runs_post"];
         delete?: never;
@@ -38,14 +415,15 @@ export interface paths {
         };
         /**
          * Get Run
-         * @description The run, its live numbers while it loads on this server, and its summary once done.
+         * @description The run, its live numbers while it loads on this server, its summary once done, and
+         *     its audit trail (who started, cancelled or re-ran it).
          */
         get: operations["get_run_api_v1_runs__run_id__get"];
         put?: never;
         post?: never;
         /**
          * Delete Run
-         * @description Delete a finished or queued run with everything stored about it.
+         * @description Delete a finished or queued run with everything stored about it (team admins).
          */
         delete: operations["delete_run_api_v1_runs__run_id__delete"];
         options?: never;
@@ -330,7 +708,8 @@ export interface paths {
         };
         /**
          * Metrics
-         * @description Runs by status, and requests, errors and latency of the runs loading on this server.
+         * @description Your team's runs by status, and requests, errors and latency of its runs loading on
+         *     this server (scrape it with a viewer token: ``Authorization: Bearer lsk_…``).
          */
         get: operations["metrics_metrics_get"];
         put?: never;
@@ -345,6 +724,54 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AuditEntry
+         * @description One line of a run's audit trail.
+         */
+        AuditEntry: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor */
+            actor: string;
+            /** Action */
+            action: string;
+        };
+        /** AuditPublic */
+        AuditPublic: {
+            /** Data */
+            data: components["schemas"]["AuditRecord"][];
+            /** Count */
+            count: number;
+        };
+        /** AuditRecord */
+        AuditRecord: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Team Id */
+            team_id: number | null;
+            /** Actor */
+            actor: string;
+            /** Action */
+            action: string;
+            /** Run Id */
+            run_id: number | null;
+            /** Host */
+            host: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Ip */
+            ip: string;
+        };
         /**
          * DiscoveryReport
          * @description What exploration found; copied into the result JSON's ``discovery`` object.
@@ -965,6 +1392,61 @@ export interface components {
              */
             scope?: string | null;
         };
+        /**
+         * Me
+         * @description The caller: who, in which team with which role, and (for a session) the CSRF token
+         *     that cookie-authenticated writes must send in ``X-CSRF-Token``.
+         */
+        Me: {
+            /** Via */
+            via: string;
+            /** Label */
+            label: string;
+            /** User Id */
+            user_id: number | null;
+            /** Email */
+            email: string | null;
+            /** Is Instance Admin */
+            is_instance_admin: boolean;
+            /** Team Id */
+            team_id: number | null;
+            /** Team Name */
+            team_name: string | null;
+            role: components["schemas"]["Role"] | null;
+            /** Teams */
+            teams: components["schemas"]["TeamRolePublic"][];
+            /** Csrf Token */
+            csrf_token?: string | null;
+        };
+        /** MemberRecord */
+        MemberRecord: {
+            /** Team Id */
+            team_id: number;
+            /** User Id */
+            user_id: number;
+            /** Email */
+            email: string;
+            role: components["schemas"]["Role"];
+        };
+        /**
+         * MemberSet
+         * @description Add an existing user to the current team, or change their role there.
+         */
+        MemberSet: {
+            /**
+             * Email
+             * @example ada@example.com
+             */
+            email: string;
+            role: components["schemas"]["Role"];
+        };
+        /** MembersPublic */
+        MembersPublic: {
+            /** Data */
+            data: components["schemas"]["MemberRecord"][];
+            /** Count */
+            count: number;
+        };
         /** Message */
         Message: {
             /** Detail */
@@ -1162,6 +1644,34 @@ export interface components {
              */
             max_users: string;
         };
+        /**
+         * Quotas
+         * @description A team's limits; None leaves the server's own limit in force.
+         */
+        Quotas: {
+            /** Max Concurrent Runs */
+            max_concurrent_runs?: number | null;
+            /** Max Users Per Run */
+            max_users_per_run?: number | null;
+            /** Max Duration S */
+            max_duration_s?: number | null;
+            /** Max Runs Per Day */
+            max_runs_per_day?: number | null;
+        };
+        /**
+         * QuotasIn
+         * @description None lifts a quota (the server's own limit still applies).
+         */
+        QuotasIn: {
+            /** Max Concurrent Runs */
+            max_concurrent_runs?: number | null;
+            /** Max Users Per Run */
+            max_users_per_run?: number | null;
+            /** Max Duration S */
+            max_duration_s?: number | null;
+            /** Max Runs Per Day */
+            max_runs_per_day?: number | null;
+        };
         /** RealismReport */
         RealismReport: {
             /** Patterns */
@@ -1189,6 +1699,12 @@ export interface components {
              */
             warnings: string[];
         };
+        /**
+         * Role
+         * @description A member's role in a team; each includes the ones before it.
+         * @enum {string}
+         */
+        Role: "viewer" | "runner" | "admin";
         /**
          * RunCreate
          * @description A new run, as one flat object (the names the dashboard and scripts send); it maps onto
@@ -1426,6 +1942,12 @@ export interface components {
             p95_ms?: number | null;
             /** @description Pass/fail of a finished load, separate from status; see Verdict */
             verdict?: components["schemas"]["Verdict"] | null;
+            /**
+             * Created By
+             * @description Who started it: an email, or an API token
+             * @default
+             */
+            created_by: string;
             live?: components["schemas"]["LivePublic"] | null;
             /**
              * Discovery Message
@@ -1433,6 +1955,11 @@ export interface components {
              */
             discovery_message: string;
             summary?: components["schemas"]["RunSummary"] | null;
+            /**
+             * Audit
+             * @default []
+             */
+            audit: components["schemas"]["AuditEntry"][];
         };
         /** RunPublic */
         RunPublic: {
@@ -1475,6 +2002,12 @@ export interface components {
             p95_ms?: number | null;
             /** @description Pass/fail of a finished load, separate from status; see Verdict */
             verdict?: components["schemas"]["Verdict"] | null;
+            /**
+             * Created By
+             * @description Who started it: an email, or an API token
+             * @default
+             */
+            created_by: string;
         };
         /**
          * RunStatus
@@ -1545,6 +2078,32 @@ export interface components {
             count: number;
         };
         /**
+         * SetUp
+         * @description The first admin's account, with the one-time token of the set-up link.
+         */
+        SetUp: {
+            /**
+             * Token
+             * Format: password
+             */
+            token: string;
+            /**
+             * Email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
+        };
+        /** SetUpState */
+        SetUpState: {
+            /** Needed */
+            needed: boolean;
+        };
+        /**
          * SetupCookie
          * @description A cookie every virtual user's own jar starts with, for the target's origin (copied from
          *     a browser storage state: all users then share that server session).
@@ -1611,6 +2170,19 @@ export interface components {
              * @description csv (duration,users|rate rows) or yaml; guessed if null
              */
             format?: ("csv" | "yaml") | null;
+        };
+        /** SignIn */
+        SignIn: {
+            /**
+             * Email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
         };
         /**
          * SkippedAction
@@ -1765,6 +2337,92 @@ export interface components {
             connect_ms?: components["schemas"]["LatencySummary"] | null;
             tls_ms?: components["schemas"]["LatencySummary"] | null;
         };
+        /** TargetCreate */
+        TargetCreate: {
+            /**
+             * Url
+             * @description The start page runs will use; its host is what gets verified
+             * @example https://shop.example.com/
+             */
+            url: string;
+        };
+        /**
+         * TargetPublic
+         * @description A target, and the three places its token may be published.
+         */
+        TargetPublic: {
+            /** Id */
+            id: number;
+            /** Team Id */
+            team_id: number;
+            /** Host */
+            host: string;
+            /** Url */
+            url: string;
+            /** Token */
+            token: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Verified At */
+            verified_at: string | null;
+            /** Method */
+            method: string | null;
+            /** Checked At */
+            checked_at: string | null;
+            /** Detail */
+            detail: string;
+            /** File Url */
+            file_url: string;
+            /** Meta Tag */
+            meta_tag: string;
+            /** Dns Name */
+            dns_name: string;
+        };
+        /** TargetsPublic */
+        TargetsPublic: {
+            /** Data */
+            data: components["schemas"]["TargetPublic"][];
+            /** Count */
+            count: number;
+        };
+        /** TeamChoice */
+        TeamChoice: {
+            /** Team Id */
+            team_id: number;
+        };
+        /** TeamCreate */
+        TeamCreate: {
+            /** Name */
+            name: string;
+            /** @default {} */
+            quotas: components["schemas"]["Quotas"];
+        };
+        /** TeamPublic */
+        TeamPublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            quotas: components["schemas"]["Quotas"];
+        };
+        /** TeamRolePublic */
+        TeamRolePublic: {
+            /** Team Id */
+            team_id: number;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+        };
+        /** TeamsPublic */
+        TeamsPublic: {
+            /** Data */
+            data: components["schemas"]["TeamPublic"][];
+            /** Count */
+            count: number;
+        };
         /** ThresholdCheck */
         ThresholdCheck: {
             /** Expression */
@@ -1840,6 +2498,63 @@ export interface components {
             /** P99 Ms */
             p99_ms?: number | null;
         };
+        /** TokenCreate */
+        TokenCreate: {
+            /**
+             * Name
+             * @example github-actions
+             */
+            name: string;
+            /** @default runner */
+            role: components["schemas"]["Role"];
+            /**
+             * Expires In Days
+             * @description Days until it stops working; null: never
+             * @default 90
+             */
+            expires_in_days: number | null;
+        };
+        /**
+         * TokenCreated
+         * @description The token itself appears here once; it cannot be shown again.
+         */
+        TokenCreated: {
+            /** Token */
+            token: string;
+            record: components["schemas"]["TokenRecord"];
+        };
+        /** TokenRecord */
+        TokenRecord: {
+            /** Id */
+            id: number;
+            /** Team Id */
+            team_id: number;
+            /** Name */
+            name: string;
+            /** Prefix */
+            prefix: string;
+            role: components["schemas"]["Role"];
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+        };
+        /** TokensPublic */
+        TokensPublic: {
+            /** Data */
+            data: components["schemas"]["TokenRecord"][];
+            /** Count */
+            count: number;
+        };
         /** Totals */
         Totals: {
             /**
@@ -1907,6 +2622,42 @@ export interface components {
             /** Flow */
             flow?: string | null;
         };
+        /** UserCreate */
+        UserCreate: {
+            /**
+             * Email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
+            /**
+             * Is Admin
+             * @default false
+             */
+            is_admin: boolean;
+        };
+        /** UserPublic */
+        UserPublic: {
+            /** Id */
+            id: number;
+            /** Email */
+            email: string;
+            /** Is Admin */
+            is_admin: boolean;
+            /** Disabled */
+            disabled: boolean;
+        };
+        /** UsersPublic */
+        UsersPublic: {
+            /** Data */
+            data: components["schemas"]["UserPublic"][];
+            /** Count */
+            count: number;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -1971,6 +2722,780 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    setup_state_api_v1_auth_setup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUpState"];
+                };
+            };
+        };
+    };
+    set_up_api_v1_auth_setup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetUp"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    login_api_v1_auth_login_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Wrong email or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many attempts: wait Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+        };
+    };
+    logout_api_v1_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    me_api_v1_auth_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    switch_team_api_v1_auth_team_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_users_api_v1_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersPublic"];
+                };
+            };
+        };
+    };
+    create_user_api_v1_users_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_teams_api_v1_teams_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamsPublic"];
+                };
+            };
+        };
+    };
+    create_team_api_v1_teams_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_quotas_api_v1_teams__team_id__quotas_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotasIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPublic"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_to_team_api_v1_teams__team_id__members_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRecord"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    current_team_api_v1_team_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPublic"];
+                };
+            };
+        };
+    };
+    list_members_api_v1_team_members_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersPublic"];
+                };
+            };
+        };
+    };
+    set_member_api_v1_team_members_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRecord"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_member_api_v1_team_members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_tokens_api_v1_tokens_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokensPublic"];
+                };
+            };
+        };
+    };
+    create_token_api_v1_tokens_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_token_api_v1_tokens__token_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRecord"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description The whole instance's (instance admins) */
+                instance?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_targets_api_v1_targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsPublic"];
+                };
+            };
+        };
+    };
+    add_target_api_v1_targets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    check_target_api_v1_targets__target_id__check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetPublic"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_target_api_v1_targets__target_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_runs_api_v1_runs_get: {
         parameters: {
             query?: {
@@ -2043,6 +3568,15 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            /** @description Over the free allowance, target not verified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
             /** @description A field is invalid or over a limit */
             422: {
                 headers: {
@@ -2050,6 +3584,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailed"];
+                };
+            };
+            /** @description Over one of the team's quotas */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
                 };
             };
         };

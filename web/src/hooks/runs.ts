@@ -71,7 +71,7 @@ export function useCreateRun() {
       unwrap(await api.POST('/api/v1/runs', { body })) as RunPublic,
     onSuccess: (run) => {
       client.invalidateQueries({ queryKey: runKeys.all })
-      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null })
+      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null, audit: [] })
     },
   })
 }
@@ -93,7 +93,7 @@ export function useRerun(id: number) {
       unwrap(await api.POST('/api/v1/runs/{run_id}/rerun', { params: { path: { run_id: id } } })) as RunPublic,
     onSuccess: (run) => {
       client.invalidateQueries({ queryKey: runKeys.all })
-      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null })
+      client.setQueryData<RunDetail>(runKeys.detail(run.id), { ...run, discovery_message: '', live: null, summary: null, audit: [] })
     },
   })
 }

@@ -1,4 +1,4 @@
-import type { RunDetail, RunSummary, StepSummary } from '../client/api'
+import type { Me, RunDetail, RunSummary, StepSummary } from '../client/api'
 
 export const latency = (p50: number, p95: number) => ({ p50, p90: p95, p95, p99: p95, max: p95, mean: p50 })
 
@@ -25,7 +25,14 @@ export const run = (over: Partial<RunDetail> = {}): RunDetail => ({
   id: 7, target_url: 'http://127.0.0.1:8001/', status: 'completed', users: 5, duration_s: 4, options: {},
   created_at: '2026-11-26T01:00:00Z', started_at: '2026-11-26T01:00:00Z', finished_at: '2026-11-26T01:00:12Z',
   reason: '', requests: 143, errors: 3, error_rate: 3 / 143, rps: 35.6, p95_ms: 12.3, verdict: 'passed',
-  live: null, discovery_message: '', summary: null, ...over,
+  live: null, discovery_message: '', summary: null, created_by: 'ada@example.com', audit: [], ...over,
+})
+
+/** A signed-in person: by default an admin of team "Default" (role and team overridable). */
+export const me = (over: Partial<Me> = {}): Me => ({
+  via: 'session', label: 'ada@example.com', user_id: 1, email: 'ada@example.com', is_instance_admin: false,
+  team_id: 1, team_name: 'Default', role: 'admin', teams: [{ team_id: 1, name: 'Default', role: 'admin' }],
+  csrf_token: 'csrf-1', ...over,
 })
 
 /**

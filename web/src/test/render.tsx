@@ -2,12 +2,19 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import type { ReactElement } from 'react'
 import { MemoryRouter, Route, Routes, useSearchParams } from 'react-router'
+import type { Me } from '../client/api'
+import { SessionContext } from '../components/Account/session'
+import { me as signedIn } from './fixtures'
 
-/** Render a page inside the providers the app uses, at `path`, with a probe for navigation. */
-export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path?: string; route?: string } = {}) {
+/**
+ * Render a page inside the providers the app uses, at `path`, with a probe for navigation,
+ * signed in as `me` (a team admin unless told otherwise).
+ */
+export function renderPage(ui: ReactElement, { path = '/', route = '/', me = signedIn() }: { path?: string; route?: string; me?: Me } = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
     <QueryClientProvider client={client}>
+      <SessionContext.Provider value={me}>
       <MemoryRouter initialEntries={[path]}>
         <Routes>
           <Route path={route} element={ui} />
@@ -16,6 +23,7 @@ export function renderPage(ui: ReactElement, { path = '/', route = '/' }: { path
           {route !== '/compare' && <Route path="/compare" element={<CompareProbe />} />}
         </Routes>
       </MemoryRouter>
+      </SessionContext.Provider>
     </QueryClientProvider>,
   )
 }

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
-import { latency, run, summary } from '../../test/fixtures'
+import { latency, me, run, summary } from '../../test/fixtures'
 import { RunDetailPage } from './RunDetailPage'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -211,5 +211,33 @@ test('a running run cannot be run again yet', async () => {
   serve({ '/api/v1/runs/7': () => jsonResponse(200, run({ status: 'loading', summary: null })) })
   page()
   await screen.findByRole('button', { name: 'Cancel run' })
+  expect(screen.queryByRole('button', { name: 'Run again' })).not.toBeInTheDocument()
+})
+
+test('the page says who started the run and shows its audit trail; a runner cannot delete it', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({
+      summary: null, requests: 0, created_by: 'grace@example.com',
+      audit: [{ at: '2026-11-26T01:00:00Z', actor: 'grace@example.com', action: 'run.create' }],
+    })),
+    '/api/v1/runs/7/events': () => jsonResponse(200, { data: [], count: 0 }),
+  })
+  renderPage(<RunDetailPage />, { path: '/runs/7', route: '/runs/:id', me: me({ role: 'runner' }) })
+  expect(await screen.findByTestId('started-by')).toHaveTextContent('by grace@example.com')
+  const trail = screen.getByRole('list', { name: 'Audit trail' })
+  expect(trail).toHaveTextContent('grace@example.com started it')
+  expect(screen.getByRole('button', { name: 'Run again' })).toBeInTheDocument()
+  expect(screen.queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument()
+})
+
+test('a viewer sees neither Cancel nor Run again', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ status: 'loading', summary: null, finished_at: null })),
+    '/api/v1/runs/7/events': () => jsonResponse(200, { data: [], count: 0 }),
+    '/api/v1/runs/7/metrics': () => jsonResponse(200, { data: [], count: 0 }),
+  })
+  renderPage(<RunDetailPage />, { path: '/runs/7', route: '/runs/:id', me: me({ role: 'viewer' }) })
+  expect(await screen.findByText('loading', { selector: 'span' })).toBeInTheDocument()
+  expect(screen.queryByRole('button', { name: 'Cancel run' })).not.toBeInTheDocument()
   expect(screen.queryByRole('button', { name: 'Run again' })).not.toBeInTheDocument()
 })

@@ -24,6 +24,8 @@ import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
 import { StatusTimeline } from './StatusTimeline'
 import { TimingCard } from './TimingCard'
+import { AuditTrail } from './AuditTrail'
+import { useCan } from '../Account/session'
 import { DiscoveryCard, ErrorsCard, StepsCard, SummaryTotals, ThresholdsCard } from './SummarySections'
 
 export function RunDetailPage() {
@@ -112,6 +114,7 @@ function RunView({ run }: { run: RunDetail }) {
   const cancel = useCancelRun(run.id)
   const rerun = useRerun(run.id)
   const navigate = useNavigate()
+  const allowed = { cancel: useCan('run.cancel'), rerun: useCan('run.rerun'), remove: useCan('run.delete') }
   const wall = secondsBetween(run.started_at, run.finished_at)
   const summary = run.summary
   // An ended run that never sent a request has no numbers worth a table of zeros.
@@ -126,23 +129,24 @@ function RunView({ run }: { run: RunDetail }) {
             <span>Run #{run.id}</span>
             <span>{run.users} users · {formatDuration(run.duration_s)}</span>
             <span>Started {formatTimestamp(run.started_at ?? run.created_at)}</span>
+            {run.created_by && <span data-testid="started-by">by {run.created_by}</span>}
             {wall != null && !active && <span>Took {formatDuration(wall)}</span>}
           </span>
         }
         actions={<>
-          {active && (
+          {active && allowed.cancel && (
             <Button variant="danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
               {cancel.isPending ? <><Spinner /> Cancelling…</> : 'Cancel run'}
             </Button>
           )}
-          {!active && (
+          {!active && allowed.rerun && (
             <Button variant="secondary" disabled={rerun.isPending} title="Same settings and the same flows, no new discovery"
               onClick={() => rerun.mutate(undefined, { onSuccess: (next) => navigate(`/runs/${next.id}`) })}>
               {rerun.isPending ? <><Spinner /> Starting…</> : 'Run again'}
             </Button>
           )}
           {summary && <Downloads id={run.id} />}
-          {!active && <DeleteRun run={run} />}
+          {!active && allowed.remove && <DeleteRun run={run} />}
         </>}
       />
       <Card><StatusTimeline status={run.status} times={times} fallbackStoppedIn={stoppedIn} /></Card>
@@ -172,6 +176,7 @@ function RunView({ run }: { run: RunDetail }) {
           <DiscoveryCard summary={summary} />
         </div>
       ) : summary && summary.discovery.pages > 0 && <DiscoveryCard summary={summary} />}
+      {run.audit.length > 0 && <AuditTrail entries={run.audit} />}
       {flows.data && (
         <FlowsCard flowset={flows.data} runId={run.id}
           screenshots={flows.data.discovery?.screenshots.length ? flows.data.discovery.screenshots : summary?.discovery.screenshots} />

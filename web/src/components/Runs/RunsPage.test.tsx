@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
-import { run } from '../../test/fixtures'
+import { me, run } from '../../test/fixtures'
 import { RunsPage } from './RunsPage'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -43,4 +43,11 @@ test('ticking two runs opens the comparison with the older one as baseline', asy
   expect(screen.getAllByLabelText('Select run #12 to compare')[0]).not.toBeChecked()
   await userEvent.click(compare)
   expect(await screen.findByText('compare page a=5 b=9')).toBeInTheDocument()
+})
+
+test('a viewer is offered no New test button', async () => {
+  vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, { data: [], count: 0 })))
+  renderPage(<RunsPage />, { me: me({ role: 'viewer' }) })
+  expect(await screen.findByText('No runs yet')).toBeInTheDocument()
+  expect(screen.queryByRole('link', { name: /New test|Start your first test/ })).not.toBeInTheDocument()
 })

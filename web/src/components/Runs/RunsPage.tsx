@@ -8,6 +8,7 @@ import { Card } from '../ui/Card'
 import { EmptyState, Loading, Notice, Spinner } from '../ui/Feedback'
 import { inputClass } from '../ui/styles'
 import { PageHeader } from '../ui/PageHeader'
+import { useCan } from '../Account/session'
 import { RunsTable } from './RunsTable'
 
 const PAGE_SIZE = 20
@@ -20,6 +21,7 @@ export function RunsPage() {
   const page = Math.max(0, Number(params.get('page') ?? '0') || 0)
   const query = useRunsList({ limit: PAGE_SIZE, offset: page * PAGE_SIZE, status })
   const compare = useCompareSelection()
+  const canRun = useCan('run.create')
 
   const update = (next: { status?: string; page?: number }) => {
     const p = new URLSearchParams(params)
@@ -33,7 +35,7 @@ export function RunsPage() {
   return (
     <div>
       <PageHeader title="Runs" subtitle="Every load test, newest first."
-        actions={<Link to="/runs/new" className={buttonClass('primary')}>New test</Link>} />
+        actions={canRun && <Link to="/runs/new" className={buttonClass('primary')}>New test</Link>} />
       <Card bodyClassName="p-4 pt-3" title={
         <span className="flex items-center gap-2">
           {count > 0 ? `${count} run${count === 1 ? '' : 's'}` : 'Runs'}
@@ -56,7 +58,7 @@ export function RunsPage() {
           : query.isError ? <Notice title="Could not load runs">{query.error.message}</Notice>
           : count === 0 || !query.data ? (
             <EmptyState title={status ? `No ${status} runs` : 'No runs yet'}
-              action={!status && <Link to="/runs/new" className={buttonClass('primary')}>Start your first test</Link>}>
+              action={!status && canRun && <Link to="/runs/new" className={buttonClass('primary')}>Start your first test</Link>}>
               {status ? 'Try another status filter.' : 'Point loadscout at your app; it finds the flows and loads them for you.'}
             </EmptyState>
           ) : (
