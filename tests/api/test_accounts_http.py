@@ -175,6 +175,8 @@ def _wait(caller: Caller, run_id: int) -> None:
 
 def test_the_audit_log_tells_who_did_what_to_which_host(served: Served, tiny: TinyTarget) -> None:
     add_person(instance_admin(served), "auditor@one.test", team_id=1, role="runner")
+    Caller(served)("POST", "/auth/login", {"email": "auditor@one.test", "password": "wrong!"})
+    token_of(instance_admin(served), "viewer", "audited")
     runner = sign_in(served, "auditor@one.test")
     status, run = runner("POST", "/runs", tiny.run_body(users=2))
     assert status == 201
@@ -190,6 +192,9 @@ def test_the_audit_log_tells_who_did_what_to_which_host(served: Served, tiny: Ti
     assert created["actor"] == "auditor@one.test"
     assert created["host"] == tiny.url.split("/")[2]
     assert created["details"] == {"users": 2, "duration_s": pytest.approx(0.3)}
+    status, html = runner("GET", f"/runs/{run['id']}/report.html")
+    assert status == 200
+    assert "Started by auditor@one.test at " in html
     actions = {e["action"] for e in log["data"]}
     assert {"auth.signin", "auth.signin_failed", "token.create", "member.set"} <= actions
 

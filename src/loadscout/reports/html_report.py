@@ -6,7 +6,8 @@ autoescape, so a hostile target cannot inject markup into the report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
@@ -84,8 +85,22 @@ def _by_flow(steps: list[StepSummary]) -> Iterator[tuple[str, list[StepSummary]]
         yield flow, list(group)
 
 
-def html_text(summary: RunSummary) -> str:
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of who did what to the run (the server's audit log)."""
+
+    at: datetime
+    actor: str
+    action: str
+
+
+_ACTIONS = {"run.create": "started", "run.cancel": "cancelled", "run.delete": "deleted"}
+
+
+def html_text(summary: RunSummary, trail: Sequence[TrailEntry] = ()) -> str:
+    """The report; ``trail`` (on a server) says who started and who stopped the run."""
     return _TEMPLATE.render(
+        trail=[(_ACTIONS.get(e.action, e.action), e.actor, local_time(e.at)) for e in trail],
         s=summary,
         t=summary.totals,
         d=summary.discovery,

@@ -63,6 +63,7 @@ footer { margin-top:32px; font-size:12px; color:var(--muted); }
 {% if s.finished_at %} · finished {{ local(s.finished_at) }}{% endif %}
 {% if s.started_at or s.finished_at %} <small>(times in {{ zone }})</small>{% endif %}</p>
 {% if s.reason %}<p class="fail">Reason: {{ s.reason }}</p>{% endif %}
+{% if trail %}<p class="muted audit">{% for what, who, when in trail %}{{ what|capitalize }} by {{ who }} at {{ when }}{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
 </header>
 
 <section aria-labelledby="totals"><h2 id="totals">Totals</h2>

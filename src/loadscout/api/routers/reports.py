@@ -9,10 +9,11 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
-from loadscout.api.deps import RepoDep, RunDep
+from loadscout.api.deps import AuditDep, RepoDep, RunDep
 from loadscout.api.routers.runs import NOT_FOUND
 from loadscout.api.schemas import Message
 from loadscout.reports.formats import REPORTS, ReportExtension, format_of, report_filename
+from loadscout.reports.html_report import TrailEntry, html_text
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -38,6 +39,7 @@ _FILES: dict[int | str, dict[str, Any]] = {
 async def get_report(
     record: RunDep,
     repo: RepoDep,
+    audit: AuditDep,
     fmt: Annotated[ReportExtension, PathParam(description="json, csv, html or xml (JUnit)")],
 ) -> Response:
     """The finished run's result as JSON, CSV (steps, then thresholds), one HTML file or
@@ -52,4 +54,9 @@ async def get_report(
     kind = REPORTS[name]
     disposition = f'attachment; filename="{report_filename(record.id, name)}"'
     headers = {"content-disposition": disposition}
-    return Response(kind.render(summary), media_type=kind.media_type, headers=headers)
+    if name == "html":  # who started and stopped it, from the audit log
+        trail = [TrailEntry(e.at, e.actor, e.action) for e in await audit.for_run(record.id)]
+        text = html_text(summary, trail)
+    else:
+        text = kind.render(summary)
+    return Response(text, media_type=kind.media_type, headers=headers)
