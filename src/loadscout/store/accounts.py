@@ -109,6 +109,52 @@ class AccountRepository:
             user = await session.scalar(select(UserRow).where(UserRow.email == normal_email(email)))
             return None if user is None else _user(user)
 
+    async def sso_user(self, email: str) -> UserRecord:
+        """The user with this email, made (with no password and in no team) on first sign-in
+        through single sign-on."""
+        email = normal_email(email)
+        for _ in range(2):  # a concurrent first sign-in may create it between look and insert
+            found = await self.user_by_email(email)
+            if found is not None:
+                return found
+            try:
+                return await self.create_user(email, None, team_id=None)
+            except AccountExists:
+                continue
+        raise BadInput(f"the account for {email} could not be created: try again")
+
+    async def set_instance_admin(self, user_id: int, is_admin: bool) -> None:
+        async with write_session(self._sessions) as session:
+            await session.execute(
+                update(UserRow).where(UserRow.id == user_id).values(is_admin=is_admin)
+            )
+
+    async def sync_memberships(
+        self, user_id: int, *, roles: dict[int, Role], managed: set[int]
+    ) -> list[str]:
+        """Make the user's membership in each ``managed`` team what ``roles`` says (absent:
+        not a member); other teams stay as they are. Returns what changed, for the audit."""
+        changes: list[str] = []
+        async with write_session(self._sessions) as session:
+            rows = await session.scalars(
+                select(MembershipRow).where(
+                    MembershipRow.user_id == user_id, MembershipRow.team_id.in_(managed)
+                )
+            )
+            held = {row.team_id: row for row in rows}
+            for team_id in sorted(managed):
+                row, role = held.get(team_id), roles.get(team_id)
+                if row is not None and role is None:
+                    await session.delete(row)
+                    changes.append(f"team {team_id}: left")
+                elif row is None and role is not None:
+                    session.add(MembershipRow(team_id=team_id, user_id=user_id, role=role))
+                    changes.append(f"team {team_id}: joined as {role}")
+                elif row is not None and role is not None and row.role != role:
+                    changes.append(f"team {team_id}: {row.role} -> {role}")
+                    row.role = role
+        return changes
+
     async def list_users(self) -> list[UserRecord]:
         async with self._sessions() as session:
             rows = await session.scalars(select(UserRow).order_by(UserRow.id))
