@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -76,6 +76,46 @@ class Settings(BaseSettings):
         default=True,
         description="Mark the session cookie Secure (with the __Host- prefix); false only for a "
         "server reached over plain HTTP on a LAN (loopback counts as secure)",
+    )
+    # Single sign-on (OpenID Connect); see docs/sso.md. Empty issuer: SSO off.
+    oidc_issuer: str = Field(
+        default="",
+        description="The OpenID provider's issuer URL (its /.well-known/openid-configuration is "
+        "read from there); empty = no single sign-on",
+    )
+    oidc_client_id: str = Field(default="", description="This server's client id at the provider")
+    oidc_client_secret: SecretStr = Field(
+        default=SecretStr(""), description="This server's client secret at the provider"
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile groups",
+        description="Scopes asked for, space-separated (drop 'groups' for a provider without it)",
+    )
+    oidc_groups_claim: str = Field(
+        default="groups", description="The ID token / userinfo claim listing the user's groups"
+    )
+    oidc_role_map: str = Field(
+        default="",
+        description="Provider group to team and role, comma-separated group=team:role entries, "
+        "e.g. 'lt-admins=default:admin,lt-runners=default:runner'; roles: viewer, runner, admin",
+    )
+    oidc_instance_admin_group: str = Field(
+        default="",
+        description="Members of this provider group are instance admins (checked at each "
+        "sign-in); empty = SSO never grants or removes instance admin",
+    )
+    oidc_public_url: str = Field(
+        default="",
+        description="Where browsers reach this server (https://loadscout.example.com); the "
+        "redirect URI is <this>/api/v1/auth/oidc/callback; default: the address serve listens on",
+    )
+    oidc_display_name: str = Field(
+        default="SSO", description="The provider's name on the sign-in button"
+    )
+    oidc_state_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs the short-lived sign-in state cookie; set the same value on every "
+        "server behind one address (default: random per process)",
     )
     login_limit_per_ip: str = Field(
         default="30/minute", description="Failed sign-ins allowed per client address"

@@ -15,10 +15,12 @@ from loadscout.api import errors
 from loadscout.api.auth import need
 from loadscout.api.body_limit import BodyLimit
 from loadscout.api.login_limits import LoginLimits
+from loadscout.api.oidc import install_sso
 from loadscout.api.routers import (
     artifacts,
     audit,
     auth,
+    oidc,
     profiles,
     reports,
     run_data,
@@ -112,6 +114,7 @@ def create_app(
     )
     signed_in = [Depends(need(Role.VIEWER))]
     app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(oidc.router, prefix=API_PREFIX)
     app.include_router(users.router, prefix=API_PREFIX)
     app.include_router(teams.router, prefix=API_PREFIX)
     app.include_router(tokens.router, prefix=API_PREFIX)
@@ -128,6 +131,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SameOriginWrites)
+    install_sso(app, settings, public_url=public_url)
     hosts = trusted_hosts(settings.trusted_hosts)
     if hosts != ["*"]:  # a foreign Host header: DNS rebinding, or a misdirected request
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
