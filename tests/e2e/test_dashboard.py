@@ -27,6 +27,7 @@ from playwright.async_api import (
 )
 
 from loadscout.settings import default_chromium
+from tests.e2e.signin import csrf_headers, signed_in_state
 from tests.utils.demo_server import DemoServer
 from tests.utils.processes import serving
 
@@ -100,10 +101,17 @@ class Watched:
             self.errors.append(f"console: {msg.text}")
 
 
+@pytest.fixture(scope="module")
+async def session(browser: Browser, server: str) -> Any:
+    """The test admin signed in once, through the sign-in page; every test's context reuses
+    the session cookie."""
+    return await signed_in_state(browser, server)
+
+
 @pytest.fixture
-async def watched(browser: Browser) -> AsyncIterator[Watched]:
+async def watched(browser: Browser, session: Any) -> AsyncIterator[Watched]:
     context = await browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme="light"
+        viewport={"width": 1280, "height": 900}, color_scheme="light", storage_state=session
     )
     try:
         yield Watched(await context.new_page())
@@ -349,6 +357,7 @@ async def test_cancel_a_running_test(
     page = watched.page
     created = await page.request.post(
         f"{server}/api/v1/runs",
+        headers=await csrf_headers(page, server),
         data={
             "target_url": demo_shop.url,
             "users": 2,
@@ -381,6 +390,7 @@ async def _second_completed_run(page: Page, server: str) -> tuple[int, int]:
     flowset = await (await page.request.get(f"{api}/{first}/flows")).json()
     created = await page.request.post(
         api,
+        headers=await csrf_headers(page, server),
         data={
             "target_url": flowset["target_url"],
             "flowset": flowset,
@@ -515,6 +525,7 @@ async def test_a_target_that_dies_mid_run_shows_the_failure_never_0_ms(
         }
         created = await page.request.post(
             f"{server}/api/v1/runs",
+            headers=await csrf_headers(page, server),
             data={
                 "target_url": url,
                 "users": 2,

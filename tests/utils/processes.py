@@ -35,8 +35,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]:
+def serving(
+    folder: Path, *, timeout_s: float = 30, bootstrap_admin: bool = True, **env: str
+) -> Iterator[str]:
     """``loadscout serve`` on a free port with a fresh SQLite database in ``folder``.
+
+    With ``bootstrap_admin`` (the default) the test admin exists before it starts and urllib
+    requests to it are signed with the admin's token; without, no account exists and the
+    server prints its one-time set-up link to the log.
 
     Yields the base URL once /healthz answers. The server's output goes to
     ``folder/serve.log`` (a pipe nobody reads would fill up and stall the server); it is
@@ -45,7 +51,7 @@ def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]
     port = free_port()
     database_url = f"sqlite+aiosqlite:///{folder / 'loadscout.db'}"
     full_env = {**os.environ, "LOADSCOUT_DATABASE_URL": database_url, **env}
-    admin = admin_for(full_env["LOADSCOUT_DATABASE_URL"])
+    admin = admin_for(full_env["LOADSCOUT_DATABASE_URL"]) if bootstrap_admin else None
     log = folder / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -55,7 +61,8 @@ def serving(folder: Path, *, timeout_s: float = 30, **env: str) -> Iterator[str]
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
-    sign_requests_to(base, admin.token)
+    if admin is not None:
+        sign_requests_to(base, admin.token)
     try:
         _wait_healthy(base, proc, log, timeout_s)
         yield base

@@ -82,7 +82,7 @@ function AddMember() {
         <div className="flex flex-wrap items-end gap-3">
           <Field label="Email" type="email" className="min-w-56 flex-1" value={email} onChange={(e) => setEmail(e.target.value)} />
           <label className="grid gap-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">
-            Role <RoleSelect value={role} onChange={setRole} />
+            Role <RoleSelect aria-label="Role" value={role} onChange={setRole} />
           </label>
           <Button type="submit" disabled={add.isPending || !email.trim()}>{add.isPending ? <><Spinner /> Adding…</> : 'Add member'}</Button>
         </div>

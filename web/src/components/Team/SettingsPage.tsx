@@ -28,10 +28,10 @@ export function SettingsPage() {
     <div>
       <PageHeader title="Settings" subtitle={me.team_name ? `Team ${me.team_name} · you are ${me.role}` : 'You are in no team yet'} />
       <nav aria-label="Settings" className="-mx-4 mb-6 flex gap-1 overflow-x-auto px-4">
-        {sections.map((s) => <NavLink key={s.path} to={s.path} className={tabClass}>{s.label}</NavLink>)}
+        {sections.map((s) => <NavLink key={s.path} to={`/settings/${s.path}`} className={tabClass}>{s.label}</NavLink>)}
       </nav>
       <Routes>
-        <Route index element={sections[0] ? <Navigate to={sections[0].path} replace />
+        <Route index element={sections[0] ? <Navigate to={`/settings/${sections[0].path}`} replace />
           : <Card><EmptyState title="Nothing to set up">You are in no team yet: ask an admin to add you.</EmptyState></Card>} />
         <Route path="members" element={<MembersPage />} />
         <Route path="tokens" element={<RequireAccess action="team.manage"><TokensPage /></RequireAccess>} />
@@ -39,7 +39,7 @@ export function SettingsPage() {
         <Route path="quotas" element={<QuotasPage />} />
         <Route path="teams" element={<RequireAccess action="instance.manage"><TeamsPage /></RequireAccess>} />
         <Route path="users" element={<RequireAccess action="instance.manage"><UsersPage /></RequireAccess>} />
-        <Route path="*" element={<Navigate to="." replace />} />
+        <Route path="*" element={<Navigate to="/settings" replace />} />
       </Routes>
     </div>
   )

@@ -49,7 +49,7 @@ function AddToTeam({ team }: { team: TeamPublic }) {
     <form onSubmit={submit} className="grid gap-2 border-t border-slate-100 pt-4 dark:border-slate-800" aria-label={`Add a member to ${team.name}`}>
       <div className="flex flex-wrap items-end gap-3">
         <Field label="Add by email" type="email" className="min-w-56 flex-1" value={email} onChange={(e) => setEmail(e.target.value)} />
-        <label className="grid gap-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">Role <RoleSelect value={role} onChange={setRole} /></label>
+        <label className="grid gap-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">Role <RoleSelect aria-label="Role" value={role} onChange={setRole} /></label>
         <Button type="submit" variant="secondary" disabled={add.isPending || !email.trim()}>{add.isPending ? <><Spinner /> Adding…</> : 'Add or change role'}</Button>
       </div>
       {add.error && <Notice title="Could not add the member">{add.error.message}</Notice>}

@@ -45,11 +45,11 @@ function CreateToken({ onCreated }: { onCreated: (created: TokenCreated) => void
           <Field label="Name" className="min-w-56 flex-1" placeholder="github-actions" maxLength={100}
             value={name} onChange={(e) => setName(e.target.value)} />
           <label className="grid gap-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">
-            Role <RoleSelect value={role} onChange={setRole} />
+            Role <RoleSelect aria-label="Role" value={role} onChange={setRole} />
           </label>
           <label className="grid gap-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">
             Expires
-            <select value={days} onChange={(e) => setDays(e.target.value)} className={cx(inputClass(false), 'w-auto py-1.5')}>
+            <select aria-label="Expires" value={days} onChange={(e) => setDays(e.target.value)} className={cx(inputClass(false), 'w-auto py-1.5')}>
               {EXPIRY.map(([value, label]) => <option key={label} value={value}>{label}</option>)}
             </select>
           </label>
