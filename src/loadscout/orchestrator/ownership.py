@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -38,16 +37,15 @@ import dns.asyncresolver
 import dns.exception
 import dns.rdtypes.ANY.TXT
 import dns.resolver
-from aiohttp.abc import AbstractResolver, ResolveResult
 from selectolax.lexbor import LexborHTMLParser
 
 from loadscout.errors import BadInput, TargetError
+from loadscout.files.egress_net import GuardedResolver
 from loadscout.plan.egress import (
     EgressPolicy,
     EgressRefused,
     check_literal,
     parse_ip,
-    resolve_checked,
 )
 
 TOKEN_PREFIX = "loadscout-verify="
@@ -315,38 +313,6 @@ async def dns_txt_lookup(name: str, *, timeout_s: float = 10.0) -> list[str]:
         for rdata in answer
         if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT)
     ]
-
-
-class GuardedResolver(AbstractResolver):
-    """aiohttp's resolver through the egress guard: a connection goes only to an address the
-    policy checked, resolved once (no rebinding between the check and the connect). aiohttp
-    never asks a resolver about IP literals: :func:`guarded_fetch` checks those itself."""
-
-    def __init__(self, policy: EgressPolicy) -> None:
-        self._policy = policy
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        addresses = await resolve_checked(self._policy, host, port)
-        results = [
-            ResolveResult(
-                hostname=host,
-                host=ip,
-                port=port,
-                family=socket.AF_INET6 if ":" in ip else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
-            )
-            for ip in addresses
-        ]
-        wanted = [r for r in results if family in (socket.AF_UNSPEC, r["family"])]
-        if not wanted:
-            raise OSError(f"{host} has no {family.name} address the egress policy allows")
-        return wanted
-
-    async def close(self) -> None:
-        pass
 
 
 @asynccontextmanager
