@@ -1,13 +1,15 @@
 """The browser under the egress policy: every request the page makes (document, image,
-script, fetch) and every redirect hop is checked before it leaves.
+script, fetch, WebSocket) and every redirect hop is checked before it leaves; in team mode
+through the egress proxy Chromium is launched with, as discovery launches it.
 
 Only loopback is ever connected to: the refused addresses (10.0.0.1, 169.254.169.254) are
-refused by the guard, and this file's Chromium is also started with ``--host-rules`` that
-fail any host but 127.0.0.1 and 127.0.0.2, so a guard bug shows as a failed assertion,
-never as a connection to them."""
+refused by the guard; the proxy's every dial is checked to be 127.0.0.1 (``proxy_dials``),
+and the local-mode Chromium is started with ``--host-rules`` that fail any host but
+127.0.0.1 and 127.0.0.2, so a guard bug shows as a failed assertion, never as a connection."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,9 +17,15 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp import web
 from playwright.async_api import Browser, async_playwright
-from playwright.async_api import Error as PlaywrightError
 
-from loadscout.discovery.browser import NetworkGuard, guarded_context, launch_args, start_pins
+from loadscout.discovery.browser import (
+    NetworkGuard,
+    guarded_context,
+    launch_args,
+    launch_browser,
+    start_pins,
+)
+from loadscout.discovery.egress_proxy import EgressProxy, proxy_for
 from loadscout.discovery.engine import discover
 from loadscout.discovery.options import DiscoveryConfig
 from loadscout.discovery.safety import SafetyPolicy
@@ -30,6 +38,7 @@ from tests.discovery.site import running_site
 pytestmark = pytest.mark.browser
 
 ELSEWHERE = "127.0.0.2"  # loopback, but not in the team policy's 127.0.0.1/32
+TEAM = EgressPolicy.team(allow="127.0.0.1/32")
 ONLY_LOOPBACK = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2"
 
 
@@ -52,7 +61,12 @@ async def fenced_browser() -> AsyncIterator[Browser]:
 
 
 async def _stub_dns(host: str, port: int) -> list[str]:
-    return {"shop.test": ["10.0.0.1"], "mixed.test": ["127.0.0.1", "169.254.169.254"]}[host]
+    return {
+        "shop.test": ["10.0.0.1"],
+        "mixed.test": ["127.0.0.1", "169.254.169.254"],
+        "meta.test": ["169.254.169.254"],
+        "far.test": [ELSEWHERE],
+    }[host]
 
 
 @asynccontextmanager
@@ -94,6 +108,8 @@ async def _pages() -> AsyncIterator[tuple[str, str, Counter[str]]]:
                 raise web.HTTPFound("http://169.254.169.254/latest/meta-data/")
             if request.path == "/hop":  # a fetch redirected to the other server
                 raise web.HTTPFound(f"{elsewhere}/hopped")
+            if request.path == "/far":
+                raise web.HTTPFound(request.query["to"])
             if request.path == "/next":
                 raise web.HTTPFound("/")
             return web.Response(text=home, content_type="text/html")
@@ -102,6 +118,46 @@ async def _pages() -> AsyncIterator[tuple[str, str, Counter[str]]]:
         app.router.add_get("/{tail:.*}", page)
         async with _serving(app, "127.0.0.1") as target:
             yield target, elsewhere, hits
+
+
+@pytest.fixture(autouse=True)
+def proxy_dials(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every address the egress proxy dials; anything but 127.0.0.1 fails before a connect."""
+    dialled: list[str] = []
+    real = asyncio.open_connection
+
+    async def dial(host: str, port: int, **kw: object) -> object:
+        dialled.append(host)
+        assert host == "127.0.0.1", f"the proxy dialled {host}"
+        return await real(host, port, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("loadscout.discovery.egress_proxy.asyncio.open_connection", dial)
+    return dialled
+
+
+@asynccontextmanager
+async def _team_browser(
+    target: str, blocked: list[str]
+) -> AsyncIterator[tuple[Browser, EgressProxy]]:
+    """Chromium launched as discovery launches it in team mode: through the egress proxy,
+    whose refusals land in ``blocked`` as the crawler's do."""
+    fence = proxy_for(TEAM, start_url=target, widened_scope=True, resolver=_stub_dns)
+    async with async_playwright() as pw, fence as proxy:
+        assert proxy is not None
+        proxy.on_refused = lambda url, _method, _reason: blocked.append(url)
+        browser = await launch_browser(
+            pw,
+            start_url=target,
+            chromium_path=None,
+            widened_scope=True,
+            egress=TEAM,
+            resolver=_stub_dns,
+            proxy=proxy,
+        )
+        try:
+            yield browser, proxy
+        finally:
+            await browser.close()
 
 
 def _guard(target: str, egress: EgressPolicy, blocked: list[str]) -> NetworkGuard:
@@ -118,19 +174,16 @@ async def _settle(page: object) -> None:
     await page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
 
 
-async def test_team_mode_refuses_sub_resources_and_redirects_to_special_addresses(
-    fenced_browser: Browser,
-) -> None:
+async def test_team_mode_refuses_sub_resources_and_redirects_to_special_addresses() -> None:
     async with _pages() as (target, elsewhere, hits):
         blocked: list[str] = []
-        guard = _guard(target, EgressPolicy.team(allow="127.0.0.1/32"), blocked)
-        context = await guarded_context(fenced_browser, guard)
-        try:
+        guard = _guard(target, TEAM, blocked)
+        async with _team_browser(target, blocked) as (browser, proxy):
+            context = await guarded_context(browser, guard)
             page = await context.new_page()
             await page.goto(f"{target}/next")  # a redirect within the target: followed
             await _settle(page)
             assert await page.text_content("#ok") == "home"
-        finally:
             await context.close()
     refused = guard.egress_refusals
     assert set(refused) == {
@@ -145,21 +198,132 @@ async def test_team_mode_refuses_sub_resources_and_redirects_to_special_addresse
     assert "169.254.169.254" in refused["http://mixed.test:None"]
     assert hits["/next"] == 1 and hits["/"] == 1 and hits["/hop"] == 1  # the redirect: sent
     assert not [k for k in hits if k.startswith("away")]  # 127.0.0.2: never reached
-    assert f"{elsewhere}/hopped" in blocked  # the fetch's redirect hop was checked
+    assert f"{elsewhere}/hopped" in blocked  # the fetch's redirect hop: refused by the proxy
+    assert "127.0.0.2 is a loopback" in proxy.refusals[elsewhere.removeprefix("http://")]
 
 
-async def test_a_document_redirect_into_link_local_is_refused(fenced_browser: Browser) -> None:
+async def test_a_document_redirect_into_link_local_is_refused() -> None:
     async with _pages() as (target, _elsewhere, hits):
-        guard = _guard(target, EgressPolicy.team(allow="127.0.0.1/32"), [])
-        context = await guarded_context(fenced_browser, guard)
-        try:
+        blocked: list[str] = []
+        async with _team_browser(target, blocked) as (browser, proxy):
+            context = await guarded_context(browser, _guard(target, TEAM, blocked))
             page = await context.new_page()
-            with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
-                await page.goto(f"{target}/metadata")
-        finally:
+            response = await page.goto(f"{target}/metadata")
+            assert response is not None and response.status == 403
+            assert "cloud metadata" in (await page.text_content("body") or "")
             await context.close()
     assert hits["/metadata"] == 1
-    assert set(guard.egress_refusals) == {"http://169.254.169.254:None"}
+    assert blocked[0] == "http://169.254.169.254/latest/meta-data/"
+    assert set(proxy.refusals) == {"169.254.169.254:80"}
+
+
+async def test_a_redirect_to_a_name_of_a_refused_address_is_refused(
+    proxy_dials: list[str],
+) -> None:
+    """127.0.0.1 redirects to far.test, which the (stub) DNS maps to 127.0.0.2."""
+    async with _pages() as (target, elsewhere, hits):
+        far = elsewhere.replace(ELSEWHERE, "far.test")
+        blocked: list[str] = []
+        async with _team_browser(target, blocked) as (browser, _proxy):
+            context = await guarded_context(browser, _guard(target, TEAM, blocked))
+            page = await context.new_page()
+            response = await page.goto(f"{target}/far?to={far}/x")
+            assert response is not None and response.status == 403
+            await context.close()
+    assert blocked[0] == f"{far}/x"  # (then perhaps its favicon, refused too)
+    assert all(url.startswith(far) for url in blocked)
+    assert not [k for k in hits if k.startswith("away")]
+    assert set(proxy_dials) == {"127.0.0.1"}
+
+
+async def test_an_image_and_a_websocket_to_refused_addresses_are_refused_and_recorded(
+    proxy_dials: list[str],
+) -> None:
+    """The image's name maps to the metadata address; the socket goes to 10.0.0.1, which
+    no route handler sees: the proxy refuses it. A socket to the target itself works."""
+    events: list[str] = []
+
+    async def socket(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str("hello")
+        await ws.close()
+        return ws
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=_SOCKETS_PAGE, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/ws", socket)
+    app.router.add_get("/", page)
+    async with _serving(app, "127.0.0.1") as target:
+        blocked: list[str] = []
+        async with _team_browser(target, blocked) as (browser, proxy):
+            context = await guarded_context(browser, _guard(target, TEAM, blocked))
+            tab = await context.new_page()
+            tab.on("console", lambda msg: events.append(msg.text))
+            await tab.goto(f"{target}/")
+            await tab.wait_for_function("window.done === 2", timeout=10_000)
+            await context.close()
+    assert "ours: hello" in events and "theirs: error" in events
+    assert "http://meta.test/pixel.png" in blocked  # the image: refused at the route
+    assert "10.0.0.1:80" in blocked  # the socket: refused by the proxy
+    assert "10.0.0.1 is a private address" in proxy.refusals["10.0.0.1:80"]
+    assert set(proxy_dials) == {"127.0.0.1"}
+
+
+async def test_a_streamed_fetch_arrives_as_it_is_sent_in_team_mode() -> None:
+    async def stream(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for n in range(5):
+            await response.write(f"part{n};".encode())
+            await asyncio.sleep(0.5)
+        await response.write_eof()
+        return response
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=_STREAM_PAGE, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/stream", stream)
+    app.router.add_get("/", page)
+    async with _serving(app, "127.0.0.1") as target, _team_browser(target, []) as (browser, _):
+        context = await guarded_context(browser, _guard(target, TEAM, []))
+        tab = await context.new_page()
+        await tab.goto(f"{target}/")
+        await tab.wait_for_function("window.result !== undefined", timeout=10_000)
+        result = await tab.evaluate("window.result")
+        await context.close()
+    assert result["text"] == "part0;part1;part2;part3;part4;"
+    assert result["last"] - result["first"] > 1500  # read as it came, not held to the end
+
+
+_SOCKETS_PAGE = """<!doctype html><html><body><img src="http://meta.test/pixel.png">
+<script>
+  window.done = 0;
+  const ours = new WebSocket(`ws://${location.host}/ws`);
+  ours.onmessage = (e) => { console.log('ours: ' + e.data); window.done++; };
+  ours.onerror = () => { console.log('ours: error'); window.done++; };
+  const theirs = new WebSocket('ws://10.0.0.1/socket');
+  theirs.onopen = () => { console.log('theirs: open'); window.done++; };
+  theirs.onerror = () => { console.log('theirs: error'); window.done++; };
+</script></body></html>"""
+
+_STREAM_PAGE = """<!doctype html><html><body><script>
+  (async () => {
+    const reader = (await fetch('/stream')).body.getReader();
+    const decoder = new TextDecoder();
+    let text = '', first;
+    for (;;) {
+      const {done, value} = await reader.read();
+      if (done) break;
+      first ??= performance.now();
+      text += decoder.decode(value);
+    }
+    window.result = {text, first, last: performance.now()};
+  })();
+</script></body></html>"""
 
 
 async def test_local_mode_lets_loopback_sub_resources_through(fenced_browser: Browser) -> None:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.async_api import (
     Browser,
     BrowserContext,
     Dialog,
     Playwright,
+    ProxySettings,
     Request,
     Route,
     StorageState,
 )
 from playwright.async_api import Error as PlaywrightError
 
+from loadscout.discovery.egress_proxy import EgressProxy
 from loadscout.discovery.safety import SafetyPolicy
 from loadscout.discovery.spa import HOOKS_JS
 from loadscout.plan.allowed import allowed_host_names, url_allowed
@@ -33,6 +35,8 @@ from loadscout.plan.scope import Scope
 from loadscout.settings import default_chromium
 
 OnBlocked = Callable[[str, str, str], None]  # (url, method, reason)
+# Chromium bypasses a proxy for localhost and 169.254/16 unless told not to
+LOOPBACK_PROXIED = "<-loopback>"
 
 
 def launch_args(
@@ -74,15 +78,25 @@ async def launch_browser(
     allowed_hosts: frozenset[str] = frozenset(),
     egress: EgressPolicy | None = None,
     resolver: Resolver | None = None,
+    proxy: EgressProxy | None = None,
 ) -> Browser:
     """Chromium for one discovery; under a policy that refuses anything, the target's name is
-    checked first (EgressRefused) and pinned to the checked address."""
+    checked first (EgressRefused) and pinned to the checked address. With ``proxy`` (team
+    mode) every connection, loopback included, goes through it: Chromium's own, and those
+    Playwright makes for the context (``route.fetch``, ``context.request``)."""
     pinned = await start_pins(start_url, egress, resolver)
-    args = launch_args(
-        start_url, restrict_dns=not widened_scope, allowed_hosts=allowed_hosts, pinned=pinned
-    )
     path = chromium_path or default_chromium()
-    return await pw.chromium.launch(executable_path=path, headless=True, args=args)
+    if proxy is None:
+        args = launch_args(
+            start_url, restrict_dns=not widened_scope, allowed_hosts=allowed_hosts, pinned=pinned
+        )
+        return await pw.chromium.launch(executable_path=path, headless=True, args=args)
+    # Chromium resolves no destination behind a proxy, and its --host-rules would map the
+    # proxy's own address: the proxy holds the scope's names and the allow-list instead
+    through: ProxySettings = {"server": proxy.url, "bypass": LOOPBACK_PROXIED}
+    return await pw.chromium.launch(
+        executable_path=path, headless=True, args=["--disable-gpu"], proxy=through
+    )
 
 
 async def start_pins(
@@ -103,21 +117,17 @@ def _bracketed(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# long-lived or ranged responses route.fetch would hold whole: continued, not fetched
-_UNBUFFERED = frozenset({"eventsource", "websocket", "media"})
-
-
 class NetworkGuard:
     """Aborts requests the policy forbids: out of scope, logout/destructive, unallowed writes,
     and (``egress``) addresses this server may not reach.
 
     ``allowed_writes`` holds (METHOD, url-without-query) pairs the crawler is submitting on purpose.
 
-    Under a policy that refuses anything, each request's host is looked up and checked before
-    it leaves, and requests are fetched one hop at a time (``route.fetch(max_redirects=0)``,
-    the 3xx handed to the browser with ``route.fulfill``) so each redirect comes back through
-    this guard: Playwright calls a route handler for the first URL of a chain only.
+    Under a policy that refuses anything, each request's host is looked up and checked here
+    too, so the crawler sees why (``egress_refusals``). Playwright calls a route handler for
+    the first URL of a redirect chain only and never for WebSockets: the egress proxy the
+    browser is launched with (:mod:`loadscout.discovery.egress_proxy`) checks every
+    connection, redirects and sockets included, and pins it to the checked address.
     """
 
     def __init__(
@@ -129,13 +139,11 @@ class NetworkGuard:
         allowed_hosts: frozenset[str] = frozenset(),
         egress: EgressPolicy | None = None,
         resolver: Resolver | None = None,
-        fetch_timeout_s: float = 30.0,
     ) -> None:
         self.scope = scope
         self.allowed_hosts = allowed_hosts
         self.egress = egress or EgressPolicy.local()
         self.resolver = resolver
-        self.fetch_timeout_s = fetch_timeout_s
         self.policy = policy
         self.on_blocked = on_blocked
         self.allowed_writes: set[tuple[str, str]] = set()
@@ -188,30 +196,8 @@ class NetworkGuard:
         if reason is not None:
             await self._refuse(route, request.url, request.method.upper(), reason)
             return
-        if self.egress.permits_all or request.resource_type in _UNBUFFERED:
+        with contextlib.suppress(PlaywrightError):  # the page may be gone already
             await route.continue_()
-            return
-        await self._one_hop(route, request)
-
-    async def _one_hop(self, route: Route, request: Request) -> None:
-        """The request without following redirects; a 3xx whose target the egress policy
-        refuses is aborted, any other answer goes to the browser (which sends the redirect's
-        next request back through :meth:`handle`)."""
-        try:
-            response = await route.fetch(max_redirects=0, timeout=self.fetch_timeout_s * 1000)
-        except PlaywrightError:
-            with contextlib.suppress(PlaywrightError):  # the page may be gone already
-                await route.abort("failed")
-            return
-        location = response.headers.get("location")
-        if response.status in _REDIRECTS and location:
-            target = urljoin(request.url, location)
-            reason = await self.egress_verdict(target)
-            if reason is not None:
-                await self._refuse(route, target, "GET", reason)
-                return
-        with contextlib.suppress(PlaywrightError):
-            await route.fulfill(response=response)
 
     async def _refuse(self, route: Route, url: str, method: str, reason: str) -> None:
         if self.scope.contains(url):

@@ -17,6 +17,7 @@ from playwright.async_api import Error as PlaywrightError
 from loadscout.discovery.browser import NetworkGuard, launch_browser
 from loadscout.discovery.capture import Capture
 from loadscout.discovery.crawler import Crawler
+from loadscout.discovery.egress_proxy import proxy_for
 from loadscout.discovery.flow_builder import build_flowset
 from loadscout.discovery.form_fill import DataValues, data_column
 from loadscout.discovery.form_runner import Relogin
@@ -131,7 +132,9 @@ def _with_shared_cookies(
 
 async def _sources(options: DiscoveryConfig, scope: Scope) -> Sources:
     """robots.txt and sitemap URLs; a start page robots.txt disallows is an error."""
-    sources = await seed_urls(options.start_url, scope, ignore_robots=options.ignore_robots)
+    sources = await seed_urls(
+        options.start_url, scope, ignore_robots=options.ignore_robots, egress=options.egress
+    )
     if not sources.robots.allows(options.start_url):
         raise TargetError(
             f"robots.txt disallows the start page {options.start_url}; "
@@ -145,9 +148,17 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
     data = read_data_file(options.data_file) if options.data_file else None
     cookies = _shared_cookies(options, creds)
     await check_url(options.egress, options.start_url)  # before the probe's first connection
-    await probe_target(options.start_url, allowed_hosts=options.allowed_hosts)
+    await probe_target(
+        options.start_url, allowed_hosts=options.allowed_hosts, egress=options.egress
+    )
     scope = Scope(options.start_url, options.scope)
-    async with async_playwright() as pw:
+    fence = proxy_for(
+        options.egress,
+        start_url=options.start_url,
+        widened_scope=options.scope is not None,
+        allowed_hosts=options.allowed_hosts,
+    )
+    async with async_playwright() as pw, fence as proxy:
         try:
             browser = await launch_browser(
                 pw,
@@ -156,6 +167,7 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
                 widened_scope=options.scope is not None,
                 allowed_hosts=options.allowed_hosts,
                 egress=options.egress,
+                proxy=proxy,
             )
         except PlaywrightError as err:
             raise RunFailed(f"cannot start Chromium: {str(err).splitlines()[0]}") from None
@@ -176,6 +188,8 @@ async def _explore(options: DiscoveryConfig, progress: Progress, started: float)
                 data=data,
                 relogin=_relogin(options, creds) if logged_in else None,
             )
+            if proxy is not None:  # what the proxy refused (redirects, sockets) is reported too
+                proxy.on_refused = crawler.result.skip
             result = await crawler.run()
         finally:
             await browser.close()
