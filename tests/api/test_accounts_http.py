@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.people import PASSWORD, Caller, add_person, instance_admin, sign_in, token_of
-from tests.api.serve import Served, fresh_database, serving
+from tests.api.serve import Served, fresh_database, serving, start_serve
 from tests.orchestrator.tiny_target import TinyTarget
 from tests.utils.accounts import ADMIN_EMAIL, ADMIN_PASSWORD
 
@@ -214,8 +214,6 @@ def test_no_secret_is_kept_or_logged_in_clear(served: Served) -> None:
 
 def test_first_admin_through_the_set_up_link(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
-    from tests.api.serve import start_serve
-
     served = start_serve(url, tmp_path, bootstrap_admin=False)
     try:
         link = _setup_link(served.log)
@@ -246,42 +244,29 @@ def _setup_link(log: Path) -> str:
     raise AssertionError(f"no set-up link in {log.read_text()}")
 
 
+def _users_create(url: str, email: str, password: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "loadscout", "users", "create", "--admin"]
+    return subprocess.run(
+        [*command, "--email", email, "--password-stdin"],
+        input=f"{password}\n",
+        capture_output=True,
+        text=True,
+        env={"LOADSCOUT_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+
+
 def test_users_create_admin_on_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    env = {"LOADSCOUT_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "loadscout", "users", "create", "--admin"]
-    made = subprocess.run(
-        [*command, "--email", "ops@one.test", "--password-stdin"],
-        input="ops password 123\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    made = _users_create(url, "ops@one.test", "ops password 123")
     assert made.returncode == 0, made.stderr
     assert "instance admin ops@one.test created" in made.stdout
-    again = subprocess.run(
-        [*command, "--email", "ops@one.test", "--password-stdin"],
-        input="ops password 123\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    again = _users_create(url, "ops@one.test", "ops password 123")
     assert again.returncode == 2
     assert "already exists" in again.stderr + again.stdout
-    short = subprocess.run(
-        [*command, "--email", "two@one.test", "--password-stdin"],
-        input="short\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    short = _users_create(url, "two@one.test", "short")
     assert short.returncode == 2
     assert "at least 10 characters" in short.stderr + short.stdout
-    from tests.api.serve import start_serve
-
     served = start_serve(url, tmp_path, bootstrap_admin=False)
     try:
         assert "/setup#token=" not in served.log.read_text()

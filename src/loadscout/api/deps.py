@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar, cast
 
 from fastapi import Depends, HTTPException, Path, Request, status
 
@@ -13,6 +14,7 @@ from loadscout.store.audit import AuditLog
 from loadscout.store.records import RunRecord
 from loadscout.store.runs import RunRepository
 from loadscout.store.series import SeriesRepository
+from loadscout.store.targets import TargetRepository
 from loadscout.store.teams import TeamRepository
 from loadscout.store.tokens import TokenRepository
 
@@ -20,48 +22,27 @@ from loadscout.store.tokens import TokenRepository
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id", examples=[42])]
 
 
-def get_control(request: Request) -> RunControl:
-    control: RunControl = request.app.state.control
-    return control
+T = TypeVar("T")
 
 
-def get_repo(request: Request) -> RunRepository:
-    repo: RunRepository = request.app.state.repo
-    return repo
+def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency handing out what the app's lifespan put in ``app.state.<name>``."""
+
+    def get(request: Request) -> T:
+        return cast(T, getattr(request.app.state, name))
+
+    get.__name__ = f"get_{name}"
+    return get
 
 
-def get_series(request: Request) -> SeriesRepository:
-    series: SeriesRepository = request.app.state.series
-    return series
-
-
-def get_accounts(request: Request) -> AccountRepository:
-    accounts: AccountRepository = request.app.state.accounts
-    return accounts
-
-
-def get_teams(request: Request) -> TeamRepository:
-    teams: TeamRepository = request.app.state.teams
-    return teams
-
-
-def get_tokens(request: Request) -> TokenRepository:
-    tokens: TokenRepository = request.app.state.tokens
-    return tokens
-
-
-def get_audit(request: Request) -> AuditLog:
-    audit: AuditLog = request.app.state.audit
-    return audit
-
-
-ControlDep = Annotated[RunControl, Depends(get_control)]
-AccountsDep = Annotated[AccountRepository, Depends(get_accounts)]
-TeamsDep = Annotated[TeamRepository, Depends(get_teams)]
-TokensDep = Annotated[TokenRepository, Depends(get_tokens)]
-AuditDep = Annotated[AuditLog, Depends(get_audit)]
-RepoDep = Annotated[RunRepository, Depends(get_repo)]
-SeriesDep = Annotated[SeriesRepository, Depends(get_series)]
+ControlDep = Annotated[RunControl, Depends(from_state("control", RunControl))]
+AccountsDep = Annotated[AccountRepository, Depends(from_state("accounts", AccountRepository))]
+TeamsDep = Annotated[TeamRepository, Depends(from_state("teams", TeamRepository))]
+TokensDep = Annotated[TokenRepository, Depends(from_state("tokens", TokenRepository))]
+TargetsDep = Annotated[TargetRepository, Depends(from_state("targets", TargetRepository))]
+AuditDep = Annotated[AuditLog, Depends(from_state("audit", AuditLog))]
+RepoDep = Annotated[RunRepository, Depends(from_state("repo", RunRepository))]
+SeriesDep = Annotated[SeriesRepository, Depends(from_state("series", SeriesRepository))]
 
 
 def missing(run_id: int) -> HTTPException:

@@ -7,21 +7,19 @@ session up again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.errors import BadInput
 from loadscout.principals import Principal, Role
 from loadscout.store.account_records import TeamRole, UserRecord
 from loadscout.store.database import write_session
 from loadscout.store.passwords import hash_password, password_problem, verify_password
+from loadscout.store.repository import Repository
 from loadscout.store.secrets import digest, new_session_secret
 from loadscout.store.tables import DEFAULT_TEAM_ID, MembershipRow, SessionRow, TeamRow, UserRow
-from loadscout.store.time import utc_now
 
 SESSION_TTL = timedelta(days=7)
 
@@ -37,16 +35,7 @@ def normal_email(email: str) -> str:
     return email
 
 
-class AccountRepository:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
-
+class AccountRepository(Repository):
     async def count_users(self) -> int:
         async with self._sessions() as session:
             return await session.scalar(select(func.count()).select_from(UserRow)) or 0

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.store.account_records import AuditRecord
 from loadscout.store.database import write_session
+from loadscout.store.repository import Repository
 from loadscout.store.tables import AuditRow
-from loadscout.store.time import utc_now
 
 
-class AuditLog:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
-
+class AuditLog(Repository):
     async def add(
         self,
         action: str,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from loadscout.flows.model import FlowSet
@@ -27,6 +27,7 @@ from loadscout.store.account_records import Quotas
 from loadscout.store.database import write_session
 from loadscout.store.quotas import reserve
 from loadscout.store.records import RunEvent, RunNotFound, RunRecord
+from loadscout.store.repository import Repository
 from loadscout.store.tables import (
     AuditRow,
     FlowRow,
@@ -35,7 +36,6 @@ from loadscout.store.tables import (
     StepRow,
     TestRun,
 )
-from loadscout.store.time import utc_now
 
 SORTABLE = frozenset(
     {"created_at", "started_at", "finished_at", "status", "target_url", "users", "requests"}
@@ -46,20 +46,8 @@ SORTABLE = frozenset(
 log = logging.getLogger(__name__)
 
 
-class RunRepository:
-    """Runs, their status history, flows and results, over one async session factory.
-
-    ``clock`` is a seam for tests that need deterministic timestamps.
-    """
-
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
+class RunRepository(Repository):
+    """Runs, their status history, flows and results."""
 
     async def create(
         self,

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
-from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.errors import BadInput
 from loadscout.store.database import write_session
+from loadscout.store.repository import Repository
 from loadscout.store.tables import TargetRow
-from loadscout.store.time import utc_now
 
 
 class TargetRecord(BaseModel):
@@ -32,16 +29,7 @@ class TargetRecord(BaseModel):
     detail: str
 
 
-class TargetRepository:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
-
+class TargetRepository(Repository):
     async def create(self, *, team_id: int, host: str, url: str, token: str) -> TargetRecord:
         try:
             async with write_session(self._sessions) as session:

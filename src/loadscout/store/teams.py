@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
-from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.errors import BadInput
 from loadscout.principals import Role
 from loadscout.store.account_records import MemberRecord, Quotas, TeamRecord
 from loadscout.store.database import write_session
+from loadscout.store.repository import Repository
 from loadscout.store.tables import MembershipRow, TeamRow, UserRow
-from loadscout.store.time import utc_now
 
 
-class TeamRepository:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
-
+class TeamRepository(Repository):
     async def create(self, name: str, quotas: Quotas | None = None) -> TeamRecord:
         name = name.strip()
         if not name or len(name) > 100:

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loadscout.errors import BadInput
 from loadscout.principals import Principal, Role
 from loadscout.store.account_records import TokenRecord
 from loadscout.store.database import write_session
+from loadscout.store.repository import Repository
 from loadscout.store.secrets import TOKEN_PREFIX, digest, new_api_token, shown_prefix
 from loadscout.store.tables import ApiTokenRow
-from loadscout.store.time import utc_now
 
 # Writing "last used" on every request would make each API call a write; once a minute is
 # precise enough to tell a live token from a forgotten one.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
-class TokenRepository:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
-
+class TokenRepository(Repository):
     async def create(
         self,
         *,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from loadscout.api.auth import TeamAdmin, Viewer, client_ip
-from loadscout.api.deps import AuditDep, ControlDep
+from loadscout.api.deps import AuditDep, ControlDep, TargetsDep
 from loadscout.api.schemas import Message
 from loadscout.errors import BadInput
 from loadscout.orchestrator.ownership import (
@@ -20,19 +20,11 @@ from loadscout.orchestrator.ownership import (
     verify_target,
 )
 from loadscout.orchestrator.target_gate import target_host
-from loadscout.store.targets import TargetRecord, TargetRepository
+from loadscout.store.targets import TargetRecord
 
 router = APIRouter(prefix="/targets", tags=["targets"])
 TargetId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 _MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Message}}
-
-
-def get_targets(request: Request) -> TargetRepository:
-    targets: TargetRepository = request.app.state.targets
-    return targets
-
-
-TargetsDep = Annotated[TargetRepository, Depends(get_targets)]
 
 
 class TargetCreate(BaseModel):
