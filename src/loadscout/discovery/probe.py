@@ -8,7 +8,9 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from loadscout.errors import TargetError
+from loadscout.files.egress_net import check_target, guarded_connector
 from loadscout.plan.allowed import url_allowed
+from loadscout.plan.egress import EgressPolicy, EgressRefused, Resolver
 
 
 def validate_url(url: str) -> None:
@@ -46,15 +48,23 @@ MAX_REDIRECTS = 10
 
 
 async def probe_target(
-    url: str, *, timeout_s: float = 10, allowed_hosts: frozenset[str] = frozenset()
+    url: str,
+    *,
+    timeout_s: float = 10,
+    allowed_hosts: frozenset[str] = frozenset(),
+    egress: EgressPolicy | None = None,
+    resolver: Resolver | None = None,
 ) -> None:
     """Raise TargetError unless ``url`` answers below 400 with an HTML page; redirects are
-    followed only within the server's allow-list (``allowed_hosts``, empty: any)."""
+    followed only within the server's allow-list (``allowed_hosts``, empty: any) and the
+    egress policy (every hop checked and connected to its checked address; EgressRefused)."""
     validate_url(url)
+    policy = egress or EgressPolicy.local()
     timeout = aiohttp.ClientTimeout(total=timeout_s)
+    connector = guarded_connector(policy, resolver)
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            status, content_type = await _get(session, url, allowed_hosts)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+            status, content_type = await _get(session, url, allowed_hosts, policy)
     except TimeoutError:
         raise TargetError(f"cannot reach {url}: no answer within {timeout_s:g} s") from None
     except (aiohttp.ClientError, OSError, ValueError) as err:
@@ -69,15 +79,22 @@ async def probe_target(
 
 
 async def _get(
-    session: aiohttp.ClientSession, url: str, allowed: frozenset[str]
+    session: aiohttp.ClientSession, url: str, allowed: frozenset[str], policy: EgressPolicy
 ) -> tuple[int, str]:
+    start = url
     for _ in range(MAX_REDIRECTS + 1):
         if not url_allowed(allowed, url):
             raise TargetError(f"{url} is not an allowed target on this server (a redirect)")
-        async with session.get(url, allow_redirects=False) as response:
-            location = response.headers.get("Location")
-            if response.status not in (301, 302, 303, 307, 308) or not location:
-                return response.status, response.content_type
+        try:
+            check_target(policy, url)
+            async with session.get(url, allow_redirects=False) as response:
+                location = response.headers.get("Location")
+                if response.status not in (301, 302, 303, 307, 308) or not location:
+                    return response.status, response.content_type
+        except EgressRefused as refused:
+            if url == start:
+                raise
+            raise EgressRefused(f"{start} redirects to {url}: {refused.reason}") from None
         url = urljoin(url, location)
     raise TargetError(f"{url}: more than {MAX_REDIRECTS} redirects")
 

@@ -14,12 +14,16 @@ from urllib.robotparser import RobotFileParser
 
 import aiohttp
 
+from loadscout.files.egress_net import check_target, guarded_connector
+from loadscout.plan.egress import EgressPolicy, EgressRefused, Resolver
 from loadscout.plan.scope import Scope
 
 AGENT = "loadscout"
 DISALLOWED = "robots.txt disallows"
 MAX_URLS = 200
 MAX_BYTES = 1_000_000
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)
 
 
@@ -62,33 +66,53 @@ def sitemap_locs(xml: str) -> list[str]:
     return _LOC.findall(xml)[:MAX_URLS]
 
 
-async def _get(session: aiohttp.ClientSession, url: str) -> str | None:
+async def _get(session: aiohttp.ClientSession, url: str, policy: EgressPolicy) -> str | None:
+    """The body of ``url``, None on failure or refusal (a source is a hint, not a
+    requirement). Redirects are followed here, each hop held to ``policy``: aiohttp would
+    connect to an IP literal in a Location without asking the guard's resolver."""
     try:
-        async with session.get(url, allow_redirects=True) as response:
-            if response.status >= 400:
-                return None
-            body = await response.content.read(MAX_BYTES)
-            return body.decode(response.charset or "utf-8", errors="replace")
-    except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
+        for _ in range(MAX_REDIRECTS + 1):
+            check_target(policy, url)
+            async with session.get(url, allow_redirects=False) as response:
+                location = response.headers.get("Location")
+                if response.status in _REDIRECTS and location:
+                    url = urljoin(url, location)
+                    continue
+                if response.status >= 400:
+                    return None
+                body = await response.content.read(MAX_BYTES)
+                return body.decode(response.charset or "utf-8", errors="replace")
+    except (aiohttp.ClientError, OSError, TimeoutError, ValueError, EgressRefused):
         return None
+    return None
 
 
 async def seed_urls(
-    start_url: str, scope: Scope, *, timeout_s: float = 5, ignore_robots: bool = False
+    start_url: str,
+    scope: Scope,
+    *,
+    timeout_s: float = 5,
+    ignore_robots: bool = False,
+    egress: EgressPolicy | None = None,
+    resolver: Resolver | None = None,
 ) -> Sources:
     """In-scope page URLs from robots.txt and the sitemaps (it names, or /sitemap.xml), and
-    robots.txt's rules (all allowed with ``ignore_robots``)."""
+    robots.txt's rules (all allowed with ``ignore_robots``). Every fetch is held to the
+    ``egress`` policy: a refused one counts as a missing file."""
+    policy = egress or EgressPolicy.local()
     base = scope.origin + "/"
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     jar = aiohttp.DummyCookieJar()
-    async with aiohttp.ClientSession(timeout=timeout, cookie_jar=jar) as session:
-        robots = await _get(session, urljoin(base, "/robots.txt")) or ""
+    connector = guarded_connector(policy, resolver)
+    session = aiohttp.ClientSession(timeout=timeout, cookie_jar=jar, connector=connector)
+    async with session:
+        robots = await _get(session, urljoin(base, "/robots.txt"), policy) or ""
         sitemaps, pages = robots_urls(robots, base)
         queue = [s for s in sitemaps if scope.contains(s)] or [urljoin(base, "/sitemap.xml")]
         index = 0
         while index < min(len(queue), 5):
             sitemap, index = queue[index], index + 1
-            for loc in sitemap_locs(await _get(session, sitemap) or ""):
+            for loc in sitemap_locs(await _get(session, sitemap, policy) or ""):
                 if loc.endswith(".xml") and len(queue) < 5:
                     queue.append(loc)  # a sitemap index
                 else:
