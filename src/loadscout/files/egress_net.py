@@ -12,6 +12,7 @@ import socket
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp import ClientHandlerType, ClientMiddlewareType, ClientRequest, ClientResponse
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from loadscout.plan.egress import EgressPolicy, Resolver, check_literal, resolve_checked
@@ -71,3 +72,14 @@ def check_target(policy: EgressPolicy, url: str) -> None:
     except ValueError:
         return  # aiohttp refuses it itself
     check_literal(policy, host)
+
+
+def literal_guard(policy: EgressPolicy) -> ClientMiddlewareType:
+    """A client middleware that checks each request's IP-literal host, redirect hops
+    included (aiohttp calls middlewares once per hop, before it connects)."""
+
+    async def guard(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        check_literal(policy, request.url.raw_host or "")
+        return await handler(request)
+
+    return guard

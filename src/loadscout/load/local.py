@@ -161,6 +161,7 @@ def _user_maker(
             assets=AssetCache(assets_id, recorder, scope) if plan.fetch_assets else None,
             cookies=flowset.setup_cookies,
             target_url=flowset.target_url,
+            egress=plan.egress,
         )
 
     return make

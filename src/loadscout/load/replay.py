@@ -77,6 +77,7 @@ class _Session:
     ) -> None:
         self.number = vu
         self._client = H1Client(timeout_s=timeout_s, allowed_hosts=allowed_hosts, egress=egress)
+        self._egress = egress
         self._timeout_s = timeout_s
         self._state = RunState(deadline=math.inf, clock=time.monotonic)
         self._streams: StreamClient | None = None  # opened by the first stream step
@@ -110,7 +111,7 @@ class _Session:
 
     def streams(self) -> StreamClient:
         if self._streams is None:
-            self._streams = StreamClient(timeout_s=self._timeout_s)
+            self._streams = StreamClient(timeout_s=self._timeout_s, egress=self._egress)
         return self._streams
 
     def resent(self, step: CompiledStep, retried: int, redirects: int) -> None:

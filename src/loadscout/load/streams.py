@@ -17,10 +17,12 @@ from typing import Literal
 
 import aiohttp
 
+from loadscout.files.egress_net import guarded_connector, literal_guard
 from loadscout.flows.model import Extractor, Step
 from loadscout.load.client import USER_AGENT, HttpResponse, TransportError
 from loadscout.load.extract import extract
 from loadscout.load.template import Template
+from loadscout.plan.egress import EgressPolicy, EgressRefused, Resolver
 
 StreamKind = Literal["websocket", "eventsource"]
 DEFAULT_WAIT_S = 30.0  # how long a stream step waits without ``hold_s`` (the request timeout)
@@ -71,12 +73,28 @@ def jar_values(
 
 
 class StreamClient:
-    """One virtual user's stream connections: an aiohttp session without its own cookies."""
+    """One virtual user's stream connections: an aiohttp session without its own cookies.
 
-    def __init__(self, *, timeout_s: float = DEFAULT_WAIT_S) -> None:
+    ``egress`` holds them to the egress policy as the user's HTTP client is: a host is looked
+    up once for the client's life (``resolver``), every answer checked, and sockets go to the
+    checked addresses; IP literals and redirect hops are checked before they are dialled. A
+    refusal fails the step as ``forbidden_address``."""
+
+    def __init__(
+        self,
+        *,
+        timeout_s: float = DEFAULT_WAIT_S,
+        egress: EgressPolicy | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
         self._timeout_s = timeout_s
+        policy = egress or EgressPolicy.local()
+        fenced = not policy.permits_all or resolver is not None  # local: aiohttp's own lookup
         self._session = aiohttp.ClientSession(
-            cookie_jar=aiohttp.DummyCookieJar(), headers={"User-Agent": USER_AGENT}
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": USER_AGENT},
+            connector=guarded_connector(policy, resolver, cache_s=None) if fenced else None,
+            middlewares=(literal_guard(policy),) if fenced else (),
         )
 
     async def open(
@@ -91,10 +109,13 @@ class StreamClient:
         """Connect, send ``messages``, wait for the expected ones; raises on failure
         (``TimeoutError`` once ``hold_s`` or the default wait is over)."""
         sent = {**(headers or {}), **({"Cookie": cookie} if cookie else {})}
-        async with asyncio.timeout(spec.hold_s or self._timeout_s):
-            if spec.kind == "websocket":
-                return await self._websocket(url, sent, messages, spec.expect_messages)
-            return await self._eventsource(url, sent, spec.expect_messages)
+        try:
+            async with asyncio.timeout(spec.hold_s or self._timeout_s):
+                if spec.kind == "websocket":
+                    return await self._websocket(url, sent, messages, spec.expect_messages)
+                return await self._eventsource(url, sent, spec.expect_messages)
+        except EgressRefused as refused:
+            raise TransportError("forbidden_address", refused.reason) from None
 
     async def _websocket(
         self, url: str, headers: dict[str, str], messages: list[str], expect: int

@@ -27,6 +27,7 @@ from loadscout.load.step import PageAssets, execute_step
 from loadscout.load.streams import StreamClient
 from loadscout.metrics.journey_tally import JourneyTally
 from loadscout.metrics.recorder import Recorder
+from loadscout.plan.egress import EgressPolicy
 from loadscout.plan.profiles import ThinkTime
 from loadscout.plan.scope import Scope
 
@@ -58,6 +59,7 @@ class VirtualUser:
         journeys: Sequence[CompiledJourney] = (),
         pools: Mapping[str, Sequence[str]] | None = None,
         scope: Scope | None = None,
+        egress: EgressPolicy | None = None,
     ) -> None:
         """``clock`` (seconds; the event loop's by default) times pacing; ``sleep`` waits out
         start delays, think times and pacing: tests pass virtual ones."""
@@ -88,6 +90,7 @@ class VirtualUser:
         self._intended_ns: int | None = None
         self._assets = assets
         self._streams: StreamClient | None = None  # opened by the user's first stream step
+        self._egress = egress  # the stream steps' policy (the HTTP client has its own)
 
     async def open(self) -> None:
         self._client = self._make_client()
@@ -224,7 +227,7 @@ class VirtualUser:
 
     def streams(self) -> StreamClient:
         if self._streams is None:
-            self._streams = StreamClient()
+            self._streams = StreamClient(egress=self._egress)
         return self._streams
 
     def unique(self) -> str:
