@@ -56,10 +56,10 @@ async def check_target(
     url: str, allowed_hosts: frozenset[str] = frozenset(), egress: EgressPolicy | None = None
 ) -> None:
     """Fail with TargetError unless ``url`` answers with an HTML page: before any run starts.
-    The egress policy is checked first (EgressRefused): the probe connects."""
+    The egress policy is checked first (EgressRefused), then holds the probe's every hop."""
     if egress is not None:
         await check_url(egress, url)
-    await probe_target(url, allowed_hosts=allowed_hosts)
+    await probe_target(url, allowed_hosts=allowed_hosts, egress=egress)
 
 
 async def discover_flows(
