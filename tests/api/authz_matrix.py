@@ -14,6 +14,7 @@ MATRIX: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/auth/setup"): "public",
     ("POST", "/api/v1/auth/setup"): "public",
     ("POST", "/api/v1/auth/login"): "public",
+    ("GET", "/api/v1/auth/oidc"): "public",
     ("POST", "/api/v1/auth/logout"): "signed_in",
     ("GET", "/api/v1/auth/me"): "signed_in",
     ("POST", "/api/v1/auth/team"): "signed_in",
