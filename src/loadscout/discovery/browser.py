@@ -37,6 +37,8 @@ from loadscout.settings import default_chromium
 OnBlocked = Callable[[str, str, str], None]  # (url, method, reason)
 # Chromium bypasses a proxy for localhost and 169.254/16 unless told not to
 LOOPBACK_PROXIED = "<-loopback>"
+# WebRTC's UDP would not go through the proxy: none but the proxied kind
+PROXIED_ARGS = ["--disable-gpu", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]
 
 
 def launch_args(
@@ -95,7 +97,7 @@ async def launch_browser(
     # proxy's own address: the proxy holds the scope's names and the allow-list instead
     through: ProxySettings = {"server": proxy.url, "bypass": LOOPBACK_PROXIED}
     return await pw.chromium.launch(
-        executable_path=path, headless=True, args=["--disable-gpu"], proxy=through
+        executable_path=path, headless=True, args=PROXIED_ARGS, proxy=through
     )
 
 
