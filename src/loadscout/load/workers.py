@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import signal
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -20,6 +23,7 @@ from loadscout.errors import RunFailed
 from loadscout.flows.model import FlowSet
 from loadscout.load.local import WorkerPart, run_part
 from loadscout.load.messages import Done, Failed, Ready, Start, Stop
+from loadscout.load.orphans import guard_orphan
 from loadscout.metrics.snapshot import Snapshot, lost_snapshot
 from loadscout.plan.profiles import LoadPlan
 
@@ -35,6 +39,19 @@ class SnapshotTaker(Protocol):
     def add(self, snapshot: Snapshot) -> None: ...
 
 
+@dataclass(frozen=True, kw_only=True)
+class NodePart:
+    """This machine's processes in a run spread over several machines (``cluster.py``): their
+    run-wide numbers among ``of`` (striping deals users and arrivals over all of them), when to
+    start once every process is ready (``start_at`` returns the start on this machine's
+    monotonic clock), and a hard deadline after which a process exits whatever happens."""
+
+    numbers: tuple[int, ...]
+    of: int
+    start_at: Callable[[], Awaitable[int]]
+    deadline_s: float
+
+
 async def run_processes(
     flowset: FlowSet,
     plan: LoadPlan,
@@ -45,14 +62,18 @@ async def run_processes(
     run_tag: str,
     interval_s: float,
     steps: int,
+    node: NodePart | None = None,
 ) -> tuple[float, str]:
     """Run ``plan.workers`` processes to the end; returns the seconds of load, and why the
     run is partial ("" when every worker finished): a worker that dies stops the others,
     whose results, and everything it had reported, are kept. Each worker also counts the
     requests it sends per step (of ``steps``) in shared memory, so those it sent but never
-    reported before it died are counted too (``worker_lost``)."""
+    reported before it died are counted too (``worker_lost``). ``node``: this machine runs
+    part of a cluster run."""
     ctx = multiprocessing.get_context("spawn")  # never fork a process with a running loop
-    n = plan.workers
+    n = plan.workers if node is None else len(node.numbers)
+    numbers = tuple(range(n)) if node is None else node.numbers
+    of = n if node is None else node.of
     conns: list[Connection] = []
     procs = []
     ledgers = [ctx.RawArray("q", max(1, steps)) for _ in range(n)]
@@ -63,11 +84,12 @@ async def run_processes(
             ledgers[w],
             flowset.model_dump_json(),
             plan.model_dump_json(),
-            w,
-            n,
+            numbers[w],
+            of,
             seed,
             run_tag,
             interval_s,
+            None if node is None else (os.getpid(), node.deadline_s),
         )
         proc = ctx.Process(target=worker_main, args=args, name=f"loadscout-worker-{w}")
         proc.daemon = True
@@ -76,7 +98,8 @@ async def run_processes(
         conns.append(mine)
         procs.append(proc)
     try:
-        return await _supervise(conns, _Ledgers(taker, ledgers), cancel)
+        start_at = None if node is None else node.start_at
+        return await _supervise(conns, _Ledgers(taker, ledgers, numbers, of), cancel, start_at)
     finally:
         for conn in conns:
             conn.close()
@@ -88,7 +111,10 @@ async def run_processes(
 
 
 async def _supervise(
-    conns: list[Connection], taker: _Ledgers, cancel: asyncio.Event
+    conns: list[Connection],
+    taker: _Ledgers,
+    cancel: asyncio.Event,
+    start_at: Callable[[], Awaitable[int]] | None,
 ) -> tuple[float, str]:
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
@@ -110,7 +136,10 @@ async def _supervise(
             if isinstance(msg, Failed):
                 raise RunFailed(f"worker {msg.worker} failed to start: {msg.error}")
             ready.add(i)
-        start = Start(start_ns=time.perf_counter_ns() + START_MARGIN_NS)
+        if start_at is None:
+            start = Start(start_ns=time.perf_counter_ns() + START_MARGIN_NS)
+        else:  # a cluster node: its agent says when, once every node is ready
+            start = Start(start_ns=await start_at())
         taker.begin(start.start_ns)
         for conn in conns:
             conn.send(start)
@@ -149,9 +178,10 @@ async def _collect(
             elif isinstance(msg, Failed) and i not in done:  # (EOF after Done is normal)
                 taker.lost(i)
                 at = asyncio.get_running_loop().time() - started
+                number, of = taker.numbers[i], taker.of
                 failure = failure or (
-                    f"worker {msg.worker + 1} of {len(conns)} was lost at {at:.1f} s "
-                    f"({msg.error}; its share: {_share(msg.worker, len(conns))}): "
+                    f"worker {number + 1} of {of} was lost at {at:.1f} s "
+                    f"({msg.error}; its share: {_share(number, of)}): "
                     "partial results"
                 )
                 done[i] = 0.0
@@ -165,18 +195,23 @@ class _Ledgers:
     """Passes snapshots on, noting what each worker reported; when one is lost, what its
     ledger says it sent beyond that becomes failed requests of their steps."""
 
-    def __init__(self, taker: SnapshotTaker, ledgers: list[Any]) -> None:
+    def __init__(
+        self, taker: SnapshotTaker, ledgers: list[Any], numbers: tuple[int, ...], of: int
+    ) -> None:
         self._taker = taker
         self._ledgers = ledgers
         self._reported = [[0] * len(ledger) for ledger in ledgers]
         self._start_ns = 0
+        self.numbers = numbers  # the run-wide number of each process, by its position here
+        self.of = of
+        self._position = {number: i for i, number in enumerate(numbers)}
 
     def begin(self, start_ns: int) -> None:
         self._start_ns = start_ns
         self._taker.begin(start_ns)
 
     def add(self, snapshot: Snapshot) -> None:
-        reported = self._reported[snapshot.worker]
+        reported = self._reported[self._position[snapshot.worker]]
         for step in snapshot.steps:
             reported[step.step] += step.requests
         self._taker.add(snapshot)
@@ -186,7 +221,7 @@ class _Ledgers:
         missing = [s - r for s, r in zip(sent, self._reported[worker], strict=True)]
         if any(m > 0 for m in missing):
             t = max(0, (time.perf_counter_ns() - self._start_ns) // 1_000_000_000)
-            self.add(lost_snapshot(worker, missing, t))
+            self.add(lost_snapshot(self.numbers[worker], missing, t))
 
 
 def _share(worker: int, workers: int) -> str:
@@ -212,9 +247,13 @@ def worker_main(
     seed: int | None,
     run_tag: str,
     interval_s: float,
+    guard: tuple[int, float] | None = None,
 ) -> None:
-    """Entry point of a worker process."""
+    """Entry point of a worker process. ``guard`` (parent pid, seconds): die with the parent
+    and after the deadline, whatever happens (a cluster node's agent can be killed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if guard is not None:
+        guard_orphan(*guard)
     try:
         import uvloop
 
