@@ -12,10 +12,12 @@ all count from there, so worker start-up never dilutes a rate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 from loadscout.errors import BadInput
 from loadscout.flows.model import FlowSet
@@ -31,6 +33,9 @@ from loadscout.metrics.thresholds import can_abort, check_names, evaluate
 from loadscout.metrics.verdict import judge as judge_run
 from loadscout.plan.profiles import LoadPlan
 
+if TYPE_CHECKING:
+    from loadscout.load.cluster import ClusterRun
+
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[LiveStats], None]
@@ -45,15 +50,53 @@ async def run_load(
     progress_interval_s: float = 1.0,
     seed: int | None = None,
     make_client: ClientFactory | None = None,
+    ray_address: str | None = None,
+    ray_nodes: int | None = None,
 ) -> LoadOutcome:
     """Replay ``flowset`` under ``plan`` and return what was measured (partial if cancelled).
 
     ``seed`` makes flow picks and think times repeatable; ``make_client`` swaps the HTTP stack
-    (in-process runs only). Raises BadInput for a threshold naming an unknown step or flow.
+    (in-process runs only). ``ray_address``: run on that Ray cluster's nodes (``ray_nodes``
+    of them, default all; see ``cluster.py``). Raises BadInput for a threshold naming an
+    unknown step or flow.
     """
-    aggregator = Aggregator(
-        step_catalog(flowset, assets=plan.fetch_assets), workers=max(1, plan.workers)
-    )
+    async with _cluster(ray_address, ray_nodes) as cluster:
+        return await _run_load(
+            flowset,
+            plan,
+            on_progress=on_progress,
+            cancel=cancel,
+            progress_interval_s=progress_interval_s,
+            seed=seed,
+            make_client=make_client,
+            cluster=cluster,
+        )
+
+
+@contextlib.asynccontextmanager
+async def _cluster(address: str | None, nodes: int | None) -> AsyncIterator[ClusterRun | None]:
+    if address is None:
+        yield None
+        return
+    from loadscout.load.cluster import on_cluster  # Ray only when a cluster is asked for
+
+    async with on_cluster(address, nodes) as cluster:
+        yield cluster
+
+
+async def _run_load(
+    flowset: FlowSet,
+    plan: LoadPlan,
+    *,
+    on_progress: ProgressCallback | None,
+    cancel: asyncio.Event | None,
+    progress_interval_s: float,
+    seed: int | None,
+    make_client: ClientFactory | None,
+    cluster: ClusterRun | None,
+) -> LoadOutcome:
+    processes = max(1, plan.workers) if cluster is None else cluster.processes
+    aggregator = Aggregator(step_catalog(flowset, assets=plan.fetch_assets), workers=processes)
     try:
         check_names(plan.thresholds, aggregator.catalog)
     except ValueError as err:
@@ -63,9 +106,20 @@ async def run_load(
     judge.set_interval(progress_interval_s)
     watcher = asyncio.ensure_future(_relay(cancel, stop)) if cancel is not None else None
     run_tag = secrets.token_hex(3)
-    lost = ""  # why the results are partial: a worker process was lost
+    lost = ""  # why the results are partial: a worker process (or node) was lost
     try:
-        if plan.workers == 0:
+        if cluster is not None:
+            load_s, lost = await cluster.run(
+                flowset,
+                plan,
+                judge,
+                cancel=stop,
+                seed=seed,
+                run_tag=run_tag,
+                interval_s=progress_interval_s,
+                steps=len(aggregator.catalog),
+            )
+        elif plan.workers == 0:
             part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
             judge.begin(part.start_ns)
             load_s, _ = await run_part(
@@ -97,6 +151,8 @@ async def run_load(
     load_s = max(load_s, 0.0)  # cancelled before the start time came: no load at all
     outcome = aggregator.outcome(duration_s=load_s)
     results = evaluate(plan.thresholds, aggregator, max(load_s, 1e-9))
+    if lost:  # judged on what the processes still running reported
+        results = [r.model_copy(update={"partial": True}) for r in results]
     verdict = judge_run(
         thresholds=results,
         requests=outcome.totals.requests,
@@ -112,6 +168,7 @@ async def run_load(
             "partial": bool(lost),
             "verdict": verdict,
             "realism": realism,
+            "nodes": cluster.summaries() if cluster is not None else [],
         }
     )
 

@@ -109,6 +109,9 @@ class ThresholdResult(_Model):
     observed: float | None = None
     unit: str = ""
     observed_text: str = ""
+    partial: bool = Field(
+        default=False, description="Judged on partial data: a load process or node was lost"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -174,6 +177,21 @@ class TimePoint(_Model):
     p99_ms: float | None = None
 
 
+class NodeSummary(_Model):
+    """One machine of a run spread over a Ray cluster (docs/cluster.md): its share and what it
+    did. ``lost_at_s``: the load-clock second it was found lost (None: it finished)."""
+
+    node: int = Field(description="1-based, in the order shares were dealt")
+    host: str
+    cpus: int = Field(description="Its weight in the split: one load process per CPU")
+    share: str = Field(description="Its share of the users or arrivals, in words")
+    users: int = Field(description="Its share of the peak users")
+    requests: int = 0
+    errors: int = 0
+    cpu_s: float = Field(default=0.0, description="CPU seconds of its agent and load processes")
+    lost_at_s: float | None = None
+
+
 class LoadOutcome(_Model):
     """What the load engine measured; the orchestrator wraps it into a RunSummary."""
 
@@ -187,6 +205,7 @@ class LoadOutcome(_Model):
     thresholds: list[ThresholdResult] = Field(default_factory=list)
     aborted: str = ""  # why the run stopped early (a failed threshold with --abort-on-fail)
     partial: bool = False  # a worker process was lost: ``aborted`` says which and when
+    nodes: list[NodeSummary] = Field(default_factory=list)  # runs on a Ray cluster
     verdict: Verdict | None = None
     realism: RealismReport | None = None  # runs with journeys
 
@@ -222,4 +241,7 @@ class RunSummary(_Model):
     )
     realism: RealismReport | None = Field(
         default=None, description="Runs with journeys: how the load compares with the model"
+    )
+    nodes: list[NodeSummary] = Field(
+        default_factory=list, description="Runs on a Ray cluster: one row per node; else empty"
     )

@@ -36,7 +36,29 @@ def thresholds_table(summary: RunSummary) -> Table:
     table.add_column("observed", justify="right")
     for th in summary.thresholds:
         result = Text("pass", style="green") if th.passed else Text("FAIL", style="bold red")
+        if th.partial:
+            result.append(" (partial data)", style="yellow")
         table.add_row(th.expression, result, th.observed_text)
+    return table
+
+
+def nodes_table(summary: RunSummary) -> Table:
+    """A run on a Ray cluster: each node's share and what it did."""
+    table = Table(title="Per node", title_justify="left", header_style="bold")
+    for name in ("node", "host", "CPUs", "share", "requests", "errors", "CPU s", "lost at"):
+        table.add_column(name, justify="left" if name in ("host", "share") else "right")
+    for n in summary.nodes:
+        lost = Text("–") if n.lost_at_s is None else Text(f"{n.lost_at_s:g} s", style="bold red")
+        table.add_row(
+            str(n.node),
+            n.host,
+            str(n.cpus),
+            n.share,
+            f"{n.requests:,}",
+            f"{n.errors:,}",
+            f"{n.cpu_s:.1f}",
+            lost,
+        )
     return table
 
 
@@ -137,6 +159,8 @@ def summary_renderable(summary: RunSummary) -> Group:
     if summary.thresholds:
         parts.append(thresholds_table(summary))
     parts.append(steps_table(summary))
+    if summary.nodes:
+        parts.append(nodes_table(summary))
     if summary.endpoints:
         parts.append(endpoints_table(summary))
     if summary.realism is not None:
