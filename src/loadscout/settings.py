@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     load_workers: int | None = Field(
         default=None, ge=0, le=256, description="Load processes per run; 0 = in the server"
     )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster that runs go to unless they name one (auto, HOST:PORT, "
+        "ray://HOST:PORT; docs/cluster.md)",
+    )
     allowed_targets: str = Field(
         default="", description="Comma-separated host or host:port a run may target; empty = any"
     )

@@ -76,6 +76,8 @@ class RunCreate(BaseModel):
     abort_on_fail: bool = _as_in(LoadOptions, "abort_on_fail")
     workers: int | None = _as_in(LoadOptions, "workers")
     fetch_assets: bool = _as_in(LoadOptions, "fetch_assets")
+    ray_address: str | None = _as_in(RunOptions, "ray_address")
+    ray_nodes: int | None = _as_in(RunOptions, "ray_nodes")
 
     @model_validator(mode="after")
     def _consistent(self) -> RunCreate:

@@ -240,6 +240,9 @@ def run(
         str | None,
         typer.Option(help="Run on this loadscout server (token from $LOADSCOUT_TOKEN), not here."),
     ] = None,
+    ray_address: lo.RayAddress = None,
+    ray_nodes: lo.RayNodes = None,
+    allow_partial: lo.AllowPartial = False,
 ) -> None:
     """Discover flows (or read them with --flows), replay them as load, report and store the run."""
     flowset = load_flowset(flows) if flows is not None else None
@@ -266,6 +269,8 @@ def run(
         target_url=target,
         load=load,
         flowset=flowset,
+        ray_address=ray_address,
+        ray_nodes=ray_nodes,
         discovery=_discovery_options(
             max_pages=max_pages,
             max_depth=max_depth,
@@ -299,7 +304,7 @@ def run(
                 junit_out=junit_out,
             )
         )
-    if code := exit_code(summary):
+    if code := exit_code(summary, allow_partial=allow_partial):
         raise typer.Exit(code)
 
 

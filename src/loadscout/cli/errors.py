@@ -27,12 +27,16 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def exit_code(summary: RunSummary) -> int:
-    """``run``'s exit code from a finished run's result, whether it ran here or on a server."""
+def exit_code(summary: RunSummary, *, allow_partial: bool = False) -> int:
+    """``run``'s exit code from a finished run's result, whether it ran here or on a server.
+    ``allow_partial``: a run that lost a load process or node is judged on its thresholds."""
     if summary.status != RunStatus.COMPLETED:
         return EXIT_RUN_FAILED
-    if summary.partial:  # a load process was lost: the result is kept, but not whole
+    if summary.partial and not allow_partial:  # a load process was lost: kept, not whole
         return EXIT_PARTIAL
+    if summary.partial:
+        failed = any(not t.passed for t in summary.thresholds)
+        return EXIT_THRESHOLDS if failed else EXIT_OK
     if summary.verdict is not None and not summary.verdict.ok:  # thresholds or errors failed
         return EXIT_THRESHOLDS
     return EXIT_OK

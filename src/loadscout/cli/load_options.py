@@ -64,6 +64,23 @@ AbortOnFail = Annotated[bool, typer.Option(help="Stop the run as soon as a thres
 Workers = Annotated[
     int | None, typer.Option(help="Load generator processes (default: one per core).", min=1)
 ]
+RayAddress = Annotated[
+    str | None,
+    typer.Option(
+        help="Run on a Ray cluster: auto (this machine is in it), HOST:PORT, or "
+        "ray://HOST:10001 (Ray Client); needs pip install 'loadscout[ray]' (docs/cluster.md)."
+    ),
+]
+RayNodes = Annotated[
+    int | None,
+    typer.Option(help="With --ray-address: use this many nodes (default: all).", min=1),
+]
+AllowPartial = Annotated[
+    bool,
+    typer.Option(
+        help="A run that lost a load process or node exits by its thresholds, not with 4."
+    ),
+]
 Pacing = Annotated[str | None, typer.Option(help="Least time per iteration, e.g. 5s.")]
 Assets = Annotated[
     bool, typer.Option(help="Also fetch page assets (per-user cache) within the target or --scope.")

@@ -98,6 +98,7 @@ class ControlConfig:
     chromium_path: str | None = None
     max_browser_pages: int = 4
     load_workers: int | None = None  # overrides each run's worker processes; 0 = in-process
+    ray_address: str | None = None  # runs that name no Ray cluster go to this one
     limits: Limits = field(default_factory=Limits)
     egress: EgressPolicy = field(default_factory=EgressPolicy.local)  # LOADSCOUT_MODE and _ALLOW
     target_gate: TargetGate | None = None  # team mode: big runs need a verified target
@@ -117,7 +118,9 @@ class ControlConfig:
             chromium_path=settings.chromium_path,
             max_browser_pages=settings.max_browser_pages,
             load_workers=settings.load_workers,
+            ray_address=settings.ray_address,
             limits=Limits(
+                ray_address=settings.ray_address,
                 max_users_per_run=settings.max_users_per_run,
                 max_duration_s=settings.max_duration_s,
                 allowed_targets=Limits.parse_targets(settings.allowed_targets),
@@ -397,6 +400,8 @@ class RunControl:
         if self.config.load_workers is not None:
             plan = spec.plan.model_copy(update={"workers": self.config.load_workers})
             spec = replace(spec, plan=plan)
+        if spec.ray_address is None and self.config.ray_address is not None:
+            spec = replace(spec, ray_address=self.config.ray_address)
         # held at every request (allow-list) and every new connection (egress)
         allowed = {
             "allowed_hosts": self.config.limits.allowed_targets,

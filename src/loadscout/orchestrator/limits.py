@@ -28,6 +28,7 @@ class Limits:
     max_duration_s: float = 86_400.0
     allowed_targets: frozenset[str] = frozenset()
     allow_file_options: bool = False
+    ray_address: str | None = None  # the server's own cluster (LOADSCOUT_RAY_ADDRESS)
 
     @staticmethod
     def parse_targets(text: str) -> frozenset[str]:
@@ -58,6 +59,7 @@ class Limits:
             )
         if not self.allow_file_options:
             _check_no_server_paths(options)
+            self._check_ray_address(options)
         if self.allowed_targets:
             self._check_url("target_url", options.target_url)
         if options.flowset is not None:
@@ -70,6 +72,17 @@ class Limits:
         if self.allowed_targets:
             for url in _flowset_urls(flowset):
                 self._check_url("flowset", url)
+
+    def _check_ray_address(self, options: RunOptions) -> None:
+        """Results from a Ray cluster are unpickled here: a caller may only name the cluster
+        the operator chose (or any, with LOADSCOUT_ALLOW_FILE_OPTIONS)."""
+        wanted = options.ray_address
+        if wanted is not None and wanted != self.ray_address:
+            raise OptionRejected(
+                "ray_address",
+                "this server runs load only on its own Ray cluster (LOADSCOUT_RAY_ADDRESS"
+                f"={self.ray_address or 'unset'}); leave ray_address out",
+            )
 
     def _check_url(self, field: str, url: str) -> None:
         if not self._allowed(url):

@@ -6,6 +6,7 @@ a flows file's ``load:``) and ``discovery`` (discovery/options.py ``DiscoveryOpt
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ _RENAMED = {"max_discovery_s": "max_time_s"}
 """Flat document names that differ from the field they fill (``max_time_s`` reads as the load's
 time in a flat list)."""
 _FLAT_NAMES = {field: name for name, field in _RENAMED.items()}
+RAY_ADDRESS = r"^(auto|(ray://)?([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5})$"
 
 
 class RunOptions(BaseModel):
@@ -43,6 +45,15 @@ class RunOptions(BaseModel):
     load: LoadOptions = Field(default_factory=LoadOptions)
     discovery: DiscoveryOptions = Field(default_factory=DiscoveryOptions)
     flowset: FlowSet | None = Field(default=None, description="Replay these flows, skip discovery")
+    ray_address: str | None = Field(
+        default=None,
+        pattern=RAY_ADDRESS,
+        description="Run the load on this Ray cluster: auto, HOST:PORT, or ray://HOST:PORT "
+        "through Ray Client (docs/cluster.md)",
+    )
+    ray_nodes: int | None = Field(
+        default=None, ge=1, le=1000, description="With ray_address: this many nodes (default all)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RunOptions:
@@ -51,6 +62,13 @@ class RunOptions(BaseModel):
         if self.load.think_time_max_s < self.load.think_time_min_s:
             raise ValueError("think_time_max_s is below think_time_min_s")
         self.plan()  # profile and thresholds are checked before any run starts
+        if self.ray_nodes is not None and self.ray_address is None:
+            raise ValueError("ray_nodes needs ray_address")
+        if self.ray_address is not None and importlib.util.find_spec("ray") is None:
+            raise ValueError(
+                "ray_address: Ray is not installed here; install the extra: "
+                "pip install 'loadscout[ray]'"
+            )
         return self
 
     @classmethod
@@ -120,6 +138,8 @@ class RunOptions(BaseModel):
                 target_url=self.target_url,
                 plan=self.plan(),
                 flowset=self.resolved_flowset(self.flowset),
+                ray_address=self.ray_address,
+                ray_nodes=self.ray_nodes,
             )
         mine = dict(self.discovery)
         if screenshots_dir is not None:
@@ -128,7 +148,12 @@ class RunOptions(BaseModel):
             **mine, start_url=self.target_url, scope=self.load.scope, chromium_path=chromium_path
         )
         return RunSpec(
-            run_id=run_id, target_url=self.target_url, plan=self.plan(), discovery=discovery
+            run_id=run_id,
+            target_url=self.target_url,
+            plan=self.plan(),
+            discovery=discovery,
+            ray_address=self.ray_address,
+            ray_nodes=self.ray_nodes,
         )
 
 

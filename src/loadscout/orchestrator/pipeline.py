@@ -46,6 +46,8 @@ class RunSpec:
     plan: LoadPlan
     discovery: DiscoveryConfig | None = None
     flowset: FlowSet | None = None
+    ray_address: str | None = None  # run the load on this Ray cluster (load/cluster.py)
+    ray_nodes: int | None = None
 
     def __post_init__(self) -> None:
         if (self.discovery is None) == (self.flowset is None):
@@ -160,6 +162,8 @@ class _Run:
                 self.spec.plan,
                 on_progress=self.observers.on_load_progress,
                 cancel=stop,
+                ray_address=self.spec.ray_address,
+                ray_nodes=self.spec.ray_nodes,
             )
         finally:
             watchdog.cancel()
@@ -185,6 +189,7 @@ class _Run:
                 "verdict": outcome.verdict,
                 "realism": outcome.realism,
                 "partial": outcome.partial,
+                "nodes": outcome.nodes,
             }
         )
         return RunSummary(
