@@ -180,7 +180,7 @@ async def test_a_viewer_sees_no_new_run_and_the_api_refuses_them(
     await expect(page.get_by_text("Your role in default is viewer")).to_be_visible()
     await page.goto(server + "/settings")
     settings = page.get_by_role("navigation", name="Settings")
-    await expect(settings.get_by_role("link")).to_have_text(["Members", "Quotas"])
+    await expect(settings.get_by_role("link")).to_have_text(["Members", "Targets", "Quotas"])
     await expect(page.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
 
     # The server is the authority: the same session, with a valid CSRF token, is refused.
@@ -238,3 +238,25 @@ async def test_a_token_is_shown_once_works_and_stops_when_revoked(
     await page.goto(server + "/settings/audit")
     log = page.get_by_role("region", name="Audit log")
     await expect(log).to_contain_text("token.revoke")
+
+
+async def test_targets_page_shows_the_token_and_where_to_publish_it(
+    server: str, context: BrowserContext
+) -> None:
+    page = await context.new_page()
+    await sign_in(page, server)
+    await page.goto(server + "/settings/targets")
+    await page.get_by_label("Start page URL").fill(server + "/")
+    await page.get_by_role("button", name="Add target").click()
+    host = "127.0.0.1"  # a target is its host name, without the port
+    card = page.locator("section", has=page.get_by_role("heading", name=host))
+    await expect(card.get_by_test_id("target-status")).to_have_text("Not verified yet")
+    target = (await (await page.request.get(server + "/api/v1/targets")).json())["data"][0]
+    await expect(card).to_contain_text(target["token"])
+    await expect(card).to_contain_text(target["file_url"])
+    await expect(card).to_contain_text(target["meta_tag"])
+    await expect(card).to_contain_text("_loadscout.127.0.0.1")
+    await card.get_by_role("button", name=f"Check {host} now").click()
+    await expect(card.get_by_test_id("target-status")).to_contain_text(
+        "last checked", timeout=60_000
+    )

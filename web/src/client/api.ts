@@ -40,6 +40,7 @@ export type TokenCreated = Schemas['TokenCreated']
 export type AuditRecord = Schemas['AuditRecord']
 export type AuditEntry = Schemas['AuditEntry']
 export type UserPublic = Schemas['UserPublic']
+export type TargetPublic = Schemas['TargetPublic']
 
 export const api = createClient<paths>({
   // Same origin as the dashboard; absolute so it also works under jsdom in tests.

@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sso State
+         * @description Whether this server offers single sign-on, and through whom.
+         */
+        get: operations["sso_state_api_v1_auth_oidc_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1497,6 +1517,53 @@ export interface components {
             live?: components["schemas"]["LivePublic"] | null;
         };
         /**
+         * NodeSummary
+         * @description One machine of a run spread over a Ray cluster (docs/cluster.md): its share and what it
+         *     did. ``lost_at_s``: the load-clock second it was found lost (None: it finished).
+         */
+        NodeSummary: {
+            /**
+             * Node
+             * @description 1-based, in the order shares were dealt
+             */
+            node: number;
+            /** Host */
+            host: string;
+            /**
+             * Cpus
+             * @description Its weight in the split: one load process per CPU
+             */
+            cpus: number;
+            /**
+             * Share
+             * @description Its share of the users or arrivals, in words
+             */
+            share: string;
+            /**
+             * Users
+             * @description Its share of the peak users
+             */
+            users: number;
+            /**
+             * Requests
+             * @default 0
+             */
+            requests: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+            /**
+             * Cpu S
+             * @description CPU seconds of its agent and load processes
+             * @default 0
+             */
+            cpu_s: number;
+            /** Lost At S */
+            lost_at_s?: number | null;
+        };
+        /**
          * PatternCoverage
          * @description How much of discovery's budget went to one page pattern.
          */
@@ -1900,6 +1967,16 @@ export interface components {
              * @default false
              */
             fetch_assets: boolean;
+            /**
+             * Ray Address
+             * @description Run the load on this Ray cluster: auto, HOST:PORT, or ray://HOST:PORT through Ray Client (docs/cluster.md)
+             */
+            ray_address?: string | null;
+            /**
+             * Ray Nodes
+             * @description With ray_address: this many nodes (default all)
+             */
+            ray_nodes?: number | null;
         };
         /** RunDetail */
         RunDetail: {
@@ -2069,6 +2146,11 @@ export interface components {
             partial: boolean;
             /** @description Runs with journeys: how the load compares with the model */
             realism?: components["schemas"]["RealismReport"] | null;
+            /**
+             * Nodes
+             * @description Runs on a Ray cluster: one row per node; else empty
+             */
+            nodes?: components["schemas"]["NodeSummary"][];
         };
         /** RunsPublic */
         RunsPublic: {
@@ -2198,6 +2280,13 @@ export interface components {
             method: string;
             /** Reason */
             reason: string;
+        };
+        /** SsoState */
+        SsoState: {
+            /** Enabled */
+            enabled: boolean;
+            /** Name */
+            name: string;
         };
         /** StageText */
         StageText: {
@@ -2469,6 +2558,12 @@ export interface components {
              * @default
              */
             observed_text: string;
+            /**
+             * Partial
+             * @description Judged on partial data: a load process or node was lost
+             * @default false
+             */
+            partial: boolean;
         };
         /** ThresholdTexts */
         ThresholdTexts: {
@@ -2920,6 +3015,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sso_state_api_v1_auth_oidc_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoState"];
                 };
             };
         };

@@ -1,7 +1,7 @@
 /** Server state for the settings pages: the team, its members, tokens and audit; teams and users. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../client/api'
-import type { AuditRecord, MemberRecord, Quotas, Role, TeamPublic, TokenCreate, TokenCreated, TokenRecord, UserPublic } from '../client/api'
+import type { AuditRecord, MemberRecord, Quotas, Role, TargetPublic, TeamPublic, TokenCreate, TokenCreated, TokenRecord, UserPublic } from '../client/api'
 
 export const teamKeys = {
   team: ['team'] as const,
@@ -127,5 +127,41 @@ export function useCreateUser() {
     mutationFn: async (body: { email: string; password: string; is_admin: boolean }): Promise<UserPublic> =>
       unwrap(await api.POST('/api/v1/users', { body })),
     onSettled: () => client.invalidateQueries({ queryKey: teamKeys.users }),
+  })
+}
+
+export const targetKeys = { all: ['team', 'targets'] as const }
+
+export function useTargets() {
+  return useQuery({
+    queryKey: targetKeys.all,
+    queryFn: async (): Promise<TargetPublic[]> => unwrap(await api.GET('/api/v1/targets')).data,
+  })
+}
+
+export function useAddTarget() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (url: string): Promise<TargetPublic> => unwrap(await api.POST('/api/v1/targets', { body: { url } })),
+    onSettled: () => client.invalidateQueries({ queryKey: targetKeys.all }),
+  })
+}
+
+export function useCheckTarget() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (id: number): Promise<TargetPublic> =>
+      unwrap(await api.POST('/api/v1/targets/{target_id}/check', { params: { path: { target_id: id } } })),
+    onSettled: () => client.invalidateQueries({ queryKey: targetKeys.all }),
+  })
+}
+
+export function useDeleteTarget() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (id: number): Promise<void> => {
+      unwrap(await api.DELETE('/api/v1/targets/{target_id}', { params: { path: { target_id: id } } }))
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: targetKeys.all }),
   })
 }

@@ -23,8 +23,8 @@ test('nobody signed in may do nothing', () => {
 
 test('settings show only the sections the role can open', () => {
   const paths = (who: Access) => settingsSections(who).map((s) => s.path)
-  expect(paths(member('viewer'))).toEqual(['members', 'quotas'])
-  expect(paths(member('admin'))).toEqual(['members', 'tokens', 'audit', 'quotas'])
-  expect(paths(member('admin', true))).toEqual(['members', 'tokens', 'audit', 'quotas', 'teams', 'users'])
+  expect(paths(member('viewer'))).toEqual(['members', 'targets', 'quotas'])
+  expect(paths(member('admin'))).toEqual(['members', 'tokens', 'audit', 'targets', 'quotas'])
+  expect(paths(member('admin', true))).toEqual(['members', 'tokens', 'audit', 'targets', 'quotas', 'teams', 'users'])
   expect(paths({ role: null, team_id: null, is_instance_admin: true })).toEqual(['teams', 'users'])
 })

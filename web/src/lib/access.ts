@@ -47,7 +47,7 @@ export function settingsSections(me: Access): Section[] {
   const sections: Section[] = []
   if (me.team_id != null) sections.push({ path: 'members', label: 'Members' })
   if (can(me, 'team.manage')) sections.push({ path: 'tokens', label: 'API tokens' }, { path: 'audit', label: 'Audit log' })
-  if (me.team_id != null) sections.push({ path: 'quotas', label: 'Quotas' })
+  if (me.team_id != null) sections.push({ path: 'targets', label: 'Targets' }, { path: 'quotas', label: 'Quotas' })
   if (can(me, 'instance.manage')) sections.push({ path: 'teams', label: 'Teams' }, { path: 'users', label: 'Users' })
   return sections
 }

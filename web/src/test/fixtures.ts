@@ -19,6 +19,7 @@ export const summary: RunSummary = {
   realism: null,
   endpoints: [],
   latency_distribution: [],
+  nodes: [],
 }
 
 export const run = (over: Partial<RunDetail> = {}): RunDetail => ({

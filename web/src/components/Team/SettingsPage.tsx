@@ -9,6 +9,7 @@ import { useSession } from '../Account/session'
 import { AuditPage } from './AuditPage'
 import { MembersPage } from './MembersPage'
 import { QuotasPage } from './QuotasPage'
+import { TargetsPage } from './TargetsPage'
 import { TeamsPage } from './TeamsPage'
 import { TokensPage } from './TokensPage'
 import { UsersPage } from './UsersPage'
@@ -37,6 +38,7 @@ export function SettingsPage() {
         <Route path="tokens" element={<RequireAccess action="team.manage"><TokensPage /></RequireAccess>} />
         <Route path="audit" element={<RequireAccess action="team.manage"><AuditPage /></RequireAccess>} />
         <Route path="quotas" element={<QuotasPage />} />
+        <Route path="targets" element={<TargetsPage />} />
         <Route path="teams" element={<RequireAccess action="instance.manage"><TeamsPage /></RequireAccess>} />
         <Route path="users" element={<RequireAccess action="instance.manage"><UsersPage /></RequireAccess>} />
         <Route path="*" element={<Navigate to="/settings" replace />} />
