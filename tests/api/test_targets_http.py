@@ -91,7 +91,7 @@ def test_a_big_run_needs_a_target_proved_again_each_time(team_server: Served, si
     status, target = admin("POST", "/targets", {"url": site.url})
     assert status == 201
     assert target["token"].startswith("loadscout-verify=")
-    assert target["file_url"].endswith("/.well-known/loadscout-verify.txt")
+    assert target["file_url"] == f"{site.url}.well-known/loadscout-verify.txt"
     status, checked = admin("POST", f"/targets/{target['id']}/check")
     assert status == 200
     assert checked["verified_at"] is None

@@ -4,6 +4,7 @@ allowance (team mode; see docs/targets.md)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,10 +53,10 @@ class TargetsPublic(BaseModel):
 
 
 def _public(t: TargetRecord) -> TargetPublic:
-    scheme = t.url.split("://", 1)[0]
+    parts = urlsplit(t.url)  # the file is looked for on the URL's own port
     return TargetPublic(
         **t.model_dump(),
-        file_url=f"{scheme}://{t.host}{WELL_KNOWN_PATH}",
+        file_url=f"{parts.scheme}://{parts.netloc}{WELL_KNOWN_PATH}",
         meta_tag=f'<meta name="{META_NAME}" content="{t.token}">',
         dns_name=f"{DNS_LABEL}.{t.host}",
     )
