@@ -36,6 +36,16 @@ export function useSetupNeeded() {
   })
 }
 
+/** Whether this server offers single sign-on, and the provider's name for the button. */
+export function useSso() {
+  return useQuery({
+    queryKey: ['auth', 'sso'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/auth/oidc')),
+    staleTime: Infinity,
+    retry: false,
+  })
+}
+
 export function useSignIn() {
   const client = useQueryClient()
   return useMutation({

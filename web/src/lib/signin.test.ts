@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { checkNewAccount, safeNext, setupToken, signInPath, tooManyAttempts } from './signin'
+import { checkNewAccount, safeNext, setupToken, signInPath, ssoError, ssoLoginUrl, tooManyAttempts } from './signin'
 
 test('the sign-in page remembers where the person was', () => {
   expect(signInPath({ pathname: '/runs/7', search: '?tab=x' })).toBe('/signin?next=%2Fruns%2F7%3Ftab%3Dx')
@@ -35,4 +35,20 @@ test('too many attempts says how long to wait', () => {
   expect(tooManyAttempts('42')).toBe('Too many sign-in attempts: try again in 42 seconds.')
   expect(tooManyAttempts('600')).toBe('Too many sign-in attempts: try again in 10 minutes.')
   expect(tooManyAttempts(null)).toBe('Too many sign-in attempts: wait a minute and try again.')
+})
+
+test('single sign-on goes back to `next` only when it is a path on this site', () => {
+  expect(ssoLoginUrl('/runs/7?tab=x')).toBe('/api/v1/auth/oidc/login?next=%2Fruns%2F7%3Ftab%3Dx')
+  expect(ssoLoginUrl(null)).toBe('/api/v1/auth/oidc/login?next=%2F')
+  for (const bad of ['https://evil.test/', '//evil.test/x', '/\\evil.test', '/signin?next=/']) {
+    expect(ssoLoginUrl(bad)).toBe('/api/v1/auth/oidc/login?next=%2F')
+  }
+})
+
+test('a failed single sign-on says its sentence, tidied', () => {
+  expect(ssoError('your email address is not verified at the provider')).toBe('Your email address is not verified at the provider')
+  expect(ssoError('  two\n lines ')).toBe('Two lines')
+  expect(ssoError('')).toBeNull()
+  expect(ssoError(null)).toBeNull()
+  expect(ssoError('x'.repeat(1000))).toHaveLength(300)
 })

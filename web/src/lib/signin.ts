@@ -16,6 +16,27 @@ export function safeNext(next: string | null | undefined): string {
   return next
 }
 
+/**
+ * Where the "Sign in with …" button goes: a full-page navigation to the server, which sends the
+ * browser to the provider and, once signed in, back to `next` (checked again on the server).
+ */
+export function ssoLoginUrl(next: string | null | undefined): string {
+  return `/api/v1/auth/oidc/login?next=${encodeURIComponent(safeNext(next))}`
+}
+
+const MAX_ERROR = 300
+
+/**
+ * The sentence a failed single sign-on came back with (`/signin?error=…`), tidied for display:
+ * one line, capitalised, at most 300 characters. Shown as text, so markup stays visible markup.
+ */
+export function ssoError(error: string | null | undefined): string | null {
+  const text = (error ?? '').replace(/\s+/g, ' ').trim()
+  if (!text) return null
+  const short = text.length > MAX_ERROR ? `${text.slice(0, MAX_ERROR - 1)}…` : text
+  return short.charAt(0).toUpperCase() + short.slice(1)
+}
+
 /** The one-time set-up token from the link's fragment (`#token=…`), which no server ever sees. */
 export function setupToken(hash: string): string | null {
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('token')

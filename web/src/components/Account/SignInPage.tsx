@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import type { FormEvent, ReactNode } from 'react'
 import { useNavigate, useSearchParams } from 'react-router'
-import { useSetupNeeded, useSignIn } from '../../hooks/auth'
-import { safeNext } from '../../lib/signin'
+import { useSetupNeeded, useSignIn, useSso } from '../../hooks/auth'
+import { safeNext, ssoError, ssoLoginUrl } from '../../lib/signin'
 import { Button } from '../ui/Button'
 import { Card } from '../ui/Card'
 import { Notice, Spinner } from '../ui/Feedback'
 import { Field } from '../ui/Field'
+import { buttonClass } from '../ui/styles'
 
 /** A narrow centred card for the pages shown before anyone is signed in. */
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
@@ -25,6 +26,7 @@ export function SignInPage() {
   const navigate = useNavigate()
   const signIn = useSignIn()
   const setupNeeded = useSetupNeeded().data
+  const sso = useSso().data
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
 
@@ -35,6 +37,9 @@ export function SignInPage() {
     })
   }
 
+  // A failed single sign-on comes back as ?error=…; a password attempt replaces it.
+  const error = signIn.error ? sentence(signIn.error.message) : signIn.isIdle ? ssoError(params.get('error')) : null
+
   return (
     <AuthCard title="Sign in to loadscout">
       <form className="grid gap-4" onSubmit={submit} noValidate>
@@ -43,7 +48,8 @@ export function SignInPage() {
             Open the one-time set-up link that <code>loadscout serve</code> printed to choose the first admin's password.
           </Notice>
         )}
-        {signIn.error && <Notice title="Could not sign in">{sentence(signIn.error.message)}</Notice>}
+        {error && <Notice title="Could not sign in">{error}</Notice>}
+        {sso?.enabled && <SsoButton name={sso.name} next={params.get('next')} />}
         <Field label="Email" type="email" autoComplete="username" required value={email}
           onChange={(e) => setEmail(e.target.value)} />
         <Field label="Password" type="password" autoComplete="current-password" required value={password}
@@ -56,5 +62,17 @@ export function SignInPage() {
         </p>
       </form>
     </AuthCard>
+  )
+}
+
+/** A plain link, not a fetch: the server sends the browser on to the provider and back. */
+function SsoButton({ name, next }: { name: string; next: string | null }) {
+  return (
+    <>
+      <a href={ssoLoginUrl(next)} className={buttonClass('secondary')}>Sign in with {name || 'SSO'}</a>
+      <p className="flex items-center gap-3 text-xs text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200 dark:text-slate-400 dark:before:bg-slate-800 dark:after:bg-slate-800">
+        or with a password
+      </p>
+    </>
   )
 }
