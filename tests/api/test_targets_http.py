@@ -5,6 +5,7 @@ not allow. Every socket stays on loopback."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ TEAM_MODE = {
     "LOADSCOUT_FREE_USERS": "2",
     "LOADSCOUT_FREE_DURATION_S": "5",
     "LOADSCOUT_ALLOWED_TARGETS": "",  # the egress guard alone decides (127.0.0.1 only)
+    "LOADSCOUT_MAX_CONCURRENT_RUNS": "1",
 }
 
 
@@ -30,12 +32,12 @@ class Site:
     url: str
     proof: str = ""  # what /.well-known/loadscout-verify.txt holds; empty: 404
 
-    def run_body(self, users: int) -> dict[str, Any]:
+    def run_body(self, users: int, duration_s: float = 0.5) -> dict[str, Any]:
         flows = [{"name": "home", "steps": [{"name": "GET /", "url": "/"}]}]
         return {
             "target_url": self.url,
             "users": users,
-            "duration_s": 0.5,
+            "duration_s": duration_s,
             "think_time_min_s": 0.01,
             "think_time_max_s": 0.02,
             "flowset": {"target_url": self.url, "flows": flows},
@@ -109,6 +111,38 @@ def test_a_big_run_needs_a_target_proved_again_each_time(team_server: Served, si
     assert "could not be verified just now" in answer["detail"]
     listed = admin("GET", "/targets")[1]["data"]
     assert [t["verified_at"] for t in listed] == [None]
+
+
+def test_a_queued_run_is_proved_again_when_it_starts(team_server: Served, site: Site) -> None:
+    admin = instance_admin(team_server)
+    for run in admin("GET", "/runs")[1]["data"]:  # earlier tests' runs must not queue ahead
+        _final(admin, run["id"])
+    found = [t for t in admin("GET", "/targets")[1]["data"] if t["host"] == "127.0.0.1"]
+    target = found[0] if found else admin("POST", "/targets", {"url": site.url})[1]
+    site.proof = target["token"]
+    try:
+        status, first = admin("POST", "/runs", site.run_body(users=3, duration_s=3))
+        assert status == 201, first
+        status, queued = admin("POST", "/runs", site.run_body(users=3))
+        assert status == 201, queued
+        site.proof = ""  # gone while the second run waits for the first
+        ended = _final(admin, queued["id"])
+        assert ended["status"] == "failed"
+        assert "not started" in ended["reason"]
+        assert "could not be verified" in ended["reason"]
+        assert _final(admin, first["id"])["status"] == "completed"
+    finally:
+        site.proof = ""
+
+
+def _final(caller: Caller, run_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        _, run = caller("GET", f"/runs/{run_id}")
+        if run["status"] in ("completed", "failed", "cancelled"):
+            return dict(run)
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} did not end")
 
 
 def test_the_egress_guard_refuses_an_address_the_deployment_does_not_allow(

@@ -30,7 +30,7 @@ from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
-from loadscout.orchestrator.target_gate import TargetGate
+from loadscout.orchestrator.target_gate import TargetGate, TargetNotVerified
 from loadscout.plan.egress import EgressPolicy, policy_for
 from loadscout.settings import Settings
 from loadscout.status import RunStatus
@@ -197,16 +197,8 @@ class RunControl:
         self.config.limits.check(options)
         if owner is not None:
             profile = options.plan().profile
-            users, duration_s = profile.users, profile.duration_s
-            check_size(owner.quotas, users=users, duration_s=duration_s)
-            if self.config.target_gate is not None and self._targets is not None:
-                await self.config.target_gate.check(
-                    self._targets,
-                    team_id=owner.team_id,
-                    url=options.target_url,
-                    users=users,
-                    duration_s=duration_s,
-                )
+            check_size(owner.quotas, users=profile.users, duration_s=profile.duration_s)
+            await self._check_owned(owner.team_id, options)
         options.check_secrets()
         await check_target(
             options.target_url, self.config.limits.allowed_targets, self.config.egress
@@ -224,6 +216,20 @@ class RunControl:
             self._secrets[record.id] = secrets
         self._wake.set()
         return record
+
+    async def _check_owned(self, team_id: int, options: RunOptions) -> None:
+        """In team mode, TargetNotVerified unless the run is small or its host proved the
+        team's (checked now, again)."""
+        if self.config.target_gate is None or self._targets is None:
+            return
+        profile = options.plan().profile
+        await self.config.target_gate.check(
+            self._targets,
+            team_id=team_id,
+            url=options.target_url,
+            users=profile.users,
+            duration_s=profile.duration_s,
+        )
 
     async def rerun(self, run_id: int, owner: RunOwner | None = None) -> RunRecord | None:
         """Queue a new run with a finished run's settings and its very flows (no discovery:
@@ -378,6 +384,11 @@ class RunControl:
             spec = self._spec(run_id, options)
         except Exception as err:  # stored by another version, or a file that vanished
             await store.on_status(RunStatus.FAILED, f"the run's options are unusable: {err}")
+            return
+        try:  # proved when submitted; a queued run may start much later
+            await self._check_owned(record.team_id, options)
+        except TargetNotVerified as err:
+            await store.on_status(RunStatus.FAILED, f"not started: {err}")
             return
         observers = Observers([store, self._live[run_id]])
         try:
