@@ -22,6 +22,24 @@ export const summary: RunSummary = {
   nodes: [],
 }
 
+export const node = (n: number, over: Partial<RunSummary['nodes'][number]> = {}): RunSummary['nodes'][number] => ({
+  node: n, host: `10.0.0.${n}`, cpus: 2, share: `users ${n === 1 ? 3 : 2} of 7`, users: n === 1 ? 3 : 2,
+  requests: 50, errors: 0, cpu_s: 3.25, lost_at_s: null, ...over,
+})
+
+/** A run over a 3-node Ray cluster whose node 2 was lost 4.2 s in: partial results. */
+export const clusterSummary: RunSummary = {
+  ...summary,
+  verdict: 'aborted',
+  partial: true,
+  reason: 'node 2 of 3 (10.0.0.2) was lost at 4.2 s (ActorDiedError; last heard 1.0 s before; its share: users 2 of 7; what it sent since its last report is not counted): partial results',
+  thresholds: [
+    { expression: 'p95 < 500ms', passed: true, observed: 12.3, unit: 'ms', observed_text: '12.30 ms', partial: true },
+    { expression: 'error_rate < 1%', passed: false, observed: 3 / 143, unit: '%', observed_text: '2.10%', partial: true },
+  ],
+  nodes: [node(1, { requests: 61, errors: 1 }), node(2, { requests: 20, cpu_s: 0.9, lost_at_s: 4.2 }), node(3, { requests: 62, errors: 2, cpu_s: 12.5 })],
+}
+
 export const run = (over: Partial<RunDetail> = {}): RunDetail => ({
   id: 7, target_url: 'http://127.0.0.1:8001/', status: 'completed', users: 5, duration_s: 4, options: {},
   created_at: '2026-11-26T01:00:00Z', started_at: '2026-11-26T01:00:00Z', finished_at: '2026-11-26T01:00:12Z',

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { jsonResponse, renderPage } from '../../test/render'
-import { latency, me, run, summary } from '../../test/fixtures'
+import { clusterSummary, latency, me, run, summary } from '../../test/fixtures'
 import { RunDetailPage } from './RunDetailPage'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -240,4 +240,36 @@ test('a viewer sees neither Cancel nor Run again', async () => {
   expect(await screen.findByText('loading', { selector: 'span' })).toBeInTheDocument()
   expect(screen.queryByRole('button', { name: 'Cancel run' })).not.toBeInTheDocument()
   expect(screen.queryByRole('button', { name: 'Run again' })).not.toBeInTheDocument()
+})
+
+test('a cluster run that lost a node: the reason up top, the per-node table, thresholds marked partial', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ verdict: 'aborted', summary: clusterSummary })),
+    '/api/v1/runs/7/flows': () => jsonResponse(404, { detail: 'no flows' }),
+  })
+  page()
+  const notice = await screen.findByText('Partial results: node 2 (10.0.0.2) was lost at 4.2 s')
+  expect(notice.closest('[role=status]')).toHaveTextContent(clusterSummary.reason)
+  // before the numbers, so nobody reads them as the whole run
+  expect(notice.compareDocumentPosition(screen.getByLabelText('Run totals')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  const nodes = screen.getAllByTestId('node-row')
+  expect(nodes).toHaveLength(3)
+  expect(nodes[1]).toHaveAttribute('data-lost', 'true')
+  expect(nodes[1]).toHaveTextContent('lost at 4.2 s')
+  expect(within(screen.getByRole('list', { name: 'Thresholds' })).getAllByText('partial data')).toHaveLength(2)
+})
+
+test('a run without nodes shows no per-node table and no partial marks', async () => {
+  serve({
+    '/api/v1/runs/7': () => jsonResponse(200, run({ summary: { ...summary, thresholds: [
+      { expression: 'p95 < 500ms', passed: true, observed: 12.3, unit: 'ms', observed_text: '12.30 ms', partial: false },
+    ] } })),
+    '/api/v1/runs/7/flows': () => jsonResponse(404, { detail: 'no flows' }),
+  })
+  page()
+  await screen.findByLabelText('Run totals')
+  expect(screen.getByRole('list', { name: 'Thresholds' })).toBeInTheDocument()
+  expect(screen.queryByText(/Per node/)).not.toBeInTheDocument()
+  expect(screen.queryByTestId('node-row')).not.toBeInTheDocument()
+  expect(screen.queryByText(/partial/i)).not.toBeInTheDocument()
 })

@@ -22,6 +22,7 @@ import { CoverageCard } from './CoverageCard'
 import { EndpointsCard } from './EndpointsTable'
 import { FlowsCard } from './FlowsCard'
 import { LivePanel } from './LivePanel'
+import { NodesCard, PartialNotice } from './NodesCard'
 import { StatusTimeline } from './StatusTimeline'
 import { TimingCard } from './TimingCard'
 import { AuditTrail } from './AuditTrail'
@@ -162,8 +163,10 @@ function RunView({ run }: { run: RunDetail }) {
         </Notice>
       )}
       {run.status === 'loading' && run.live && <LivePanel live={run.live} durationS={run.duration_s} />}
+      {summary && <PartialNotice summary={summary} />}
       {loaded && <SummaryTotals summary={summary} />}
       {loaded && <ThresholdsCard summary={summary} />}
+      {summary && <NodesCard summary={summary} />}
       {(points.length > 0 || run.status === 'loading') && <RunCharts points={points} live={!summary} durationS={run.duration_s} />}
       {loaded && <DistributionCard buckets={summary.latency_distribution} />}
       {loaded && <StepsCard summary={summary} />}

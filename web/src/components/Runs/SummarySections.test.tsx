@@ -1,7 +1,7 @@
-import { render, screen } from '@testing-library/react'
+import { render, screen, within } from '@testing-library/react'
 import { expect, test } from 'vitest'
-import { summary } from '../../test/fixtures'
-import { DiscoveryCard } from './SummarySections'
+import { clusterSummary, summary } from '../../test/fixtures'
+import { DiscoveryCard, ThresholdsCard } from './SummarySections'
 
 test('skipped actions break only their URL anywhere, never the reason mid-word', () => {
   const skipped = [{ method: 'POST', url: 'http://127.0.0.1:8001/items/1/delete?confirm=yes', reason: 'destructive action' }]
@@ -23,4 +23,15 @@ test('says why exploring stopped, against its budget, and where the time went', 
   expect(screen.getByText('Time').nextSibling).toHaveTextContent(/ of /)
   expect(screen.getByText('/items/{num}').closest('li')).toHaveTextContent('12 pages (10 over plain HTTP)')
   expect(screen.getByText('/about').closest('li')).not.toHaveTextContent('plain HTTP')
+})
+
+test('thresholds judged on partial data say so; whole-run thresholds do not', () => {
+  const { unmount } = render(<ThresholdsCard summary={clusterSummary} />)
+  const items = within(screen.getByRole('list', { name: 'Thresholds' })).getAllByRole('listitem')
+  expect(items).toHaveLength(2)
+  for (const item of items) expect(item).toHaveTextContent('partial data')
+  unmount()
+  const whole = clusterSummary.thresholds.map((t) => ({ ...t, partial: false }))
+  render(<ThresholdsCard summary={{ ...summary, thresholds: whole }} />)
+  expect(screen.getByRole('list', { name: 'Thresholds' })).not.toHaveTextContent('partial data')
 })

@@ -2,6 +2,7 @@ import type { RunSummary } from '../../client/api'
 import { formatCount, formatDuration, formatMs, formatPercent, formatRate } from '../../lib/format'
 import { Card } from '../ui/Card'
 import { EmptyState } from '../ui/Feedback'
+import { Pill } from '../ui/Pill'
 import { Stat } from '../ui/Stat'
 import { StepsTable } from './StepsTable'
 
@@ -38,6 +39,7 @@ export function ThresholdsCard({ summary }: { summary: RunSummary }) {
               </span>
               <code className="truncate font-mono text-xs">{t.expression}</code>
               <span className="sr-only">{t.passed ? 'passed' : 'failed'}</span>
+              {t.partial && <Pill title="Judged on partial data: a load process or node was lost mid-run">partial data</Pill>}
             </span>
             <span className="shrink-0 tabular-nums text-slate-500 dark:text-slate-400">
               observed {t.observed_text || '–'}
