@@ -202,11 +202,6 @@ async def test_switching_team_shows_that_teams_runs_and_role(
     assert (me["team_name"], me["role"]) == ("default", "admin"), me
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Teams page: adding yourself to a team (useAddToTeam) does not refresh the session "
-    "(auth/me, cached 60 s), so the header's switcher offers the new team only after a reload",
-)
 async def test_the_switcher_offers_a_team_you_just_joined_without_a_reload(
     server: str, context: BrowserContext
 ) -> None:
@@ -328,12 +323,6 @@ async def test_the_audit_log_lists_token_changes_newest_first(
     assert rows[0][1:3] == [ADMIN_EMAIL, "token.revoke"], rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sign-ins are logged without a team (auth.signin, team_id NULL) and the Audit page "
-    "reads only the team's log (GET /api/v1/audit, never ?instance=true, even for an instance "
-    "admin), so no sign-in ever shows on the dashboard although the page says it lists them",
-)
 async def test_the_audit_log_lists_the_admins_sign_in(server: str, context: BrowserContext) -> None:
     page = await context.new_page()
     await sign_in(page, server)

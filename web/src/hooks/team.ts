@@ -1,13 +1,14 @@
 /** Server state for the settings pages: the team, its members, tokens and audit; teams and users. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, unwrap } from '../client/api'
+import { meKey } from './auth'
 import type { AuditRecord, MemberRecord, Quotas, Role, TargetPublic, TeamPublic, TokenCreate, TokenCreated, TokenRecord, UserPublic } from '../client/api'
 
 export const teamKeys = {
   team: ['team'] as const,
   members: ['team', 'members'] as const,
   tokens: ['team', 'tokens'] as const,
-  audit: (params: { limit: number; offset: number }) => ['team', 'audit', params] as const,
+  audit: (params: AuditQuery) => ['team', 'audit', params] as const,
   teams: ['instance', 'teams'] as const,
   users: ['instance', 'users'] as const,
 }
@@ -69,7 +70,9 @@ export function useRevokeToken() {
   })
 }
 
-export function useAudit(params: { limit: number; offset: number }) {
+export type AuditQuery = { limit: number; offset: number; instance?: boolean }
+
+export function useAudit(params: AuditQuery) {
   return useQuery({
     queryKey: teamKeys.audit(params),
     queryFn: async () => unwrap(await api.GET('/api/v1/audit', { params: { query: params } })) as { data: AuditRecord[]; count: number },
@@ -110,7 +113,11 @@ export function useAddToTeam() {
   return useMutation({
     mutationFn: async ({ teamId, email, role }: { teamId: number; email: string; role: Role }): Promise<MemberRecord> =>
       unwrap(await api.PUT('/api/v1/teams/{team_id}/members', { params: { path: { team_id: teamId } }, body: { email, role } })),
-    onSettled: () => client.invalidateQueries({ queryKey: teamKeys.members }),
+    // the signed-in user may have joined a team: the switcher reads it from /auth/me
+    onSettled: () => Promise.all([
+      client.invalidateQueries({ queryKey: teamKeys.members }),
+      client.invalidateQueries({ queryKey: meKey }),
+    ]),
   })
 }
 

@@ -98,10 +98,12 @@ async def login(
         limits.failed(ip, body.email)
         await audit.add("auth.signin_failed", actor=body.email.strip().lower()[:320], ip=ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, WRONG)
-    await audit.add("auth.signin", actor=user.email, ip=ip)
     secret = await accounts.open_session(user.id)
     set_session_cookie(request, response, secret)
-    return await _me_of(secret, accounts, teams)
+    me = await _me_of(secret, accounts, teams)
+    # under the team the session starts in, so that team's admins see who signs in
+    await audit.add("auth.signin", actor=user.email, team_id=me.team_id, ip=ip)
+    return me
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -112,7 +114,8 @@ async def logout(
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     if principal.session_id is not None:
         await accounts.revoke_session(principal.session_id)
-        await audit.add("auth.signout", actor=principal.label, ip=client_ip(request))
+        team = principal.team_id if principal.in_team else None
+        await audit.add("auth.signout", actor=principal.label, team_id=team, ip=client_ip(request))
     clear_session_cookie(request, response)
     return response
 

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import type { AuditRecord } from '../../client/api'
 import { useAudit } from '../../hooks/team'
+import { useSession } from '../Account/session'
 import { auditDetails } from '../../lib/audit'
 import { formatTimestamp } from '../../lib/format'
 import { Button } from '../ui/Button'
@@ -11,13 +12,23 @@ import { TableContainer, Td, Th } from '../ui/Table'
 
 const PAGE = 50
 
-/** Who did what in this team, newest first: sign-ins, runs started, cancelled, deleted, members, tokens. */
+/** Who did what in this team, newest first: sign-ins, runs started, cancelled, deleted, members,
+ * tokens. An instance admin may widen it to the whole instance (failed sign-ins, accounts, teams). */
 export function AuditPage() {
   const [offset, setOffset] = useState(0)
-  const audit = useAudit({ limit: PAGE, offset })
+  const [instance, setInstance] = useState(false)
+  const me = useSession()
+  const audit = useAudit({ limit: PAGE, offset, instance })
   const count = audit.data?.count ?? 0
+  const widen = me?.is_instance_admin ? (
+    <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+      <input type="checkbox" checked={instance} onChange={(e) => { setInstance(e.target.checked); setOffset(0) }} />
+      Whole instance
+    </label>
+  ) : null
+  const busy = audit.isFetching && !audit.isLoading ? <Spinner className="text-slate-400" /> : null
   return (
-    <Card title="Audit log" actions={audit.isFetching && !audit.isLoading ? <Spinner className="text-slate-400" /> : undefined}>
+    <Card title="Audit log" actions={<span className="flex items-center gap-3">{widen}{busy}</span>}>
       {audit.isLoading ? <Loading label="Loading the audit log…" />
         : audit.isError ? <Notice title="Could not load the audit log">{audit.error.message}</Notice>
           : !audit.data?.data.length ? <EmptyState title="Nothing recorded yet" />
