@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import json
 import time
 from typing import cast
 from urllib.parse import urlsplit
@@ -58,11 +59,15 @@ async def main(url: str, connections: int, duration: float) -> None:
     loop = asyncio.get_running_loop()
     deadline = time.monotonic() + duration
     finished = []
+    conns = []
     for _ in range(connections):
         done: asyncio.Future[None] = loop.create_future()
-        await loop.create_connection(functools.partial(_Bare, request, deadline, done), host, port)
+        made = functools.partial(_Bare, request, deadline, done)
+        _, conn = await loop.create_connection(made, host, port)
+        conns.append(conn)
         finished.append(done)
     await asyncio.gather(*finished)
+    print(json.dumps({"requests": sum(c.responses for c in conns)}))
 
 
 if __name__ == "__main__":

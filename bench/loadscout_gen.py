@@ -40,7 +40,15 @@ async def main(args: argparse.Namespace) -> None:
         def make_client() -> AiohttpClient:
             return AiohttpClient(timeout_s=60)
 
-    outcome = await run_load(flowset, plan, make_client=make_client)
+    elif args.client == "instant":  # callgrind_cost.py: the engine's own cost, no socket
+        from instant_client import InstantClient, pages_of
+
+        pages = pages_of(Path(args.www))
+
+        def make_client() -> InstantClient:
+            return InstantClient(pages)
+
+    outcome = await run_load(flowset, plan, make_client=make_client, seed=args.seed)
     totals = outcome.totals
     print(
         json.dumps(
@@ -63,6 +71,8 @@ if __name__ == "__main__":
     parser.add_argument("--ramp-up", type=float, default=0.0)
     parser.add_argument("--think", type=float, default=0.0)
     parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--client", choices=["h1", "aiohttp"], default="h1")
+    parser.add_argument("--client", choices=["h1", "aiohttp", "instant"], default="h1")
+    parser.add_argument("--www", help="--client instant: serve the files of this folder")
+    parser.add_argument("--seed", type=int, help="repeatable flow picks and journeys")
     parser.add_argument("--flows", help="replay this flows file instead of one GET of --url")
     uvloop.run(main(parser.parse_args()))
