@@ -60,3 +60,21 @@ def test_a_batch_lands_in_the_same_buckets_as_one_by_one() -> None:
     assert batch.count == one.count == len(values)
     assert batch.max_ms() == one.max_ms() and batch.summary() == one.summary()
     assert batch._h.get_min_value() == one._h.get_min_value()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_percentiles_and_mean_agree_with_hdr_itself(seed: int) -> None:
+    """Read from the counts in C, the figures are HdrHistogram's own, bucket for bucket."""
+    rng = random.Random(seed)
+    hist = LatencyHistogram()
+    hist.record_values(
+        [
+            max(1, int(rng.lognormvariate(rng.uniform(3, 11), rng.uniform(0.1, 2))))
+            for _ in range(500)
+        ]
+    )
+    hdr = hist._h
+    percentiles = (0.0, 1.0, 50.0, 90.0, 99.0, 99.9, 100.0)
+    expected = [hdr.get_value_at_percentile(p) / 1000.0 for p in percentiles]
+    assert hist.percentiles_ms(percentiles) == expected
+    assert hist.mean_ms() == pytest.approx(hdr.get_mean_value() / 1000.0, rel=1e-3)
