@@ -54,7 +54,8 @@ class RunState:
 
     def begin(self) -> None:
         self.in_flight += 1
-        self.idle.clear()
+        if self.in_flight == 1:
+            self.idle.clear()
 
     def on_wire(self, step: int) -> Callable[[], None] | None:
         """What the client calls as it hands a request of ``step`` to the socket (each resend

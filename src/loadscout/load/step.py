@@ -94,15 +94,37 @@ async def execute_step(
     browser would; ``check``: judge a passing response once more before extracting;
     ``on_page`` receives a passing response (a journey picks its next link from it);
     ``request``: the step's request, already rendered."""
-    req = request or _render(step, scope, user)  # a rendered request is a non-empty tuple
+    req = request or step.fixed or _render(step, scope, user)  # (a non-empty tuple)
     if req is None:
         return False
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
-    sent = await send_request(step, req, client, user, state)
-    if sent is None:
+    # send_request, inlined: one coroutine less per request
+    state.begin()
+    start = time.perf_counter_ns()
+    try:
+        resp = await client.send(
+            step.method,
+            req.url,
+            headers=req.headers,
+            form=req.form,
+            json_body=req.json_body,
+            body=req.body,
+            want_headers=step.wants_headers,
+            on_wire=state.on_wire(step.id),
+        )
+    except asyncio.CancelledError as exc:
+        _unanswered(step, req, exc, start, user, state)
+        raise
+    except Exception as exc:
+        _unanswered(step, req, exc, start, user, state)
         return False
-    resp, start, end = sent
+    finally:
+        state.end()
+    end = time.perf_counter_ns()
+    if resp.hops or resp.retried:
+        start = _hops(step, start, resp.hops, user, req.url)
+        _resent(step, resp.retried, len(resp.hops), user, req.url)
     kind = step.verdict(resp.status, resp.body)
     if kind is not None:
         why = step.why(kind, resp.status)
@@ -147,7 +169,8 @@ async def send_request(
     step: CompiledStep, req: RenderedRequest, client: Client, user: StepUser, state: RunState
 ) -> tuple[HttpResponse, int, int] | None:
     """The response and when its (final) request started and ended; None when none came
-    (the failure is recorded). Redirects followed on the way are recorded as requests."""
+    (the failure is recorded). Redirects followed on the way are recorded as requests.
+    (``execute_step`` does the same inline.)"""
     state.begin()
     start = time.perf_counter_ns()
     try:
@@ -162,20 +185,10 @@ async def send_request(
             on_wire=state.on_wire(step.id),
         )
     except asyncio.CancelledError as exc:
-        if was_never_sent(exc):
-            state.count(step.id)
-        user.failure(step, TIMEOUT, f"{step.method} {req.url}", "aborted when the run stopped")
+        _unanswered(step, req, exc, start, user, state)
         raise
     except Exception as exc:
-        if was_never_sent(exc):
-            state.count(step.id)
-        hops = exc.hops if isinstance(exc, TransportError) else ()
-        if hops:
-            _hops(step, start, hops, user, req.url)
-        retried = getattr(exc, "retried", 0)
-        if retried or hops:
-            _resent(step, retried, len(hops), user, req.url)
-        user.failure(step, classify(exc), f"{step.method} {req.url}", describe(exc))
+        _unanswered(step, req, exc, start, user, state)
         return None
     finally:
         state.end()
@@ -184,6 +197,31 @@ async def send_request(
         start = _hops(step, start, resp.hops, user, req.url)
         _resent(step, resp.retried, len(resp.hops), user, req.url)
     return resp, start, end
+
+
+def _unanswered(
+    step: CompiledStep,
+    req: RenderedRequest,
+    exc: BaseException,
+    start: int,
+    user: StepUser,
+    state: RunState,
+) -> None:
+    """Record a request that got no response: the run stopping (``CancelledError``) or a
+    failure, after the redirects and resends that came before it."""
+    if was_never_sent(exc):
+        state.count(step.id)
+    where = f"{step.method} {req.url}"
+    if isinstance(exc, asyncio.CancelledError):
+        user.failure(step, TIMEOUT, where, "aborted when the run stopped")
+        return
+    hops = exc.hops if isinstance(exc, TransportError) else ()
+    if hops:
+        _hops(step, start, hops, user, req.url)
+    retried = getattr(exc, "retried", 0)
+    if retried or hops:
+        _resent(step, retried, len(hops), user, req.url)
+    user.failure(step, classify(exc), where, describe(exc))
 
 
 def _resent(step: CompiledStep, retried: int, redirects: int, user: StepUser, url: str) -> None:

@@ -14,7 +14,8 @@ import asyncio
 import bisect
 import itertools
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import Any
 
 from loadscout.flows.journeys import StateThink
 from loadscout.flows.model import SetupCookie
@@ -115,35 +116,45 @@ class VirtualUser:
             return
         await self.open()
         clock = self._clock or asyncio.get_running_loop().time
+        pacing_s, state = self._pacing_s, self._state
         try:
-            while not self._state.should_stop() and not self.retired:
-                began = clock()
+            while not state.should_stop() and not self.retired:
+                began = clock() if pacing_s > 0 else 0.0
                 ok = await self.iterate()
-                if self._pacing_s > 0:
-                    await self._sleep(self._pacing_s - (clock() - began))
+                if pacing_s > 0:
+                    await self._sleep(pacing_s - (clock() - began))
                 if not ok:
                     await asyncio.sleep(0)  # never starve the loop when every step fails at once
         finally:
             await self.close()
 
-    async def iterate(self, intended_ns: int | None = None, *, think_last: bool = True) -> bool:
+    def iterate(
+        self, intended_ns: int | None = None, *, think_last: bool = True
+    ) -> Coroutine[Any, Any, bool]:
         """One iteration (preceded by the setup while it has not succeeded yet).
 
         ``intended_ns`` (open model) is when the iteration should have started; the first
-        request's corrected latency counts from then. False when a step failed.
+        request's corrected latency counts from then. False when a step failed. A plain
+        function returning the iteration's coroutine: one coroutine less per iteration.
         """
         self._intended_ns = intended_ns
         if self._setup:
-            scope = self._persist
-            if not await self._run_steps(self._setup, scope, think_last=True):
-                return False
-            self._setup = ()
+            return self._set_up_then(think_last)
+        return self._iteration(think_last)
+
+    async def _set_up_then(self, think_last: bool) -> bool:
+        if not await self._run_steps(self._setup, self._persist, think_last=True):
+            return False
+        self._setup = ()
+        return await self._iteration(think_last)
+
+    def _iteration(self, think_last: bool) -> Coroutine[Any, Any, bool]:
         self.iteration += 1
         scope = dict(self._persist) if self._persist else {}
-        picked = self._pick()
+        picked = self._flows[0] if len(self._flows) == 1 else self._pick()
         if isinstance(picked, CompiledJourney):
-            return await walk(picked, self, scope, self._pools, self._within, think_last=think_last)
-        return await self._run_steps(picked.steps, scope, think_last=think_last)
+            return walk(picked, self, scope, self._pools, self._within, think_last=think_last)
+        return self._run_steps(picked.steps, scope, think_last=think_last)
 
     def _pick(self) -> CompiledFlow | CompiledJourney:
         if len(self._flows) == 1:
