@@ -217,6 +217,29 @@ async def test_redirects_cookies_and_kept_connections(
     await bob.close()
 
 
+async def test_a_reused_cookie_header_follows_the_jar(
+    server: tuple[str, set[object], list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GET's bytes are reused while the jar is unchanged: a cookie set, replaced or expired
+    since shows in the very next request."""
+    url, _, _ = server
+    client = H1Client(timeout_s=5)
+    now = [1_000_000.0]
+    monkeypatch.setattr("loadscout.load.cookies.time.time", lambda: now[0])
+    try:
+        assert (await client.send("GET", f"{url}/me")).body == b"GET {}"
+        client.add_cookie("a", "1", url=url)
+        assert (await client.send("GET", f"{url}/me")).body == b"GET {'a': '1'}"
+        client.add_cookie("a", "2", url=url)
+        client.jar.store("b=3; Max-Age=10", "127.0.0.1", "/")
+        for _ in range(2):
+            assert (await client.send("GET", f"{url}/me")).body == b"GET {'a': '2', 'b': '3'}"
+        now[0] += 11  # b expired, nothing else changed
+        assert (await client.send("GET", f"{url}/me")).body == b"GET {'a': '2'}"
+    finally:
+        await client.close()
+
+
 async def test_at_most_six_connections_per_host(server: tuple[str, set[object], list[int]]) -> None:
     url, _, active = server
     client = H1Client(timeout_s=5)
@@ -290,6 +313,14 @@ def test_cookie_jar_rules() -> None:
     assert jar.get("a") is None and len(jar) == 2
 
 
+_SPLIT = (
+    b"HTTP/1.1 200 OK\r\nset-COOKIE: a=1; Path=/\r\nX-Note:  spaced\r",
+    b"\nSet-Cookie: b=2\r\nCONTENT-type: text/plain; charset=latin-1\r\nContent-",
+    b"Length: 3\r\n\r",
+    b"\n\xe9t\xe9",
+)
+
+
 @pytest.fixture
 async def raw_server() -> AsyncIterator[tuple[str, list[bytes]]]:
     """A bare asyncio server: ``/close`` answers HTTP/1.0-style (no length, body ends at
@@ -299,7 +330,12 @@ async def raw_server() -> AsyncIterator[tuple[str, list[bytes]]]:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         seen.append(head.split(b" ")[1])
-        if head.startswith(b"GET /close "):
+        if head.startswith(b"GET /split "):  # a head in pieces, names in any case
+            for part in _SPLIT:
+                writer.write(part)
+                await writer.drain()
+                await asyncio.sleep(0.01)
+        elif head.startswith(b"GET /close "):
             writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
             for part in (b"first part, ", b"then the rest"):
                 writer.write(part)
@@ -330,6 +366,21 @@ async def test_a_body_that_ends_at_close_is_complete(raw_server: tuple[str, list
         with pytest.raises(ConnectionResetError) as cut:  # a promised length is still owed
             await client.send("GET", f"{url}/short")
         assert classify(cut.value) == "connection_reset"
+    finally:
+        await client.close()
+
+
+async def test_a_head_split_between_reads_is_read_whole(
+    raw_server: tuple[str, list[bytes]],
+) -> None:
+    """A head in pieces, names in any case, a header repeated: all read as sent."""
+    url, _ = raw_server
+    client = H1Client(timeout_s=5)
+    try:
+        resp = await client.send("GET", f"{url}/split")
+        assert (resp.status, resp.text()) == (200, "été")  # its charset came in two pieces
+        assert resp.headers["x-note"] == "spaced" and resp.headers["Content-Length"] == "3"
+        assert client.cookie("a") == "1" and client.cookie("b") == "2"
     finally:
         await client.close()
 

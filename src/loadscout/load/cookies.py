@@ -8,6 +8,7 @@ third-party blocking): host-only and domain cookies, path matching, ``Secure``,
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -25,10 +26,19 @@ class _Cookie:
 
 
 class CookieJar:
-    __slots__ = ("_cookies",)
+    """``version`` counts changes (0: never held a cookie) and ``soonest`` is when the first
+    cookie expires, so a client may reuse a ``Cookie`` header built while both hold."""
+
+    __slots__ = ("_cookies", "soonest", "version")
 
     def __init__(self) -> None:
         self._cookies: dict[tuple[str, str, str], _Cookie] = {}
+        self.version = 0
+        self.soonest = math.inf
+
+    def valid_now(self) -> bool:
+        """No cookie of the jar has expired since ``version`` last changed."""
+        return self.soonest == math.inf or time.time() < self.soonest
 
     def store(self, header: str, host: str, request_path: str) -> None:
         """Keep (or delete, when already expired) the cookie one ``Set-Cookie`` sets."""
@@ -61,11 +71,14 @@ class CookieJar:
                 with contextlib.suppress(TypeError, ValueError):
                     expires = parsedate_to_datetime(val).timestamp()
         key3 = (domain, path, name)
+        self.version += 1
         if expires is not None and expires <= time.time():
             self._cookies.pop(key3, None)
             return
         cookie = _Cookie(name, value.strip(), domain, host_only, path, secure, expires)
         self._cookies[key3] = cookie
+        if expires is not None and expires < self.soonest:
+            self.soonest = expires
 
     def header(self, host: str, path: str, https: bool) -> str | None:
         """The ``Cookie`` header value for a request, or None when nothing matches."""
@@ -103,8 +116,12 @@ class CookieJar:
                     expired.append(key)
                     continue
             out.append(c)
-        for key in expired:
-            del self._cookies[key]
+        if expired:
+            for key in expired:
+                del self._cookies[key]
+            self.version += 1
+            ends = [c.expires for c in self._cookies.values() if c.expires is not None]
+            self.soonest = min(ends, default=math.inf)
         return out
 
     def __len__(self) -> int:

@@ -15,7 +15,7 @@ import asyncio
 import collections
 import ssl
 import time
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import Any, cast
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -245,6 +245,8 @@ class H1Client:
         self._waiters: dict[_Key, collections.deque[asyncio.Future[None]]] = {}
         self._deadlines: Deadlines | None = None  # this loop's; looked up on first use
         self.jar = CookieJar()
+        # a GET's bytes with the jar's cookies, by target, while the jar holds the same ones
+        self._built: dict[_Target, tuple[int, bytes]] = {}
 
     def send(
         self,
@@ -281,13 +283,10 @@ class H1Client:
         deadline = deadlines.clock() + self._timeout_s
         hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
-            target = self._sendable(method, url, hops)
-            try:
-                conn = await self._exchange(target, method, extra, payload, deadline, on_wire)
-            except TransportError as exc:
-                if hops and exc.kind == "forbidden_address":  # the redirect is the failure
-                    raise TransportError(exc.kind, str(exc), tuple(hops[:-1])) from None
-                raise
+            target = None if self._allowed else _TARGETS.get((method, url))
+            if target is None:
+                target = self._sendable(method, url, hops)
+            conn = await self._exchange(target, method, extra, payload, deadline, on_wire, hops)
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
                 response = _response(conn, url)
@@ -312,20 +311,17 @@ class H1Client:
         payload: bytes | None,
         deadline: float,
         on_wire: Callable[[], None] | None,
+        hops: list[int],
     ) -> _Conn:
         """One request and its response on one of this user's connections to the host.
 
-        The hot path of the load engine, kept to one coroutine: with no cookie, header or
-        body to add, the request is the pre-encoded bytes of its URL; a slot is taken without
-        waiting unless all of the host's connections are busy; an idempotent request whose
-        kept-alive connection turns out closed is sent once more on a new one.
+        The hot path of the load engine, kept to one coroutine: the request's bytes are
+        built once while nothing they hold changes; a slot is taken without waiting unless
+        all of the host's connections are busy; an idempotent request whose kept-alive
+        connection turns out closed is sent once more on a new one.
         """
         key = target.key
-        cookie = self.jar.header(target.host, target.path, target.https)
-        if cookie or extra or payload is not None or method in _WITH_BODY:
-            data = _encode(target.start, cookie, extra, method, payload)
-        else:
-            data = target.bare
+        data = self._request_bytes(target, method, extra, payload)
         busy = self._busy.get(key, 0)
         if busy >= self._limit:
             await self._await_slot(key, deadline)
@@ -339,7 +335,7 @@ class H1Client:
                 while idle and idle[-1].closed:  # the server closed it while it sat idle
                     idle.pop()
                 reused = bool(idle)
-                conn = idle.pop() if idle else await self._connect(key, deadline, failed)
+                conn = idle.pop() if idle else await self._connect(key, deadline, failed, hops)
                 try:
                     if on_wire is not None:
                         on_wire()
@@ -352,11 +348,7 @@ class H1Client:
                     break
                 except (ConnectionError, OSError) as err:
                     conn.close()
-                    # a timeout is no closed connection: that request may be being served,
-                    # so it is never sent twice
-                    stale = reused and not conn.got_data and not isinstance(err, TimeoutError)
-                    err.retried = failed  # type: ignore[attr-defined]  # earlier attempts
-                    if not (stale and self._resend and method in _IDEMPOTENT):
+                    if not self._sent_again(err, conn, reused, failed, method):
                         raise
                     failed += 1
                 except BaseException:
@@ -369,6 +361,40 @@ class H1Client:
         conn.retried = failed
         self._keep(conn, key, target)
         return conn
+
+    def _sent_again(
+        self, err: OSError, conn: _Conn, reused: bool, failed: int, method: str
+    ) -> bool:
+        """Whether a request lost with its connection goes out once more: only when a
+        kept-alive connection turned out closed before any answer. A timeout is no closed
+        connection (that request may be being served), so it is never sent twice."""
+        stale = reused and not conn.got_data and not isinstance(err, TimeoutError)
+        err.retried = failed  # type: ignore[attr-defined]  # earlier attempts
+        return stale and self._resend and method in _IDEMPOTENT
+
+    def _request_bytes(
+        self, target: _Target, method: str, extra: Mapping[str, str] | None, payload: bytes | None
+    ) -> bytes:
+        if extra or payload is not None or method in _WITH_BODY:
+            cookie = self.jar.header(target.host, target.path, target.https)
+            return _encode(target.start, cookie, extra, method, payload)
+        if self.jar.version:  # the jar has held cookies
+            return self._with_cookies(target)
+        return target.bare
+
+    def _with_cookies(self, target: _Target) -> bytes:
+        """The request's bytes with the jar's ``Cookie`` header, built again only when the
+        jar changed or one of its cookies may have expired since."""
+        jar = self.jar
+        built = self._built.get(target)
+        if built is not None and built[0] == jar.version and jar.valid_now():
+            return built[1]
+        cookie = jar.header(target.host, target.path, target.https)  # may drop expired ones
+        data = _encode(target.start, cookie, None, target.method, None) if cookie else target.bare
+        if len(self._built) > 256:  # unique URLs: keep it bounded
+            self._built.clear()
+        self._built[target] = (jar.version, data)
+        return data
 
     def _keep(self, conn: _Conn, key: _Key, target: _Target) -> None:
         """Back to the pool if the server keeps it open; its cookies into the jar."""
@@ -405,12 +431,21 @@ class H1Client:
         self._deadlines = deadlines_for()
         return self._deadlines
 
-    async def _connect(self, key: _Key, deadline: float, sent_before: int = 0) -> _Conn:
+    async def _connect(
+        self, key: _Key, deadline: float, sent_before: int = 0, hops: Sequence[int] = ()
+    ) -> _Conn:
         """TCP first, then TLS on top (``start_tls``), so each gets its own time. A failure
         is marked never sent, and carries the ``sent_before`` attempts (``retried``) that
-        were lost on dropped kept-alive connections first."""
+        were lost on dropped kept-alive connections first; an address refused after
+        redirects (``hops``) makes the last redirect the failure."""
         try:
             return await self._open(key, deadline)
+        except TransportError as exc:
+            if hops and exc.kind == "forbidden_address":
+                raise TransportError(exc.kind, str(exc), tuple(hops[:-1])) from None
+            never_sent(exc)
+            exc.retried = sent_before  # type: ignore[attr-defined]
+            raise
         except BaseException as exc:
             never_sent(exc)
             exc.retried = sent_before  # type: ignore[attr-defined]
@@ -540,9 +575,10 @@ def jar_header(jar: CookieJar, url: str) -> str | None:
 class _Target:
     """What a URL means to the client, worked out once per (method, URL)."""
 
-    __slots__ = ("bare", "host", "https", "key", "path", "start")
+    __slots__ = ("bare", "host", "https", "key", "method", "path", "start")
 
     def __init__(self, method: str, url: str) -> None:
+        self.method = method
         parts = urlsplit(url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
