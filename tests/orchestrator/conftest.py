@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 
-from loadscout.orchestrator.control import ControlConfig, RunControl
+from loadscout.orchestrator.control import RunControl
+from loadscout.orchestrator.control_config import ControlConfig
 from loadscout.store.database import make_engine, make_session_factory, upgrade
 from loadscout.store.queue import RunQueue
 from loadscout.store.runs import RunRepository

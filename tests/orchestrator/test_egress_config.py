@@ -7,7 +7,7 @@ from ipaddress import ip_network
 import pytest
 
 from loadscout.errors import BadInput
-from loadscout.orchestrator.control import ControlConfig
+from loadscout.orchestrator.control_config import ControlConfig
 from loadscout.plan.egress import EgressPolicy
 from loadscout.settings import Settings
 

@@ -35,7 +35,8 @@ from loadscout.api.routers import (
 from loadscout.api.routers import health as probes
 from loadscout.api.same_origin import SameOriginWrites
 from loadscout.api.static import SPAStaticFiles
-from loadscout.orchestrator.control import ControlConfig, RunControl
+from loadscout.orchestrator.control import RunControl
+from loadscout.orchestrator.control_config import ControlConfig
 from loadscout.principals import Role
 from loadscout.settings import Settings
 from loadscout.store.accounts import AccountRepository

@@ -12,27 +12,23 @@ import asyncio
 import contextlib
 import logging
 import os
-import secrets
 import socket
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from loadscout.errors import BadInput, LoadscoutError
 from loadscout.flows.model import FlowSet
 from loadscout.orchestrator.artifacts import remove_run_artifacts
-from loadscout.orchestrator.limits import Limits
+from loadscout.orchestrator.control_config import ControlConfig
 from loadscout.orchestrator.observer import Observers
 from loadscout.orchestrator.options import RunOptions, run_artifacts_dir
-from loadscout.orchestrator.ownership import FreeAllowance
 from loadscout.orchestrator.pipeline import RunSpec, check_target, execute_run
 from loadscout.orchestrator.policy import RunPolicy
 from loadscout.orchestrator.recording import LiveObserver, StoreObserver
 from loadscout.orchestrator.series import SeriesRecorder
-from loadscout.orchestrator.target_gate import TargetGate, TargetNotVerified
-from loadscout.plan.egress import EgressPolicy, policy_for
-from loadscout.settings import Settings
+from loadscout.orchestrator.target_gate import TargetNotVerified
 from loadscout.status import RunStatus
 from loadscout.store.queue import CancelOutcome, RunQueue
 from loadscout.store.quotas import QuotaExceeded, check_size
@@ -60,10 +56,6 @@ def run_secrets(options: RunOptions) -> dict[str, str]:
     return {k: given[k] for k in SECRET_NAMES if given.get(k)}
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
 def holder_is_dead(holder: str) -> bool:
     """Whether a lease holder ("host:pid:tag" for a server, "process:host:pid" for
     ``loadscout run``) was a process on this machine that no longer exists.
@@ -87,75 +79,6 @@ def holder_is_dead(holder: str) -> bool:
 
 class RerunRefused(LoadscoutError):
     """A run that cannot be run again (not finished, or no flows were kept)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ControlConfig:
-    """How this server runs the queue; ``from_settings`` is the usual way to build one."""
-
-    worker_id: str = field(default_factory=worker_name)
-    max_concurrent: int = 2
-    chromium_path: str | None = None
-    max_browser_pages: int = 4
-    load_workers: int | None = None  # overrides each run's worker processes; 0 = in-process
-    ray_address: str | None = None  # runs that name no Ray cluster go to this one
-    limits: Limits = field(default_factory=Limits)
-    egress: EgressPolicy = field(default_factory=EgressPolicy.local)  # LOADSCOUT_MODE and _ALLOW
-    target_gate: TargetGate | None = None  # team mode: big runs need a verified target
-    lease_s: float = 15.0
-    poll_s: float = 0.5
-    series_flush_s: float = 1.0
-    run_timeout_s: float | None = None
-    phase_timeout_grace_s: float = 60.0
-    max_attempts: int = 2
-    retention: timedelta | None = None
-    artifacts_dir: Path | None = None  # per-run files (page thumbnails) go under runs/{id}/
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ControlConfig:
-        return cls(
-            max_concurrent=settings.max_concurrent_runs,
-            chromium_path=settings.chromium_path,
-            max_browser_pages=settings.max_browser_pages,
-            load_workers=settings.load_workers,
-            ray_address=settings.ray_address,
-            limits=Limits(
-                ray_address=settings.ray_address,
-                max_users_per_run=settings.max_users_per_run,
-                max_duration_s=settings.max_duration_s,
-                allowed_targets=Limits.parse_targets(settings.allowed_targets),
-                allow_file_options=settings.allow_file_options,
-            ),
-            egress=policy_for(settings.mode, settings.egress_allow),
-            target_gate=_target_gate(settings),
-            lease_s=settings.lease_s,
-            poll_s=settings.queue_poll_s,
-            series_flush_s=settings.series_flush_s,
-            run_timeout_s=settings.run_timeout_s,
-            phase_timeout_grace_s=settings.phase_timeout_grace_s,
-            max_attempts=settings.max_attempts,
-            retention=None
-            if settings.retention_days is None
-            else timedelta(days=settings.retention_days),
-            artifacts_dir=settings.artifacts_root(),
-        )
-
-    @property
-    def heartbeat_s(self) -> float:
-        """Often enough that a cancel sent to another server lands within about a second."""
-        return min(self.lease_s / 3, 1.0)
-
-
-def _target_gate(settings: Settings) -> TargetGate | None:
-    if settings.mode != "team":
-        return None
-    return TargetGate(
-        allowance=FreeAllowance(
-            max_users=settings.free_users, max_duration_s=settings.free_duration_s
-        ),
-        exempt=settings.verified_targets,
-        egress=policy_for(settings.mode, settings.egress_allow),
-    )
 
 
 class RunControl:
