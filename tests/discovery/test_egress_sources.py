@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import aiohappyeyeballs
 import pytest
 from aiohttp import web
 
@@ -18,23 +16,14 @@ from loadscout.discovery.probe import probe_target
 from loadscout.discovery.sources import seed_urls
 from loadscout.plan.egress import EgressPolicy, EgressRefused
 from loadscout.plan.scope import Scope
+from tests.utils.loopback import record_dials
 
 TEAM = EgressPolicy.team(allow="127.0.0.1/32")
 
 
 @pytest.fixture(autouse=True)
 def dials(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    dialled: list[str] = []
-    real = aiohappyeyeballs.start_connection
-
-    async def start_connection(addr_infos: list[Any], **kw: Any) -> Any:
-        hosts = [info[4][0] for info in addr_infos]
-        dialled.extend(hosts)
-        assert set(hosts) == {"127.0.0.1"}, f"aiohttp dialled {hosts}"
-        return await real(addr_infos, **kw)
-
-    monkeypatch.setattr("aiohttp.connector.aiohappyeyeballs.start_connection", start_connection)
-    return dialled
+    return record_dials(monkeypatch)
 
 
 async def _dns(host: str, port: int) -> list[str]:

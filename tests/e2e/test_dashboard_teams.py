@@ -7,14 +7,13 @@ import json
 import re
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from loadscout.settings import default_chromium
 from tests.e2e.signin import account_menu, csrf_headers, sign_in
 from tests.utils.accounts import ADMIN_EMAIL
 from tests.utils.processes import serving
@@ -39,27 +38,6 @@ def server(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     token, which acts in the default team and is no instance admin)."""
     with serving(tmp_path_factory.mktemp("teams"), LOADSCOUT_DASHBOARD_DIR=str(dist)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(
-            executable_path=default_chromium(), headless=True, args=["--disable-gpu"]
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-@pytest.fixture
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        yield context
-    finally:
-        await context.close()
 
 
 def _token_api(method: str, url: str, body: Any = None) -> Any:

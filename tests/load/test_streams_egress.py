@@ -5,9 +5,7 @@ go to 127.0.0.1 (``dials``)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
-import aiohappyeyeballs
 import pytest
 from aiohttp import web
 
@@ -16,6 +14,7 @@ from loadscout.load.runner import run_load
 from loadscout.load.streams import StreamClient, StreamSpec
 from loadscout.plan.egress import EgressPolicy
 from tests.load.flows import flow, flowset, plan, step
+from tests.utils.loopback import record_dials
 
 LOOPBACK_ONLY = EgressPolicy.team(allow="127.0.0.1/32")
 WS = StreamSpec(kind="websocket", messages=(), expect_messages=1, hold_s=5)
@@ -24,17 +23,7 @@ SSE = StreamSpec(kind="eventsource", messages=(), expect_messages=1, hold_s=5)
 
 @pytest.fixture(autouse=True)
 def dials(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    dialled: list[str] = []
-    real = aiohappyeyeballs.start_connection
-
-    async def start_connection(addr_infos: list[Any], **kw: Any) -> Any:
-        hosts = [info[4][0] for info in addr_infos]
-        dialled.extend(hosts)
-        assert set(hosts) == {"127.0.0.1"}, f"aiohttp dialled {hosts}"
-        return await real(addr_infos, **kw)
-
-    monkeypatch.setattr("aiohttp.connector.aiohappyeyeballs.start_connection", start_connection)
-    return dialled
+    return record_dials(monkeypatch)
 
 
 class Dns:
