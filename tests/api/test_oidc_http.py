@@ -139,6 +139,9 @@ def test_a_runner_signs_in_and_lands_where_they_were_going(
     assert who["is_instance_admin"] is False
     runs = browser.get(f"{served.api}/runs")
     assert runs.status_code == 200
+    logged = served.log.read_text()
+    assert "/api/v1/auth/oidc/callback?…" in logged  # the callback was logged, without
+    assert f"state={asked['state'][0]}" not in logged  # its single-use state and code
 
 
 def test_group_changes_at_the_provider_change_roles_at_the_next_sign_in(

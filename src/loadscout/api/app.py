@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from loadscout import __version__
-from loadscout.api import errors
+from loadscout.api import access_log, errors
 from loadscout.api.auth import need
 from loadscout.api.body_limit import BodyLimit
 from loadscout.api.login_limits import LoginLimits
@@ -130,6 +130,7 @@ def create_app(
     app.include_router(thresholds.router, prefix=API_PREFIX, dependencies=signed_in)
     app.include_router(probes.router)
     errors.install(app)
+    access_log.install()
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SameOriginWrites)
     install_sso(app, settings, public_url=public_url)
