@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
+from loadscout.settings import default_chromium
 from tests.utils.demo_server import DemoServer, running_demo
 
 
@@ -25,3 +27,16 @@ def demo_shop(demo_shop_session: DemoServer) -> DemoServer:
     """
     demo_shop_session.reset_hits()
     return demo_shop_session
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, launched once (pytest-playwright's fixtures need a download)."""
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(
+            executable_path=default_chromium(), headless=True, args=["--disable-gpu"]
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()

@@ -34,6 +34,7 @@ from loadscout.plan.egress import EgressPolicy, EgressRefused
 from loadscout.plan.scope import Scope
 from loadscout.settings import default_chromium
 from tests.discovery.site import running_site
+from tests.utils.loopback import record_proxy_dials
 
 pytestmark = pytest.mark.browser
 
@@ -123,16 +124,7 @@ async def _pages() -> AsyncIterator[tuple[str, str, Counter[str]]]:
 @pytest.fixture(autouse=True)
 def proxy_dials(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every address the egress proxy dials; anything but 127.0.0.1 fails before a connect."""
-    dialled: list[str] = []
-    real = asyncio.open_connection
-
-    async def dial(host: str, port: int, **kw: object) -> object:
-        dialled.append(host)
-        assert host == "127.0.0.1", f"the proxy dialled {host}"
-        return await real(host, port, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr("loadscout.discovery.egress_proxy.asyncio.open_connection", dial)
-    return dialled
+    return record_proxy_dials(monkeypatch)
 
 
 @asynccontextmanager

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from loadscout.discovery.egress_proxy import EgressProxy
 from loadscout.plan.egress import EgressPolicy
+from tests.utils.loopback import record_proxy_dials
 
 TEAM = EgressPolicy.team(allow="127.0.0.1/32")
 _OPEN = asyncio.open_connection  # the tests' own connections, never patched
@@ -26,16 +27,7 @@ _OPEN = asyncio.open_connection  # the tests' own connections, never patched
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every address the proxy dials, refused unless it is 127.0.0.1."""
-    dialled: list[str] = []
-    real = asyncio.open_connection
-
-    async def dial(host: str, port: int, **kw: object) -> object:
-        dialled.append(host)
-        assert host == "127.0.0.1", f"the proxy dialled {host}"
-        return await real(host, port, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr("loadscout.discovery.egress_proxy.asyncio.open_connection", dial)
-    return dialled
+    return record_proxy_dials(monkeypatch)
 
 
 async def _dns(host: str, port: int) -> list[str]:

@@ -10,21 +10,20 @@ Lease times use the servers' clocks, so servers sharing a database must keep the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from loadscout.flows.model import FlowSet
 from loadscout.status import FINAL_STATUSES, RUNNING_STATUSES, RunStatus, transition
 from loadscout.store.database import write_session
 from loadscout.store.records import RunRecord
+from loadscout.store.repository import Repository
 from loadscout.store.runs import to_record, write_flows
 from loadscout.store.tables import RunEventRow, TestRun
-from loadscout.store.time import utc_now
 
 INTERRUPTED = "interrupted"
 # A queued run a server has claimed but not yet moved: too late to edit its flows.
@@ -38,17 +37,8 @@ class CancelOutcome(StrEnum):
     REQUESTED = "requested"  # a server runs it: it stops at its next heartbeat
 
 
-class RunQueue:
+class RunQueue(Repository):
     """Claim, heartbeat, cancel requests and orphan recovery over the ``test_runs`` table."""
-
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self._sessions = session_factory
-        self._clock = clock
 
     async def claim(self, worker: str, *, lease_s: float) -> RunRecord | None:
         """Take the oldest queued run nobody holds (or whose holder's lease ran out)."""
