@@ -108,18 +108,7 @@ async def _run_load(
     run_tag = secrets.token_hex(3)
     lost = ""  # why the results are partial: a worker process (or node) was lost
     try:
-        if cluster is not None:
-            load_s, lost = await cluster.run(
-                flowset,
-                plan,
-                judge,
-                cancel=stop,
-                seed=seed,
-                run_tag=run_tag,
-                interval_s=progress_interval_s,
-                steps=len(aggregator.catalog),
-            )
-        elif plan.workers == 0:
+        if cluster is None and plan.workers == 0:
             part = WorkerPart(start_ns=time.perf_counter_ns(), run_tag=run_tag, seed=seed)
             judge.begin(part.start_ns)
             load_s, _ = await run_part(
@@ -131,10 +120,11 @@ async def _run_load(
                 interval_s=progress_interval_s,
                 make_client=make_client,
             )
-        else:
+        else:  # worker processes: this machine's, or every node's of a cluster
             from loadscout.load.workers import run_processes
 
-            load_s, lost = await run_processes(
+            execute = run_processes if cluster is None else cluster.run
+            load_s, lost = await execute(
                 flowset,
                 plan,
                 judge,
