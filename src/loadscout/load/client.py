@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from loadscout import __version__
+from loadscout.flows.content_type import charset_of
 from loadscout.flows.model import SetupCookie
 
 USER_AGENT = f"loadscout/{__version__}"
@@ -51,7 +52,7 @@ class HttpResponse:
     url: str
     headers: Mapping[str, str]
     body: bytes
-    charset: str | None
+    charset: str | None  # None: the Content-Type header's, if it names one
     ttfb_ns: int = 0  # request written -> first response byte (0: not measured)
     connect_ns: int = 0  # opening the TCP connection (0: a kept-alive one)
     tls_ns: int = 0  # the TLS handshake on a new https connection (0: none)
@@ -63,7 +64,10 @@ class HttpResponse:
     retried: int = 0
 
     def text(self) -> str:
-        return self.body.decode(self.charset or "utf-8", errors="replace")
+        charset = self.charset
+        if charset is None and (content_type := self.headers.get("content-type")):
+            charset = charset_of(content_type)
+        return self.body.decode(charset or "utf-8", errors="replace")
 
 
 class Client(Protocol):

@@ -6,6 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from typing import Protocol
+
+
+class Expires(Protocol):
+    """Something other than a future that can time out (a callback lane's connection)."""
+
+    def expire(self) -> None: ...
+
+
+Waiting = asyncio.Future[None] | Expires
 
 
 class Deadlines:
@@ -17,15 +27,15 @@ class Deadlines:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.clock = loop.time  # the loop's clock, which deadlines are in
-        self._due: dict[asyncio.Future[None], float] = {}
+        self._due: dict[Waiting, float] = {}
         self._timer: asyncio.TimerHandle | None = None
 
-    def add(self, fut: asyncio.Future[None], deadline: float) -> None:
+    def add(self, fut: Waiting, deadline: float) -> None:
         self._due[fut] = deadline
         if self._timer is None:
             self._timer = self._loop.call_later(self.SWEEP_S, self._sweep)
 
-    def discard(self, fut: asyncio.Future[None]) -> None:
+    def discard(self, fut: Waiting) -> None:
         self._due.pop(fut, None)
 
     def _sweep(self) -> None:
@@ -49,6 +59,8 @@ def deadlines_for(loop: asyncio.AbstractEventLoop | None = None) -> Deadlines:
     return found
 
 
-def _expire(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_exception(TimeoutError("no response within the request timeout"))
+def _expire(waiting: Waiting) -> None:
+    if not isinstance(waiting, asyncio.Future):
+        waiting.expire()
+    elif not waiting.done():
+        waiting.set_exception(TimeoutError("no response within the request timeout"))

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import ssl
 import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import quote, urljoin, urlsplit
 
 import httptools
 
-from loadscout.flows.content_type import charset_of
 from loadscout.load.client import (
     USER_AGENT,
     FormData,
@@ -43,17 +43,18 @@ _Key = tuple[str, str, int]  # scheme, host, port
 
 
 class RawHeaders(Mapping[str, str]):
-    """Response headers as received; a case-insensitive dict is built on first lookup."""
+    """Response headers as received, read from the response's head only when looked up."""
 
-    __slots__ = ("_d", "_raw")
+    __slots__ = ("_d", "_end", "_head")
 
-    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
-        self._raw = raw
+    def __init__(self, head: bytes, end: int) -> None:
+        self._head, self._end = head, end  # the status line and header lines: head[:end]
         self._d: dict[str, str] | None = None
 
     def _dict(self) -> dict[str, str]:
         if self._d is None:
-            self._d = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in self._raw}
+            lines = header_lines(self._head, self._end)
+            self._d = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in lines}
         return self._d
 
     def __getitem__(self, key: str) -> str:
@@ -66,30 +67,43 @@ class RawHeaders(Mapping[str, str]):
         return len(self._dict())
 
 
+def header_lines(head: bytes, end: int) -> Iterator[tuple[bytes, bytes]]:
+    """(name, value) of each header line of ``head[:end]`` (after the status line), with
+    folded continuation lines joined to the header they continue."""
+    lines = head[:end].split(b"\r\n")
+    pending: tuple[bytes, bytes] | None = None
+    for line in lines[1:]:
+        if line[:1] in (b" ", b"\t") and pending is not None:  # obs-fold (RFC 9112 §5.2)
+            pending = (pending[0], pending[1] + b" " + line.strip())
+            continue
+        if pending is not None:
+            yield pending
+        name, colon, value = line.partition(b":")
+        pending = (name.strip(), value.strip()) if colon else None
+    if pending is not None:
+        yield pending
+
+
+# The headers the client itself acts on besides the framing: a response without any of them
+# (most) is never read line by line. One search of the head instead of a callback per header.
+_ACTED_ON = re.compile(rb"\n(?:set-cookie|location|content-encoding)[ \t]*:", re.IGNORECASE)
 _FRAMING = frozenset({b"content-length", b"transfer-encoding"})
 # A response body is kept up to this size (by default) for checks and extractors: a virtual
 # user reading a 50 MB download must not hold 50 MB (the rest is still read, timed, dropped)
 MAX_BODY_KEPT = 1024 * 1024
-_NOTED = frozenset(
-    {
-        len(b"set-cookie"),
-        len(b"location"),
-        len(b"content-encoding"),
-        len(b"content-type"),
-        *map(len, _FRAMING),
-    }
-)
 
 
-class _Conn(asyncio.Protocol):
+class Connection(asyncio.Protocol):
     """One keep-alive connection; one request at a time."""
 
-    def __init__(self, keep_max: int = MAX_BODY_KEPT) -> None:
+    def __init__(self, owner: H1Client | None = None, keep_max: int = MAX_BODY_KEPT) -> None:
+        self.owner = owner
         self.transport: asyncio.Transport | None = None
         self.keep_max = keep_max
         self.parser = httptools.HttpResponseParser(self)
         self.fut: asyncio.Future[None] | None = None
-        self.headers: list[tuple[bytes, bytes]] = []
+        self.head = b""  # the bytes received up to the end of the response's head
+        self.head_end = -1  # where the head's lines end in ``head``
         self.body: list[bytes] = []
         self.kept = 0  # body bytes received (only the first keep_max are kept)
         self.retried = 0  # attempts of its last request lost on another connection first
@@ -103,12 +117,16 @@ class _Conn(asyncio.Protocol):
         self.first_ns = 0
         self.connect_ns = 0  # set once, for the first response on this connection: TCP
         self.tls_ns = 0  # and the TLS handshake after it (https only)
-        # the headers the client itself acts on, noted while parsing
+        # the headers the client itself acts on, read from the head when it holds any
         self.cookies: list[bytes] = []
         self.location: bytes | None = None
         self.encoding: bytes | None = None
-        self.content_type: bytes | None = None
-        self.framed = False  # a length or chunked encoding says where the body ends
+        # a request of the callback lane (``H1Client.start``): who takes its answer, and what
+        # its coroutine needs if the lane cannot
+        self.lane: Receiver | None = None
+        self.target: _Target | None = None
+        self.data = b""
+        self.deadline = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
@@ -117,6 +135,9 @@ class _Conn(asyncio.Protocol):
         if not self.got_data:
             self.got_data = True
             self.first_ns = time.perf_counter_ns()
+            self.head = data
+        elif not self.status:  # a head split over several reads
+            self.head += data
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as err:
@@ -127,32 +148,35 @@ class _Conn(asyncio.Protocol):
         """A clean close ends a body that has no length or chunking (RFC 9112 §6.3: HTTP/1.0
         style); any other close before the response is complete is a reset."""
         self.closed = True
-        if exc is None and self.status and not self.framed and not self.head_only:
+        if exc is None and self.status and not self.head_only and not self._framed():
             self.keep = False
+            if self.lane is not None:
+                self._to_lane(None)
+                return
             fut, self.fut = self.fut, None
             if fut is not None and not fut.done():
                 fut.set_result(None)
             return
         self._fail(exc or ConnectionResetError("the server closed the connection"))
 
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name, value))
-        size = len(name)
-        if size in _NOTED:
-            lower = name.lower()
-            if lower == b"set-cookie":
-                self.cookies.append(value)
-            elif lower == b"location":
-                self.location = value
-            elif lower == b"content-encoding":
-                self.encoding = value
-            elif lower == b"content-type":
-                self.content_type = value
-            elif lower in _FRAMING:
-                self.framed = True
+    def _framed(self) -> bool:
+        """Whether a length or chunked encoding says where the body ends."""
+        lines = header_lines(self.head, self.head_end)
+        return any(name.lower() in _FRAMING for name, _ in lines)
 
     def on_headers_complete(self) -> None:
         self.status = self.parser.get_status_code()
+        head = self.head
+        end = self.head_end = head.find(b"\r\n\r\n")
+        if _ACTED_ON.search(head, 0, end) is not None:
+            for name, value in header_lines(head, end):
+                lower = name.lower()
+                if lower == b"set-cookie":
+                    self.cookies.append(value)
+                elif lower == b"location":
+                    self.location = value
+                elif lower == b"content-encoding":
+                    self.encoding = value
         if self.head_only:
             self._done()
 
@@ -165,29 +189,34 @@ class _Conn(asyncio.Protocol):
     def on_message_complete(self) -> None:
         if not self.head_only:  # _done(), inlined: once per response
             self.keep = self.parser.should_keep_alive()
+            if self.lane is not None:
+                self._to_lane(None)
+                return
             fut, self.fut = self.fut, None
             if fut is not None and not fut.done():
                 fut.set_result(None)
 
     def send(self, data: bytes, head_only: bool) -> asyncio.Future[None]:
-        assert self.transport is not None
         fut: asyncio.Future[None] = self.loop.create_future()
         self.fut = fut
-        self.headers = []
+        self.put(data, head_only)
+        return fut
+
+    def put(self, data: bytes, head_only: bool = False) -> None:
+        """The request on the wire; its answer goes to ``fut`` or ``lane``."""
+        assert self.transport is not None
         self.body = []
         self.kept = 0
         self.got_data = False
         if self.cookies:
             self.cookies = []
-        self.location = self.encoding = self.content_type = None
+        self.location = self.encoding = None
         self.status = 0
-        self.framed = False
         if head_only or self.head_only:  # a HEAD leaves the parser expecting a body: renew
             self.parser = httptools.HttpResponseParser(self)
         self.head_only = head_only
         self.sent_ns = time.perf_counter_ns()
         self.transport.write(data)
-        return fut
 
     def _done(self) -> None:
         self.keep = self.parser.should_keep_alive()
@@ -195,7 +224,20 @@ class _Conn(asyncio.Protocol):
         if fut is not None and not fut.done():
             fut.set_result(None)
 
+    def _to_lane(self, exc: BaseException | None) -> None:
+        lane, self.lane = self.lane, None
+        assert lane is not None and self.owner is not None
+        self.owner._lane_done(self, lane, exc)
+
+    def expire(self) -> None:
+        """The lane's request timed out (``Deadlines``)."""
+        if self.lane is not None:
+            self._fail(TimeoutError("no response within the request timeout"))
+
     def _fail(self, exc: BaseException) -> None:
+        if self.lane is not None:
+            self._to_lane(exc)
+            return
         fut, self.fut = self.fut, None
         if fut is not None and not fut.done():
             fut.set_exception(exc)
@@ -204,6 +246,29 @@ class _Conn(asyncio.Protocol):
         self.closed = True
         if self.transport is not None:
             self.transport.abort()
+
+
+class Receiver(Protocol):
+    """Who a request of the callback lane answers (``load.lane.CallbackLane``)."""
+
+    def answered(self, response: HttpResponse) -> None:
+        """Its final response, from the connection's callbacks."""
+        ...
+
+    def escalated(self, pending: Pending) -> None:
+        """Not a response the lane takes (a redirect, a failure, a timeout): the coroutine
+        path finishes it (``H1Client.resume``)."""
+        ...
+
+
+class Pending(NamedTuple):
+    """A request the lane sent, handed to the coroutine path: ``fut`` holds its outcome."""
+
+    conn: Connection
+    fut: asyncio.Future[None]
+    target: _Target
+    data: bytes
+    deadline: float
 
 
 class H1Client:
@@ -240,7 +305,7 @@ class H1Client:
         self._timeout_s = timeout_s
         self._limit = limit_per_host
         self._verify = verify_tls
-        self._idle: dict[_Key, list[_Conn]] = {}
+        self._idle: dict[_Key, list[Connection]] = {}
         self._busy: dict[_Key, int] = {}
         self._waiters: dict[_Key, collections.deque[asyncio.Future[None]]] = {}
         self._deadlines: Deadlines | None = None  # this loop's; looked up on first use
@@ -278,15 +343,22 @@ class H1Client:
         extra: Mapping[str, str] | None,
         payload: bytes | None,
         on_wire: Callable[[], None] | None,
+        sent: Pending | None = None,
     ) -> HttpResponse:
         deadlines = self._deadlines or self._own_deadlines()
-        deadline = deadlines.clock() + self._timeout_s
+        deadline = deadlines.clock() + self._timeout_s if sent is None else sent.deadline
         hops: list[int] = []
         for _ in range(MAX_REDIRECTS + 1):
-            target = None if self._allowed else _TARGETS.get((method, url))
+            # ``sent``: its first request is on the wire already
+            target = sent.target if sent is not None else None
+            if target is None and not self._allowed:
+                target = _TARGETS.get((method, url))
             if target is None:
                 target = self._sendable(method, url, hops)
-            conn = await self._exchange(target, method, extra, payload, deadline, on_wire, hops)
+            conn = await self._exchange(
+                target, method, extra, payload, deadline, on_wire, hops, sent
+            )
+            sent = None
             status = conn.status
             if status not in _REDIRECTS or conn.location is None:
                 response = _response(conn, url)
@@ -312,35 +384,45 @@ class H1Client:
         deadline: float,
         on_wire: Callable[[], None] | None,
         hops: list[int],
-    ) -> _Conn:
+        sent: Pending | None = None,
+    ) -> Connection:
         """One request and its response on one of this user's connections to the host.
 
         The hot path of the load engine, kept to one coroutine: the request's bytes are
         built once while nothing they hold changes; a slot is taken without waiting unless
         all of the host's connections are busy; an idempotent request whose kept-alive
-        connection turns out closed is sent once more on a new one.
+        connection turns out closed is sent once more on a new one. ``sent``: the request
+        went out already (``start``), on a slot of its own; its outcome is what is awaited.
         """
         key = target.key
-        data = self._request_bytes(target, method, extra, payload)
-        busy = self._busy.get(key, 0)
-        if busy >= self._limit:
-            await self._await_slot(key, deadline)
+        data = (
+            sent.data if sent is not None else self._request_bytes(target, method, extra, payload)
+        )
+        if sent is None:
             busy = self._busy.get(key, 0)
-        self._busy[key] = busy + 1
+            if busy >= self._limit:
+                await self._await_slot(key, deadline)
+                busy = self._busy.get(key, 0)
+            self._busy[key] = busy + 1
         deadlines = self._deadlines or self._own_deadlines()
         failed = 0  # attempts lost with a dropped kept-alive connection, then sent again
         try:
             idle = self._idle.get(key)
             while True:
-                while idle and idle[-1].closed:  # the server closed it while it sat idle
-                    idle.pop()
-                reused = bool(idle)
-                conn = idle.pop() if idle else await self._connect(key, deadline, failed, hops)
+                fut = None
+                if sent is not None:
+                    conn, fut, reused, sent = sent.conn, sent.fut, True, None
+                else:
+                    while idle and idle[-1].closed:  # the server closed it while it sat idle
+                        idle.pop()
+                    reused = bool(idle)
+                    conn = idle.pop() if idle else await self._connect(key, deadline, failed, hops)
                 try:
-                    if on_wire is not None:
-                        on_wire()
-                    fut = conn.send(data, method == "HEAD")
-                    deadlines.add(fut, deadline)
+                    if fut is None:
+                        if on_wire is not None:
+                            on_wire()
+                        fut = conn.send(data, method == "HEAD")
+                        deadlines.add(fut, deadline)
                     try:
                         await fut
                     finally:
@@ -355,15 +437,101 @@ class H1Client:
                     conn.close()
                     raise
         finally:
-            self._busy[key] -= 1
-            if self._waiters:
-                self._wake(key)
+            self._free(key)
         conn.retried = failed
         self._keep(conn, key, target)
         return conn
 
+    def _free(self, key: _Key) -> None:
+        self._busy[key] -= 1
+        if self._waiters:
+            self._wake(key)
+
+    # the callback lane (``load.lane``): a request sent, and its final response taken, from
+    # callbacks; anything else is finished by the coroutine path (``resume``)
+
+    def start(
+        self,
+        method: str,
+        url: str,
+        extra: Mapping[str, str] | None,
+        payload: bytes | None,
+        on_wire: Callable[[], None] | None,
+        receiver: Receiver,
+    ) -> Connection | None:
+        """Sends the request at once on an idle kept-alive connection, its final response to
+        go to ``receiver`` from the connection's callbacks. None (nothing sent) when it needs
+        the coroutine path: no idle connection, every slot busy, a HEAD, a URL not seen
+        before or not allowed, a header the request cannot carry."""
+        target = _TARGETS.get((method, url))
+        if target is None or method == "HEAD":
+            return None
+        if self._allowed and not host_allowed(self._allowed, target.host, target.key[2]):
+            return None
+        key = target.key
+        idle = self._idle.get(key)
+        while idle and idle[-1].closed:
+            idle.pop()
+        if not idle or self._busy.get(key, 0) >= self._limit:
+            return None
+        try:
+            data = self._request_bytes(target, method, extra, payload)
+        except TransportError:
+            return None
+        conn = idle.pop()
+        self._busy[key] = self._busy.get(key, 0) + 1
+        deadlines = self._deadlines or self._own_deadlines()
+        conn.deadline = deadline = deadlines.clock() + self._timeout_s
+        conn.lane, conn.target, conn.data = receiver, target, data
+        if on_wire is not None:
+            on_wire()
+        conn.put(data)
+        deadlines.add(conn, deadline)
+        return conn
+
+    def _lane_done(self, conn: Connection, lane: Receiver, exc: BaseException | None) -> None:
+        """A lane's request answered or failed: a final response goes to the lane, with the
+        connection back in the pool; anything else to the coroutine path."""
+        target = conn.target
+        assert target is not None
+        (self._deadlines or self._own_deadlines()).discard(conn)
+        if exc is None and (conn.status not in _REDIRECTS or conn.location is None):
+            key = target.key
+            self._free(key)
+            conn.retried = 0
+            self._keep(conn, key, target)
+            lane.answered(_response(conn, target.url))
+            return
+        fut: asyncio.Future[None] = conn.loop.create_future()
+        if exc is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(exc)
+        lane.escalated(Pending(conn, fut, target, conn.data, conn.deadline))
+
+    def resume(
+        self,
+        pending: Pending,
+        method: str,
+        url: str,
+        extra: Mapping[str, str] | None,
+        payload: bytes | None,
+        on_wire: Callable[[], None] | None,
+    ) -> Coroutine[Any, Any, HttpResponse]:
+        """The rest of a request the lane sent but could not finish (a redirect to follow, a
+        kept-alive connection that dropped, a failure to raise), as ``send`` would."""
+        return self._send(method, url, extra, payload, on_wire, pending)
+
+    def abandon(self, conn: Connection) -> None:
+        """The run stopped with a lane's request in flight: its connection is dropped."""
+        conn.lane = None
+        (self._deadlines or self._own_deadlines()).discard(conn)
+        conn.close()
+        if conn.target is not None:
+            self._free(conn.target.key)
+
     def _sent_again(
-        self, err: OSError, conn: _Conn, reused: bool, failed: int, method: str
+        self, err: OSError, conn: Connection, reused: bool, failed: int, method: str
     ) -> bool:
         """Whether a request lost with its connection goes out once more: only when a
         kept-alive connection turned out closed before any answer. A timeout is no closed
@@ -396,7 +564,7 @@ class H1Client:
         self._built[target] = (jar.version, data)
         return data
 
-    def _keep(self, conn: _Conn, key: _Key, target: _Target) -> None:
+    def _keep(self, conn: Connection, key: _Key, target: _Target) -> None:
         """Back to the pool if the server keeps it open; its cookies into the jar."""
         if conn.keep and not conn.closed:
             idle = self._idle.get(key)
@@ -433,7 +601,7 @@ class H1Client:
 
     async def _connect(
         self, key: _Key, deadline: float, sent_before: int = 0, hops: Sequence[int] = ()
-    ) -> _Conn:
+    ) -> Connection:
         """TCP first, then TLS on top (``start_tls``), so each gets its own time. A failure
         is marked never sent, and carries the ``sent_before`` attempts (``retried``) that
         were lost on dropped kept-alive connections first; an address refused after
@@ -451,7 +619,7 @@ class H1Client:
             exc.retried = sent_before  # type: ignore[attr-defined]
             raise
 
-    async def _open(self, key: _Key, deadline: float) -> _Conn:
+    async def _open(self, key: _Key, deadline: float) -> Connection:
         scheme, host, port = key
         loop = asyncio.get_running_loop()
         began = time.perf_counter_ns()
@@ -506,14 +674,14 @@ class H1Client:
         self._pinned[key] = found
         return found
 
-    async def _dial(self, addresses: list[str], port: int, deadline: float) -> _Conn:
+    async def _dial(self, addresses: list[str], port: int, deadline: float) -> Connection:
         """TCP to the first checked address that answers, as ``create_connection`` tries a
         name's addresses in turn."""
         loop = asyncio.get_running_loop()
         keep_max = self._body_kept
         failure: OSError | None = None
         for address in addresses:
-            connecting = loop.create_connection(lambda: _Conn(keep_max), address, port)
+            connecting = loop.create_connection(lambda: Connection(self, keep_max), address, port)
             try:
                 _, conn = await asyncio.wait_for(connecting, max(0.001, deadline - loop.time()))
             except OSError as err:
@@ -575,10 +743,10 @@ def jar_header(jar: CookieJar, url: str) -> str | None:
 class _Target:
     """What a URL means to the client, worked out once per (method, URL)."""
 
-    __slots__ = ("bare", "host", "https", "key", "method", "path", "start")
+    __slots__ = ("bare", "host", "https", "key", "method", "path", "start", "url")
 
     def __init__(self, method: str, url: str) -> None:
-        self.method = method
+        self.method, self.url = method, url
         parts = urlsplit(url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
@@ -637,40 +805,26 @@ def _encode(
     return data + payload if payload else data
 
 
-def _response(conn: _Conn, url: str) -> HttpResponse:
+def _response(conn: Connection, url: str) -> HttpResponse:
     chunks = conn.body
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if conn.encoding is not None and body and conn.kept <= conn.keep_max:
         body = decode_body(conn.encoding.decode("latin-1").strip().lower(), body, conn.keep_max)
-    charset = None if conn.content_type is None else _charset(conn.content_type)
     connect_ns, conn.connect_ns = conn.connect_ns, 0
     tls_ns, conn.tls_ns = conn.tls_ns, 0
     ttfb_ns = conn.first_ns - conn.sent_ns
-    # positional: keywords cost a measurable share here, once per response
+    # positional: keywords cost a measurable share here, once per response; the charset is
+    # read from the headers when the body is first read as text
     return HttpResponse(
         conn.status,
         url,
-        RawHeaders(conn.headers),
+        RawHeaders(conn.head, conn.head_end),
         body,
-        charset,
+        None,
         ttfb_ns if ttfb_ns > 0 else 0,
         connect_ns,
         tls_ns,
     )
-
-
-_CHARSETS: dict[bytes, str | None] = {}
-
-
-def _charset(content_type: bytes) -> str | None:
-    """Cached: a server sends the same few content types over and over."""
-    try:
-        return _CHARSETS[content_type]
-    except KeyError:
-        if len(_CHARSETS) > 1_000:
-            _CHARSETS.clear()
-        found = _CHARSETS[content_type] = charset_of(content_type.decode("latin-1"))
-        return found
 
 
 _TLS: dict[bool, ssl.SSLContext] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from loadscout.load.client import Client, HttpResponse, TransportError, was_never_sent
@@ -88,22 +88,24 @@ async def execute_step(
     check: PageCheck | None = None,
     on_page: Callable[[HttpResponse], None] | None = None,
     request: RenderedRequest | None = None,
+    sent: tuple[Awaitable[HttpResponse], int] | None = None,
 ) -> bool:
     """Run ``step`` as ``user``: its extracted values go into ``scope``; False when it failed
     (later steps depend on it). ``assets``: fetch a document's page assets after it, as a
     browser would; ``check``: judge a passing response once more before extracting;
     ``on_page`` receives a passing response (a journey picks its next link from it);
-    ``request``: the step's request, already rendered."""
+    ``request``: the step's request, already rendered; ``sent``: the request is already on
+    the wire (``load.lane``, whose exchange needs the coroutine after all): its response
+    and when it was sent (``state.begin`` called)."""
     req = request or step.fixed or _render(step, scope, user)  # (a non-empty tuple)
     if req is None:
         return False
     if step.stream is not None:
         return await _stream(step, req, scope, client, user, state)
-    # send_request, inlined: one coroutine less per request
-    state.begin()
-    start = time.perf_counter_ns()
-    try:
-        resp = await client.send(
+    if sent is None:  # send_request, inlined: one coroutine less per request
+        state.begin()
+        start = time.perf_counter_ns()
+        sending: Awaitable[HttpResponse] = client.send(
             step.method,
             req.url,
             headers=req.headers,
@@ -113,35 +115,20 @@ async def execute_step(
             want_headers=step.wants_headers,
             on_wire=state.on_wire(step.id),
         )
+    else:
+        sending, start = sent
+    try:
+        resp = await sending
     except asyncio.CancelledError as exc:
-        _unanswered(step, req, exc, start, user, state)
+        unanswered(step, req, exc, start, user, state)
         raise
     except Exception as exc:
-        _unanswered(step, req, exc, start, user, state)
+        unanswered(step, req, exc, start, user, state)
         return False
     finally:
         state.end()
-    end = time.perf_counter_ns()
-    if resp.hops or resp.retried:
-        start = _hops(step, start, resp.hops, user, req.url)
-        _resent(step, resp.retried, len(resp.hops), user, req.url)
-    kind = step.verdict(resp.status, resp.body)
-    if kind is not None:
-        why = step.why(kind, resp.status)
-        user.response(step, start, end, kind, f"{step.method} {req.url}", why)
+    if not judged(step, req.url, resp, start, time.perf_counter_ns(), scope, client, user, check):
         return False
-    if check is not None and (reason := check(resp)) is not None:
-        user.response(step, start, end, CHECK_FAILED, f"{step.method} {req.url}", reason)
-        return False
-    if step.extractors:
-        try:
-            found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
-        except ExtractionFailed as exc:
-            where = f"{step.method} {req.url}"
-            user.response(step, start, end, EXTRACTION_FAILED, where, str(exc))
-            return False
-        scope.update(found)
-    user.response(step, start, end, None, "", "", resp.ttfb_ns, resp.connect_ns, resp.tls_ns)
     if on_page is not None:
         on_page(resp)
     if assets is not None and step.is_document:
@@ -149,16 +136,57 @@ async def execute_step(
     return True
 
 
-def _render(step: CompiledStep, scope: dict[str, str], user: StepUser) -> RenderedRequest | None:
-    """The request with variables substituted; None when one is undefined (recorded)."""
+def judged(
+    step: CompiledStep,
+    url: str,
+    resp: HttpResponse,
+    start: int,
+    end: int,
+    scope: dict[str, str],
+    client: Client,
+    user: StepUser,
+    check: PageCheck | None = None,
+) -> bool:
+    """A step's response (sent at ``start``, answered at ``end``) judged, its values extracted
+    into ``scope`` and its outcome reported, once: whether it passed. The one verdict of both
+    the coroutine path (:func:`execute_step`) and the callback lane (``load.lane``)."""
+    if resp.hops or resp.retried:
+        start = _hops(step, start, resp.hops, user, url)
+        _resent(step, resp.retried, len(resp.hops), user, url)
+    kind = step.verdict(resp.status, resp.body)
+    if kind is not None:
+        why = step.why(kind, resp.status)
+        user.response(step, start, end, kind, f"{step.method} {url}", why)
+        return False
+    if check is not None and (reason := check(resp)) is not None:
+        user.response(step, start, end, CHECK_FAILED, f"{step.method} {url}", reason)
+        return False
+    if step.extractors:
+        try:
+            found = extract(step.extractors, resp, lambda name: client.cookie(name, resp.url))
+        except ExtractionFailed as exc:
+            user.response(step, start, end, EXTRACTION_FAILED, f"{step.method} {url}", str(exc))
+            return False
+        scope.update(found)
+    user.response(step, start, end, None, "", "", resp.ttfb_ns, resp.connect_ns, resp.tls_ns)
+    return True
+
+
+def rendered(step: CompiledStep, scope: dict[str, str], user: StepUser) -> RenderedRequest:
+    """The request with variables substituted; raises ``MissingVariable``."""
     variables = scope
     if step.builtins:
         builtins = builtin_values(
             step.builtins, vu=user.number, iteration=user.iteration, unique=user.unique
         )
         variables = {**builtins, **scope}
+    return step.render(variables)
+
+
+def _render(step: CompiledStep, scope: dict[str, str], user: StepUser) -> RenderedRequest | None:
+    """The request with variables substituted; None when one is undefined (recorded)."""
     try:
-        return step.render(variables)
+        return rendered(step, scope, user)
     except MissingVariable as exc:
         where = f"{step.method} {step.url.source}"
         user.failure(step, EXTRACTION_FAILED, where, f"variable ${{{exc.name}}} is not defined")
@@ -185,10 +213,10 @@ async def send_request(
             on_wire=state.on_wire(step.id),
         )
     except asyncio.CancelledError as exc:
-        _unanswered(step, req, exc, start, user, state)
+        unanswered(step, req, exc, start, user, state)
         raise
     except Exception as exc:
-        _unanswered(step, req, exc, start, user, state)
+        unanswered(step, req, exc, start, user, state)
         return None
     finally:
         state.end()
@@ -199,7 +227,7 @@ async def send_request(
     return resp, start, end
 
 
-def _unanswered(
+def unanswered(
     step: CompiledStep,
     req: RenderedRequest,
     exc: BaseException,

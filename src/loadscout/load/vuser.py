@@ -20,9 +20,11 @@ from typing import Any
 from loadscout.flows.journeys import StateThink
 from loadscout.flows.model import SetupCookie
 from loadscout.load.assets import AssetCache
-from loadscout.load.client import Client, ClientFactory, seed_cookies
+from loadscout.load.client import Client, ClientFactory, HttpResponse, seed_cookies
 from loadscout.load.compiled import CompiledFlow, CompiledStep
+from loadscout.load.h1_client import H1Client
 from loadscout.load.journey import CompiledJourney, walk
+from loadscout.load.lane import CallbackLane, lane_steps
 from loadscout.load.state import RunState
 from loadscout.load.step import PageAssets, execute_step
 from loadscout.load.streams import StreamClient
@@ -117,10 +119,14 @@ class VirtualUser:
         await self.open()
         clock = self._clock or asyncio.get_running_loop().time
         pacing_s, state = self._pacing_s, self._state
+        lane = self._lane()
         try:
             while not state.should_stop() and not self.retired:
                 began = clock() if pacing_s > 0 else 0.0
-                ok = await self.iterate()
+                if lane is not None and not self._setup:
+                    ok = await self._through(lane)
+                else:
+                    ok = await self.iterate()
                 if pacing_s > 0:
                     await self._sleep(pacing_s - (clock() - began))
                 if not ok:
@@ -149,12 +155,40 @@ class VirtualUser:
         return await self._iteration(think_last)
 
     def _iteration(self, think_last: bool) -> Coroutine[Any, Any, bool]:
-        self.iteration += 1
-        scope = dict(self._persist) if self._persist else {}
-        picked = self._flows[0] if len(self._flows) == 1 else self._pick()
+        picked, scope = self._begin_iteration()
         if isinstance(picked, CompiledJourney):
             return walk(picked, self, scope, self._pools, self._within, think_last=think_last)
         return self._run_steps(picked.steps, scope, think_last=think_last)
+
+    def _begin_iteration(self) -> tuple[CompiledFlow | CompiledJourney, dict[str, str]]:
+        self.iteration += 1
+        scope = dict(self._persist) if self._persist else {}
+        return self._flows[0] if len(self._flows) == 1 else self._pick(), scope
+
+    # the callback lane (``load.lane``): iterations without a pause run from the connection's
+    # callbacks; what the lane hands back, this coroutine finishes
+
+    def _lane(self) -> CallbackLane | None:
+        client = self._client
+        plain = all(isinstance(f, CompiledFlow) and lane_steps(f.steps) for f in self._flows)
+        if not isinstance(client, H1Client) or not plain or not self._flows:
+            return None
+        if self._thinks or self._pacing_s > 0 or self._assets is not None:
+            return None
+        return CallbackLane(self, client, self._state)
+
+    def next_iteration(self) -> tuple[Sequence[CompiledStep], dict[str, str]]:
+        picked, scope = self._begin_iteration()
+        assert isinstance(picked, CompiledFlow), "the lane runs flows only"
+        return picked.steps, scope
+
+    async def _through(self, lane: CallbackLane) -> bool:
+        """Iterations in the lane; the one it hands back, finished here."""
+        resume = await lane.iterations()
+        if resume is None:
+            return True
+        steps, index, scope, sent = resume
+        return await self._run_steps(steps[index:], scope, think_last=False, sent=sent)
 
     def _pick(self) -> CompiledFlow | CompiledJourney:
         if len(self._flows) == 1:
@@ -166,15 +200,25 @@ class VirtualUser:
         return self._flows[bisect.bisect_right(self._cum_weights, x)]
 
     async def _run_steps(
-        self, steps: Sequence[CompiledStep], scope: dict[str, str], *, think_last: bool
+        self,
+        steps: Sequence[CompiledStep],
+        scope: dict[str, str],
+        *,
+        think_last: bool,
+        sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None = None,
     ) -> bool:
+        """``sent``: the first step's request is on the wire already (``load.lane``)."""
         client, state, assets = self._client, self._state, self._assets
         assert client is not None, "steps run only between open() and close()"
         last = len(steps) - 1
         for i, step in enumerate(steps):
-            if state.should_stop():
+            if sent is not None:
+                on_wire, sent = sent, None
+                ok = await execute_step(step, scope, client, self, state, assets, sent=on_wire)
+            elif state.should_stop():
                 return False
-            ok = await execute_step(step, scope, client, self, state, assets)
+            else:
+                ok = await execute_step(step, scope, client, self, state, assets)
             if self._thinks and (i < last or think_last or not ok):
                 await self._sleep(self._planned(step))
             if not ok:

@@ -1,0 +1,182 @@
+"""The callback lane: a virtual user's iterations run from its connections' callbacks.
+
+Why: a response awaited by the user's coroutine costs a Task wake and a resumption of every
+frame up the chain (user, step, client, exchange), and three coroutines are made and dropped
+per request: about a third of the engine's own CPU per request at tens of thousands of
+requests a second. While the user's next request can go out at once on an idle kept-alive
+connection, the callback that completes a response judges it with the coroutine path's own
+verdict (:func:`~loadscout.load.step.judged`: checks, extraction, cookies, the report) and
+sends the next request. Everything else goes back to the user's coroutine, which continues
+the iteration from that step with :func:`~loadscout.load.step.execute_step`: the first
+request on a new connection, a full pool, a redirect, a failure or a timeout (the request
+already sent is finished there, not sent again), a step that does not render, the run
+stopping or the user retiring.
+
+Only a closed-model user whose flows need no pause between steps takes the lane (no think
+time, pacing, page assets, journeys or stream steps): a pause is a timer the coroutine
+waits on anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
+
+from loadscout.load.client import HttpResponse, encode_request
+from loadscout.load.compiled import CompiledStep, RenderedRequest
+from loadscout.load.h1_client import Connection, H1Client, Pending
+from loadscout.load.state import RunState
+from loadscout.load.step import StepUser, judged, rendered, unanswered
+from loadscout.load.template import MissingVariable
+
+
+class Resume(NamedTuple):
+    """Where the coroutine takes an iteration over: from ``steps[at]``; ``sent``: that
+    step's request is on the wire (its response and when it was sent)."""
+
+    steps: Sequence[CompiledStep]
+    at: int
+    scope: dict[str, str]
+    sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None
+
+
+class LaneUser(StepUser, Protocol):
+    """The virtual user whose iterations the lane runs."""
+
+    @property
+    def retired(self) -> bool: ...
+
+    def next_iteration(self) -> tuple[Sequence[CompiledStep], dict[str, str]]:
+        """A new iteration: its flow's steps and its variables."""
+        ...
+
+
+def lane_steps(steps: Sequence[CompiledStep]) -> bool:
+    """Whether the lane can send these steps (a stream step needs its own client)."""
+    return all(step.stream is None for step in steps)
+
+
+class CallbackLane:
+    """Runs one user's iterations while each request can be sent at once (see the module)."""
+
+    def __init__(self, user: LaneUser, client: H1Client, state: RunState) -> None:
+        self._user = user
+        self._client = client
+        self._state = state
+        self._handed: asyncio.Future[Resume | None] | None = None
+        self._steps: Sequence[CompiledStep] = ()
+        self._index = 0
+        self._scope: dict[str, str] = {}
+        self._sent: Connection | None = None  # the connection of the request in flight
+        self._req: RenderedRequest | None = None
+        self._headers: Mapping[str, str] | None = None
+        self._body: bytes | None = None
+        self._start = 0
+
+    async def iterations(self) -> Resume | None:
+        """Iterations in callbacks until the coroutine must take over (a ``Resume``) or the
+        run stops or the user retires (None)."""
+        handed = self._handed = asyncio.get_running_loop().create_future()
+        self._next_iteration()
+        try:
+            resume: Resume | None = await handed
+        except asyncio.CancelledError:
+            self._abandon(handed)
+            raise
+        self._sent = None  # the coroutine has it now
+        return resume
+
+    def _next_iteration(self) -> None:
+        user = self._user
+        if user.retired:
+            self._hand_back(None)
+            return
+        self._steps, self._scope = user.next_iteration()
+        self._index = 0
+        self._send()
+
+    def _send(self) -> None:
+        """Step ``_index`` on the wire, or the iteration handed back at it."""
+        state = self._state
+        step = self._steps[self._index]
+        if state.should_stop():
+            self._hand_back(None)
+            return
+        req = step.fixed
+        try:
+            if req is None:
+                req = rendered(step, self._scope, self._user)
+            headers: Mapping[str, str] | None = req.headers
+            body = req.body
+            if req.form is not None or req.json_body is not None:
+                headers, body = encode_request(headers, req.form, req.json_body, body)
+        except (MissingVariable, TypeError, ValueError):
+            self._resume(None)  # the coroutine renders it again and reports why it failed
+            return
+        start = time.perf_counter_ns()
+        sent = self._client.start(step.method, req.url, headers, body, state.on_wire(step.id), self)
+        if sent is None:
+            self._resume(None)
+            return
+        state.begin()
+        self._sent, self._req, self._start = sent, req, start
+        self._headers, self._body = headers, body
+
+    def answered(self, response: HttpResponse) -> None:
+        end = time.perf_counter_ns()
+        self._state.end()
+        self._sent = None
+        req = self._req
+        assert req is not None
+        step = self._steps[self._index]
+        try:
+            scope, client, user = self._scope, self._client, self._user
+            ok = judged(step, req.url, response, self._start, end, scope, client, user)
+            self._index += 1
+            if ok and self._index < len(self._steps):
+                self._send()
+            else:  # a failed step ends the iteration, as in the coroutine path
+                self._next_iteration()
+        except Exception as exc:  # a bug: the user's task fails with it, as it would there
+            handed, self._handed = self._handed, None
+            if handed is not None and not handed.done():
+                handed.set_exception(exc)
+
+    def escalated(self, pending: Pending) -> None:
+        req = self._req
+        assert req is not None
+        step = self._steps[self._index]
+        on_wire = self._state.on_wire(step.id)
+        rest = self._client.resume(
+            pending, step.method, req.url, self._headers, self._body, on_wire
+        )
+        self._resume((rest, self._start))
+
+    def _resume(self, sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None) -> None:
+        self._hand_back(Resume(self._steps, self._index, self._scope, sent))
+
+    def _hand_back(self, resume: Resume | None) -> None:
+        handed, self._handed = self._handed, None
+        if handed is not None and not handed.done():
+            handed.set_result(resume)
+
+    def _abandon(self, handed: asyncio.Future[Resume | None]) -> None:
+        """The user's task was cancelled (the run's grace is over): the request in flight is
+        reported as the coroutine path reports it, and its connection dropped."""
+        self._handed = None
+        resume = handed.result() if handed.done() and not handed.cancelled() else None
+        if resume is not None and resume.sent is not None:
+            resume.sent[0].close()  # never to be awaited
+        sent, self._sent = self._sent, None
+        if sent is None:
+            return
+        self._client.abandon(sent)
+        req = self._req
+        assert req is not None
+        step = self._steps[self._index]
+        try:
+            unanswered(step, req, asyncio.CancelledError(), self._start, self._user, self._state)
+        finally:
+            self._state.end()
