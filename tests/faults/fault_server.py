@@ -8,6 +8,7 @@ server's own truth of what was sent to it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 import struct
 from collections import Counter
@@ -17,12 +18,15 @@ from dataclasses import dataclass, field
 
 _PIECE = b"y" * 65536
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok"
+LAST = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+EVERY = 3  # /tired and /flaky misbehave on every 3rd request of a connection
 
 
 @dataclass
 class FaultServer:
     url: str = ""
     received: Counter[str] = field(default_factory=Counter)  # path -> requests received
+    connections: int = 0  # connections accepted
 
     @property
     def total(self) -> int:
@@ -73,17 +77,31 @@ async def _answer(path: str, writer: asyncio.StreamWriter) -> bool:
     return True
 
 
+async def _wear_out(path: str, writer: asyncio.StreamWriter, nth: int) -> bool:
+    """``/tired`` and ``/flaky`` answer as ``/ok`` but for every EVERY-th request of a
+    connection (``nth``), after which the connection closes: ``/tired``'s answer says
+    ``Connection: close``, ``/flaky``'s never comes (a kept-alive connection dropped)."""
+    if nth % EVERY:
+        writer.write(OK)
+    elif path == "/tired":
+        writer.write(LAST)
+    await writer.drain()
+    return nth % EVERY != 0
+
+
 @asynccontextmanager
 async def running_fault_server() -> AsyncIterator[FaultServer]:
     state = FaultServer()
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        state.connections += 1
         try:
-            while True:
+            for nth in itertools.count(1):
                 head = await reader.readuntil(b"\r\n\r\n")
                 path = head.split(b" ", 2)[1].decode("latin-1").split("?")[0]
                 state.received[path] += 1
-                if not await _answer(path, writer):
+                worn = path in ("/tired", "/flaky")
+                if not await (_wear_out(path, writer, nth) if worn else _answer(path, writer)):
                     return
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             return

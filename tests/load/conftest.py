@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -19,3 +21,28 @@ async def target() -> AsyncIterator[Target]:
 def make_client() -> ClientFactory:
     """The engine's HTTP client, for tests of what any ``Client`` must do."""
     return lambda: H1Client(timeout_s=5)
+
+
+@pytest.fixture(scope="session")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key (made with openssl)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "c.pem", folder / "k.pem"
+    command = [
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    return cert, key

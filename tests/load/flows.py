@@ -27,9 +27,14 @@ def plan(
     ramp_up_s: float = 0.0,
     think: tuple[float, float] = (0.0, 0.0),
     timeout_s: float = 5.0,
+    recorded: bool = True,
+    workers: int = 0,
 ) -> LoadPlan:
+    """``recorded``: steps' recorded think times count (a user that may pause never takes the
+    callback lane, ``load.lane``)."""
     return LoadPlan(
         profile=ConstantUsers(users=users, duration_s=duration_s, ramp_up_s=ramp_up_s),
-        think_time=ThinkTime(min_s=think[0], max_s=think[1]),
+        think_time=ThinkTime(min_s=think[0], max_s=think[1], recorded=recorded),
         request_timeout_s=timeout_s,
+        workers=workers,
     )

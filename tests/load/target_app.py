@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import ssl
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -44,6 +46,8 @@ class TargetState:
     tokens: dict[str, str] = field(default_factory=dict)  # sid -> csrf token issued
     bodies: list[object] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)  # usernames that signed in
+    given: set[str] = field(default_factory=set)  # tokens /token gave that /use did not take
+    hung_up: int = 0  # /hang requests whose client closed the connection before an answer
 
 
 @dataclass
@@ -92,6 +96,30 @@ def make_app(state: TargetState) -> web.Application:
         state.logins.append(str(form.get("username")))
         raise web.HTTPFound("/home")
 
+    def session(request: web.Request, token: object) -> str | None:
+        """The session's id when its cookie came with the csrf token it was last given."""
+        sid = _sid(request)
+        return sid if sid is not None and state.tokens.get(sid) == token else None
+
+    async def account(request: web.Request) -> web.Response:
+        """With the csrf token in ``X-Csrf``; the session id is then rotated (a new ``sid``
+        cookie, the old one void), as after a change of privilege."""
+        old_sid = session(request, request.headers.get("X-Csrf"))
+        if old_sid is None:
+            return web.Response(status=403, text="no session, or not its current token")
+        sid = secrets.token_hex(8)
+        state.tokens[sid] = state.tokens.pop(old_sid)
+        resp = web.json_response({"sid": sid})
+        resp.set_cookie("sid", sid)
+        return resp
+
+    async def order(request: web.Request) -> web.Response:
+        form = await request.post()
+        if session(request, form.get("csrf_token")) is None:
+            return web.Response(status=403, text="no session, or not its current token")
+        state.bodies.append(dict(form))
+        return web.Response(text="order=ORD-991;")
+
     async def home(request: web.Request) -> web.Response:
         sid = _sid(request)
         if sid is None:
@@ -133,8 +161,11 @@ def make_app(state: TargetState) -> web.Application:
         return web.Response(text="/* asset */")
 
     app = web.Application(middlewares=[count])
+    _add_misbehaving(app, state)
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
+    app.router.add_get("/account", account)
+    app.router.add_post("/order", order)
     app.router.add_get("/home", home)
     app.router.add_get("/api/items", api)
     app.router.add_post("/echo", echo)
@@ -149,16 +180,69 @@ def make_app(state: TargetState) -> web.Application:
     return app
 
 
+def _add_misbehaving(app: web.Application, state: TargetState) -> None:
+    """Routes that misbehave on some requests, numbered as the server counts them: ``/token``
+    leaves the token out of every 3rd answer; ``/use`` wants (``X-Token``) a token
+    ``/token`` gave and that was not used yet (else 403), and fails every 4th with a 500;
+    ``/stall?at=N`` holds the N-th for 3 s; ``/hang?after=N`` holds every one after the
+    N-th until its client hangs up (10 s at most)."""
+
+    def nth(request: web.Request) -> int:
+        return state.counts[f"{request.method} {request.path}"]
+
+    async def token(request: web.Request) -> web.Response:
+        n = nth(request)
+        if n % 3 == 0:
+            return web.Response(text="no token this time")
+        state.given.add(f"tok-{n}")
+        return web.Response(text=f"token=tok-{n};")
+
+    async def use(request: web.Request) -> web.Response:
+        token = request.headers.get("X-Token", "")
+        if token not in state.given:
+            return web.Response(status=403, text="not a token given, or used already")
+        state.given.discard(token)
+        return web.Response(status=500 if nth(request) % 4 == 0 else 200, text="used")
+
+    async def stall(request: web.Request) -> web.Response:
+        if nth(request) == int(request.query["at"]):
+            await asyncio.sleep(3)
+        return web.Response(text="ok")
+
+    async def hang(request: web.Request) -> web.Response:
+        if nth(request) > int(request.query["after"]):
+            for _ in range(500):
+                if request.transport is None:  # the connection is gone
+                    state.hung_up += 1
+                    break
+                await asyncio.sleep(0.02)
+        return web.Response(text="ok")
+
+    app.router.add_get("/token", token)
+    app.router.add_get("/use", use)
+    app.router.add_get("/stall", stall)
+    app.router.add_get("/hang", hang)
+
+
+def server_context(cert: tuple[Path, Path]) -> ssl.SSLContext:
+    """A server's TLS context for ``cert`` (its certificate and key files)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*cert)
+    return context
+
+
 @asynccontextmanager
-async def running_target() -> AsyncIterator[Target]:
-    """Serve the app on 127.0.0.1 on a free port for the duration of the block."""
+async def running_target(context: ssl.SSLContext | None = None) -> AsyncIterator[Target]:
+    """Serve the app on 127.0.0.1 on a free port for the duration of the block (over TLS
+    with ``context``)."""
     state = TargetState()
     runner = web.AppRunner(make_app(state), access_log=None, shutdown_timeout=0.2)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
     await site.start()
+    scheme = "https" if context is not None else "http"
     try:
         port = runner.addresses[0][1]
-        yield Target(url=f"http://127.0.0.1:{port}", state=state)
+        yield Target(url=f"{scheme}://127.0.0.1:{port}", state=state)
     finally:
         await runner.cleanup()

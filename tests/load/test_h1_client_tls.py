@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import ssl
-import subprocess
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,34 +20,11 @@ from loadscout.load.h1_client import H1Client
 from loadscout.load.runner import run_load
 from loadscout.metrics.summary import LoadOutcome
 from loadscout.plan.profiles import ConstantUsers, LoadPlan, ThinkTime
+from tests.load.target_app import server_context
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
 Runner = Callable[[Coroutine[Any, Any, None]], None]
-
-
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "c.pem", folder / "k.pem"
-    command = [
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        str(key),
-        "-out",
-        str(cert),
-    ]
-    subprocess.run(command, check=True, capture_output=True)
-    return cert, key
 
 
 @asynccontextmanager
@@ -67,12 +43,6 @@ async def serving(context: ssl.SSLContext | None) -> AsyncIterator[str]:
         yield f"{scheme}://127.0.0.1:{runner.addresses[0][1]}/"
     finally:
         await runner.cleanup()
-
-
-def server_context(cert: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(*cert)
-    return context
 
 
 @pytest.mark.parametrize("run", [asyncio.run, uvloop.run], ids=["asyncio", "uvloop"])

@@ -11,22 +11,9 @@ from collections import defaultdict
 from loadscout.flows.model import Extractor
 from loadscout.load.runner import run_load
 from loadscout.metrics.live import LiveStats
-from loadscout.metrics.summary import LoadOutcome
 from tests.load.flows import flow, flowset, plan, step
+from tests.load.outcomes import assert_consistent, errors_by_kind
 from tests.load.target_app import Target
-
-
-def assert_consistent(outcome: LoadOutcome) -> None:
-    """Every request is counted once, in its step, in the totals and in the timeseries."""
-    assert sum(s.requests for s in outcome.steps) == outcome.totals.requests
-    assert sum(s.errors for s in outcome.steps) == outcome.totals.errors
-    assert sum(e.count for e in outcome.errors) == outcome.totals.errors
-    assert sum(p.errors for p in outcome.timeseries) == outcome.totals.errors
-
-
-def errors_by_kind(outcome: LoadOutcome) -> dict[str, int]:
-    return {e.kind: e.count for e in outcome.errors}
-
 
 LOGIN_FLOW = flow(
     "login",

@@ -507,6 +507,9 @@ class H1Client:
             fut.set_result(None)
         else:
             fut.set_exception(exc)
+            # marked retrieved: if the run stops before the coroutine awaits it, the lane
+            # reports the request as aborted, and asyncio must not log it as lost
+            fut.exception()
         lane.escalated(Pending(conn, fut, target, conn.data, conn.deadline))
 
     def resume(
