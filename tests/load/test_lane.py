@@ -27,6 +27,7 @@ from loadscout.load.runner import run_load
 from loadscout.load.state import RunState
 from loadscout.plan.profiles import (
     ConstantArrivalRate,
+    ConstantUsers,
     LoadPlan,
     RampingUsers,
     Stage,
@@ -428,3 +429,21 @@ async def test_users_that_think_or_arrive_keep_to_the_coroutine(
     assert (lane.lanes, lane.answered) == (0, 0)
     assert outcome.totals.errors == 0, outcome.errors
     assert outcome.totals.requests == target.total > 20
+
+
+async def test_recorded_think_times_keep_a_user_off_the_lane_only_when_a_step_has_one(
+    target: Target, lane: LaneSpy
+) -> None:
+    """The default (a step's recorded pause wins) takes the lane when no step recorded one."""
+    recorded = ThinkTime(min_s=0, max_s=0, recorded=True)
+    profile = ConstantUsers(users=1, duration_s=0.4)
+    plain = flowset(target.url, flow("ab", step("a", "/a"), step("b", "/b")))
+    outcome = await run_load(plain, LoadPlan(profile=profile, think_time=recorded))
+    assert lane.lanes == 1
+    assert lane.answered == outcome.totals.requests - 2 > 10
+
+    paused = flowset(target.url, flow("ab", step("a", "/a", think_time_s=0.05), step("b", "/b")))
+    outcome = await run_load(paused, LoadPlan(profile=profile, think_time=recorded))
+    assert lane.lanes == 1  # no second one
+    assert outcome.totals.errors == 0, outcome.errors
+    assert 0 < outcome.totals.requests <= 2 * 9  # one pause of 50 ms per iteration

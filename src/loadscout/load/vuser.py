@@ -77,7 +77,9 @@ class VirtualUser:
         self._pools = pools or {}
         self._within = scope or Scope(target_url or "http://127.0.0.1/")
         self._think = think_time
-        self._thinks = think_time.recorded or think_time.max_s > 0  # else no pause to take
+        self._thinks = think_time.max_s > 0 or (  # else no pause to take
+            think_time.recorded and _recorded_pauses(self._flows, setup)
+        )
         self._make_client = make_client
         self._client: Client | None = None
         self._clock = clock
@@ -308,3 +310,12 @@ class VirtualUser:
         seconds = min(seconds, self._state.remaining_s())
         if seconds > 0:
             await self._wait(seconds)
+
+
+def _recorded_pauses(
+    picks: Sequence[CompiledFlow | CompiledJourney], setup: Sequence[CompiledStep]
+) -> bool:
+    """Whether any step has a recorded think time to take (a journey may: its own steps)."""
+    steps = [*setup, *(s for f in picks if isinstance(f, CompiledFlow) for s in f.steps)]
+    journeys = any(isinstance(f, CompiledJourney) for f in picks)
+    return journeys or any(step.think_time_s for step in steps)
