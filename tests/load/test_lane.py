@@ -447,3 +447,27 @@ async def test_recorded_think_times_keep_a_user_off_the_lane_only_when_a_step_ha
     assert lane.lanes == 1  # no second one
     assert outcome.totals.errors == 0, outcome.errors
     assert 0 < outcome.totals.requests <= 2 * 9  # one pause of 50 ms per iteration
+
+
+async def test_a_connection_closed_under_the_lane_is_not_sent_on_and_frees_its_slot(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvloop raises on a write to a transport the server's close already shut (before
+    ``connection_lost`` marks it): the lane sends nothing, and the coroutine path still can."""
+    client = H1Client(timeout_s=5)
+    url = f"{target.url}/a"
+    await client.send("GET", url)
+    (conn,) = next(iter(client._idle.values()))
+
+    def shut(data: bytes, head_only: bool = False) -> None:
+        raise RuntimeError("unable to perform operation: the handler is closed")
+
+    monkeypatch.setattr(conn, "put", shut)
+    never: list[object] = []
+    receiver = type("R", (), {"answered": never.append, "escalated": never.append})()
+    assert client.start("GET", url, None, None, None, receiver) is None
+    assert conn.closed and conn.lane is None
+    assert (await client.send("GET", url)).status == 200
+    assert set(client._busy.values()) == {0}
+    assert target.count("GET", "/a") == 2 and never == []
+    await client.close()

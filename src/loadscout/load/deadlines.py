@@ -40,10 +40,12 @@ class Deadlines:
 
     def _sweep(self) -> None:
         now = self._loop.time()
-        for fut in [f for f, due in self._due.items() if due <= now]:
-            del self._due[fut]
-            _expire(fut)
-        self._timer = self._loop.call_later(self.SWEEP_S, self._sweep) if self._due else None
+        try:
+            for fut in [f for f, due in self._due.items() if due <= now]:
+                del self._due[fut]
+                _expire(fut)
+        finally:  # one failing expiry must not stop every later deadline
+            self._timer = self._loop.call_later(self.SWEEP_S, self._sweep) if self._due else None
 
 
 _DEADLINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Deadlines] = (

@@ -227,7 +227,10 @@ class Connection(asyncio.Protocol):
     def _to_lane(self, exc: BaseException | None) -> None:
         lane, self.lane = self.lane, None
         assert lane is not None and self.owner is not None
-        self.owner._lane_done(self, lane, exc)
+        try:
+            self.owner._lane_done(self, lane, exc)
+        except Exception as bug:  # the user's task fails with it rather than wait forever
+            lane.broken(bug)
 
     def expire(self) -> None:
         """The lane's request timed out (``Deadlines``)."""
@@ -258,6 +261,10 @@ class Receiver(Protocol):
     def escalated(self, pending: Pending) -> None:
         """Not a response the lane takes (a redirect, a failure, a timeout): the coroutine
         path finishes it (``H1Client.resume``)."""
+        ...
+
+    def broken(self, bug: Exception) -> None:
+        """Taking the answer raised: the user's coroutine raises it."""
         ...
 
 
@@ -483,9 +490,15 @@ class H1Client:
         deadlines = self._deadlines or self._own_deadlines()
         conn.deadline = deadline = deadlines.clock() + self._timeout_s
         conn.lane, conn.target, conn.data = receiver, target, data
+        try:
+            conn.put(data)
+        except Exception:  # its transport closed under it (uvloop raises): not sent
+            conn.lane = None
+            conn.close()
+            self._free(key)
+            return None
         if on_wire is not None:
             on_wire()
-        conn.put(data)
         deadlines.add(conn, deadline)
         return conn
 

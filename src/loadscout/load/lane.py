@@ -131,18 +131,18 @@ class CallbackLane:
         req = self._req
         assert req is not None
         step = self._steps[self._index]
-        try:
-            scope, client, user = self._scope, self._client, self._user
-            ok = judged(step, req.url, response, self._start, end, scope, client, user)
-            self._index += 1
-            if ok and self._index < len(self._steps):
-                self._send()
-            else:  # a failed step ends the iteration, as in the coroutine path
-                self._next_iteration()
-        except Exception as exc:  # a bug: the user's task fails with it, as it would there
-            handed, self._handed = self._handed, None
-            if handed is not None and not handed.done():
-                handed.set_exception(exc)
+        scope, client, user = self._scope, self._client, self._user
+        ok = judged(step, req.url, response, self._start, end, scope, client, user)
+        self._index += 1
+        if ok and self._index < len(self._steps):
+            self._send()
+        else:  # a failed step ends the iteration, as in the coroutine path
+            self._next_iteration()
+
+    def broken(self, bug: Exception) -> None:
+        handed, self._handed = self._handed, None
+        if handed is not None and not handed.done():
+            handed.set_exception(bug)
 
     def escalated(self, pending: Pending) -> None:
         req = self._req
@@ -166,7 +166,8 @@ class CallbackLane:
         """The user's task was cancelled (the run's grace is over): the request in flight is
         reported as the coroutine path reports it, and its connection dropped."""
         self._handed = None
-        resume = handed.result() if handed.done() and not handed.cancelled() else None
+        taken = handed.done() and not handed.cancelled() and handed.exception() is None
+        resume = handed.result() if taken else None
         if resume is not None and resume.sent is not None:
             resume.sent[0].close()  # never to be awaited
         sent, self._sent = self._sent, None
