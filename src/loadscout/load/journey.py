@@ -13,9 +13,9 @@ import random
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Coroutine, Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode, urljoin
 
 from loadscout.flows.journeys import (
@@ -191,6 +191,29 @@ class Walker(StepUser, Protocol):
 _Move = tuple[int, CompiledStep, str | None, tuple[str, ...], CompiledTransition | None]
 
 
+Page = tuple[CompiledStep, RenderedRequest | None]
+"""A page to request (its request None: the step renders its own, a POST form's); the session
+is sent back whether it passed and the page it passed with. A plain tuple: one per page."""
+
+
+class Transaction(NamedTuple):
+    """A recorded flow's steps to run before the next page; sent back whether they passed."""
+
+    steps: tuple[CompiledStep, ...]
+
+
+class Pause(NamedTuple):
+    """A think time to take (seconds); sent back None."""
+
+    seconds: float
+
+
+Todo = Page | Transaction | Pause
+Session = Generator[Todo, "tuple[bool, HttpResponse | None] | bool | None", bool]
+"""A walk as what to do next, decided from what came back: the user's coroutine (:func:`drive`)
+and the callback lane (``load.lane``) both carry it out."""
+
+
 async def walk(
     journey: CompiledJourney,
     user: Walker,
@@ -201,8 +224,58 @@ async def walk(
     think_last: bool = True,
 ) -> bool:
     """One session: True when it ended by an exit, a dead end or the page cap; False when a
-    request failed (the session is over, as a real user's would be). Its path goes to the
-    user's tally (states reached, URLs, searches that found something, length, think times)."""
+    request failed (the session is over, as a real user's would be)."""
+    walking = session(journey, user, scope, pools, within, think_last=think_last)
+    return await drive(walking, next(walking), user, scope)
+
+
+async def drive(
+    walking: Session,
+    todo: Todo,
+    user: Walker,
+    scope: dict[str, str],
+    sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None = None,
+) -> bool:
+    """Carry a session out from ``todo`` on (``sent``: that page's request is on the wire
+    already, see ``execute_step``): what it returns when it ends."""
+    client, run, assets = user.step_context()
+    got: list[HttpResponse] = []
+    keep = got.append
+    try:
+        while True:
+            answer: tuple[bool, HttpResponse | None] | bool | None = None
+            if isinstance(todo, Transaction):
+                answer = await user.run_steps(todo.steps, scope)
+            elif isinstance(todo, Pause):
+                await user.pause(todo.seconds)
+            else:  # a page
+                step, req = todo
+                ok = await execute_step(
+                    step, scope, client, user, run, assets, None, keep, req, sent
+                )
+                sent = None
+                answer = (ok, got.pop() if got else None)
+            todo = walking.send(answer)
+    except StopIteration as done:
+        ended: bool = done.value
+        return ended
+    finally:
+        if sent is not None:
+            sent[0].close()
+        walking.close()  # cut short (the run's end): its requests are still tallied
+
+
+def session(
+    journey: CompiledJourney,
+    user: Walker,
+    scope: dict[str, str],
+    pools: Mapping[str, Sequence[str]],
+    within: Scope,
+    *,
+    think_last: bool = True,
+) -> Session:
+    """One session's decisions (see :data:`Session`). Its path goes to the user's tally
+    (states reached, URLs, searches that found something, length, think times)."""
     states, rng, backs, cap = journey.states, user.rng, journey.backs, journey.max_pages
     choice, zipf_s = journey.choice, journey.zipf_s
     at = journey.entry
@@ -217,17 +290,12 @@ async def walk(
     paused: list[float] = []  # think times, likewise
     unpaused = 0  # pauses of 0 s, when none is drawn
     pauses = journey.thinks or user.thinks()  # else every pause is 0 s: none is drawn
-    got: list[HttpResponse] = []  # the page a step passed with
-    keep = got.append
-    client, run, assets = user.step_context()
+    _, run, _ = user.step_context()
     tally = user.tally()
     try:
         while True:
-            if (
-                via is not None  # a transaction first: its steps, then the target's page
-                and via.flow is not None
-                and not await user.run_steps(via.flow, scope)
-            ):
+            # a transaction first: its steps, then the target's page
+            if via is not None and via.flow is not None and not (yield Transaction(via.flow)):
                 ok = False
                 break
             state = states[at]
@@ -236,12 +304,13 @@ async def walk(
             else:  # a page: its request is its URL
                 scope[URL_VARIABLE] = url
                 req = _PAGE_REQUESTS.get(url) or _page_request(url)
-            ok = await execute_step(step, scope, client, user, run, assets, None, keep, req)
+            answer = yield (step, req)
+            assert isinstance(answer, tuple)
+            ok, page = answer
             visited[step.id].append(url)
             pages += 1
             move: _Move | None = None  # the session ends (after an error page's pause)
             if ok:
-                page = got.pop() if got else None
                 if page is not None and (backs or via is not None):
                     _note(journey, at, page, via, history, within, tally)
                 if pages >= cap or run.should_stop():
@@ -267,7 +336,7 @@ async def walk(
                 after = move[1] if move else state.page if ok else step  # the step paused for
                 seconds = user.think_s(state.think, after)
                 if seconds > 0:
-                    await user.pause(seconds)
+                    yield Pause(seconds)
                 paused.append(seconds)
             else:
                 unpaused += 1

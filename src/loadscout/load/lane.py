@@ -12,9 +12,10 @@ request on a new connection, a full pool, a redirect, a failure or a timeout (th
 already sent is finished there, not sent again), a step that does not render, the run
 stopping or the user retiring.
 
-Only a closed-model user whose flows need no pause between steps takes the lane (no think
-time, pacing, page assets, journeys or stream steps): a pause is a timer the coroutine
-waits on anyway.
+Only a closed-model user whose flows and journeys need no pause between steps takes the lane
+(no think time, pacing, page assets or stream steps): a pause is a timer the coroutine waits
+on anyway. A journey's decisions are its session (``journey.session``, a generator of what to
+do next): the lane sends its pages; a pause or a transaction's flow goes to the coroutine.
 """
 
 from __future__ import annotations
@@ -27,19 +28,23 @@ from typing import Any, NamedTuple, Protocol
 from loadscout.load.client import HttpResponse, encode_request
 from loadscout.load.compiled import CompiledStep, RenderedRequest
 from loadscout.load.h1_client import Connection, H1Client, Pending
+from loadscout.load.journey import Page, Pause, Session, Todo, Transaction
 from loadscout.load.state import RunState
 from loadscout.load.step import StepUser, judged, rendered, unanswered
 from loadscout.load.template import MissingVariable
 
 
 class Resume(NamedTuple):
-    """Where the coroutine takes an iteration over: from ``steps[at]``; ``sent``: that
-    step's request is on the wire (its response and when it was sent)."""
+    """Where the coroutine takes an iteration over: a flow from ``steps[at]``, or a journey's
+    ``walking`` session from ``todo``; ``sent``: that step's request is on the wire (its
+    response and when it was sent)."""
 
     steps: Sequence[CompiledStep]
     at: int
     scope: dict[str, str]
     sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None
+    walking: Session | None = None
+    todo: Todo | None = None
 
 
 class LaneUser(StepUser, Protocol):
@@ -48,8 +53,8 @@ class LaneUser(StepUser, Protocol):
     @property
     def retired(self) -> bool: ...
 
-    def next_iteration(self) -> tuple[Sequence[CompiledStep], dict[str, str]]:
-        """A new iteration: its flow's steps and its variables."""
+    def next_iteration(self) -> tuple[Sequence[CompiledStep] | Session, dict[str, str]]:
+        """A new iteration: its flow's steps or its journey's session, and its variables."""
         ...
 
 
@@ -66,8 +71,11 @@ class CallbackLane:
         self._client = client
         self._state = state
         self._handed: asyncio.Future[Resume | None] | None = None
-        self._steps: Sequence[CompiledStep] = ()
+        self._steps: Sequence[CompiledStep] = ()  # a flow's, and the one being sent
         self._index = 0
+        self._walking: Session | None = None  # or a journey's, and its page being sent
+        self._todo: Page | None = None
+        self._step: CompiledStep | None = None
         self._scope: dict[str, str] = {}
         self._sent: Connection | None = None  # the connection of the request in flight
         self._req: RenderedRequest | None = None
@@ -85,7 +93,7 @@ class CallbackLane:
         except asyncio.CancelledError:
             self._abandon(handed)
             raise
-        self._sent = None  # the coroutine has it now
+        self._sent = self._walking = None  # the coroutine has them now
         return resume
 
     def _next_iteration(self) -> None:
@@ -93,18 +101,30 @@ class CallbackLane:
         if user.retired:
             self._hand_back(None)
             return
-        self._steps, self._scope = user.next_iteration()
-        self._index = 0
-        self._send()
+        work, self._scope = user.next_iteration()
+        if isinstance(work, Sequence):
+            self._steps, self._index, self._walking = work, 0, None
+            self._send(work[0], work[0].fixed)
+            return
+        self._steps, self._walking = (), work
+        self._carry(next(work))
 
-    def _send(self) -> None:
-        """Step ``_index`` on the wire, or the iteration handed back at it."""
+    def _carry(self, todo: Todo) -> None:
+        """A journey's next page on the wire; a pause or a transaction handed back."""
+        if isinstance(todo, (Transaction, Pause)):
+            self._hand_back(Resume((), 0, self._scope, None, self._walking, todo))
+        else:
+            self._todo = todo
+            self._send(*todo)
+
+    def _send(self, step: CompiledStep, req: RenderedRequest | None) -> None:
+        """``step`` on the wire, or the iteration handed back at it."""
         state = self._state
-        step = self._steps[self._index]
+        self._step = step
         if state.should_stop():
             self._hand_back(None)
             return
-        req = step.fixed
+        req = req or step.fixed
         try:
             if req is None:
                 req = rendered(step, self._scope, self._user)
@@ -130,12 +150,23 @@ class CallbackLane:
         self._sent = None
         req = self._req
         assert req is not None
-        step = self._steps[self._index]
-        scope, client, user = self._scope, self._client, self._user
+        scope, client, user, step = self._scope, self._client, self._user, self._step
+        assert step is not None
         ok = judged(step, req.url, response, self._start, end, scope, client, user)
+        walking = self._walking
+        if walking is not None:
+            try:
+                todo = walking.send((ok, response if ok else None))
+            except StopIteration:
+                self._walking = None
+                self._next_iteration()
+                return
+            self._carry(todo)
+            return
         self._index += 1
         if ok and self._index < len(self._steps):
-            self._send()
+            step = self._steps[self._index]
+            self._send(step, step.fixed)
         else:  # a failed step ends the iteration, as in the coroutine path
             self._next_iteration()
 
@@ -147,7 +178,8 @@ class CallbackLane:
     def escalated(self, pending: Pending) -> None:
         req = self._req
         assert req is not None
-        step = self._steps[self._index]
+        step = self._step
+        assert step is not None
         on_wire = self._state.on_wire(step.id)
         rest = self._client.resume(
             pending, step.method, req.url, self._headers, self._body, on_wire
@@ -155,7 +187,11 @@ class CallbackLane:
         self._resume((rest, self._start))
 
     def _resume(self, sent: tuple[Coroutine[Any, Any, HttpResponse], int] | None) -> None:
-        self._hand_back(Resume(self._steps, self._index, self._scope, sent))
+        scope, walking = self._scope, self._walking
+        if walking is not None:
+            self._hand_back(Resume((), 0, scope, sent, walking, self._todo))
+        else:
+            self._hand_back(Resume(self._steps, self._index, scope, sent))
 
     def _hand_back(self, resume: Resume | None) -> None:
         handed, self._handed = self._handed, None
@@ -171,12 +207,18 @@ class CallbackLane:
         if resume is not None and resume.sent is not None:
             resume.sent[0].close()  # never to be awaited
         sent, self._sent = self._sent, None
-        if sent is None:
-            return
+        if sent is not None:
+            self._abandon_request(sent)
+        walking, self._walking = self._walking, None
+        if walking is not None:
+            walking.close()  # its requests are tallied
+
+    def _abandon_request(self, sent: Connection) -> None:
         self._client.abandon(sent)
         req = self._req
         assert req is not None
-        step = self._steps[self._index]
+        step = self._step
+        assert step is not None
         try:
             unanswered(step, req, asyncio.CancelledError(), self._start, self._user, self._state)
         finally:

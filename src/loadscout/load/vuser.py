@@ -23,7 +23,7 @@ from loadscout.load.assets import AssetCache
 from loadscout.load.client import Client, ClientFactory, HttpResponse, seed_cookies
 from loadscout.load.compiled import CompiledFlow, CompiledStep
 from loadscout.load.h1_client import H1Client
-from loadscout.load.journey import CompiledJourney, walk
+from loadscout.load.journey import CompiledJourney, Session, drive, session, walk
 from loadscout.load.lane import CallbackLane, lane_steps
 from loadscout.load.state import RunState
 from loadscout.load.step import PageAssets, execute_step
@@ -172,16 +172,17 @@ class VirtualUser:
 
     def _lane(self) -> CallbackLane | None:
         client = self._client
-        plain = all(isinstance(f, CompiledFlow) and lane_steps(f.steps) for f in self._flows)
+        plain = all(isinstance(f, CompiledJourney) or lane_steps(f.steps) for f in self._flows)
         if not isinstance(client, H1Client) or not plain or not self._flows:
             return None
         if self._thinks or self._pacing_s > 0 or self._assets is not None:
             return None
         return CallbackLane(self, client, self._state)
 
-    def next_iteration(self) -> tuple[Sequence[CompiledStep], dict[str, str]]:
+    def next_iteration(self) -> tuple[Sequence[CompiledStep] | Session, dict[str, str]]:
         picked, scope = self._begin_iteration()
-        assert isinstance(picked, CompiledFlow), "the lane runs flows only"
+        if isinstance(picked, CompiledJourney):
+            return session(picked, self, scope, self._pools, self._within, think_last=True), scope
         return picked.steps, scope
 
     async def _through(self, lane: CallbackLane) -> bool:
@@ -189,7 +190,9 @@ class VirtualUser:
         resume = await lane.iterations()
         if resume is None:
             return True
-        steps, index, scope, sent = resume
+        steps, index, scope, sent, walking, todo = resume
+        if walking is not None and todo is not None:
+            return await drive(walking, todo, self, scope, sent)
         return await self._run_steps(steps[index:], scope, think_last=False, sent=sent)
 
     def _pick(self) -> CompiledFlow | CompiledJourney:
