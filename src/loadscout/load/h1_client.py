@@ -167,8 +167,8 @@ class Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         self.status = self.parser.get_status_code()
         head = self.head
-        end = self.head_end = head.find(b"\r\n\r\n")
-        if _ACTED_ON.search(head, 0, end) is not None:
+        end = head.find(b"\r\n\r\n")
+        if _ACTED_ON.search(head, 0, end) is not None:  # one search: three times the find's
             for name, value in header_lines(head, end):
                 lower = name.lower()
                 if lower == b"set-cookie":
@@ -177,6 +177,7 @@ class Connection(asyncio.Protocol):
                     self.location = value
                 elif lower == b"content-encoding":
                     self.encoding = value
+        self.head_end = end
         if self.head_only:
             self._done()
 
@@ -479,14 +480,18 @@ class H1Client:
         idle = self._idle.get(key)
         while idle and idle[-1].closed:
             idle.pop()
-        if not idle or self._busy.get(key, 0) >= self._limit:
+        busy = self._busy.get(key, 0)
+        if not idle or busy >= self._limit:
             return None
-        try:
-            data = self._request_bytes(target, method, extra, payload)
-        except TransportError:
-            return None
+        if extra or payload is not None or self.jar.version or method in _WITH_BODY:
+            try:
+                data = self._request_bytes(target, method, extra, payload)
+            except TransportError:
+                return None
+        else:
+            data = target.bare  # nothing added: _request_bytes's common case, without a call
         conn = idle.pop()
-        self._busy[key] = self._busy.get(key, 0) + 1
+        self._busy[key] = busy + 1
         deadlines = self._deadlines or self._own_deadlines()
         conn.deadline = deadline = deadlines.clock() + self._timeout_s
         conn.lane, conn.target, conn.data = receiver, target, data

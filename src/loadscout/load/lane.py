@@ -53,8 +53,9 @@ class LaneUser(StepUser, Protocol):
     @property
     def retired(self) -> bool: ...
 
-    def next_iteration(self) -> tuple[Sequence[CompiledStep] | Session, dict[str, str]]:
-        """A new iteration: its flow's steps or its journey's session, and its variables."""
+    def next_iteration(self) -> tuple[Sequence[CompiledStep], Session | None, dict[str, str]]:
+        """A new iteration: its flow's steps (or none and its journey's session), and its
+        variables."""
         ...
 
 
@@ -101,13 +102,12 @@ class CallbackLane:
         if user.retired:
             self._hand_back(None)
             return
-        work, self._scope = user.next_iteration()
-        if isinstance(work, Sequence):
-            self._steps, self._index, self._walking = work, 0, None
-            self._send(work[0], work[0].fixed)
-            return
-        self._steps, self._walking = (), work
-        self._carry(next(work))
+        steps, walking, self._scope = user.next_iteration()
+        self._steps, self._index, self._walking = steps, 0, walking
+        if walking is None:
+            self._send(steps[0], steps[0].fixed)
+        else:
+            self._carry(next(walking))
 
     def _carry(self, todo: Todo) -> None:
         """A journey's next page on the wire; a pause or a transaction handed back."""

@@ -179,11 +179,13 @@ class VirtualUser:
             return None
         return CallbackLane(self, client, self._state)
 
-    def next_iteration(self) -> tuple[Sequence[CompiledStep] | Session, dict[str, str]]:
+    def next_iteration(self) -> tuple[Sequence[CompiledStep], Session | None, dict[str, str]]:
         picked, scope = self._begin_iteration()
-        if isinstance(picked, CompiledJourney):
-            return session(picked, self, scope, self._pools, self._within, think_last=True), scope
-        return picked.steps, scope
+        if type(picked) is CompiledJourney:
+            walking = session(picked, self, scope, self._pools, self._within, think_last=True)
+            return (), walking, scope
+        assert type(picked) is CompiledFlow
+        return picked.steps, None, scope
 
     async def _through(self, lane: CallbackLane) -> bool:
         """Iterations in the lane; the one it hands back, finished here."""
