@@ -1,13 +1,15 @@
 """A catalogue target for journey tests: 300 items, paginated lists, details, a search, and a
 checkout that must be taken in order (its start sets a cart cookie and a token the confirmation
-must carry).
+must carry), and a review form posted from an item's page.
 
 It counts every URL it serves (path and query), so tests compare the spread of what virtual
-users requested against the server's own record, not loadscout's.
+users requested against the server's own record, not loadscout's; and it logs each visitor's
+requests in order (a ``visitor`` cookie, given with the first answer, tells visitors apart).
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -33,6 +35,10 @@ class Catalogue:
     search_hits: list[int] = field(default_factory=list)  # results per search
     carts: dict[str, str] = field(default_factory=dict)  # cart cookie -> its token
     orders: int = 0  # confirmations with the right cart and token
+    visits: dict[str, list[str]] = field(default_factory=dict)  # visitor -> "METHOD /path?q"
+    reviews: list[dict[str, str]] = field(default_factory=list)  # the review forms posted
+    hang_after: int | None = None  # requests after this many hang until their client hangs up
+    hung_up: int = 0  # hanging requests whose client closed the connection
 
     def paths(self, prefix: str) -> Counter[str]:
         return Counter({u: n for u, n in self.served.items() if u.startswith(prefix)})
@@ -74,7 +80,23 @@ def make_app(cat: Catalogue) -> web.Application:
     @web.middleware
     async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
         cat.served[request.path_qs] += 1
-        return await handler(request)
+        visitor = request.cookies.get("visitor")
+        known = visitor is not None
+        visitor = visitor or str(len(cat.visits) + 1)
+        cat.visits.setdefault(visitor, []).append(f"{request.method} {request.path_qs}")
+        if cat.hang_after is not None and sum(cat.served.values()) > cat.hang_after:
+            await hang(request)
+        response = await handler(request)
+        if not known:
+            response.set_cookie("visitor", visitor)
+        return response
+
+    async def hang(request: web.Request) -> None:
+        for _ in range(500):  # 10 s at most
+            if request.transport is None:  # the connection is gone
+                cat.hung_up += 1
+                return
+            await asyncio.sleep(0.02)
 
     async def search(request: web.Request) -> web.Response:
         q = request.query.get("q", "").lower()
@@ -97,6 +119,14 @@ def make_app(cat: Catalogue) -> web.Application:
         cat.orders += 1
         return _page("<p>Thank you</p>")
 
+    async def review(request: web.Request) -> web.Response:
+        """A review of the items named by its ``word``: the page lists them."""
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        cat.reviews.append(form)
+        word = form.get("word", "").lower()
+        named = [n for n in range(1, ITEMS + 1) if word and word in item_name(n).lower()]
+        return _page(f"<p>Thanks</p><ul>{_links(named[:5])}</ul>")
+
     app = web.Application(middlewares=[count])
     app.router.add_get("/checkout", checkout_start)
     app.router.add_post("/checkout", checkout_confirm)
@@ -104,6 +134,7 @@ def make_app(cat: Catalogue) -> web.Application:
     app.router.add_get("/items", items)
     app.router.add_get("/items/{id}", item)
     app.router.add_get("/search", search)
+    app.router.add_post("/reviews", review)
     return app
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from loadscout.load.client import ClientFactory
 from loadscout.load.h1_client import H1Client
+from tests.load.lanes import LaneSpy, spy_on_lanes
 from tests.load.target_app import Target, running_target
 
 
@@ -46,3 +47,9 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     ]
     subprocess.run(command, check=True, capture_output=True)
     return cert, key
+
+
+@pytest.fixture
+def lane(monkeypatch: pytest.MonkeyPatch) -> LaneSpy:
+    """A spy on what the callback lanes of the test's runs do (``tests.load.lanes``)."""
+    return spy_on_lanes(monkeypatch)

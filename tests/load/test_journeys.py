@@ -171,3 +171,18 @@ async def test_the_realism_report_agrees_with_the_server_and_the_model() -> None
     assert 0 < journey.searches <= len(hits) == rows["search"].requests
     assert journey.search_hit_rate is not None and journey.search_hit_rate >= 0.9
     assert sum(1 for h in hits if h > 0) / len(hits) >= 0.9
+
+
+async def test_a_session_pausing_past_the_run_end_requests_nothing_after_it() -> None:
+    """A think time the run's end cuts short ends the session: its next page is not sent."""
+    home, *others = JOURNEY["states"]
+    dwelling = {**home, "think": {"distribution": "uniform", "mean_s": 5, "max_s": 10}}
+    async with running_catalogue() as cat:
+        journeys = catalogue_journeys(cat.url, states=[dwelling, *others])
+        outcome = await run_load(journeys, plan(duration_s=0.3), seed=1)  # a pause of 1.6 s
+        served = Counter(cat.served)
+    assert served == {"/": 1}
+    assert outcome.totals.requests == 1
+    assert outcome.realism is not None
+    (journey,) = outcome.realism.journeys
+    assert (journey.sessions, journey.lengths) == (1, [(1, 1)])

@@ -8,21 +8,18 @@ requests are the lane's, so the tests count the lane's answers exactly where the
 from __future__ import annotations
 
 import asyncio
-import gc
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from loadscout.flows.model import Extractor
 from loadscout.load import local
-from loadscout.load.client import HttpResponse
 from loadscout.load.errors import EXTRACTION_FAILED, RETRIED, TIMEOUT
-from loadscout.load.h1_client import Connection, H1Client, Pending
-from loadscout.load.lane import CallbackLane, LaneUser
+from loadscout.load.h1_client import H1Client, Pending
+from loadscout.load.lane import CallbackLane
 from loadscout.load.runner import run_load
 from loadscout.load.state import RunState
 from loadscout.plan.profiles import (
@@ -35,68 +32,10 @@ from loadscout.plan.profiles import (
 )
 from tests.faults.fault_server import EVERY, running_fault_server
 from tests.load.flows import flow, flowset, plan, step
+from tests.load.lanes import LaneSpy, assert_nothing_left_dangling, lane_plan
 from tests.load.outcomes import assert_consistent, errors_by_kind
 from tests.load.target_app import Target, running_target, server_context
 from tests.utils.waiting import eventually
-
-
-@dataclass
-class LaneSpy:
-    """What the callback lanes of a run did."""
-
-    lanes: int = 0  # users that took the lane
-    answered: int = 0  # responses judged in a connection's callback
-    escalated: list[int] = field(default_factory=list)  # statuses handed over (0: no answer)
-    abandoned: int = 0  # requests in flight dropped when the run stopped
-
-
-@pytest.fixture
-def lane(monkeypatch: pytest.MonkeyPatch) -> LaneSpy:
-    spy = LaneSpy()
-    init, answered, escalated = CallbackLane.__init__, CallbackLane.answered, CallbackLane.escalated
-    abandon = H1Client.abandon
-
-    def made(self: CallbackLane, user: LaneUser, client: H1Client, state: RunState) -> None:
-        spy.lanes += 1
-        init(self, user, client, state)
-
-    def took(self: CallbackLane, response: HttpResponse) -> None:
-        spy.answered += 1
-        answered(self, response)
-
-    def handed(self: CallbackLane, pending: Pending) -> None:
-        spy.escalated.append(pending.conn.status)
-        escalated(self, pending)
-
-    def dropped(self: H1Client, conn: Connection) -> None:
-        spy.abandoned += 1
-        abandon(self, conn)
-
-    monkeypatch.setattr(CallbackLane, "__init__", made)
-    monkeypatch.setattr(CallbackLane, "answered", took)
-    monkeypatch.setattr(CallbackLane, "escalated", handed)
-    monkeypatch.setattr(H1Client, "abandon", dropped)
-    return spy
-
-
-def assert_nothing_left_dangling(
-    recwarn: pytest.WarningsRecorder, caplog: pytest.LogCaptureFixture
-) -> None:
-    """No coroutine was left unawaited, no future's exception unretrieved (both say so when
-    they are collected)."""
-    gc.collect()
-    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
-    assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []
-
-
-def lane_plan(
-    *, users: int = 1, duration_s: float = 1.0, timeout_s: float = 5.0, workers: int = 0
-) -> LoadPlan:
-    """A closed model without pauses: its users take the lane."""
-    return plan(
-        users=users, duration_s=duration_s, timeout_s=timeout_s, workers=workers, recorded=False
-    )
-
 
 LOGIN_PAGE = step(  # sets the session cookie, and gives its csrf token in the page
     "login page",

@@ -469,11 +469,17 @@ class H1Client:
     ) -> Connection | None:
         """Sends the request at once on an idle kept-alive connection, its final response to
         go to ``receiver`` from the connection's callbacks. None (nothing sent) when it needs
-        the coroutine path: no idle connection, every slot busy, a HEAD, a URL not seen
-        before or not allowed, a header the request cannot carry."""
-        target = _TARGETS.get((method, url))
-        if target is None or method == "HEAD":
+        the coroutine path: no idle connection, every slot busy, a HEAD, a URL unreadable
+        or not allowed, a header the request cannot carry. A URL not seen before is sent
+        (a journey's pages mostly are: links followed, forms filled)."""
+        if method == "HEAD":
             return None
+        target = _TARGETS.get((method, url))
+        if target is None:
+            try:
+                target = _target(method, url)
+            except ValueError:  # the coroutine path reports why it cannot be sent
+                return None
         if self._allowed and not host_allowed(self._allowed, target.host, target.key[2]):
             return None
         key = target.key

@@ -294,6 +294,8 @@ def session(
     tally = user.tally()
     try:
         while True:
+            if pages and run.should_stop():  # the run ended (in a pause, say): no more requests
+                break
             # a transaction first: its steps, then the target's page
             if via is not None and via.flow is not None and not (yield Transaction(via.flow)):
                 ok = False

@@ -99,7 +99,7 @@ class CallbackLane:
 
     def _next_iteration(self) -> None:
         user = self._user
-        if user.retired:
+        if user.retired or self._state.should_stop():
             self._hand_back(None)
             return
         steps, walking, self._scope = user.next_iteration()
@@ -121,7 +121,7 @@ class CallbackLane:
         """``step`` on the wire, or the iteration handed back at it."""
         state = self._state
         self._step = step
-        if state.should_stop():
+        if self._walking is None and state.should_stop():  # a session checks for itself
             self._hand_back(None)
             return
         req = req or step.fixed
