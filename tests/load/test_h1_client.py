@@ -18,7 +18,7 @@ from aiohttp import web
 from loadscout.load.client import TransportError
 from loadscout.load.cookies import CookieJar
 from loadscout.load.errors import classify
-from loadscout.load.h1_client import MAX_BODY_KEPT, H1Client
+from loadscout.load.h1_client import MAX_BODY_KEPT, H1Client, RawHeaders
 
 BODY = b"hello " * 200
 
@@ -436,3 +436,23 @@ async def test_an_allow_list_holds_redirects_and_filled_urls() -> None:
         assert err.value.kind == "forbidden_target"
         await client.close()
         assert other.total == 0 and allowed.total == 1
+
+
+def test_one_header_is_read_from_its_line_as_the_full_reading_would() -> None:
+    """A single lookup (a page's Content-Type) reads that line alone: any case, the last of
+    repeated lines, a folded line read by the full parse."""
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=latin-1\r\nX-A: 1\r\nx-a: 2\r\n"
+        b"X-Fold: a\r\n b\r\nEmpty:\r\n\r\nbody: not a header"
+    )
+    one = RawHeaders(head, head.find(b"\r\n\r\n"))
+    assert one["CONTENT-TYPE"] == "text/html; charset=latin-1"
+    assert (one.get("x-a"), one.get("X-Fold"), one.get("empty"), one.get("body")) == (
+        "2",
+        "a b",
+        "",
+        None,
+    )
+    end = head.find(b"\r\n\r\n")
+    full = dict(RawHeaders(head, end))
+    assert {k: RawHeaders(head, end)[k] for k in full} == full  # each read alone

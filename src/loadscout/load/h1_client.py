@@ -58,6 +58,10 @@ class RawHeaders(Mapping[str, str]):
         return self._d
 
     def __getitem__(self, key: str) -> str:
+        if self._d is None:  # one header looked up (a page's Content-Type): its line alone
+            found = _one_header(self._head, self._end, key.lower())
+            if found is not None:
+                return found
         return self._dict()[key.lower()]
 
     def __iter__(self) -> Iterator[str]:
@@ -82,6 +86,26 @@ def header_lines(head: bytes, end: int) -> Iterator[tuple[bytes, bytes]]:
         pending = (name.strip(), value.strip()) if colon else None
     if pending is not None:
         yield pending
+
+
+_ONE_HEADER: dict[str, re.Pattern[bytes]] = {}
+
+
+def _one_header(head: bytes, end: int, name: str) -> str | None:
+    """The value of header ``name`` (its last line), found without reading the others; None:
+    absent, or folded over lines (the full reading decides)."""
+    pattern = _ONE_HEADER.get(name)
+    if pattern is None:
+        if len(_ONE_HEADER) > 100:
+            _ONE_HEADER.clear()
+        line = rb"\r\n" + re.escape(name.encode("latin-1")) + rb"[ \t]*:([^\r\n]*)"
+        pattern = _ONE_HEADER[name] = re.compile(line, re.IGNORECASE)
+    found = None
+    for match in pattern.finditer(head, 0, end):
+        found = match  # the last line wins, as in the full reading
+    if found is None or head[found.end() + 2 : found.end() + 3] in (b" ", b"\t"):
+        return None
+    return found.group(1).strip().decode("latin-1")
 
 
 # The headers the client itself acts on besides the framing: a response without any of them
