@@ -6,7 +6,6 @@ import asyncio
 import gzip
 import shutil
 import ssl
-import subprocess
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from loadscout.load.client import TransportError
 from loadscout.load.cookies import CookieJar
 from loadscout.load.errors import classify
 from loadscout.load.h1_client import MAX_BODY_KEPT, H1Client, RawHeaders
+from tests.load.target_app import server_context
 
 BODY = b"hello " * 200
 
@@ -262,27 +262,8 @@ async def test_errors_are_classified(server: tuple[str, set[object], list[int]])
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a cert")
-async def test_tls(tmp_path: Path) -> None:
-    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
-    command = [
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        str(key),
-        "-out",
-        str(cert),
-    ]
-    await asyncio.to_thread(subprocess.run, command, check=True, capture_output=True)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+async def test_tls(cert: tuple[Path, Path]) -> None:
+    context = server_context(cert)
     runner = web.AppRunner(make_app(set(), [0, 0]), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
